@@ -1,0 +1,40 @@
+package dev.skiff.runtime.lambda;
+
+import org.crac.Context;
+import org.crac.Core;
+import org.crac.Resource;
+
+/**
+ * Builds the function at init and takes part in SnapStart: a real inference per model version
+ * before the checkpoint, and after restore whatever must differ per environment is reset.
+ */
+final class Init implements Resource {
+    private static Init registered; // CRaC holds resources weakly: this keeps ours alive
+
+    private final LambdaFunction function;
+
+    private Init(LambdaFunction function) {
+        this.function = function;
+    }
+
+    static LambdaFunction function() {
+        LambdaFunction function = LambdaFunction.fromEnvironment();
+        Init init = new Init(function);
+        registered = init;
+        Core.getGlobalContext().register(init);
+        if (!"snap-start".equals(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE"))) {
+            function.prime(); // on SnapStart, beforeCheckpoint primes instead
+        }
+        return function;
+    }
+
+    @Override
+    public void beforeCheckpoint(Context<? extends Resource> context) {
+        function.prime();
+    }
+
+    @Override
+    public void afterRestore(Context<? extends Resource> context) {
+        function.markCold(); // the first request after a restore is a cold start of this environment
+    }
+}

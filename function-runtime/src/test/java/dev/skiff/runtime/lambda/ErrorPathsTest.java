@@ -1,0 +1,134 @@
+package dev.skiff.runtime.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.skiff.runtime.testing.OnnxModelBuilder;
+import dev.skiff.runtime.testing.Repositories;
+import dev.skiff.runtime.testing.TestFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+
+import static dev.skiff.runtime.testing.OnnxModelBuilder.FLOAT;
+import static dev.skiff.runtime.testing.TestFunction.body;
+import static dev.skiff.runtime.testing.TestFunction.httpApiEvent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every way a request can be wrong gets its status, the protocol's error body and a message that says what. */
+class ErrorPathsTest {
+    @TempDir
+    static Path repo;
+    static TestFunction fn;
+
+    @BeforeAll
+    static void models() throws Exception {
+        Repositories.model(repo, "m", 1, OnnxModelBuilder.identity(FLOAT, "batch", 4), "{\"maxBatchSize\": 8}");
+        fn = new TestFunction(repo);
+    }
+
+    @AfterAll
+    static void close() {
+        fn.close();
+    }
+
+    private static String input(String name, String shape, String datatype, String data) {
+        return "{\"inputs\":[{\"name\":\"" + name + "\",\"shape\":" + shape + ",\"datatype\":\"" + datatype + "\",\"data\":" + data + "}]}";
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+            "malformed JSON            | POST | /v2/models/m/infer            | {\"inputs\": [        | 400 | not valid JSON",
+            "empty body                | POST | /v2/models/m/infer            |                       | 400 | body is empty",
+            "not an object             | POST | /v2/models/m/infer            | [1,2]                 | 400 | must be a JSON object",
+            "unknown field             | POST | /v2/models/m/infer            | {\"input\": []}       | 400 | unknown field \"input\"",
+            "no inputs                 | POST | /v2/models/m/infer            | {\"id\": \"a\"}       | 400 | has no \"inputs\"",
+            "unknown model             | POST | /v2/models/nope/infer         | {}                    | 404 | model 'nope' is not served here",
+            "unknown version           | POST | /v2/models/m/versions/7/infer | {}                    | 404 | no version or alias '7'",
+            "unknown alias             | POST | /v2/models/m/versions/beta/infer | {}                 | 404 | no version or alias 'beta'",
+            "unsupported route         | GET  | /v1/models/m                  |                       | 404 | no route GET /v1/models/m",
+            "wrong method              | GET  | /v2/models/m/infer            |                       | 405 | GET is not allowed",
+            "wrong method on metadata  | POST | /v2/models/m                  | {}                    | 405 | use GET",
+    })
+    void rejected(String what, String method, String path, String body, int status, String message) {
+        JsonNode answer = fn.invoke(httpApiEvent(method, path, body));
+        assertEquals(status, answer.get("statusCode").asInt(), answer.toString());
+        String error = body(answer).get("error").asText();
+        assertTrue(error.contains(message), what + ": " + error);
+        assertEquals(1, body(answer).size(), "the error body holds only \"error\"");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+            "missing input        | y | [1,4]   | FP32    | [1,2,3,4]           | is not an input of model 'm'; it takes [x FP32[-1, 4]]",
+            "wrong datatype       | x | [1,4]   | FP64    | [1,2,3,4]           | datatype FP64 given, the model takes FP32",
+            "unknown datatype     | x | [1,4]   | FLOAT   | [1,2,3,4]           | unknown datatype \"FLOAT\"",
+            "too few elements     | x | [2,4]   | FP32    | [1,2,3,4]           | shape [2, 4] needs 8 elements, data has 4",
+            "too many elements    | x | [1,4]   | FP32    | [1,2,3,4,5]         | more data elements than its shape holds (4)",
+            "wrong model shape    | x | [1,3]   | FP32    | [1,2,3]             | disagrees with the model's [-1, 4] at dimension 1: expected 4",
+            "wrong rank           | x | [4]     | FP32    | [1,2,3,4]           | has 1 dimensions, the model takes 2",
+            "overflowing shape    | x | [4294967296,4294967296,4] | FP32 | [1] | more elements than a tensor can hold",
+            "huge shape           | x | [100000000,4] | FP32 | [1]              | more than the request's data could hold",
+            "negative shape       | x | [-1,4]  | FP32    | [1,2,3,4]           | non-negative integers",
+            "string in numbers    | x | [1,4]   | FP32    | [1,\"two\",3,4]     | element 1 is \"two\", but datatype FP32 needs a number",
+            "ragged data          | x | [2,4]   | FP32    | [[1,2,3,4],[5,6,7]] | ragged",
+            "batch over max       | x | [9,4]   | FP32    | [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0] | more than model 'm' takes at once (maxBatchSize 8)",
+    })
+    void badInputs(String what, String name, String shape, String datatype, String data, String message) {
+        JsonNode answer = fn.invoke(httpApiEvent("POST", "/v2/models/m/infer", input(name, shape, datatype, data)));
+        assertEquals(400, answer.get("statusCode").asInt(), what + ": " + answer);
+        String error = body(answer).get("error").asText();
+        assertTrue(error.contains(message), what + ": " + error);
+    }
+
+    @Test
+    void integerRangeIsChecked() throws Exception {
+        Path intRepo = repo.resolveSibling(repo.getFileName() + "-int");
+        Repositories.model(intRepo, "i8", 1, OnnxModelBuilder.identity(OnnxModelBuilder.INT8, 2), null);
+        try (TestFunction ints = new TestFunction(intRepo)) {
+            JsonNode answer = ints.invoke(httpApiEvent("POST", "/v2/models/i8/infer", input("x", "[2]", "INT8", "[1,300]")));
+            assertEquals(400, answer.get("statusCode").asInt());
+            assertTrue(body(answer).get("error").asText().contains("element 1 is 300, outside INT8's range -128..127"));
+            answer = ints.invoke(httpApiEvent("POST", "/v2/models/i8/infer", input("x", "[2]", "INT8", "[1,2.5]")));
+            assertTrue(body(answer).get("error").asText().contains("element 1 is 2.5, but datatype INT8 needs a whole number"));
+        }
+    }
+
+    @Test
+    void unknownRequestedOutput() {
+        String request = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}],"
+                + "\"outputs\":[{\"name\":\"z\"}]}";
+        JsonNode answer = fn.invoke(httpApiEvent("POST", "/v2/models/m/infer", request));
+        assertEquals(400, answer.get("statusCode").asInt());
+        assertTrue(body(answer).get("error").asText().contains("output 'z' is not an output of model 'm'; it gives [y FP32[-1, 4]]"));
+    }
+
+    @Test
+    void bodyOverLambdaLimitIs413() {
+        String big = "{\"id\":\"" + "x".repeat(6 * 1024 * 1024) + "\"}";
+        JsonNode answer = fn.invoke(httpApiEvent("POST", "/v2/models/m/infer", big));
+        assertEquals(413, answer.get("statusCode").asInt());
+        assertTrue(body(answer).get("error").asText().contains("over the limit of 6291456 bytes"));
+    }
+
+    @Test
+    void garbageEventsAreAnsweredNotThrown() {
+        assertEquals("the event must be a JSON object: an API Gateway or ALB event, or an infer request",
+                fn.invoke("[]").get("error").asText());
+        assertTrue(fn.invoke("{\"hello\": 1}").get("error").asText().startsWith("unrecognised event"));
+        assertTrue(fn.invoke("{not json").get("error").asText().startsWith("the event is not valid JSON"));
+    }
+
+    @Test
+    void errorsAreLoggedWithoutStackTraces() {
+        fn.invoke(httpApiEvent("POST", "/v2/models/m/infer", "{\"inputs\": 1}"));
+        String log = fn.log();
+        assertTrue(log.contains("\"status\":400"), log);
+        assertFalse(log.contains("\tat "), "no stack trace in the log for a client error");
+    }
+}
