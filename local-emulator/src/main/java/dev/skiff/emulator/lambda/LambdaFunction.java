@@ -1,0 +1,229 @@
+package dev.skiff.emulator.lambda;
+
+import dev.skiff.emulator.environment.EnvironmentPool;
+import dev.skiff.emulator.template.FunctionDefinition;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+
+/**
+ * One function: its {@code $LATEST}, published versions and aliases (with weighted routing), its
+ * code and its pool of execution environments. The rules follow the Lambda API.
+ */
+public final class LambdaFunction {
+
+    private static final Pattern ALIAS_NAME = Pattern.compile("(?!^[0-9]+$)[a-zA-Z0-9_-]{1,128}");
+    private static final DateTimeFormatter LAST_MODIFIED = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+
+    private final FunctionDefinition definition;
+    private final String arn;
+    private final CodePackage code;
+    private final EnvironmentPool pool;
+    private final TreeMap<Integer, FunctionVersion> published = new TreeMap<>();
+    private final TreeMap<String, FunctionAlias> aliases = new TreeMap<>();
+    private FunctionVersion latest;
+
+    public LambdaFunction(FunctionDefinition definition, String arn, CodePackage code, EnvironmentPool pool) {
+        this.definition = definition;
+        this.arn = arn;
+        this.code = code;
+        this.pool = pool;
+        this.latest = new FunctionVersion(FunctionVersion.LATEST, definition, code.sha256(), now(), definition.description(),
+                UUID.randomUUID().toString());
+    }
+
+    public String name() {
+        return definition.functionName();
+    }
+
+    public String arn() {
+        return arn;
+    }
+
+    public FunctionDefinition definition() {
+        return definition;
+    }
+
+    public CodePackage code() {
+        return code;
+    }
+
+    public EnvironmentPool pool() {
+        return pool;
+    }
+
+    public synchronized FunctionVersion latest() {
+        return latest;
+    }
+
+    /** Hot reload: $LATEST takes the new code's hash; running environments are recycled by the pool. */
+    public void codeChanged() {
+        synchronized (this) {
+            latest = new FunctionVersion(FunctionVersion.LATEST, definition, code.sha256(), now(), latest.description(),
+                    UUID.randomUUID().toString());
+        }
+        pool.codeChanged();
+    }
+
+    /**
+     * PublishVersion: a new version from $LATEST, or the newest one if neither code nor
+     * configuration changed since it was published, as Lambda does.
+     */
+    public synchronized FunctionVersion publishVersion(String description, String expectedCodeSha256) {
+        if (code.refresh()) {
+            codeChanged();
+        }
+        if (expectedCodeSha256 != null && !expectedCodeSha256.isEmpty() && !expectedCodeSha256.equals(latest.codeSha256())) {
+            throw LambdaServiceException.invalidParameter("CodeSha256 (" + expectedCodeSha256
+                    + ") is different from current CodeSha256 in $LATEST (" + latest.codeSha256() + "). Please try again from a newer state.");
+        }
+        if (!published.isEmpty()) {
+            FunctionVersion newest = published.lastEntry().getValue();
+            if (newest.codeSha256().equals(latest.codeSha256()) && newest.definition().equals(latest.definition())) {
+                return newest;
+            }
+        }
+        int number = published.isEmpty() ? 1 : published.lastKey() + 1;
+        FunctionVersion version = new FunctionVersion(String.valueOf(number), definition, latest.codeSha256(), now(),
+                description == null ? "" : description, UUID.randomUUID().toString());
+        published.put(number, version);
+        return version;
+    }
+
+    public synchronized List<FunctionVersion> versions() {
+        List<FunctionVersion> all = new ArrayList<>();
+        all.add(latest);
+        all.addAll(published.values());
+        return all;
+    }
+
+    /** A version by its number or {@code $LATEST}. */
+    public synchronized FunctionVersion version(String version) {
+        if (version == null || version.equals(FunctionVersion.LATEST)) {
+            return latest;
+        }
+        try {
+            FunctionVersion found = published.get(Integer.parseInt(version));
+            if (found != null) {
+                return found;
+            }
+        } catch (NumberFormatException e) {
+            // not a number: not found below
+        }
+        throw LambdaServiceException.notFound("Function not found: " + arn + ":" + version);
+    }
+
+    /**
+     * The version that serves one request for {@code qualifier}: $LATEST, a version, or an
+     * alias, whose additional version gets its weight's share of requests.
+     */
+    public synchronized FunctionVersion resolve(String qualifier) {
+        if (qualifier == null || qualifier.isEmpty() || qualifier.equals(FunctionVersion.LATEST) || qualifier.matches("\\d+")) {
+            return version(qualifier);
+        }
+        FunctionAlias alias = aliases.get(qualifier);
+        if (alias == null) {
+            throw LambdaServiceException.notFound("Function not found: " + arn + ":" + qualifier);
+        }
+        double draw = ThreadLocalRandom.current().nextDouble();
+        for (Map.Entry<String, Double> weighted : alias.additionalVersionWeights().entrySet()) {
+            if (draw < weighted.getValue()) {
+                return version(weighted.getKey());
+            }
+            draw -= weighted.getValue();
+        }
+        return version(alias.functionVersion());
+    }
+
+    public synchronized FunctionAlias createAlias(String name, String functionVersion, String description,
+            Map<String, Double> weights) {
+        if (name == null || !ALIAS_NAME.matcher(name).matches()) {
+            throw LambdaServiceException.invalidParameter("1 validation error detected: Value '" + name
+                    + "' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)");
+        }
+        if (aliases.containsKey(name)) {
+            throw LambdaServiceException.conflict("Alias already exists: " + arn + ":" + name);
+        }
+        FunctionAlias alias = new FunctionAlias(name, checkedVersion(functionVersion, weights),
+                Map.copyOf(weights == null ? Map.of() : weights), description == null ? "" : description,
+                UUID.randomUUID().toString());
+        aliases.put(name, alias);
+        return alias;
+    }
+
+    /** UpdateAlias: a null argument keeps the current value. */
+    public synchronized FunctionAlias updateAlias(String name, String functionVersion, String description,
+            Map<String, Double> weights, String revisionId) {
+        FunctionAlias current = alias(name);
+        if (revisionId != null && !revisionId.equals(current.revisionId())) {
+            throw new LambdaServiceException(412, "PreconditionFailedException",
+                    "The Revision Id provided does not match the latest Revision Id. Call the GetAlias API to retrieve the latest Revision Id");
+        }
+        String version = functionVersion == null ? current.functionVersion() : functionVersion;
+        Map<String, Double> routing = weights == null ? current.additionalVersionWeights() : weights;
+        FunctionAlias updated = new FunctionAlias(name, checkedVersion(version, routing), Map.copyOf(routing),
+                description == null ? current.description() : description, UUID.randomUUID().toString());
+        aliases.put(name, updated);
+        return updated;
+    }
+
+    public synchronized FunctionAlias alias(String name) {
+        FunctionAlias alias = aliases.get(name);
+        if (alias == null) {
+            throw LambdaServiceException.notFound("Alias not found: " + arn + ":" + name);
+        }
+        return alias;
+    }
+
+    public synchronized List<FunctionAlias> aliases(String functionVersion) {
+        return aliases.values().stream()
+                .filter(a -> functionVersion == null || a.functionVersion().equals(functionVersion)
+                        || a.additionalVersionWeights().containsKey(functionVersion))
+                .toList();
+    }
+
+    public synchronized void deleteAlias(String name) {
+        aliases.remove(name); // Lambda answers 204 whether or not it existed
+    }
+
+    private String checkedVersion(String functionVersion, Map<String, Double> weights) {
+        if (functionVersion == null || functionVersion.isEmpty()) {
+            throw LambdaServiceException.invalidParameter("FunctionVersion is required");
+        }
+        version(functionVersion);
+        if (weights != null && !weights.isEmpty()) {
+            if (weights.size() > 1) {
+                throw LambdaServiceException.invalidParameter("Number of items in AdditionalVersionWeights cannot be greater than 1");
+            }
+            if (functionVersion.equals(FunctionVersion.LATEST)) {
+                throw LambdaServiceException.invalidParameter("$LATEST is not supported for an alias pointing to more than 1 version");
+            }
+            for (Map.Entry<String, Double> weight : weights.entrySet()) {
+                if (weight.getKey().equals(functionVersion)) {
+                    throw LambdaServiceException.invalidParameter("Invalid function version " + weight.getKey()
+                            + ". Function version " + weight.getKey() + " is already included in routing configuration.");
+                }
+                if (weight.getKey().equals(FunctionVersion.LATEST)) {
+                    throw LambdaServiceException.invalidParameter("$LATEST is not supported for an alias pointing to more than 1 version");
+                }
+                version(weight.getKey());
+                if (weight.getValue() == null || weight.getValue() < 0 || weight.getValue() > 1) {
+                    throw LambdaServiceException.invalidParameter("Invalid weight " + weight.getValue()
+                            + " for version " + weight.getKey() + ": a weight is between 0.0 and 1.0");
+                }
+            }
+        }
+        return functionVersion;
+    }
+
+    private static String now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).format(LAST_MODIFIED);
+    }
+}
