@@ -31,6 +31,19 @@ class ExampleModelsTest {
     }
 
     @Test
+    void primingRunsEveryVersionAndLeavesTheFirstRequestCold() throws Exception {
+        try (TestFunction fresh = new TestFunction(TestFunction.examples())) {
+            fresh.function.prime();
+            assertEquals("", fresh.log(), "priming serves no client: no request log lines");
+            String request = Files.readString(TestFunction.examplesRequests().resolve("fraud.json"));
+            JsonNode answer = fresh.invoke(httpApiEvent("POST", "/v2/models/fraud/infer", request));
+            assertEquals("true", answer.get("headers").get("x-skiff-cold-start").asText());
+            answer = fresh.invoke(httpApiEvent("POST", "/v2/models/fraud/infer", request));
+            assertEquals("false", answer.get("headers").get("x-skiff-cold-start").asText());
+        }
+    }
+
+    @Test
     void fraudClassifierLabelsTheExampleRows() throws Exception {
         String request = Files.readString(TestFunction.examplesRequests().resolve("fraud.json"));
         JsonNode answer = fn.invoke(httpApiEvent("POST", "/v2/models/fraud/infer", request));
