@@ -100,6 +100,27 @@ class ErrorPathsTest {
     }
 
     @Test
+    void onnxRuntimeFailureIs500WithASafeMessage() throws Exception {
+        Path addRepo = repo.resolveSibling(repo.getFileName() + "-add");
+        // passes every check Skiff can make, then fails to broadcast [3,2] + [2,3] inside ONNX Runtime
+        Repositories.model(addRepo, "add", 1, new OnnxModelBuilder().input("a", FLOAT, "n", 2).input("b", FLOAT, 2, "m")
+                .output("y", FLOAT, "n", 2).node("Add", java.util.List.of("a", "b"), java.util.List.of("y")), null);
+        try (TestFunction add = new TestFunction(addRepo)) {
+            String request = "{\"inputs\":[{\"name\":\"a\",\"shape\":[3,2],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6]},"
+                    + "{\"name\":\"b\",\"shape\":[2,3],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6]}]}";
+            JsonNode answer = add.invoke(httpApiEvent("POST", "/v2/models/add/infer", request));
+            assertEquals(500, answer.get("statusCode").asInt());
+            String error = body(answer).get("error").asText();
+            assertTrue(error.startsWith("model 'add' version 1 failed to run: "), error);
+            assertFalse(error.contains("\tat ") || error.contains("Exception"), "no stack trace or exception class: " + error);
+            // the process lives on and serves the next request
+            request = request.replace("\"shape\":[2,3]", "\"shape\":[2,2]").replace("[1,2,3,4,5,6]}]", "[1,2,3,4]}]")
+                    .replace("\"shape\":[3,2]", "\"shape\":[2,2]").replace("[1,2,3,4,5,6]},", "[1,2,3,4]},");
+            assertEquals(200, add.invoke(httpApiEvent("POST", "/v2/models/add/infer", request)).get("statusCode").asInt());
+        }
+    }
+
+    @Test
     void unknownRequestedOutput() {
         String request = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}],"
                 + "\"outputs\":[{\"name\":\"z\"}]}";

@@ -85,6 +85,16 @@ class ModelRepositoryTest {
     }
 
     @Test
+    void theOptimizedFormIsPreferredWhenPackaged() throws Exception {
+        Repositories.model(repo, "m", 1, OnnxModelBuilder.identity(FLOAT, "batch", 2), null);
+        Path version = repo.resolve("m/1");
+        OrtRuntime.writeOptimizedModel(version.resolve(OnnxModel.MODEL_FILE), version.resolve(OnnxModel.OPTIMIZED_MODEL_FILE));
+        try (ModelRepository models = ModelRepository.load(repo, Set.of())) {
+            assertEquals(version.resolve(OnnxModel.OPTIMIZED_MODEL_FILE), models.model("m").latest().onnx().file());
+        }
+    }
+
+    @Test
     void lambdaMemoryBuysVcpus() {
         assertEquals(1, OrtRuntime.lambdaVcpus(128));
         assertEquals(1, OrtRuntime.lambdaVcpus(1769));
