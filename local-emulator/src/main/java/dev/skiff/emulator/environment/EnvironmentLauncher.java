@@ -104,6 +104,7 @@ public final class EnvironmentLauncher {
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-Xshare:auto");
         command.add("-Djava.net.preferIPv4Stack=true");
+        command.add("--enable-native-access=ALL-UNNAMED"); // the client loads its JNI library
         command.add("-classpath");
         command.add(ricClassPath());
         command.add(RuntimeInterfaceClient.MAIN_CLASS);

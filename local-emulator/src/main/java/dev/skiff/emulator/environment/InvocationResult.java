@@ -9,6 +9,10 @@ package dev.skiff.emulator.environment;
  */
 public record InvocationResult(byte[] payload, String functionError, String executedVersion, String log) {
 
+    public String payloadText() {
+        return new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public boolean failed() {
         return functionError != null;
     }

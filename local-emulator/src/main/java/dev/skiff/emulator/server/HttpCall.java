@@ -7,9 +7,12 @@ import java.util.Map;
 /**
  * One HTTP request as the emulator's endpoints see it: already read in full.
  *
+ * @param rawPath the path as sent, percent-encoding kept
+ * @param path the decoded path
+ * @param rawQuery the query string as sent, or null
  * @param headers header names in the case the client sent, each with its values in order
  */
-public record HttpCall(String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body,
+public record HttpCall(String method, String rawPath, String path, String rawQuery, Map<String, List<String>> headers, byte[] body,
         String remoteAddress, String protocol) {
 
     /** The first value of a header, matched without regard to case, or null. */

@@ -112,7 +112,8 @@ public final class LoopbackHttpServer implements AutoCloseable {
             for (HttpField field : fields) {
                 headers.computeIfAbsent(field.getName(), n -> new ArrayList<>()).add(field.getValue());
             }
-            return new HttpCall(request.getMethod(), request.getHttpURI().getPath(), request.getHttpURI().getQuery(),
+            return new HttpCall(request.getMethod(), request.getHttpURI().getPath(), request.getHttpURI().getDecodedPath(),
+                    request.getHttpURI().getQuery(),
                     headers, body, Request.getRemoteAddr(request), request.getConnectionMetaData().getProtocol());
         }
 

@@ -1,0 +1,194 @@
+package dev.skiff.emulator;
+
+import dev.skiff.emulator.environment.EnvironmentHost;
+import dev.skiff.emulator.environment.EnvironmentLauncher;
+import dev.skiff.emulator.environment.EnvironmentPool;
+import dev.skiff.emulator.environment.LogSink;
+import dev.skiff.emulator.httpapi.HttpApiEndpoint;
+import dev.skiff.emulator.httpapi.RouteTable;
+import dev.skiff.emulator.invokeapi.LambdaApiEndpoint;
+import dev.skiff.emulator.lambda.CodePackage;
+import dev.skiff.emulator.lambda.FunctionRegistry;
+import dev.skiff.emulator.lambda.FunctionVersion;
+import dev.skiff.emulator.lambda.Invoker;
+import dev.skiff.emulator.lambda.LambdaFunction;
+import dev.skiff.emulator.runtimeapi.RuntimeApiEndpoint;
+import dev.skiff.emulator.server.LoopbackHttpServer;
+import dev.skiff.emulator.template.FunctionDefinition;
+import dev.skiff.emulator.template.SamTemplate;
+import dev.skiff.emulator.template.SamTemplateLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local emulator, assembled from a SAM template: the Runtime API its environments talk to,
+ * the functions with their versions and aliases, and optionally the Lambda API and the HTTP API
+ * servers. Also scales idle environments to zero and reloads changed code.
+ */
+public final class Emulator implements AutoCloseable {
+
+    /**
+     * @param apiPort the HTTP API port, 0 for any free one, or -1 for none
+     * @param lambdaPort the Lambda API port, 0 for any free one, or -1 for none
+     */
+    public record Options(Path template, Map<String, String> parameterOverrides, String host, int apiPort,
+            int lambdaPort, String region, Duration idleTimeout, Duration reloadInterval, LogSink log,
+            Path javaExecutable) {
+
+        public static Options defaults(Path template) {
+            return new Options(template, Map.of(), "127.0.0.1", -1, -1, "us-east-1", Duration.ofMinutes(10),
+                    Duration.ofSeconds(1), LogSink.console(), EnvironmentLauncher.currentJava());
+        }
+
+        public Options withPorts(int apiPort, int lambdaPort) {
+            return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idleTimeout,
+                    reloadInterval, log, javaExecutable);
+        }
+
+        public Options withIdleTimeout(Duration idle) {
+            return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idle, reloadInterval,
+                    log, javaExecutable);
+        }
+
+        public Options withLog(LogSink sink) {
+            return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idleTimeout,
+                    reloadInterval, sink, javaExecutable);
+        }
+
+        public Options withParameterOverrides(Map<String, String> overrides) {
+            return new Options(template, overrides, host, apiPort, lambdaPort, region, idleTimeout, reloadInterval,
+                    log, javaExecutable);
+        }
+    }
+
+    private final SamTemplate template;
+    private final EnvironmentHost host;
+    private final FunctionRegistry registry = new FunctionRegistry();
+    private final Invoker invoker = new Invoker(registry);
+    private final List<LoopbackHttpServer> servers = new ArrayList<>();
+    private LoopbackHttpServer apiServer;
+    private LoopbackHttpServer lambdaServer;
+
+    private Emulator(SamTemplate template, EnvironmentHost host) {
+        this.template = template;
+        this.host = host;
+    }
+
+    public static Emulator start(Options options) throws Exception {
+        SamTemplate template = SamTemplateLoader.load(options.template(), options.parameterOverrides(), options.region());
+        template.warnings().forEach(w -> options.log().line("Template", w));
+        EnvironmentHost host = new EnvironmentHost(new EnvironmentLauncher(options.region(), options.javaExecutable()), options.log());
+        Emulator emulator = new Emulator(template, host);
+        try {
+            emulator.startServers(options);
+        } catch (Exception | Error e) {
+            emulator.close();
+            throw e;
+        }
+        return emulator;
+    }
+
+    private void startServers(Options options) throws Exception {
+        // environments poll for minutes while idle: the Runtime API keeps silent connections open
+        LoopbackHttpServer runtimeApi = LoopbackHttpServer.start("skiff-runtime-api", "127.0.0.1", 0,
+                TimeUnit.DAYS.toMillis(1), new RuntimeApiEndpoint(host));
+        servers.add(runtimeApi);
+        host.runtimeApiAddress("127.0.0.1:" + runtimeApi.port());
+
+        for (FunctionDefinition definition : template.functions()) {
+            CodePackage code = new CodePackage(definition.code());
+            EnvironmentPool pool = new EnvironmentPool(definition.functionName(), definition.reservedConcurrency(), host,
+                    () -> codeDirectory(code));
+            String arn = "arn:aws:lambda:" + options.region() + ":" + SamTemplateLoader.ACCOUNT_ID + ":function:"
+                    + definition.functionName();
+            LambdaFunction function = new LambdaFunction(definition, arn, code, pool);
+            if (definition.autoPublishAlias() != null) { // what SAM does on deploy: version 1 and the alias on it
+                FunctionVersion first = function.publishVersion("", null);
+                function.createAlias(definition.autoPublishAlias(), first.version(), "", Map.of());
+            }
+            registry.add(function);
+        }
+
+        long maxInvocationMillis = TimeUnit.MINUTES.toMillis(16);
+        if (options.lambdaPort() >= 0) {
+            lambdaServer = LoopbackHttpServer.start("skiff-lambda-api", options.host(), options.lambdaPort(), maxInvocationMillis,
+                    new LambdaApiEndpoint(invoker, host.timer()));
+            servers.add(lambdaServer);
+        }
+        if (options.apiPort() >= 0) {
+            HttpApiEndpoint endpoint = new HttpApiEndpoint(new RouteTable(template.routes()), invoker, options.log());
+            apiServer = LoopbackHttpServer.start("skiff-http-api", options.host(), options.apiPort(), maxInvocationMillis, endpoint);
+            endpoint.localPort(apiServer.port());
+            servers.add(apiServer);
+        }
+
+        long idleNanos = options.idleTimeout().toNanos();
+        long idleCheckMillis = Math.max(50, Math.min(1000, options.idleTimeout().toMillis() / 4));
+        host.timer().scheduleWithFixedDelay(() -> registry.all().forEach(f -> f.pool().stopIdle(idleNanos)),
+                idleCheckMillis, idleCheckMillis, TimeUnit.MILLISECONDS);
+        long reloadMillis = Math.max(100, options.reloadInterval().toMillis());
+        host.timer().scheduleWithFixedDelay(() -> reloadChangedCode(options.log()), reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void reloadChangedCode(LogSink log) {
+        for (LambdaFunction function : registry.all()) {
+            try {
+                if (function.code().refresh()) {
+                    log.line(function.name(), "code changed in " + function.code().source()
+                            + ": new requests start fresh environments");
+                    function.codeChanged();
+                }
+            } catch (RuntimeException e) {
+                log.line(function.name(), "cannot check the code for changes: " + e);
+            }
+        }
+    }
+
+    private static Path codeDirectory(CodePackage code) {
+        try {
+            return code.directory();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public SamTemplate template() {
+        return template;
+    }
+
+    public FunctionRegistry registry() {
+        return registry;
+    }
+
+    public Invoker invoker() {
+        return invoker;
+    }
+
+    /** The HTTP API port, or -1 when it is not served. */
+    public int apiPort() {
+        return apiServer == null ? -1 : apiServer.port();
+    }
+
+    /** The Lambda API port, or -1 when it is not served. */
+    public int lambdaPort() {
+        return lambdaServer == null ? -1 : lambdaServer.port();
+    }
+
+    @Override
+    public void close() {
+        for (int i = servers.size() - 1; i >= 0; i--) {
+            if (servers.get(i) != null && !servers.get(i).name().equals("skiff-runtime-api")) {
+                servers.get(i).close();
+            }
+        }
+        host.close(); // environments first, so that they do not see the Runtime API vanish mid-call
+        servers.stream().filter(s -> s.name().equals("skiff-runtime-api")).forEach(LoopbackHttpServer::close);
+        registry.all().forEach(f -> f.code().close());
+    }
+}
