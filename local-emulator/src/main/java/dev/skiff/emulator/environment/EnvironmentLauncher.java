@@ -80,6 +80,9 @@ public final class EnvironmentLauncher {
         env.putIfAbsent("TZ", ":UTC");
         env.putIfAbsent("LANG", "en_US.UTF-8");
         env.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
+        // as on Lambda (/var/task:/var/task/lib), so System.loadLibrary finds natives shipped in the package
+        String libraries = codeDirectory + ":" + codeDirectory.resolve("lib");
+        env.put("LD_LIBRARY_PATH", parent.containsKey("LD_LIBRARY_PATH") ? libraries + ":" + parent.get("LD_LIBRARY_PATH") : libraries);
         return builder.start();
     }
 
