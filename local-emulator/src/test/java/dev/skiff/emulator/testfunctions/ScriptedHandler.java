@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * A test function run by the real runtime interface client in its own process. What it does
  * is written into the event as {@code act:NAME[:NUMBER]}: echo (default), raw (return the event
- * itself), sleep, exit, throw. It answers with what it saw of its environment.
+ * itself), status (an HTTP API response with that status), sleep, exit, throw. It answers with what it saw of its environment.
  */
 public class ScriptedHandler implements RequestStreamHandler {
 
@@ -45,6 +45,11 @@ public class ScriptedHandler implements RequestStreamHandler {
         switch (action) {
             case "raw" -> {
                 output.write(event.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            case "status" -> {
+                output.write(("{\"statusCode\":" + number + ",\"headers\":{\"x-scripted\":\"yes\",\"content-type\":\"text/plain\"},"
+                        + "\"cookies\":[\"session=abc; Path=/\"],\"body\":\"scripted status\"}").getBytes(StandardCharsets.UTF_8));
                 return;
             }
             case "sleep" -> sleep(number);
