@@ -82,7 +82,8 @@ public final class EnvironmentPool implements ExecutionEnvironment.Listener {
             retire = environment.codeGeneration() != codeGeneration;
         }
         if (retire) {
-            environment.stop();
+            environment.retire();
+            environment.destroy();
         }
     }
 
@@ -102,11 +103,12 @@ public final class EnvironmentPool implements ExecutionEnvironment.Listener {
             codeGeneration++;
             for (ExecutionEnvironment environment : environments) {
                 if (!busy.contains(environment)) {
+                    environment.retire(); // under the pool's lock, so that dispatch cannot pick it meanwhile
                     idle.add(environment);
                 }
             }
         }
-        idle.forEach(ExecutionEnvironment::stop);
+        idle.forEach(ExecutionEnvironment::destroy);
     }
 
     /** Scale to zero: stops environments idle for longer than {@code idleNanos}. */
@@ -115,11 +117,12 @@ public final class EnvironmentPool implements ExecutionEnvironment.Listener {
         synchronized (this) {
             for (ExecutionEnvironment environment : environments) {
                 if (!busy.contains(environment) && environment.idleLongerThan(idleNanos)) {
+                    environment.retire();
                     expired.add(environment);
                 }
             }
         }
-        expired.forEach(ExecutionEnvironment::stop);
+        expired.forEach(ExecutionEnvironment::destroy);
     }
 
     public void stopAll() {
