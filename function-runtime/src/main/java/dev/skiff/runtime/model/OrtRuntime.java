@@ -21,6 +21,11 @@ public final class OrtRuntime {
 
     private static volatile OrtEnvironment environment;
 
+    static {
+        // before any ONNX Runtime class loads its natives: SessionOptions does so in its own static init
+        usePreExtractedNatives();
+    }
+
     private OrtRuntime() {}
 
     /**
@@ -34,7 +39,6 @@ public final class OrtRuntime {
             synchronized (OrtRuntime.class) {
                 env = environment;
                 if (env == null) {
-                    usePreExtractedNatives();
                     env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "skiff");
                     environment = env;
                 }
@@ -81,6 +85,7 @@ public final class OrtRuntime {
 
     /** Session options for serving on the CPU: all graph optimizations, one inter-op thread. */
     public static OrtSession.SessionOptions cpuOptions(int intraOpThreads) throws OrtException {
+        environment(); // natives and environment first, from the right place
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
