@@ -1,0 +1,229 @@
+package dev.skiff.gpu.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skiff.gpu.observability.ServerLog;
+import dev.skiff.gpu.repository.ModelRegistry;
+import dev.skiff.gpu.routing.AliasJson;
+import dev.skiff.gpu.routing.AliasRoute;
+import dev.skiff.gpu.routing.AliasTable;
+import dev.skiff.runtime.api.ApiResponse;
+import dev.skiff.runtime.model.Model;
+import dev.skiff.runtime.model.ModelLoadException;
+import dev.skiff.runtime.model.ModelRepository;
+import dev.skiff.runtime.protocol.ResponseWriter;
+
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Versions and aliases at run time, under /v2/repository (Triton's repository extension, plus
+ * aliases). API Gateway routes only /v2/models/... to the pool, so these stay inside the VPC.
+ * <pre>
+ * POST   /v2/repository/index                                  every version, loaded or failed, and why
+ * POST   /v2/repository/models/{model}/load                    load the model's versions not loaded yet
+ * POST   /v2/repository/models/{model}/versions/{v}/load       load, or reload from disk, one version
+ * POST   /v2/repository/models/{model}/versions/{v}/unload     stop serving a version no alias uses
+ * GET    /v2/repository/models/{model}/aliases[/{alias}]       the model's aliases
+ * PUT    /v2/repository/models/{model}/aliases/{alias}         {"version": "2", "additionalVersionWeights": {"3": 0.1}}
+ * DELETE /v2/repository/models/{model}/aliases/{alias}
+ * </pre>
+ */
+public final class ManagementApi {
+    public static final String PREFIX = "/v2/repository";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ModelRegistry registry;
+    private final AliasTable aliases;
+    private final ServerLog log;
+
+    public ManagementApi(ModelRegistry registry, AliasTable aliases, ServerLog log) {
+        this.registry = registry;
+        this.aliases = aliases;
+        this.log = log;
+    }
+
+    public static boolean handles(String path) {
+        return path.equals(PREFIX) || path.startsWith(PREFIX + "/");
+    }
+
+    public ApiResponse handle(String method, String path, byte[] body) {
+        String[] parts = path.substring(PREFIX.length()).split("/", -1); // "", "models", "{model}", ...
+        int n = parts.length;
+        if (n == 2 && parts[1].equals("index")) return only("POST", method, path, () -> index());
+        if (n < 4 || !parts[1].equals("models") || parts[2].isEmpty()) return noRoute(method, path);
+        String model = parts[2];
+        if (n == 4 && parts[3].equals("load")) return only("POST", method, path, () -> loadModel(model));
+        if (n == 6 && parts[3].equals("versions") && (parts[5].equals("load") || parts[5].equals("unload"))) {
+            String version = parts[4];
+            if (!ModelRepository.isVersion(version)) {
+                return error(400, "'" + version + "' is not a version number; versions are positive integers", model, null);
+            }
+            long number = Long.parseLong(version);
+            return only("POST", method, path, () -> parts[5].equals("load") ? loadVersion(model, number) : unloadVersion(model, number));
+        }
+        if (n == 4 && parts[3].equals("aliases")) return only("GET", method, path, () -> listAliases(model));
+        if (n == 5 && parts[3].equals("aliases") && !parts[4].isEmpty()) {
+            String alias = parts[4];
+            return switch (method) {
+                case "GET" -> getAlias(model, alias);
+                case "PUT" -> putAlias(model, alias, body);
+                case "DELETE" -> deleteAlias(model, alias);
+                default -> new ApiResponse(405, ResponseWriter.error(method + " is not allowed on " + path
+                        + "; use GET, PUT or DELETE"), model, null, "GET, PUT, DELETE", 0, 0, 0);
+            };
+        }
+        return noRoute(method, path);
+    }
+
+    private ApiResponse index() {
+        ArrayNode states = JSON.createArrayNode();
+        for (ModelRegistry.VersionState state : registry.index()) {
+            ObjectNode node = states.addObject();
+            node.put("name", state.model());
+            node.put("version", state.version());
+            node.put("state", state.ready() ? "READY" : "UNAVAILABLE");
+            if (state.reason() != null) node.put("reason", state.reason());
+        }
+        return ok(states, null, null);
+    }
+
+    private ApiResponse loadModel(String model) {
+        List<String> failed;
+        try {
+            failed = registry.loadNewVersions(model);
+        } catch (ModelLoadException e) {
+            return error(404, e.getMessage(), model, null);
+        }
+        Model loaded = registry.model(model);
+        ObjectNode node = JSON.createObjectNode();
+        node.put("name", model);
+        ArrayNode versions = node.putArray("versions");
+        if (loaded != null) loaded.versionNames().forEach(versions::add);
+        ArrayNode errors = node.putArray("errors");
+        failed.forEach(errors::add);
+        return failed.isEmpty() ? ok(node, model, null) : new ApiResponse(400, bytes(node), model, null, null, 0, 0, 0);
+    }
+
+    private ApiResponse loadVersion(String model, long number) {
+        Model existing = registry.model(model);
+        boolean reload = existing != null && existing.version(number) != null;
+        try {
+            registry.loadVersion(model, number);
+        } catch (ModelLoadException e) {
+            String serving = reload ? "; the copy of version " + number + " loaded before still serves" : "";
+            return error(400, "model '" + model + "' version " + number + " failed to load: " + e.getMessage() + serving,
+                    model, Long.toString(number));
+        }
+        ObjectNode node = JSON.createObjectNode();
+        node.put("name", model);
+        node.put("version", Long.toString(number));
+        node.put("state", "READY");
+        node.put("reloaded", reload);
+        return ok(node, model, Long.toString(number));
+    }
+
+    private ApiResponse unloadVersion(String model, long number) {
+        Map<String, AliasRoute> using = aliases.routingTo(model, number);
+        if (!using.isEmpty()) {
+            return error(409, "model '" + model + "' version " + number + " is routed to by alias(es) " + using.keySet()
+                    + "; move them to another version first", model, Long.toString(number));
+        }
+        if (!registry.unloadVersion(model, number)) {
+            return error(404, "model '" + model + "' has no version " + number + " loaded", model, Long.toString(number));
+        }
+        ObjectNode node = JSON.createObjectNode();
+        node.put("name", model);
+        node.put("version", Long.toString(number));
+        node.put("state", "UNLOADED");
+        return ok(node, model, Long.toString(number));
+    }
+
+    private ApiResponse listAliases(String model) {
+        if (registry.model(model) == null) return unknownModel(model);
+        ObjectNode node = JSON.createObjectNode();
+        node.put("name", model);
+        ArrayNode list = node.putArray("aliases");
+        aliases.aliases(model).forEach((name, route) -> list.add(AliasJson.write(name, route)));
+        return ok(node, model, null);
+    }
+
+    private ApiResponse getAlias(String model, String alias) {
+        if (registry.model(model) == null) return unknownModel(model);
+        AliasRoute route = aliases.get(model, alias);
+        if (route == null) return error(404, "model '" + model + "' has no alias '" + alias + "'", model, null);
+        return ok(AliasJson.write(alias, route), model, null);
+    }
+
+    private ApiResponse putAlias(String model, String alias, byte[] body) {
+        Model loaded = registry.model(model);
+        if (loaded == null) return unknownModel(model);
+        if (!AliasTable.isValidName(alias)) {
+            return error(400, "'" + alias + "' is not an alias name: use letters, digits, - and _, not a number alone", model, null);
+        }
+        AliasRoute route;
+        try {
+            route = AliasJson.parseRoute(body);
+        } catch (IllegalArgumentException e) {
+            return error(400, e.getMessage(), model, null);
+        }
+        for (Long number : new Long[] {route.version(), route.additionalVersion()}) {
+            if (number != null && loaded.version(number) == null) {
+                return error(409, "model '" + model + "' version " + number + " is not loaded, so alias '" + alias
+                        + "' cannot route to it; load it first (POST " + PREFIX + "/models/" + model + "/versions/"
+                        + number + "/load); versions: " + loaded.versionNames(), model, null);
+            }
+        }
+        AliasRoute before = aliases.get(model, alias);
+        aliases.put(model, alias, route);
+        log.info("alias set", "model", model, "alias", alias, "route", AliasJson.write(alias, route).toString(),
+                "before", before == null ? null : AliasJson.write(alias, before).toString());
+        return ok(AliasJson.write(alias, route), model, Long.toString(route.version()));
+    }
+
+    private ApiResponse deleteAlias(String model, String alias) {
+        AliasRoute removed = aliases.remove(model, alias);
+        if (removed == null) return error(404, "model '" + model + "' has no alias '" + alias + "'", model, null);
+        log.info("alias deleted", "model", model, "alias", alias);
+        return ok(AliasJson.write(alias, removed), model, null);
+    }
+
+    private ApiResponse unknownModel(String model) {
+        return error(404, "model '" + model + "' is not served here; models: " + registry.modelNames(), model, null);
+    }
+
+    private interface Action {
+        ApiResponse run();
+    }
+
+    private static ApiResponse only(String allowed, String method, String path, Action action) {
+        if (!allowed.equals(method)) {
+            return new ApiResponse(405, ResponseWriter.error(method + " is not allowed on " + path + "; use " + allowed),
+                    null, null, allowed, 0, 0, 0);
+        }
+        return action.run();
+    }
+
+    private static ApiResponse noRoute(String method, String path) {
+        return error(404, "no route " + method + " " + path + "; see the management routes in gpu-fallback/README.md", null, null);
+    }
+
+    private static ApiResponse ok(Object node, String model, String version) {
+        return new ApiResponse(200, bytes(node), model, version, null, 0, 0, 0);
+    }
+
+    private static ApiResponse error(int status, String message, String model, String version) {
+        return new ApiResponse(status, ResponseWriter.error(message), model, version, null, 0, 0, 0);
+    }
+
+    private static byte[] bytes(Object node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.skiff.gpu.http;
+
+import dev.skiff.gpu.observability.PoolMetrics;
+import dev.skiff.gpu.routing.PoolBackend;
+import dev.skiff.runtime.api.ApiResponse;
+import dev.skiff.runtime.api.InferenceApi;
+import dev.skiff.runtime.api.Route;
+import dev.skiff.runtime.observability.RequestLog;
+import dev.skiff.runtime.protocol.ResponseWriter;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Jetty's side of the pool: reads each body without holding a Jetty thread, answers on a virtual
+ * thread (which may wait for its batch), adds the x-skiff-* headers, and writes one log line and
+ * the metrics per request. Nothing a client sends escapes as anything but a protocol error.
+ */
+public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
+    public static final String TARGET = "gpu-pool";
+    /** Seconds a client should wait before retrying a 503 (queue full, loading, draining). */
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    private final InferenceApi api;
+    private final PoolBackend backend;
+    private final ManagementApi management; // null when turned off
+    private final PoolMetrics metrics;
+    private final RequestLog log;
+    private final int maxBodyBytes;
+    private final ExecutorService answering;
+    private final byte[] serverMetadata;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    private record Reply(ApiResponse response, String contentType, boolean closeConnection) {}
+
+    public PoolRequestHandler(InferenceApi api, PoolBackend backend, ManagementApi management, PoolMetrics metrics,
+                              RequestLog log, int maxBodyBytes, ExecutorService answering, byte[] serverMetadata) {
+        this.api = api;
+        this.backend = backend;
+        this.management = management;
+        this.metrics = metrics;
+        this.log = log;
+        this.maxBodyBytes = maxBodyBytes;
+        this.answering = answering;
+        this.serverMetadata = serverMetadata;
+    }
+
+    /** Requests read or being answered now; drain waits for none. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        long start = System.nanoTime();
+        inFlight.incrementAndGet();
+        String method = request.getMethod();
+        String path = request.getHttpURI().getPath(); // as sent, percent-encoding kept, like API Gateway's rawPath
+        String requestId = requestId(request);
+        Callback done = Callback.from(callback, inFlight::decrementAndGet);
+        Content.Source.asByteArrayAsync(request, maxBodyBytes)
+                .handleAsync((body, failure) -> failure == null ? answer(method, path, body, requestId) : unreadable(failure),
+                        answering)
+                .thenAccept(reply -> {
+                    send(reply, response, done);
+                    record(path, requestId, reply, System.nanoTime() - start);
+                })
+                .exceptionally(failure -> {
+                    done.failed(failure);
+                    return null;
+                });
+        return true;
+    }
+
+    private Reply answer(String method, String path, byte[] body, String requestId) {
+        try {
+            if (path.equals("/metrics")) {
+                if (!method.equals("GET")) return json(new ApiResponse(405, ResponseWriter.error(method + " is not allowed on "
+                        + "/metrics; use GET"), null, null, "GET", 0, 0, 0));
+                return new Reply(new ApiResponse(200, metrics.scrape(), null, null, null, 0, 0, 0), PoolMetrics.CONTENT_TYPE, false);
+            }
+            if (backend.draining() && !isHealth(path)) {
+                return new Reply(new ApiResponse(503, ResponseWriter.error("this server is shutting down and takes no new "
+                        + "requests; retry, and another instance will answer"), null, null, null, 0, 0, 0),
+                        ApiResponse.CONTENT_TYPE, true);
+            }
+            if (ManagementApi.handles(path)) {
+                if (management == null) {
+                    return json(new ApiResponse(404, ResponseWriter.error("the management API is turned off on this server "
+                            + "(--management off)"), null, null, null, 0, 0, 0));
+                }
+                return json(management.handle(method, path, body));
+            }
+            if (method.equals("GET") && isServerMetadata(path)) { // the one answer that differs from Lambda's: it names the provider
+                return json(new ApiResponse(200, serverMetadata, null, null, null, 0, 0, 0));
+            }
+            return json(api.handle(method, path, body));
+        } catch (RuntimeException | Error e) {
+            // a defect, not the client's fault: the trace goes to the log, a safe message to the client
+            e.printStackTrace();
+            return json(new ApiResponse(500, ResponseWriter.error("internal error; see the server's log for request "
+                    + requestId), null, null, null, 0, 0, 0));
+        }
+    }
+
+    private Reply unreadable(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof IllegalArgumentException) { // Jetty's "too large"
+            return json(new ApiResponse(413, ResponseWriter.error("the request body is over the limit of " + maxBodyBytes
+                    + " bytes; send fewer rows per request"), null, null, null, 0, 0, 0));
+        }
+        return json(new ApiResponse(400, ResponseWriter.error("the request body could not be read: " + cause.getMessage()),
+                null, null, null, 0, 0, 0));
+    }
+
+    private static boolean isServerMetadata(String path) {
+        Route route = Route.parse(path);
+        return route != null && route.kind() == Route.Kind.SERVER_METADATA;
+    }
+
+    private static boolean isHealth(String path) {
+        Route route = Route.parse(path);
+        return route != null && (route.kind() == Route.Kind.LIVE || route.kind() == Route.Kind.READY);
+    }
+
+    private static Reply json(ApiResponse response) {
+        return new Reply(response, ApiResponse.CONTENT_TYPE, false);
+    }
+
+    private static void send(Reply reply, Response response, Callback done) {
+        ApiResponse r = reply.response();
+        response.setStatus(r.status());
+        var headers = response.getHeaders();
+        headers.put("content-type", reply.contentType());
+        if (r.model() != null) headers.put("x-skiff-model", r.model());
+        if (r.version() != null) headers.put("x-skiff-model-version", r.version());
+        headers.put("x-skiff-target", TARGET);
+        if (r.allow() != null) headers.put("allow", r.allow());
+        if (r.status() == 503) headers.put("retry-after", RETRY_AFTER_SECONDS);
+        if (reply.closeConnection()) headers.put("connection", "close");
+        headers.put("content-length", Integer.toString(r.body().length));
+        response.write(true, ByteBuffer.wrap(r.body()), done);
+    }
+
+    private void record(String path, String requestId, Reply reply, long totalNanos) {
+        if (path.equals("/metrics")) return; // scrapes are not traffic
+        ApiResponse r = reply.response();
+        metrics.request(r.model(), r.version(), r.status(), totalNanos);
+        String error = r.isError() ? truncated(new String(r.body(), StandardCharsets.UTF_8)) : null;
+        log.write(new RequestLog.Entry(requestId, "http", r.model(), r.version(), r.status(), false,
+                r.parseNanos(), r.inferNanos(), r.writeNanos(), totalNanos, error));
+    }
+
+    private static String requestId(Request request) {
+        String given = request.getHeaders().get("x-request-id");
+        if (given == null) given = request.getHeaders().get("x-amzn-trace-id");
+        return given != null && given.length() <= 200 ? given : UUID.randomUUID().toString();
+    }
+
+    private static String truncated(String text) {
+        return text.length() > 500 ? text.substring(0, 500) : text;
+    }
+}

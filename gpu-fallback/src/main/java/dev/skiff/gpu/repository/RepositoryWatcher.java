@@ -1,0 +1,90 @@
+package dev.skiff.gpu.repository;
+
+import dev.skiff.gpu.observability.ServerLog;
+import dev.skiff.gpu.routing.AliasFileLoader;
+import dev.skiff.gpu.routing.AliasTable;
+import dev.skiff.runtime.model.Model;
+import dev.skiff.runtime.model.ModelLoadException;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Polls the model repository: loads new model and version directories, reloads a version whose
+ * files changed, unloads one whose directory went away (unless an alias routes to it), and
+ * re-reads the aliases file when it changes. Polling, not file events: they are unreliable on
+ * the network and overlay file systems containers mount.
+ */
+public final class RepositoryWatcher implements AutoCloseable {
+    private final ModelRegistry registry;
+    private final AliasTable aliases;
+    private final AliasFileLoader aliasFile;
+    private final ServerLog log;
+    private final ScheduledExecutorService timer;
+    private final Set<String> warned = new HashSet<>();
+
+    public RepositoryWatcher(ModelRegistry registry, AliasTable aliases, AliasFileLoader aliasFile, Duration interval,
+                             ServerLog log) {
+        this.registry = registry;
+        this.aliases = aliases;
+        this.aliasFile = aliasFile;
+        this.log = log;
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("repository-watcher").factory());
+        timer.scheduleWithFixedDelay(this::scanSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void scanSafely() {
+        try {
+            scan();
+        } catch (RuntimeException e) {
+            log.error("scanning the model repository failed", "reason", e.toString());
+        }
+    }
+
+    /** One pass over the repository. */
+    void scan() {
+        for (String name : registry.modelsOnDisk()) {
+            List<Long> onDisk;
+            try {
+                onDisk = registry.versionsOnDisk(name);
+            } catch (ModelLoadException e) {
+                continue; // removed while listing
+            }
+            for (long number : onDisk) {
+                if (!registry.changedOnDisk(name, number)) continue;
+                try {
+                    registry.loadVersion(name, number);
+                } catch (ModelLoadException e) {
+                    // logged by the registry; tried again once the files change
+                }
+            }
+            Model model = registry.model(name);
+            if (model != null) unloadRemoved(name, model, onDisk);
+        }
+        if (aliasFile != null && aliasFile.changed()) aliasFile.apply();
+    }
+
+    private void unloadRemoved(String name, Model model, List<Long> onDisk) {
+        for (String version : model.versionNames()) {
+            long number = Long.parseLong(version);
+            if (onDisk.contains(number)) continue;
+            Set<String> using = aliases.routingTo(name, number).keySet();
+            if (using.isEmpty()) {
+                registry.unloadVersion(name, number);
+            } else if (warned.add(name + "/" + number)) {
+                log.warn("a version's directory is gone but aliases still route to it; it keeps serving", "model", name,
+                        "version", version, "aliases", using.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.skiff.gpu.routing;
+
+import dev.skiff.gpu.observability.ServerLog;
+import dev.skiff.gpu.repository.ModelRegistry;
+import dev.skiff.runtime.model.Model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Sets aliases from a JSON file at start, and again whenever it changes (when the repository is
+ * watched). An alias that names a model or version not loaded is skipped with a log line; aliases
+ * set through the management API and absent from the file stay.
+ */
+public final class AliasFileLoader {
+    private final Path file;
+    private final AliasTable aliases;
+    private final ModelRegistry registry;
+    private final ServerLog log;
+    private volatile long appliedModified = Long.MIN_VALUE;
+
+    public AliasFileLoader(Path file, AliasTable aliases, ModelRegistry registry, ServerLog log) {
+        this.file = file;
+        this.aliases = aliases;
+        this.registry = registry;
+        this.log = log;
+    }
+
+    public boolean changed() {
+        return modified() != appliedModified;
+    }
+
+    public void apply() {
+        appliedModified = modified();
+        Map<String, Map<String, AliasRoute>> routes;
+        try {
+            routes = AliasJson.readFile(file);
+        } catch (IOException | IllegalArgumentException e) {
+            log.error("the aliases file cannot be read; aliases are unchanged", "file", file.toString(), "reason", e.getMessage());
+            return;
+        }
+        routes.forEach((modelName, byAlias) -> byAlias.forEach((alias, route) -> {
+            String problem = problem(modelName, alias, route);
+            if (problem != null) {
+                log.error("alias skipped", "file", file.toString(), "model", modelName, "alias", alias, "reason", problem);
+                return;
+            }
+            aliases.put(modelName, alias, route);
+            log.info("alias set", "file", file.toString(), "model", modelName, "alias", alias,
+                    "route", AliasJson.write(alias, route).toString());
+        }));
+    }
+
+    private String problem(String modelName, String alias, AliasRoute route) {
+        if (!AliasTable.isValidName(alias)) return "'" + alias + "' is not an alias name";
+        Model model = registry.model(modelName);
+        if (model == null) return "model '" + modelName + "' is not served";
+        if (model.version(route.version()) == null) return "version " + route.version() + " is not loaded";
+        if (route.additionalVersion() != null && model.version(route.additionalVersion()) == null) {
+            return "version " + route.additionalVersion() + " is not loaded";
+        }
+        return null;
+    }
+
+    private long modified() {
+        try {
+            return Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}
