@@ -378,8 +378,8 @@ public final class SamTemplateLoader {
         public Object ref(String logicalId) {
             if (resources.get(logicalId) instanceof Map<?, ?> resource
                     && "AWS::Serverless::Function".equals(resource.get("Type"))
-                    && resource.get("Properties") instanceof Map<?, ?> p && p.get("FunctionName") instanceof String name) {
-                return name;
+                    && resource.get("Properties") instanceof Map<?, ?> p && p.get("FunctionName") != null) {
+                return resolver.resolve(p.get("FunctionName"), logicalId + ".FunctionName");
             }
             return logicalId;
         }
