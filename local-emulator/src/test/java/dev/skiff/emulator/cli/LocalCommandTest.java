@@ -1,0 +1,87 @@
+package dev.skiff.emulator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skiff.emulator.support.TestFunctionPackage;
+import dev.skiff.emulator.support.Templates;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code skiff local invoke} end to end: response on stdout, START/END/REPORT on stderr, clear errors. */
+class LocalCommandTest {
+
+    @TempDir
+    Path directory;
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private Run run(String... args) {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        StringWriter picocliErr = new StringWriter();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            CommandLine commandLine = LocalCommand.commandLine(new LocalCommand());
+            commandLine.setErr(new PrintWriter(picocliErr, true));
+            int exitCode = commandLine.execute(args);
+            return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8) + picocliErr);
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+    }
+
+    @Test
+    void invokePrintsTheResponseAndTheLog() throws Exception {
+        TestFunctionPackage.javaPackage(directory.resolve("code"), "cli");
+        Path template = Templates.write(directory, """
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  Echo:
+                    Type: AWS::Serverless::Function
+                    Properties: {Runtime: java21, Handler: %s, CodeUri: code, MemorySize: 256, AutoPublishAlias: live}
+                """.formatted(Templates.HANDLER));
+        Path event = Files.writeString(directory.resolve("event.json"), "{\"hello\":1}");
+
+        Run run = run("invoke", "Echo", "--template", template.toString(), "--event", event.toString(), "--qualifier", "live");
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("\"marker\":\"cli\"") && run.out().contains("\"version\":\"1\""), run.out());
+        assertTrue(run.err().contains("[Echo] START RequestId: "), run.err());
+        assertTrue(run.err().contains("[Echo] END RequestId: "), run.err());
+        assertTrue(run.err().contains("[Echo] REPORT RequestId: ") && run.err().contains("Init Duration: "), run.err());
+    }
+
+    @Test
+    void mistakesGetOneClearLine() {
+        Run missingTemplate = run("invoke", "Echo", "--template", directory.resolve("nope.yaml").toString());
+        assertEquals(2, missingTemplate.exitCode());
+        assertTrue(missingTemplate.err().contains("error: cannot read template"), missingTemplate.err());
+
+        Path template = Templates.write(directory, """
+                Resources:
+                  Echo:
+                    Type: AWS::Serverless::Function
+                    Properties: {Runtime: java21, Handler: a.B::c, CodeUri: code}
+                """);
+        Run unknownFunction = run("invoke", "Nope", "--template", template.toString());
+        assertEquals(2, unknownFunction.exitCode());
+        assertTrue(unknownFunction.err().contains("Function not found") && unknownFunction.err().contains("Echo"), unknownFunction.err());
+
+        Run badOption = run("start-api", "--port", "many");
+        assertEquals(2, badOption.exitCode());
+        assertTrue(badOption.err().contains("Invalid value for option '--port'"), badOption.err());
+    }
+}
