@@ -1,0 +1,16 @@
+package dev.skiff.deployer.cli;
+
+/** Exit codes scripts can rely on; documented in `skiff --help`. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** A deploy or stack operation failed in AWS (the stack rolled back, a change set failed). */
+    public static final int DEPLOY_FAILED = 1;
+    /** Bad arguments, or input that is wrong: a missing model, an unknown version, a bad config. */
+    public static final int USAGE_OR_INPUT = 2;
+    /** AWS refused or could not be reached: credentials, permissions, endpoint, missing bucket. */
+    public static final int AWS_ERROR = 3;
+    /** The person declined the change set at the prompt; nothing was changed. */
+    public static final int DECLINED = 4;
+
+    private ExitCodes() {}
+}

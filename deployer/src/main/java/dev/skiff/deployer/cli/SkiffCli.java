@@ -1,0 +1,52 @@
+package dev.skiff.deployer.cli;
+
+import dev.skiff.emulator.cli.LocalCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * {@code skiff}: the command line of the whole project. plan, package, deploy, promote, rollback
+ * and status are the deployer's; {@code local} is the local emulator's command, nested.
+ */
+@Command(name = "skiff", mixinStandardHelpOptions = true, version = "skiff 0.1.0",
+        description = "Serve ONNX models on AWS Lambda or a GPU pool: plan, package, deploy, promote, roll back.",
+        subcommands = {PlanCommand.class, PackageCommand.class, DeployCommand.class, PromoteCommand.class,
+                RollbackCommand.class, StatusCommand.class, LocalCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:done",
+                "1:a deploy failed in AWS (the stack rolled back, a change set failed)",
+                "2:bad arguments or input (a missing model, an unknown version, a bad config)",
+                "3:AWS refused or could not be reached (credentials, permissions, endpoint, bucket)",
+                "4:the change set was declined at the prompt; nothing changed"})
+public final class SkiffCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The command line with errors printed as one line that says what to do, and exit codes scripts can trust. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = LocalCommand.commandLine(new SkiffCli());
+        CommandLine.IExecutionExceptionHandler localHandler = commandLine.getExecutionExceptionHandler();
+        return commandLine.setExecutionExceptionHandler((error, cmd, parseResult) -> {
+            if (error instanceof UserError user) {
+                cmd.getErr().println("error: " + user.getMessage());
+                return user.exitCode();
+            }
+            if (error instanceof SdkException aws) {
+                cmd.getErr().println("error: " + AwsErrors.explain(aws));
+                return ExitCodes.AWS_ERROR;
+            }
+            return localHandler.handleExecutionException(error, cmd, parseResult);
+        });
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

@@ -1,0 +1,66 @@
+package dev.skiff.deployer.packaging;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skiff.deployer.cli.UserError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code <out>/package.json}: what package built, so deploy uploads and renders exactly that. */
+public record PackageManifest(String architecture, List<PackagedModel> models) {
+    public static final String FILE_NAME = "package.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public void write(Path outDir) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("architecture", architecture);
+        ArrayNode list = root.putArray("models");
+        for (PackagedModel m : models) {
+            ObjectNode node = list.addObject();
+            node.put("name", m.name());
+            node.put("target", m.target());
+            node.put("packageType", m.packageType());
+            node.put("architecture", m.architecture());
+            node.put("artifact", outDir.toAbsolutePath().relativize(m.artifact().toAbsolutePath()).toString());
+            if (m.sha256() != null) node.put("sha256", m.sha256());
+            node.put("unzippedBytes", m.unzippedBytes());
+            node.put("zippedBytes", m.zippedBytes());
+            if (m.memoryMb() != null) node.put("memoryMb", m.memoryMb());
+            ArrayNode versions = node.putArray("versions");
+            m.versions().forEach(versions::add);
+        }
+        Files.writeString(outDir.resolve(FILE_NAME), JSON.writeValueAsString(root));
+    }
+
+    public static PackageManifest read(Path outDir) {
+        Path file = outDir.resolve(FILE_NAME);
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new UserError("no " + file + "; run skiff package first (or pass --package-dir)");
+        } catch (IOException e) {
+            throw new UserError("cannot read " + file + ": " + e.getMessage() + "; run skiff package again");
+        }
+        List<PackagedModel> models = new ArrayList<>();
+        for (JsonNode node : root.path("models")) {
+            List<String> versions = new ArrayList<>();
+            node.path("versions").forEach(v -> versions.add(v.asText()));
+            models.add(new PackagedModel(node.path("name").asText(), node.path("target").asText(),
+                    node.path("packageType").asText(), node.path("architecture").asText(),
+                    outDir.resolve(node.path("artifact").asText()).normalize(),
+                    node.hasNonNull("sha256") ? node.get("sha256").asText() : null, node.path("unzippedBytes").asLong(),
+                    node.path("zippedBytes").asLong(), node.hasNonNull("memoryMb") ? node.get("memoryMb").asInt() : null,
+                    List.copyOf(versions)));
+        }
+        return new PackageManifest(root.path("architecture").asText(), List.copyOf(models));
+    }
+}

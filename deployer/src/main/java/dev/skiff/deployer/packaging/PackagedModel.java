@@ -1,0 +1,21 @@
+package dev.skiff.deployer.packaging;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code skiff package} built for one model, as package.json records it for deploy.
+ *
+ * @param target        "lambda" or "gpu-pool"
+ * @param packageType   "zip", "image" (a Lambda container image's build context) or "pool-image"
+ * @param artifact      the .zip, or the image build context directory
+ * @param sha256        hex SHA-256 of the .zip; null for build contexts
+ * @param zippedBytes   the .zip's size; 0 for build contexts
+ * @param memoryMb      the Lambda memory size; null for the GPU pool
+ */
+public record PackagedModel(String name, String target, String packageType, String architecture, Path artifact,
+                            String sha256, long unzippedBytes, long zippedBytes, Integer memoryMb, List<String> versions) {
+    public boolean isLambdaZip() {
+        return "lambda".equals(target) && "zip".equals(packageType);
+    }
+}
