@@ -71,8 +71,8 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
                 .handleAsync((body, failure) -> failure == null ? answer(method, path, body, requestId) : unreadable(failure),
                         answering)
                 .thenAccept(reply -> {
+                    record(path, requestId, reply, System.nanoTime() - start); // before the client can see the answer
                     send(reply, response, done);
-                    record(path, requestId, reply, System.nanoTime() - start);
                 })
                 .exceptionally(failure -> {
                     done.failed(failure);

@@ -1,0 +1,112 @@
+package dev.skiff.gpu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A GpuServer on the CPU provider and an ephemeral loopback port, its log captured, and a client for it. */
+final class TestServer implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final GpuServer server;
+    private final ByteArrayOutputStream log;
+    private final Client client;
+
+    private TestServer(GpuServer server, ByteArrayOutputStream log) {
+        this.server = server;
+        this.log = log;
+        this.client = new Client(server.port());
+    }
+
+    /** @param extraArgs more flags, such as "--aliases", file */
+    static TestServer start(Path models, String... extraArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--models", models.toString(), "--port", "0", "--execution-provider", "cpu"));
+        args.addAll(List.of(extraArgs));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
+        return new TestServer(GpuServer.start(ServerOptions.parse(args.toArray(String[]::new), Map.of()), out), log);
+    }
+
+    String log() {
+        synchronized (log) {
+            return log.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    record Reply(int status, Map<String, List<String>> headers, byte[] body) {
+        String header(String name) {
+            List<String> values = headers.get(name.toLowerCase());
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException("not JSON: " + text(), e);
+            }
+        }
+    }
+
+    Reply get(String path) {
+        return send("GET", path, null);
+    }
+
+    Reply post(String path, String body) {
+        return send("POST", path, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Reply send(String method, String path, byte[] body) {
+        return client.send(method, path, body);
+    }
+
+    /** An HTTP/1.1 client for a server on a loopback port. */
+    static final class Client {
+        private final int port;
+        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+
+        Client(int port) {
+            this.port = port;
+        }
+
+    Reply send(String method, String path, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body != null) request.header("content-type", "application/json");
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Reply(response.statusCode(), response.headers().map(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
