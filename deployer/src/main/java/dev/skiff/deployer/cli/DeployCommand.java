@@ -1,13 +1,120 @@
 package dev.skiff.deployer.cli;
 
+import dev.skiff.deployer.aws.AwsClients;
+import dev.skiff.deployer.deploy.ArtifactUploader;
+import dev.skiff.deployer.deploy.ChangeSetDeployer;
+import dev.skiff.deployer.deploy.DeployOutcome;
+import dev.skiff.deployer.deploy.DeployRequest;
+import dev.skiff.deployer.deploy.StackTemplate;
+import dev.skiff.deployer.packaging.PackageManifest;
+import dev.skiff.deployer.packaging.PackagedModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sts.StsClient;
 
+import java.io.Console;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "deploy", mixinStandardHelpOptions = true, description = "TODO")
+/** {@code skiff deploy}: uploads what package built, renders the template, and applies it through a change set. */
+@Command(name = "deploy", mixinStandardHelpOptions = true,
+        description = {"Upload the packages skiff package built to S3, render the SAM template for them, and create or "
+                + "update the CloudFormation stack through a change set, shown before it executes."})
 public final class DeployCommand implements Callable<Integer> {
+    @Mixin
+    AwsOptions aws;
+
+    @Option(names = "--stack", defaultValue = "skiff", description = "stack name (default: ${DEFAULT-VALUE})")
+    String stack;
+
+    @Option(names = "--package-dir", defaultValue = ".skiff", description = "what skiff package wrote (default: ${DEFAULT-VALUE})")
+    Path packageDir;
+
+    @Option(names = "--bucket", description = "S3 bucket for packages (default: skiff-artifacts-ACCOUNT-REGION)")
+    String bucket;
+
+    @Option(names = "--create-bucket", description = "create the bucket when it does not exist")
+    boolean createBucket;
+
+    @Option(names = "--runtime", defaultValue = "java21", description = "Lambda runtime: java21 or java25 (default: ${DEFAULT-VALUE})")
+    String runtime;
+
+    @Option(names = "--parameter-overrides", arity = "1..*", paramLabel = "KEY=VALUE",
+            description = "template parameters, e.g. GpuPoolVpcLinkId=abc123 GpuPoolListenerArn=arn:...")
+    Map<String, String> parameterOverrides = new LinkedHashMap<>();
+
+    @Option(names = {"-y", "--yes"}, description = "execute the change set without asking")
+    boolean yes;
+
+    @Option(names = "--poll-seconds", defaultValue = "5", description = "how often to read stack events (default: ${DEFAULT-VALUE})")
+    double pollSeconds;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
-        return 0;
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PackageManifest manifest = PackageManifest.read(packageDir);
+        StackTemplate.checkParameters(manifest, parameterOverrides);
+        AwsClients clients = aws.clients();
+        try (S3Client s3 = clients.s3(); CloudFormationClient cloudFormation = clients.cloudFormation()) {
+            String bucketName = bucket != null ? bucket : defaultBucket(clients);
+            ArtifactUploader uploader = new ArtifactUploader(s3, bucketName, "skiff/" + stack + "/", line -> {
+                out.println(line);
+                out.flush();
+            });
+            uploader.ensureBucket(createBucket || bucket == null, clients.region());
+            Map<String, String> codeUris = new HashMap<>();
+            for (PackagedModel model : manifest.models()) {
+                if (model.isLambdaZip()) codeUris.put(model.name(), uploader.upload(model));
+            }
+            String template = StackTemplate.render(manifest, m -> codeUris.get(m.name()));
+            Files.writeString(packageDir.resolve("template.yaml"), template, StandardCharsets.UTF_8);
+            out.println("Rendered " + packageDir.resolve("template.yaml"));
+            boolean inline = template.getBytes(StandardCharsets.UTF_8).length <= DeployRequest.MAX_TEMPLATE_BODY_BYTES;
+            Map<String, String> parameters = new LinkedHashMap<>();
+            parameters.put("Runtime", runtime);
+            parameters.putAll(parameterOverrides);
+            DeployRequest request = new DeployRequest(stack, inline ? template : null,
+                    inline ? null : uploader.uploadTemplate(stack, template), parameters);
+            ChangeSetDeployer deployer = new ChangeSetDeployer(cloudFormation, out,
+                    Duration.ofMillis((long) (pollSeconds * 1000)), Duration.ofMinutes(60));
+            DeployOutcome outcome = deployer.deploy(request, this::confirm);
+            return switch (outcome) {
+                case DEPLOYED, NO_CHANGES -> ExitCodes.OK;
+                case DECLINED -> ExitCodes.DECLINED;
+                case FAILED -> ExitCodes.DEPLOY_FAILED;
+            };
+        }
+    }
+
+    private boolean confirm() {
+        if (yes) return true;
+        Console console = System.console();
+        if (console == null) {
+            throw new UserError("no terminal to ask whether to execute the change set; pass --yes to execute it");
+        }
+        String answer = console.readLine("Execute this change set? [y/N] ");
+        return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
+    }
+
+    private static String defaultBucket(AwsClients clients) {
+        try (StsClient sts = clients.sts()) {
+            String account = sts.getCallerIdentity().account();
+            return "skiff-artifacts-" + account + "-" + clients.region().id();
+        }
     }
 }

@@ -1,13 +1,73 @@
 package dev.skiff.deployer.cli;
 
+import dev.skiff.deployer.release.AliasRoute;
+import dev.skiff.deployer.release.LambdaFunctions;
+import dev.skiff.deployer.release.LambdaReleaseChannel;
+import dev.skiff.deployer.release.ReleaseChannel;
+import dev.skiff.deployer.report.TextTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "status", mixinStandardHelpOptions = true, description = "TODO")
+/** {@code skiff status [MODEL]}: each model's target, versions, aliases and their weights. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show each model's target, published versions, and aliases with their weights."})
 public final class StatusCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "one model (default: every Skiff model)")
+    String model;
+
+    @Mixin
+    ReleaseOptions release;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        return 0;
+        try (LambdaClient lambda = release.aws.clients().lambda()) {
+            Map<String, ReleaseChannel> channels = new LinkedHashMap<>();
+            if (model != null) {
+                channels.put(model, release.channel(model, lambda));
+            } else if (release.poolUrl != null) {
+                throw new UserError("with --pool-url, name the model: skiff status MODEL --pool-url URL");
+            } else {
+                LambdaFunctions.byModel(lambda, release.stack)
+                        .forEach((name, function) -> channels.put(name, new LambdaReleaseChannel(lambda, function)));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (channels.isEmpty()) {
+                out.println("No Skiff models found" + (release.stack == null ? "" : " in stack " + release.stack)
+                        + "; deploy some with skiff deploy");
+            } else {
+                table(channels).print(out, "");
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    static TextTable table(Map<String, ReleaseChannel> channels) {
+        TextTable table = new TextTable("MODEL", "TARGET", "WHERE", "VERSIONS", "ALIAS", "ROUTES TO", "ROLLBACK TO");
+        for (Map.Entry<String, ReleaseChannel> entry : channels.entrySet()) {
+            ReleaseChannel channel = entry.getValue();
+            String versions = String.join(", ", channel.versions());
+            List<AliasRoute> aliases = new ArrayList<>(channel.aliases());
+            if (aliases.isEmpty()) table.row(entry.getKey(), channel.target(), channel.location(), versions, "-", "-", "-");
+            for (AliasRoute alias : aliases) {
+                table.row(entry.getKey(), channel.target(), channel.location(), versions, alias.name(), alias.describe(),
+                        alias.hasCanary() ? alias.version() + " (drop canary)" : alias.previousVersion());
+            }
+        }
+        return table;
     }
 }

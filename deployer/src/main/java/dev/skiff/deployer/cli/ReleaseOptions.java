@@ -1,0 +1,32 @@
+package dev.skiff.deployer.cli;
+
+import dev.skiff.deployer.release.LambdaFunctions;
+import dev.skiff.deployer.release.LambdaReleaseChannel;
+import dev.skiff.deployer.release.PoolReleaseChannel;
+import dev.skiff.deployer.release.ReleaseChannel;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+
+import java.net.URI;
+
+/** How promote, rollback and status find a model: its Lambda function, or the GPU pool. */
+public final class ReleaseOptions {
+    @Mixin
+    AwsOptions aws;
+
+    @Option(names = "--stack", description = "only the functions of this stack")
+    String stack;
+
+    @Option(names = "--function", description = "the model's Lambda function, when it cannot be found by its SKIFF_MODELS")
+    String function;
+
+    @Option(names = "--pool-url", description = "the GPU pool's URL (inside the VPC, or tunnelled): the model runs on the pool")
+    URI poolUrl;
+
+    /** The model's channel; the Lambda client is the caller's to close. */
+    ReleaseChannel channel(String model, LambdaClient lambda) {
+        if (poolUrl != null) return new PoolReleaseChannel(poolUrl, model);
+        return new LambdaReleaseChannel(lambda, function != null ? function : LambdaFunctions.of(lambda, model, stack));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.skiff.deployer.release;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One model's published versions and aliases on its target: a Lambda function's versions and
+ * aliases, or the GPU pool's loaded versions and its own aliases. promote, rollback and status
+ * work the same through either.
+ */
+public interface ReleaseChannel {
+    /** "lambda" or "gpu-pool". */
+    String target();
+
+    /** The function name, or the pool's management URL. */
+    String location();
+
+    /** Published versions, lowest first (never $LATEST). */
+    List<String> versions();
+
+    List<AliasRoute> aliases();
+
+    default Optional<AliasRoute> alias(String name) {
+        return aliases().stream().filter(a -> a.name().equals(name)).findFirst();
+    }
+
+    /** Creates the alias, or moves it; the change is atomic on both targets. */
+    void setAlias(AliasRoute route);
+}
