@@ -54,6 +54,7 @@ class BatchingTest {
     @Test
     void concurrentCallersEachGetTheirOwnRows() throws Exception {
         int callers = 24;
+        String before = pool.get("/metrics").text();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> calls = new ArrayList<>();
             for (int c = 0; c < callers; c++) {
@@ -77,8 +78,8 @@ class BatchingTest {
             for (Future<?> call : calls) call.get();
         }
         String metrics = pool.get("/metrics").text();
-        double runs = metric(metrics, "skiff_batch_requests_count", "double");
-        double requests = metric(metrics, "skiff_batch_requests_sum", "double");
+        double runs = metric(metrics, "skiff_batch_requests_count", "double") - metric(before, "skiff_batch_requests_count", "double");
+        double requests = metric(metrics, "skiff_batch_requests_sum", "double") - metric(before, "skiff_batch_requests_sum", "double");
         assertEquals(callers, requests, 0.0, metrics);
         assertTrue(runs < callers, "no two requests shared a run: " + runs + " runs for " + callers + " requests");
     }
@@ -122,6 +123,22 @@ class BatchingTest {
             assertTrue(rejected.text().contains("queueCapacity"), rejected::text);
             assertEquals(200, first.get().status());
             assertEquals(200, second.get().status());
+        }
+    }
+
+    @Test
+    void metricsNameTheProviderAndCountPerModelAndVersion() {
+        assertEquals(200, pool.post("/v2/models/double/versions/1/infer",
+                request(null, "x", "FP32", new long[] {1, 1}, "[1]")).status());
+        TestServer.Reply scrape = pool.get("/metrics");
+        assertEquals(200, scrape.status());
+        assertTrue(scrape.header("content-type").startsWith("text/plain"), scrape.header("content-type"));
+        String text = scrape.text();
+        assertTrue(text.contains("skiff_execution_provider_info{device=\"-1\",provider=\"CPU\"} 1"), text);
+        assertTrue(metric(text, "skiff_requests_total", "double") >= 1, text);
+        for (String series : List.of("skiff_request_duration_seconds_bucket", "skiff_queue_duration_seconds_bucket",
+                "skiff_batch_rows_bucket", "skiff_inference_duration_seconds_bucket")) {
+            assertTrue(text.contains(series + "{"), series + " missing: " + text);
         }
     }
 
