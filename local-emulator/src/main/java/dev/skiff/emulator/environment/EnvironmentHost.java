@@ -26,6 +26,11 @@ public final class EnvironmentHost implements EnvironmentPool.EnvironmentFactory
     private final EnvironmentLauncher launcher;
     private final LogSink sink;
     private final Path logDirectory;
+    private final java.util.concurrent.ExecutorService launches = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "skiff-environment-launch");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile String runtimeApiAddress;
 
     public EnvironmentHost(EnvironmentLauncher launcher, LogSink sink) {
@@ -74,7 +79,9 @@ public final class EnvironmentHost implements EnvironmentPool.EnvironmentFactory
             throw new IllegalStateException("the Runtime API server is not listening yet");
         }
         // the runtime appends /2018-06-01/runtime/... to this value, so a path prefix routes to the environment
-        environment.launch(launcher, codeDirectory, runtimeApiAddress + "/" + environment.id());
+        String runtimeApi = runtimeApiAddress + "/" + environment.id();
+        // starting a process takes milliseconds: not on the server thread that took the request
+        launches.execute(() -> environment.launch(launcher, codeDirectory, runtimeApi));
     }
 
     @Override
@@ -95,6 +102,7 @@ public final class EnvironmentHost implements EnvironmentPool.EnvironmentFactory
             }
         }
         timer.shutdownNow();
+        launches.shutdownNow();
         try (Stream<Path> files = Files.walk(logDirectory)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

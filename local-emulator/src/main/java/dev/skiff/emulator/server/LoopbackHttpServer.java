@@ -75,7 +75,8 @@ public final class LoopbackHttpServer implements AutoCloseable {
         }
     }
 
-    private static final class EndpointHandler extends Handler.Abstract {
+    /** Non-blocking: endpoints answer through futures, so Jetty may run them without a thread hand-off. */
+    private static final class EndpointHandler extends Handler.Abstract.NonBlocking {
         private final String name;
         private final HttpEndpoint endpoint;
 

@@ -23,8 +23,9 @@ public class ScriptedHandler implements RequestStreamHandler {
     private static final String MARKER = readMarker();
 
     private static String readMarker() {
+        String taskRoot = System.getenv("LAMBDA_TASK_ROOT");
         try {
-            return Files.readString(Path.of(System.getenv("LAMBDA_TASK_ROOT"), "marker.txt")).trim();
+            return taskRoot == null ? "in-process" : Files.readString(Path.of(taskRoot, "marker.txt")).trim();
         } catch (IOException e) {
             return "none";
         }
