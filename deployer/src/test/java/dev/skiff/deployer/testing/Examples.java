@@ -1,0 +1,18 @@
+package dev.skiff.deployer.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The example model repository the examples module builds (surefire passes its path). */
+public final class Examples {
+    private Examples() {}
+
+    public static Path models() {
+        Path models = Path.of(System.getProperty("skiff.examples.models", "../examples/models"));
+        assumeTrue(Files.isRegularFile(models.resolve("fraud/1/model.onnx")),
+                "the example models are not built (" + models + "); build the examples module first");
+        return models;
+    }
+}
