@@ -1,0 +1,123 @@
+package dev.skiff.deployer.deploy;
+
+import dev.skiff.deployer.cli.UserError;
+import dev.skiff.deployer.packaging.Architecture;
+import dev.skiff.deployer.packaging.PackageManifest;
+import dev.skiff.deployer.testing.FraudPackages;
+import dev.skiff.emulator.template.CloudFormationYaml;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudformation.model.Capability;
+import software.amazon.awssdk.services.cloudformation.model.ChangeSetType;
+import software.amazon.awssdk.services.cloudformation.model.CreateChangeSetRequest;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The change-set requests deploy sends, checked against the template it rendered; and how it follows the outcome. */
+class ChangeSetDeployerTest {
+    final FakeCloudFormation cloudFormation = new FakeCloudFormation();
+    final StringWriter output = new StringWriter();
+    final ChangeSetDeployer deployer = new ChangeSetDeployer(cloudFormation, new PrintWriter(output, true),
+            Duration.ofMillis(1), Duration.ofSeconds(30));
+
+    static String renderedTemplate() {
+        PackageManifest manifest = FraudPackages.of(Architecture.ARM64);
+        return StackTemplate.render(manifest, m -> "s3://skiff-artifacts/skiff/demo/" + m.name() + "/" + m.sha256() + ".zip");
+    }
+
+    static DeployRequest request(String template) {
+        return new DeployRequest("demo", template, null, Map.of("Runtime", "java21"));
+    }
+
+    @Test
+    void aNewStackGetsACreateChangeSetCarryingTheRenderedTemplate() {
+        String template = renderedTemplate();
+        assertEquals(DeployOutcome.DEPLOYED, deployer.deploy(request(template), () -> true));
+
+        CreateChangeSetRequest sent = cloudFormation.created.getFirst();
+        assertEquals("demo", sent.stackName());
+        assertEquals(ChangeSetType.CREATE, sent.changeSetType());
+        assertEquals(template, sent.templateBody(), "the change set carries exactly the rendered template");
+        assertTrue(sent.capabilities().containsAll(List.of(Capability.CAPABILITY_IAM, Capability.CAPABILITY_AUTO_EXPAND)),
+                "SAM's transform needs CAPABILITY_AUTO_EXPAND, its roles CAPABILITY_IAM");
+        assertEquals(List.of(Parameter.builder().parameterKey("Runtime").parameterValue("java21").build()), sent.parameters());
+        assertEquals(List.of(sent.changeSetName()), cloudFormation.executed);
+        String out = output.toString();
+        assertTrue(out.contains("FraudFunction") && out.contains("AWS::Lambda::Function"), out);
+        assertTrue(out.contains("CREATE_COMPLETE"), out);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theTemplateInTheRequestShipsTheZipFromS3WithThePlannedSettings() {
+        PackageManifest manifest = FraudPackages.of(Architecture.ARM64);
+        deployer.deploy(request(renderedTemplate()), () -> true);
+        String body = cloudFormation.created.getFirst().templateBody();
+        Map<String, Object> root = (Map<String, Object>) CloudFormationYaml.parse(body, "request");
+        assertEquals("AWS::Serverless-2016-10-31", root.get("Transform"));
+        Map<String, Object> resources = (Map<String, Object>) root.get("Resources");
+        Map<String, Object> function = (Map<String, Object>) ((Map<String, Object>) resources.get("FraudFunction")).get("Properties");
+        String sha = manifest.models().getFirst().sha256();
+        assertEquals("s3://skiff-artifacts/skiff/demo/fraud/" + sha + ".zip", function.get("CodeUri"));
+        assertEquals(512, ((Number) function.get("MemorySize")).intValue());
+        assertEquals(List.of("arm64"), function.get("Architectures"));
+        assertEquals("live", function.get("AutoPublishAlias"));
+        assertEquals(Map.of("ApplyOn", "PublishedVersions"), function.get("SnapStart"));
+        Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) function.get("Environment")).get("Variables");
+        assertEquals("fraud", env.get("SKIFF_MODELS"));
+        Map<String, Object> api = (Map<String, Object>) ((Map<String, Object>) resources.get("InferenceApi")).get("Properties");
+        assertEquals("AWS_IAM", ((Map<String, Object>) api.get("Auth")).get("DefaultAuthorizer"));
+    }
+
+    @Test
+    void anExistingStackGetsAnUpdateChangeSet() {
+        cloudFormation.existing = StackStatus.CREATE_COMPLETE;
+        cloudFormation.outcome = StackStatus.UPDATE_COMPLETE;
+        assertEquals(DeployOutcome.DEPLOYED, deployer.deploy(request(renderedTemplate()), () -> true));
+        assertEquals(ChangeSetType.UPDATE, cloudFormation.created.getFirst().changeSetType());
+    }
+
+    @Test
+    void aFailedStackPrintsEachFailedResourceAndWhy() {
+        cloudFormation.outcome = StackStatus.ROLLBACK_COMPLETE;
+        cloudFormation.failedResource = "FraudFunction";
+        cloudFormation.failureReason = "Resource handler returned message: \"Code uncompressed size is greater than max allowed size\"";
+        assertEquals(DeployOutcome.FAILED, deployer.deploy(request(renderedTemplate()), () -> true));
+        String out = output.toString();
+        assertTrue(out.contains("Failed resources:"), out);
+        assertTrue(out.contains("FraudFunction (AWS::Lambda::Function): Resource handler returned message"), out);
+        assertTrue(out.contains("failed: ROLLBACK_COMPLETE"), out);
+    }
+
+    @Test
+    void aStackLeftInRollbackCompleteMustBeDeletedFirst() {
+        cloudFormation.existing = StackStatus.ROLLBACK_COMPLETE;
+        UserError error = assertThrows(UserError.class, () -> deployer.deploy(request(renderedTemplate()), () -> true));
+        assertTrue(error.getMessage().contains("aws cloudformation delete-stack --stack-name demo"), error.getMessage());
+        assertTrue(cloudFormation.created.isEmpty());
+    }
+
+    @Test
+    void declinedChangeSetsAreDeletedAndNeverExecuted() {
+        assertEquals(DeployOutcome.DECLINED, deployer.deploy(request(renderedTemplate()), () -> false));
+        assertTrue(cloudFormation.executed.isEmpty());
+        assertEquals(List.of(cloudFormation.created.getFirst().changeSetName()), cloudFormation.deleted);
+    }
+
+    @Test
+    void aChangeSetWithoutChangesLeavesTheStackAlone() {
+        cloudFormation.existing = StackStatus.UPDATE_COMPLETE;
+        cloudFormation.changeSetFailure = "The submitted information didn't contain changes. Submit different information to create a change set.";
+        assertEquals(DeployOutcome.NO_CHANGES, deployer.deploy(request(renderedTemplate()), () -> true));
+        assertTrue(cloudFormation.executed.isEmpty());
+    }
+}
