@@ -1,0 +1,61 @@
+package dev.skiff.deployer.deploy;
+
+import dev.skiff.deployer.cli.SkiffCli;
+import dev.skiff.deployer.packaging.Architecture;
+import dev.skiff.deployer.packaging.PackageManifest;
+import dev.skiff.deployer.testing.FraudPackages;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.localstack.LocalStackContainer;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import org.testcontainers.utility.DockerImageName;
+import picocli.CommandLine;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.StackStatus;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * skiff deploy end to end against LocalStack's S3 and CloudFormation (with the SAM transform).
+ * Needs a Docker engine: where there is none (as on the development machines) JUnit reports it
+ * skipped, "disabledWithoutDocker".
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class LocalStackDeployTest {
+    @Container
+    static final LocalStackContainer LOCALSTACK = new LocalStackContainer(DockerImageName.parse("localstack/localstack:3.8"))
+            .withServices(LocalStackContainer.Service.S3, LocalStackContainer.Service.CLOUDFORMATION,
+                    LocalStackContainer.Service.LAMBDA, LocalStackContainer.Service.IAM);
+
+    @Test
+    void deployCreatesTheStackThroughAChangeSet() {
+        System.setProperty("aws.accessKeyId", LOCALSTACK.getAccessKey());
+        System.setProperty("aws.secretAccessKey", LOCALSTACK.getSecretKey());
+        PackageManifest manifest = FraudPackages.of(Architecture.X86_64);
+        Path packageDir = manifest.models().getFirst().artifact().getParent().getParent();
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = SkiffCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("deploy",
+                "--stack", "skiff-it", "--package-dir", packageDir.toString(), "--bucket", "skiff-it-artifacts",
+                "--create-bucket", "--yes", "--poll-seconds", "1", "--endpoint-url", LOCALSTACK.getEndpoint().toString(),
+                "--region", LOCALSTACK.getRegion());
+        assertEquals(0, code, out + "\n" + err);
+        try (CloudFormationClient cloudFormation = CloudFormationClient.builder().endpointOverride(LOCALSTACK.getEndpoint())
+                .region(Region.of(LOCALSTACK.getRegion())).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey()))).build()) {
+            assertEquals(StackStatus.CREATE_COMPLETE,
+                    cloudFormation.describeStacks(b -> b.stackName("skiff-it")).stacks().getFirst().stackStatus());
+        }
+        // a second deploy of the same package changes nothing
+        assertEquals(0, SkiffCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("deploy",
+                "--stack", "skiff-it", "--package-dir", packageDir.toString(), "--bucket", "skiff-it-artifacts", "--yes",
+                "--poll-seconds", "1", "--endpoint-url", LOCALSTACK.getEndpoint().toString(), "--region", LOCALSTACK.getRegion()),
+                out + "\n" + err);
+    }
+}
