@@ -33,6 +33,7 @@ public final class EnvironmentLauncher {
     private final String region;
     private final Path javaExecutable;
     private String ricClassPath;
+    private Path ricNativeLibrary;
 
     public EnvironmentLauncher(String region, Path javaExecutable) {
         this.region = region;
@@ -108,11 +109,22 @@ public final class EnvironmentLauncher {
         command.add("-Xshare:auto");
         command.add("-Djava.net.preferIPv4Stack=true");
         command.add("--enable-native-access=ALL-UNNAMED"); // the client loads its JNI library
+        command.add("-D" + RuntimeInterfaceClient.NATIVE_LIBRARY_PROPERTY + "=" + ricNativeLibrary());
         command.add("-classpath");
         command.add(ricClassPath());
         command.add(RuntimeInterfaceClient.MAIN_CLASS);
         command.add(function.handler());
         return command;
+    }
+
+    private synchronized Path ricNativeLibrary() throws IOException {
+        if (ricNativeLibrary == null) {
+            Path directory = Files.createTempDirectory("skiff-ric-");
+            directory.toFile().deleteOnExit();
+            ricNativeLibrary = RuntimeInterfaceClient.unpackNativeLibrary(directory);
+            ricNativeLibrary.toFile().deleteOnExit();
+        }
+        return ricNativeLibrary;
     }
 
     private synchronized String ricClassPath() {
