@@ -89,12 +89,17 @@ public final class ModelVersion implements AutoCloseable {
         return new InferResponse(modelName, version, request.id(), select(outputs, request), request.tfServing());
     }
 
-    /** A request of placeholder values for every input: priming runs one through the whole path. */
+    /** A one-row request of placeholder values for every input: priming runs one through the whole path. */
     public List<Tensor> placeholderInputs() {
+        return placeholderInputs(1);
+    }
+
+    /** Placeholder inputs of {@code rows} rows (where the model has a batch dimension), for profiling. */
+    public List<Tensor> placeholderInputs(int rows) {
         List<Tensor> tensors = new ArrayList<>();
         for (TensorSpec spec : inputs()) {
             long[] shape = spec.shape().clone();
-            for (int i = 0; i < shape.length; i++) if (shape[i] < 0) shape[i] = 1;
+            for (int i = 0; i < shape.length; i++) if (shape[i] < 0) shape[i] = i == 0 ? rows : 1;
             int count = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
             if (spec.datatype() == DataType.BYTES) {
                 String[] strings = new String[count];
