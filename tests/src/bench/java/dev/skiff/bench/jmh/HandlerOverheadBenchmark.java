@@ -8,7 +8,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.skiff.bench.BenchFiles;
+import dev.skiff.runtime.lambda.EventCodec;
+import dev.skiff.runtime.lambda.HttpEvent;
 import dev.skiff.runtime.lambda.LambdaFunction;
+import dev.skiff.runtime.model.ModelVersion;
+import dev.skiff.runtime.observability.RequestLog;
+import dev.skiff.runtime.protocol.InferRequest;
+import dev.skiff.runtime.protocol.InferResponse;
+import dev.skiff.runtime.protocol.ResponseWriter;
 import dev.skiff.runtime.model.ModelRepository;
 import dev.skiff.runtime.model.OrtRuntime;
 import dev.skiff.runtime.pipeline.text.TokenizedBatch;
@@ -214,6 +221,81 @@ public class HandlerOverheadBenchmark {
             }
             return outputs;
         }
+    }
+
+    /** The handler path's stages one by one (public API of function-runtime), to see where the overhead goes. */
+    @State(Scope.Benchmark)
+    public static class Stages {
+        @Param({"fraud", "minilm"})
+        public String model;
+
+        Path repository;
+        ModelRepository models;
+        ModelVersion version;
+        byte[] event;
+        HttpEvent http;
+        InferRequest request;
+        InferResponse response;
+        byte[] body;
+        Map<String, String> headers;
+        RequestLog log;
+        RequestLog.Entry entry;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            repository = oneThreadRepository(model);
+            models = ModelRepository.load(repository, Set.of(model));
+            version = models.model(model).latest();
+            event = BenchFiles.httpApiEvent(model, BenchFiles.request(model));
+            http = EventCodec.decode(event);
+            request = version.parser().parse(http.body());
+            response = version.infer(request);
+            body = ResponseWriter.infer(response);
+            headers = new java.util.LinkedHashMap<>();
+            headers.put("content-type", "application/json");
+            headers.put("x-skiff-model", model);
+            headers.put("x-skiff-model-version", "1");
+            headers.put("x-skiff-target", "lambda");
+            headers.put("x-skiff-cold-start", "false");
+            log = new RequestLog(new PrintStream(OutputStream.nullOutputStream()), "lambda");
+            entry = new RequestLog.Entry("c0ffee", "apigw-http-v2", model, "1", 200, false, 7_000, 18_000, 4_000, 39_000, null);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            models.close();
+            deleteTree(repository);
+        }
+    }
+
+    @Benchmark
+    public HttpEvent stage1EventDecode(Stages s) {
+        return EventCodec.decode(s.event);
+    }
+
+    @Benchmark
+    public InferRequest stage2RequestParse(Stages s) {
+        return s.version.parser().parse(s.http.body());
+    }
+
+    @Benchmark
+    public InferResponse stage3Infer(Stages s) {
+        return s.version.infer(s.request);
+    }
+
+    @Benchmark
+    public byte[] stage4ResponseWrite(Stages s) {
+        return ResponseWriter.infer(s.response);
+    }
+
+    @Benchmark
+    public byte[] stage5EventEncode(Stages s) {
+        return EventCodec.encode(s.http, 200, s.body, s.headers);
+    }
+
+    @Benchmark
+    public String stage6LogLine(Stages s) {
+        return s.log.format(s.entry, 1795298400000L);
     }
 
     @Benchmark

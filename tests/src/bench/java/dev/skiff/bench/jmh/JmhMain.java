@@ -39,6 +39,7 @@ public final class JmhMain {
         List<String> jits = List.of("c2", "lambda");
         List<String> models = List.of("fraud", "minilm");
         Path out = null;
+        boolean stages = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--forks" -> forks = Integer.parseInt(args[++i]);
@@ -47,6 +48,7 @@ public final class JmhMain {
                 case "--jit" -> jits = List.of(args[++i].split(","));
                 case "--models" -> models = List.of(args[++i].split(","));
                 case "--out" -> out = Path.of(args[++i]);
+                case "--stages" -> stages = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -54,6 +56,9 @@ public final class JmhMain {
         StringBuilder table = new StringBuilder();
         table.append("| model | JIT | log line | bare session.run p50 | handler p50 | overhead p50 | ratio | bare p90 | handler p90 | handler p99 | samples (bare / handler) |\n");
         table.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        StringBuilder stageTable = new StringBuilder("The handler path's stages alone (SampleTime p50; each stage fed the previous one's result, built once):\n\n"
+                + "| model | JIT | event decode | request parse | infer (pipeline + session.run) | bare session.run | response write | event encode | log line format |\n"
+                + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String jit : jits) {
             List<String> jvmArgs = new ArrayList<>(JIT.get(jit));
             jvmArgs.add("-Dskiff.repo=" + repo);
@@ -64,9 +69,21 @@ public final class JmhMain {
                     .warmupIterations(warmup).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(iterations).measurementTime(TimeValue.seconds(2))
                     .jvmArgsAppend(jvmArgs.toArray(String[]::new));
-            options.include(HandlerOverheadBenchmark.class.getName() + "\\.(handler|bare)$")
+            options.include(HandlerOverheadBenchmark.class.getName() + (stages ? "\\.(handler|bare|stage.*)$" : "\\.(handler|bare)$"))
                     .param("model", models.toArray(String[]::new));
             Collection<RunResult> results = new Runner(options.build()).run();
+            if (stages) {
+                for (String model : models) {
+                    stageTable.append("| ").append(model).append(" | ").append(jit.equals("c2") ? "C1+C2 (default)" : "C1 only, SerialGC (Lambda)").append(" |");
+                    for (String stage : List.of("stage1EventDecode", "stage2RequestParse", "stage3Infer", "bare", "stage4ResponseWrite",
+                            "stage5EventEncode", "stage6LogLine")) {
+                        RunResult r = find(results, stage, model, null);
+                        stageTable.append(r == null ? " – |" : String.format(Locale.ROOT, " %.2f µs |",
+                                r.getPrimaryResult().getStatistics().getPercentile(50)));
+                    }
+                    stageTable.append('\n');
+                }
+            }
             for (String model : models) {
                 RunResult bare = find(results, "bare", model, null);
                 for (String log : List.of("null", "devnull")) {
@@ -82,6 +99,7 @@ public final class JmhMain {
                 }
             }
         }
+        if (stages) table.append('\n').append(stageTable);
         System.out.println();
         System.out.println(table);
         if (out != null) {
