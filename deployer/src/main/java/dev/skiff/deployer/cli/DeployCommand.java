@@ -52,7 +52,7 @@ public final class DeployCommand implements Callable<Integer> {
     String runtime;
 
     @Option(names = "--parameter-overrides", arity = "1..*", paramLabel = "KEY=VALUE",
-            description = "template parameters, e.g. GpuPoolVpcLinkId=abc123 GpuPoolListenerArn=arn:...")
+            description = "template parameters, e.g. GpuImageRepository=skiff-gpu-pool AuthType=JWT JwtIssuer=https://...")
     Map<String, String> parameterOverrides = new LinkedHashMap<>();
 
     @Option(names = {"-y", "--yes"}, description = "execute the change set without asking")

@@ -3,6 +3,7 @@ package dev.skiff.deployer.deploy;
 import dev.skiff.deployer.cli.UserError;
 import dev.skiff.deployer.packaging.PackageManifest;
 import dev.skiff.deployer.packaging.PackagedModel;
+import dev.skiff.deployer.template.StackOptions;
 import dev.skiff.deployer.template.TemplateModel;
 import dev.skiff.deployer.template.TemplateRenderer;
 
@@ -11,8 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** The template for what package built: each Lambda .zip at its code location, each GPU-pool model's routes. */
+/** The template for what package built: each Lambda .zip at its code location, each GPU-pool model on the pool. */
 public final class StackTemplate {
+    /** Where package puts the GPU pool's models, relative to the package directory that holds template.yaml. */
+    static final String POOL_MODELS = "gpu-pool/models";
+    /** Defaults for a package.json written before the plan carried them: API Gateway's limit, and 80% of it. */
+    private static final int DEFAULT_TIMEOUT_SECONDS = 30;
+
     private StackTemplate() {}
 
     /** @param codeUri where each Lambda model's .zip is (s3:// for AWS, a local path for the emulator) */
@@ -24,23 +30,30 @@ public final class StackTemplate {
                         + "deploy handles .zip packages only so far; build and push that image (its Dockerfile says how) and "
                         + "deploy it with sam, or lower the package below 250 MB");
             }
-            models.add(new TemplateModel(m.name(), m.target().equals("lambda"), m.isLambdaZip() ? codeUri.apply(m) : null,
-                    m.memoryMb(), m.architecture(), m.versions()));
+            if (m.isLambdaZip()) {
+                int timeout = m.timeoutSeconds() != null ? m.timeoutSeconds() : DEFAULT_TIMEOUT_SECONDS;
+                int alarm = m.latencyAlarmMs() != null ? m.latencyAlarmMs() : timeout * 800;
+                models.add(TemplateModel.onLambda(m.name(), m.versions(),
+                        new TemplateModel.LambdaFunction(codeUri.apply(m), m.memoryMb(), timeout, alarm, List.of())));
+            } else {
+                models.add(TemplateModel.onGpuPool(m.name(), m.versions()));
+            }
         }
-        return TemplateRenderer.render(models);
+        return TemplateRenderer.render(models, new StackOptions(manifest.architecture(), POOL_MODELS));
     }
 
-    /** Parameters the rendered template declares that need a value from the person: the GPU pool's. */
+    /** Parameters the rendered template needs a value for from the person: where the GPU pool's image is. */
     public static List<String> requiredParameters(PackageManifest manifest) {
         boolean pool = manifest.models().stream().anyMatch(m -> m.target().equals("gpu-pool"));
-        return pool ? List.of("GpuPoolVpcLinkId", "GpuPoolListenerArn") : List.of();
+        return pool ? List.of("GpuImageRepository") : List.of();
     }
 
     public static void checkParameters(PackageManifest manifest, Map<String, String> given) {
         for (String name : requiredParameters(manifest)) {
             if (!given.containsKey(name)) {
-                throw new UserError("GPU-pool models need --parameter-overrides " + name + "=... (the pool's VPC link id and "
-                        + "ALB listener ARN, from the pool's stack outputs)");
+                throw new UserError("GPU-pool models need --parameter-overrides " + name + "=REPOSITORY: an ECR repository of "
+                        + "this account and region holding the image built from the package's " + POOL_MODELS.split("/")[0]
+                        + "/ directory (its Dockerfile says how), optionally with GpuImageTag=TAG");
             }
         }
     }

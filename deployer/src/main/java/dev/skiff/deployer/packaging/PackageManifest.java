@@ -34,6 +34,8 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
             node.put("unzippedBytes", m.unzippedBytes());
             node.put("zippedBytes", m.zippedBytes());
             if (m.memoryMb() != null) node.put("memoryMb", m.memoryMb());
+            if (m.timeoutSeconds() != null) node.put("timeoutSeconds", m.timeoutSeconds());
+            if (m.latencyAlarmMs() != null) node.put("latencyAlarmMs", m.latencyAlarmMs());
             ArrayNode versions = node.putArray("versions");
             m.versions().forEach(versions::add);
         }
@@ -58,9 +60,13 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
                     node.path("packageType").asText(), node.path("architecture").asText(),
                     outDir.resolve(node.path("artifact").asText()).normalize(),
                     node.hasNonNull("sha256") ? node.get("sha256").asText() : null, node.path("unzippedBytes").asLong(),
-                    node.path("zippedBytes").asLong(), node.hasNonNull("memoryMb") ? node.get("memoryMb").asInt() : null,
-                    List.copyOf(versions)));
+                    node.path("zippedBytes").asLong(), optionalInt(node, "memoryMb"), List.copyOf(versions),
+                    optionalInt(node, "timeoutSeconds"), optionalInt(node, "latencyAlarmMs")));
         }
         return new PackageManifest(root.path("architecture").asText(), List.copyOf(models));
+    }
+
+    private static Integer optionalInt(JsonNode node, String field) {
+        return node.hasNonNull(field) ? node.get(field).asInt() : null;
     }
 }

@@ -12,9 +12,12 @@ import java.util.List;
  * @param sha256        hex SHA-256 of the .zip; null for build contexts
  * @param zippedBytes   the .zip's size; 0 for build contexts
  * @param memoryMb      the Lambda memory size; null for the GPU pool
+ * @param timeoutSeconds the Lambda timeout from the plan; null for the GPU pool (or a package.json from before)
+ * @param latencyAlarmMs the p99 duration that rolls a deploy back; null for the GPU pool (or a package.json from before)
  */
 public record PackagedModel(String name, String target, String packageType, String architecture, Path artifact,
-                            String sha256, long unzippedBytes, long zippedBytes, Integer memoryMb, List<String> versions) {
+                            String sha256, long unzippedBytes, long zippedBytes, Integer memoryMb, List<String> versions,
+                            Integer timeoutSeconds, Integer latencyAlarmMs) {
     public boolean isLambdaZip() {
         return "lambda".equals(target) && "zip".equals(packageType);
     }

@@ -73,7 +73,8 @@ public final class Packager {
             unzipped = sink.unzippedBytes();
         }
         return new PackagedModel(plan.name(), Target.LAMBDA.label, PackageType.ZIP.label, architecture.lambdaName, zip,
-                sha256(zip), unzipped, Files.size(zip), plan.memoryMb(), plan.model().versions());
+                sha256(zip), unzipped, Files.size(zip), plan.memoryMb(), plan.model().versions(), plan.timeoutSeconds(),
+                plan.latencyAlarmMs());
     }
 
     private PackagedModel lambdaImage(ModelPlan plan, Path outDir, Path work) throws IOException {
@@ -96,7 +97,7 @@ public final class Packager {
                 """.formatted(plan.name(), dockerPlatform(), "skiff-" + plan.name(), dockerPlatform(), LAMBDA_BASE_IMAGE, plan.name());
         Files.writeString(context.resolve("Dockerfile"), dockerfile);
         return new PackagedModel(plan.name(), Target.LAMBDA.label, PackageType.IMAGE.label, architecture.lambdaName, context,
-                null, unzipped, 0, plan.memoryMb(), plan.model().versions());
+                null, unzipped, 0, plan.memoryMb(), plan.model().versions(), plan.timeoutSeconds(), plan.latencyAlarmMs());
     }
 
     private List<PackagedModel> poolImage(List<ModelPlan> plans, Path outDir, Path work) throws IOException {
@@ -113,7 +114,7 @@ public final class Packager {
             }
             names.add(plan.name());
             built.add(new PackagedModel(plan.name(), Target.GPU_POOL.label, "pool-image", "x86_64", context, null, unzipped, 0,
-                    null, plan.model().versions()));
+                    null, plan.model().versions(), null, null));
         }
         String dockerfile = """
                 # The GPU pool's image: the gpu-fallback server (gpu-fallback/Dockerfile) with these models, written by skiff package.

@@ -26,4 +26,21 @@ public record ModelPlan(ModelDirectory model, long modelFileBytes, OnnxGraphSumm
     public boolean fired(Rule rule) {
         return reasons.stream().anyMatch(r -> r.rule() == rule);
     }
+
+    /**
+     * The Lambda timeout: three times the p99 of a max-batch request at the chosen memory size, at
+     * least 3 s, and at most API Gateway's 30 s, past which no caller is waiting.
+     */
+    public Integer timeoutSeconds() {
+        if (target != Target.LAMBDA) return null;
+        if (chosen == null) return 30;
+        return (int) Math.max(3, Math.min(30, Math.ceil(3 * chosen.p99MaxBatchMs() / 1000)));
+    }
+
+    /** The p99 duration that rolls a deploy back: the config's objective, else 80% of the timeout. */
+    public Integer latencyAlarmMs() {
+        if (target != Target.LAMBDA) return null;
+        Integer objective = model.config().latencyObjectiveMs();
+        return objective != null ? objective : timeoutSeconds() * 800;
+    }
 }

@@ -3,15 +3,55 @@ package dev.skiff.deployer.template;
 import java.util.List;
 
 /**
- * A model as the template needs it.
+ * A model as the template needs it: where it may run and, for Lambda, how its function is set up.
  *
- * @param codeUri where the function's .zip is: an s3:// URI for AWS, a local path for the emulator; null for the pool
+ * @param lambda        its function, or null when it runs only on the GPU pool
+ * @param gpuPool       whether the GPU pool can serve it (its image carries the model)
+ * @param gpuPoolFirst  with both targets: whether the GPU pool is the default of its Target parameter
  */
-public record TemplateModel(String name, boolean lambda, String codeUri, Integer memoryMb, String architecture,
-                            List<String> versions) {
+public record TemplateModel(String name, List<String> versions, LambdaFunction lambda, boolean gpuPool, boolean gpuPoolFirst) {
+
+    /**
+     * @param codeUri        where the function's code is: an s3:// URI for AWS, a local path for the emulator
+     * @param latencyAlarmMs the p99 duration above which a deploy of a new version rolls back
+     * @param extraAliases   aliases besides live that get their own route, each on the newest deployed version
+     */
+    public record LambdaFunction(String codeUri, int memoryMb, int timeoutSeconds, int latencyAlarmMs, List<String> extraAliases) {
+        public LambdaFunction {
+            extraAliases = List.copyOf(extraAliases);
+            if (extraAliases.contains("live")) throw new IllegalArgumentException("live is every function's alias already");
+        }
+    }
+
+    public TemplateModel {
+        versions = List.copyOf(versions);
+        if (lambda == null && !gpuPool) throw new IllegalArgumentException("model " + name + " runs nowhere");
+        if (gpuPoolFirst && (lambda == null || !gpuPool)) throw new IllegalArgumentException("gpuPoolFirst needs both targets");
+    }
+
+    public static TemplateModel onLambda(String name, List<String> versions, LambdaFunction lambda) {
+        return new TemplateModel(name, versions, lambda, false, false);
+    }
+
+    public static TemplateModel onGpuPool(String name, List<String> versions) {
+        return new TemplateModel(name, versions, null, true, false);
+    }
+
+    /** Either target, chosen at deploy time by the model's Target parameter. */
+    public static TemplateModel onEither(String name, List<String> versions, LambdaFunction lambda, boolean gpuPoolFirst) {
+        return new TemplateModel(name, versions, lambda, true, gpuPoolFirst);
+    }
+
+    public boolean switchable() {
+        return lambda != null && gpuPool;
+    }
 
     /** A CloudFormation logical id from a model name: letters and digits only, "text-embed_2" -> "TextEmbed2". */
     public String logicalId() {
+        return logicalId(name);
+    }
+
+    static String logicalId(String name) {
         StringBuilder id = new StringBuilder();
         boolean upper = true;
         for (char c : name.toCharArray()) {

@@ -1,0 +1,41 @@
+package dev.skiff.deployer.template;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The example models as sam/template.yaml serves them: fraud on Lambda, minilm on Lambda or the
+ * GPU pool (its config allows both; the plan picks Lambda), each with a canary alias. Memory and
+ * the p99 alarms are the examples' configs; timeouts are the plan's rule with laptop headroom.
+ * <p>{@code main} rewrites sam/template.yaml after a fragment changed; SamApplicationTemplateTest
+ * fails until it does.
+ */
+public final class ExampleStack {
+    /** Both functions run the build's Lambda layout, which holds both models; SKIFF_MODELS picks one. */
+    static final String CODE_URI = "../function-runtime/target/lambda";
+
+    private ExampleStack() {}
+
+    static List<TemplateModel> models() {
+        return List.of(
+                TemplateModel.onLambda("fraud", List.of("1"),
+                        new TemplateModel.LambdaFunction(CODE_URI, 512, 10, 50, List.of("canary"))),
+                TemplateModel.onEither("minilm", List.of("1"),
+                        new TemplateModel.LambdaFunction(CODE_URI, 2048, 30, 500, List.of("canary")), false));
+    }
+
+    static String render() {
+        return TemplateRenderer.render(models(), new StackOptions("arm64", "../examples/models"));
+    }
+
+    /** @param args the repository root (default: the working directory, or its parent when run from deployer/) */
+    public static void main(String[] args) throws IOException {
+        Path here = Path.of("").toAbsolutePath();
+        Path root = args.length > 0 ? Path.of(args[0]) : Files.isDirectory(here.resolve("sam")) ? here : here.getParent();
+        Path file = root.resolve("sam/template.yaml");
+        Files.writeString(file, render());
+        System.out.println("wrote " + file);
+    }
+}

@@ -1,0 +1,236 @@
+package dev.skiff.deployer.template;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static dev.skiff.deployer.template.ParsedTemplate.list;
+import static dev.skiff.deployer.template.ParsedTemplate.listOrOne;
+import static dev.skiff.deployer.template.ParsedTemplate.map;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the production templates promise, checked on the parsed template. */
+class TemplatePropertiesTest {
+    /** IAM actions that take no resource but "*"; none of them reads or writes data. */
+    static final Set<String> RESOURCE_LESS_ACTIONS = Set.of("ecr:GetAuthorizationToken", "ecs:DiscoverPollEndpoint");
+
+    static Stream<Arguments> templates() throws IOException {
+        return Stream.of(
+                Arguments.of("sam/template.yaml", ParsedTemplate.parse("sam", Files.readString(SamApplicationTemplateTest.SAM_TEMPLATE))),
+                Arguments.of("Lambda models only", ParsedTemplate.parse("lambda", Renderings.lambdaOnly())),
+                Arguments.of("a GPU-pool model only", ParsedTemplate.parse("pool", Renderings.gpuPoolOnly())),
+                Arguments.of("12 models on either target", ParsedTemplate.parse("either", Renderings.manyEither(12))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("templates")
+    void everyRouteHasAnIntegrationAndAnAuthorizer(String name, ParsedTemplate template) {
+        Map<String, Object> body = template.apiBody();
+        Map<String, Object> components = map(body.get("components"));
+        Map<String, Object> integrations = map(components.get("x-amazon-apigateway-integrations"));
+        Map<String, Object> schemes = map(components.get("securitySchemes"));
+        int operations = 0;
+        for (Map.Entry<String, Object> path : map(body.get("paths")).entrySet()) {
+            for (Map.Entry<String, Object> operation : map(path.getValue()).entrySet()) {
+                String route = operation.getKey().toUpperCase() + " " + path.getKey();
+                Map<String, Object> op = map(operation.getValue());
+                String ref = String.valueOf(map(op.get("x-amazon-apigateway-integration")).get("$ref"));
+                String integration = ref.substring(ref.lastIndexOf('/') + 1);
+                assertTrue(ref.startsWith("#/components/x-amazon-apigateway-integrations/") && integrations.containsKey(integration),
+                        route + " has no integration of this API: " + ref);
+                for (Object target : branches(integrations.get(integration))) {
+                    assertTrue(Set.of("aws_proxy", "http_proxy").contains(map(target).get("type")), route + " -> " + target);
+                    assertNotNull(map(target).get("uri"), route);
+                }
+                List<?> security = list(op.get("security"));
+                assertFalse(security.isEmpty(), route + " has no authorizer");
+                for (Object requirement : security) {
+                    for (String scheme : map(requirement).keySet()) {
+                        assertTrue(schemes.containsKey(scheme), route + " names authorizer " + scheme + ", which is not defined");
+                        for (Object kind : branches(schemes.get(scheme))) assertAuthorizer(route, map(kind));
+                    }
+                }
+                operations++;
+            }
+        }
+        assertTrue(operations >= 9, name + ": " + operations + " routes");
+        // the choice is IAM or JWT, IAM unless someone picks JWT; there is no value for "open"
+        assertEquals(List.of("AWS_IAM", "JWT"), template.parameter("AuthType").get("AllowedValues"));
+        assertEquals("AWS_IAM", template.parameter("AuthType").get("Default"));
+        assertTrue(map(template.root().get("Rules")).containsKey("JwtNeedsIssuerAndAudience"));
+    }
+
+    private static void assertAuthorizer(String route, Map<String, Object> scheme) {
+        boolean sigv4 = "awsSigv4".equals(scheme.get("x-amazon-apigateway-authtype"));
+        boolean jwt = scheme.get("x-amazon-apigateway-authorizer") instanceof Map<?, ?> authorizer && "jwt".equals(authorizer.get("type"))
+                && map(authorizer.get("jwtConfiguration")).containsKey("issuer") && map(authorizer.get("jwtConfiguration")).containsKey("audience");
+        assertTrue(sigv4 || jwt, route + ": authorizer " + scheme + " is neither SigV4 nor a JWT authorizer");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("templates")
+    void everyFunctionHasSnapStartItsAliasAndItsAlarms(String name, ParsedTemplate template) {
+        Map<String, Map<String, Object>> functions = template.resources("AWS::Serverless::Function");
+        Map<String, Map<String, Object>> alarms = template.resources("AWS::CloudWatch::Alarm");
+        for (Map.Entry<String, Map<String, Object>> entry : functions.entrySet()) {
+            String id = entry.getKey();
+            Map<String, Object> p = map(entry.getValue().get("Properties"));
+            assertEquals(Map.of("ApplyOn", "PublishedVersions"), p.get("SnapStart"), id);
+            assertEquals("live", p.get("AutoPublishAlias"), id);
+            assertEquals(Map.of("Ref", "Runtime"), p.get("Runtime"), id);
+            assertEquals(List.of(Map.of("Ref", "Architecture")), p.get("Architectures"), id);
+            assertEquals("JSON", map(p.get("LoggingConfig")).get("LogFormat"), id);
+            assertTrue(p.get("MemorySize") instanceof Integer && p.get("Timeout") instanceof Integer, id + ": memory and timeout as planned");
+            String jvm = String.valueOf(map(map(p.get("Environment")).get("Variables")).get("JAVA_TOOL_OPTIONS"));
+            assertTrue(jvm.contains("-XX:TieredStopAtLevel=1"), id + ": " + jvm);
+
+            Map<String, Object> deployment = map(p.get("DeploymentPreference"));
+            assertEquals(Map.of("Ref", "DeploymentType"), deployment.get("Type"), id);
+            Set<String> metrics = new java.util.HashSet<>();
+            for (Object alarmRef : list(deployment.get("Alarms"))) {
+                String alarmId = String.valueOf(map(alarmRef).get("Ref"));
+                Map<String, Object> alarm = map(map(alarms.get(alarmId)).get("Properties"));
+                List<?> dimensions = list(alarm.get("Dimensions"));
+                assertTrue(dimensions.contains(Map.of("Name", "FunctionName", "Value", Map.of("Ref", id))), alarmId);
+                assertTrue(dimensions.contains(Map.of("Name", "ExecutedVersion", "Value", Map.of("Fn::GetAtt", List.of(id, "Version.Version")))),
+                        alarmId + " watches only the version being deployed");
+                metrics.add(alarm.get("MetricName") + (alarm.containsKey("ExtendedStatistic") ? " " + alarm.get("ExtendedStatistic") : ""));
+            }
+            assertEquals(Set.of("Errors", "Duration p99"), metrics, id + "'s rollback alarms");
+
+            // its own role, so SAM adds no managed policy; API Gateway may invoke its live alias
+            assertTrue(map(p.get("Role")).containsKey("Fn::GetAtt"), id);
+            assertFalse(p.containsKey("Policies"), id);
+            assertTrue(template.resources("AWS::Lambda::Permission").values().stream()
+                    .anyMatch(permission -> Map.of("Ref", id + ".Alias").equals(map(permission.get("Properties")).get("FunctionName"))), id);
+        }
+        assertEquals(List.of("java21", "java25"), template.parameter("Runtime").get("AllowedValues"));
+        assertEquals("java21", template.parameter("Runtime").get("Default"));
+        assertTrue(String.valueOf(template.parameter("DeploymentType").get("Default")).startsWith("Canary"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("templates")
+    void theGpuPoolIsPrivateAndOnlyItsLoadBalancerReachesItsTasks(String name, ParsedTemplate template) {
+        Map<String, Map<String, Object>> balancers = template.resources("AWS::ElasticLoadBalancingV2::LoadBalancer");
+        if (!template.resources().containsKey("GpuPoolService")) {
+            assertTrue(balancers.isEmpty(), name);
+            return;
+        }
+        for (Map<String, Object> balancer : balancers.values()) assertEquals("internal", map(balancer.get("Properties")).get("Scheme"));
+        Map<String, Object> service = template.properties("GpuPoolService");
+        Object taskGroup = list(map(map(service.get("NetworkConfiguration")).get("AwsvpcConfiguration")).get("SecurityGroups")).getFirst();
+        Object balancerGroup = list(template.properties("GpuPoolLoadBalancer").get("SecurityGroups")).getFirst();
+        Object linkGroup = list(template.properties("GpuPoolVpcLink").get("SecurityGroupIds")).getFirst();
+        List<Map<String, Object>> ingress = ingressRules(template);
+        for (Map<String, Object> rule : ingress) {
+            assertFalse(rule.containsKey("CidrIp") || rule.containsKey("CidrIpv6") || rule.containsKey("SourcePrefixListId"),
+                    "an ingress rule opens a group to addresses, not to a group: " + rule);
+        }
+        assertEquals(List.of(balancerGroup), sourcesInto(ingress, taskGroup), "only the load balancer reaches the tasks");
+        assertEquals(List.of(linkGroup), sourcesInto(ingress, balancerGroup), "only the VPC link reaches the load balancer");
+        assertEquals(List.of(), sourcesInto(ingress, Map.of("Ref", "GpuPoolInstanceSecurityGroup")), "nothing reaches the hosts");
+
+        Map<String, Object> targets = template.properties("GpuPoolTargetGroup");
+        assertEquals("/v2/health/ready", targets.get("HealthCheckPath"));
+        Map<String, Object> container = map(list(template.properties("GpuPoolTaskDefinition").get("ContainerDefinitions")).getFirst());
+        assertEquals(List.of(Map.of("Type", "GPU", "Value", "1")), container.get("ResourceRequirements"));
+        assertEquals("/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id", template.parameter("GpuAmiId").get("Default"));
+        for (Object type : list(template.parameter("GpuInstanceType").get("AllowedValues"))) {
+            assertTrue(type.toString().matches("g[56]\\..*"), type.toString());
+        }
+        assertEquals(Map.of("Ref", "GpuPoolMinTasks"), template.properties("GpuPoolScalableTarget").get("MinCapacity"));
+        assertEquals("TargetTrackingScaling", template.properties("GpuPoolScalingPolicy").get("PolicyType"));
+        assertEquals(Map.of("Ref", "GpuPoolInstances"), map(template.properties("GpuPoolCapacityProvider")
+                .get("AutoScalingGroupProvider")).get("AutoScalingGroupArn"));
+        assertEquals("VPC_LINK", poolIntegration(template).get("connectionType"));
+        assertEquals(Map.of("Ref", "GpuPoolListener"), poolIntegration(template).get("uri"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("templates")
+    void noIamStatementGrantsDataActionsOnEverything(String name, ParsedTemplate template) {
+        int statements = 0;
+        for (Map.Entry<String, Map<String, Object>> role : template.resources("AWS::IAM::Role").entrySet()) {
+            Map<String, Object> p = map(role.getValue().get("Properties"));
+            assertFalse(p.containsKey("ManagedPolicyArns"), role.getKey() + ": a managed policy's statements are not ours to scope");
+            for (Object policy : list(p.get("Policies"))) {
+                for (Object statement : list(map(map(policy).get("PolicyDocument")).get("Statement"))) {
+                    Map<String, Object> s = map(statement);
+                    assertEquals("Allow", s.get("Effect"));
+                    List<String> actions = listOrOne(s.get("Action")).stream().map(String::valueOf).toList();
+                    for (String action : actions) assertFalse(action.contains("*"), role.getKey() + ": wildcard action " + action);
+                    if (listOrOne(s.get("Resource")).contains("*")) {
+                        assertTrue(RESOURCE_LESS_ACTIONS.containsAll(actions), role.getKey() + " grants " + actions + " on *");
+                    }
+                    statements++;
+                }
+            }
+        }
+        assertTrue(template.resources("AWS::IAM::Policy").isEmpty() && template.resources("AWS::IAM::ManagedPolicy").isEmpty());
+        assertTrue(statements > 0, name);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("templates")
+    void outputsTheApiUrlAndEachModelsRoute(String name, ParsedTemplate template) {
+        Map<String, Object> outputs = map(template.root().get("Outputs"));
+        assertTrue(outputs.containsKey("ApiUrl"));
+        List<String> routes = new ArrayList<>();
+        outputs.forEach((key, output) -> {
+            if (key.endsWith("Route")) routes.add(String.valueOf(map(map(output).get("Value")).get("Fn::Sub")));
+        });
+        for (String path : map(template.apiBody().get("paths")).keySet()) {
+            if (path.matches("/v2/models/[^/{}]+/infer")) {
+                assertTrue(routes.stream().anyMatch(r -> r.endsWith(path)), name + ": no output for " + path);
+            }
+        }
+        assertFalse(routes.isEmpty());
+    }
+
+    /** Both sides of an Fn::If, or the value itself. */
+    static List<Object> branches(Object value) {
+        if (value instanceof Map<?, ?> m && m.size() == 1 && m.containsKey("Fn::If")) {
+            List<?> args = list(m.get("Fn::If"));
+            return List.of(args.get(1), args.get(2));
+        }
+        return List.of(value);
+    }
+
+    private static List<Map<String, Object>> ingressRules(ParsedTemplate template) {
+        List<Map<String, Object>> rules = new ArrayList<>();
+        template.resources("AWS::EC2::SecurityGroup").forEach((id, group) -> {
+            Object inline = map(group.get("Properties")).get("SecurityGroupIngress");
+            if (inline != null) {
+                for (Object rule : list(inline)) {
+                    Map<String, Object> withGroup = new java.util.HashMap<>(map(rule));
+                    withGroup.put("GroupId", Map.of("Ref", id));
+                    rules.add(withGroup);
+                }
+            }
+        });
+        template.resources("AWS::EC2::SecurityGroupIngress").values().forEach(r -> rules.add(map(r.get("Properties"))));
+        return rules;
+    }
+
+    private static List<Object> sourcesInto(List<Map<String, Object>> rules, Object group) {
+        return rules.stream().filter(r -> group.equals(r.get("GroupId"))).map(r -> r.get("SourceSecurityGroupId")).toList();
+    }
+
+    private static Map<String, Object> poolIntegration(ParsedTemplate template) {
+        Map<String, Object> integrations = map(map(template.apiBody().get("components")).get("x-amazon-apigateway-integrations"));
+        return integrations.values().stream().flatMap(i -> branches(i).stream()).map(ParsedTemplate::map)
+                .filter(i -> "http_proxy".equals(i.get("type"))).findFirst().orElseThrow();
+    }
+}
