@@ -39,7 +39,7 @@ class BatchingTest {
                         .input("i", OnnxModelBuilder.INT64, "n").output("y", OnnxModelBuilder.FLOAT, "n", 2)
                         .floatInitializer("table", 4, 2)
                         .node("Gather", List.of("table", "i"), List.of("y")),
-                "{\"batching\": {\"maxQueueDelayMs\": 300}}");
+                "{\"batching\": {\"maxQueueDelayMs\": 1000}}");
         // holds requests a second, and queues two at most
         Repositories.model(repository, "slow", 1, OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n", 2),
                 "{\"batching\": {\"maxQueueDelayMs\": 1000, \"queueCapacity\": 2}}");
