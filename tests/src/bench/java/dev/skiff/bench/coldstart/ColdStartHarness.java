@@ -43,7 +43,13 @@ public final class ColdStartHarness {
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     private static final Map<String, Integer> MEMORY_MB = Map.of("fraud", 512, "minilm", 2048);
 
-    record Function(String name, Path taskRoot, String handler) {}
+    /** @param cds whether it runs with its own dynamic AppCDS archive (made by one training run) */
+    record Function(String name, Path taskRoot, String handler, boolean cds) {
+        /** skiff, floor, ... or skiff+cds, floor+cds, ... */
+        String label() {
+            return cds ? name + "+cds" : name;
+        }
+    }
 
     record Sample(String model, String function, int round, double totalMs, double readyMs, double requestMs,
                   long peakRssKb) {}
@@ -103,10 +109,15 @@ public final class ColdStartHarness {
         for (String model : models) events.put(model, BenchFiles.httpApiEvent(model, BenchFiles.request(model)));
 
         Map<String, List<Function>> functions = new LinkedHashMap<>();
+        List<String> labels = new ArrayList<>();
         for (String model : models) {
             List<Function> list = new ArrayList<>();
-            for (String name : functionNames) list.add(function(name, model, skiffRoot));
+            for (String name : functionNames) {
+                list.add(function(name, skiffRoot, false));
+                if (cds) list.add(function(name, skiffRoot, true));
+            }
             functions.put(model, list);
+            for (Function f : list) if (!labels.contains(f.label())) labels.add(f.label());
         }
         checkModels(models, functions);
         print("java: " + java + " (" + System.getProperty("java.vm.version") + "), " + Runtime.getRuntime().availableProcessors()
@@ -115,7 +126,7 @@ public final class ColdStartHarness {
         if (functionNames.contains("skiff")) probeSkiff(functions, models);
 
         if (cds) {
-            for (String model : models) for (Function f : functions.get(model)) cdsArchives.put(key(f, model), trainCds(f, model));
+            for (String model : models) for (Function f : functions.get(model)) if (f.cds()) cdsArchives.put(key(f, model), trainCds(f, model));
         }
 
         // one warm-up round (discarded: page cache, JIT of this harness), then interleaved rounds
@@ -127,8 +138,8 @@ public final class ColdStartHarness {
                     Function f = list.get((k + round) % list.size()); // rotate the order every round
                     Sample s = runOnce(f, model, round, List.of());
                     if (round > 0) samples.add(s);
-                    print(String.format(Locale.ROOT, "round %2d %-6s %-5s start->answer %7.1f ms  start->ready %7.1f ms  request %6.1f ms  peak RSS %4d MB%s",
-                            round, model, f.name(), s.totalMs(), s.readyMs(), s.requestMs(), s.peakRssKb() / 1024,
+                    print(String.format(Locale.ROOT, "round %2d %-6s %-9s start->answer %7.1f ms  start->ready %7.1f ms  request %6.1f ms  peak RSS %4d MB%s",
+                            round, model, f.label(), s.totalMs(), s.readyMs(), s.requestMs(), s.peakRssKb() / 1024,
                             round == 0 ? "  (warm-up, discarded)" : ""));
                 }
             }
@@ -139,11 +150,12 @@ public final class ColdStartHarness {
         report.append("JVM: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.vm.version"))
                 .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs. Flags for every function: `")
                 .append(String.join(" ", lambdaJvmFlags("<model>"))).append("`")
-                .append(cds ? " plus `-XX:SharedArchiveFile=<per function and model dynamic archive>`" : "")
+                .append(cds ? "; the `+cds` rows add `-XX:SharedArchiveFile=<that function's and model's dynamic AppCDS archive>`, "
+                        + "made before the runs by one training run each (`-XX:ArchiveClassesAtExit`, ended by SIGTERM)" : "")
                 .append(extraJvmArgs.isEmpty() ? "" : " plus `" + String.join(" ", extraJvmArgs) + "`")
                 .append(". ").append(runs).append(" interleaved runs each, after one discarded warm-up round.\n\n");
         for (String warning : warnings) report.append("**Warning:** ").append(warning).append("\n\n");
-        report.append(coldStartTable(samples, models, functionNames));
+        report.append(coldStartTable(samples, models, labels));
         if (breakdownRuns > 0 && functionNames.contains("skiff")) {
             report.append('\n').append(breakdown(skiffRoot, models, breakdownRuns, samples));
         }
@@ -159,15 +171,12 @@ public final class ColdStartHarness {
 
     // --- the functions ---
 
-    private Function function(String name, String model, Path skiffRoot) {
-        String capital = Character.toUpperCase(model.charAt(0)) + model.substring(1);
+    private Function function(String name, Path skiffRoot, boolean cds) {
         return switch (name) {
-            case "skiff" -> new Function(name, skiffRoot, "dev.skiff.runtime.lambda.SkiffHandler::handleRequest");
-            case "floor" -> new Function(name, benchDir.resolve("tasks/floor"),
-                    "dev.skiff.bench.functions.floor.Floor" + capital + "Handler::handleRequest");
-            case "naive" -> new Function(name, benchDir.resolve("tasks/naive"),
-                    "dev.skiff.bench.functions.naive.Naive" + capital + "Handler::handleRequest");
-            case "hello" -> new Function(name, benchDir.resolve("tasks/hello"), "dev.skiff.bench.functions.hello.HelloHandler::handleRequest");
+            case "skiff" -> new Function(name, skiffRoot, "dev.skiff.runtime.lambda.SkiffHandler::handleRequest", cds);
+            case "floor" -> new Function(name, benchDir.resolve("tasks/floor"), "dev.skiff.bench.functions.floor.Floor%sHandler::handleRequest", cds);
+            case "naive" -> new Function(name, benchDir.resolve("tasks/naive"), "dev.skiff.bench.functions.naive.Naive%sHandler::handleRequest", cds);
+            case "hello" -> new Function(name, benchDir.resolve("tasks/hello"), "dev.skiff.bench.functions.hello.HelloHandler::handleRequest", cds);
             default -> throw new IllegalArgumentException("unknown function " + name + "; use skiff, floor, naive, hello");
         };
     }
@@ -204,7 +213,7 @@ public final class ColdStartHarness {
     private void probeSkiff(Map<String, List<Function>> functions, List<String> models) throws Exception {
         for (String model : models) {
             for (Function f : functions.get(model)) {
-                if (!f.name().equals("skiff")) continue;
+                if (!f.name().equals("skiff") || f.cds()) continue;
                 try {
                     runOnce(f, model, -1, List.of());
                 } catch (IllegalStateException e) {
@@ -279,11 +288,11 @@ public final class ColdStartHarness {
         env.put("AWS_LAMBDA_RUNTIME_API", runtimeApi);
         env.put("LAMBDA_TASK_ROOT", f.taskRoot().toString());
         env.put("LAMBDA_RUNTIME_DIR", benchDir.resolve("ric").toString());
-        env.put("_HANDLER", f.handler());
+        env.put("_HANDLER", handler(f, model));
         env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_DEFAULT_REGION", "us-east-1");
-        env.put("AWS_LAMBDA_FUNCTION_NAME", "skiff-bench-" + f.name() + "-" + model);
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "skiff-bench-" + f.name() + (f.cds() ? "-cds-" : "-") + model);
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(MEMORY_MB.get(model)));
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
@@ -296,10 +305,10 @@ public final class ColdStartHarness {
     // --- one cold start ---
 
     private Sample runOnce(Function f, String model, int round, List<String> diagnosticFlags) throws Exception {
-        Path runDir = runsDir.resolve(model + "-" + f.name() + "-" + round + (diagnosticFlags.isEmpty() ? "" : "-diag"));
+        Path runDir = runsDir.resolve(model + "-" + f.label() + "-" + round + (diagnosticFlags.isEmpty() ? "" : "-diag"));
         Path tmp = runDir.resolve("tmp");
         Files.createDirectories(tmp);
-        String requestId = "c0ffee00-" + round + "-" + f.name() + "-" + model;
+        String requestId = "c0ffee00-" + round + "-" + f.name() + (f.cds() ? "-cds-" : "-") + model;
         try (RuntimeApiServer api = new RuntimeApiServer(events.get(model), requestId)) {
             List<String> command = new ArrayList<>();
             command.add(java.toString());
@@ -313,7 +322,7 @@ public final class ColdStartHarness {
             command.add("-classpath");
             command.add(ricClasspath());
             command.add(RIC_MAIN);
-            command.add(f.handler());
+            command.add(handler(f, model));
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(f.taskRoot().toFile())
                     .redirectErrorStream(true)
@@ -333,12 +342,12 @@ public final class ColdStartHarness {
             String answer = api.response == null ? "" : new String(api.response, StandardCharsets.UTF_8);
             if (failure == null && !answer.contains("\"statusCode\":200")) failure = "answer is not a 200: " + abbreviate(answer);
             if (failure != null) {
-                throw new IllegalStateException(f.name() + " (" + model + ") failed: " + failure + "; its output: "
+                throw new IllegalStateException(f.label() + " (" + model + ") failed: " + failure + "; its output: "
                         + runDir.resolve("output.txt") + "\n" + abbreviate(Files.readString(runDir.resolve("output.txt"))));
             }
             if (round <= 0) Files.writeString(runDir.resolve("answer.json"), answer);
             else deleteTree(runDir);
-            return new Sample(model, f.name(), round, millis(api.responseNanos - start), millis(api.firstPollNanos - start),
+            return new Sample(model, f.label(), round, millis(api.responseNanos - start), millis(api.firstPollNanos - start),
                     millis(api.responseNanos - api.firstPollNanos), peakRss);
         }
     }
@@ -372,7 +381,7 @@ public final class ColdStartHarness {
             command.add("-classpath");
             command.add(ricClasspath());
             command.add(RIC_MAIN);
-            command.add(f.handler());
+            command.add(handler(f, model));
             ProcessBuilder builder = new ProcessBuilder(command).directory(f.taskRoot().toFile())
                     .redirectErrorStream(true).redirectOutput(runDir.resolve("output.txt").toFile());
             builder.environment().clear();
@@ -390,7 +399,12 @@ public final class ColdStartHarness {
     }
 
     private static String key(Function f, String model) {
-        return f.name() + "-" + model;
+        return f.label() + "-" + model;
+    }
+
+    /** The handler string, with the model's class name filled in where the function has one per model. */
+    private static String handler(Function f, String model) {
+        return f.handler().formatted(Character.toUpperCase(model.charAt(0)) + model.substring(1));
     }
 
     // --- reports ---
@@ -414,14 +428,16 @@ public final class ColdStartHarness {
                         Double.isNaN(floor) ? "–" : String.format(Locale.ROOT, "%.2f×", m / floor),
                         Double.isNaN(naive) ? "–" : String.format(Locale.ROOT, "%.2f×", m / naive)));
             }
-            double skiff = median(totals(samples, model, "skiff"));
-            if (!Double.isNaN(skiff) && !Double.isNaN(floor) && !Double.isNaN(naive)) {
-                double pairedFloor = pairedRatio(samples, model, "skiff", "floor");
-                double pairedNaive = pairedRatio(samples, model, "skiff", "naive");
-                verdicts.append(String.format(Locale.ROOT, "- %s: Skiff / floor = **%.2f** (goal ≤ 1.30: %s; median of per-round ratios %.2f), "
+            for (String suffix : List.of("", "+cds")) {
+                double skiff = median(totals(samples, model, "skiff" + suffix));
+                double f = median(totals(samples, model, "floor" + suffix)), n = median(totals(samples, model, "naive" + suffix));
+                if (Double.isNaN(skiff) || Double.isNaN(f) || Double.isNaN(n)) continue;
+                double pairedFloor = pairedRatio(samples, model, "skiff" + suffix, "floor" + suffix);
+                double pairedNaive = pairedRatio(samples, model, "skiff" + suffix, "naive" + suffix);
+                verdicts.append(String.format(Locale.ROOT, "- %s%s: Skiff / floor = **%.2f** (goal ≤ 1.30: %s; median of per-round ratios %.2f), "
                                 + "Skiff / naive = **%.2f** (goal ≤ 0.60: %s; median of per-round ratios %.2f)%n",
-                        model, skiff / floor, skiff / floor <= 1.3 ? "met" : "MISSED", pairedFloor,
-                        skiff / naive, skiff / naive <= 0.6 ? "met" : "MISSED", pairedNaive));
+                        model, suffix.isEmpty() ? "" : " (all three with AppCDS)", skiff / f, skiff / f <= 1.3 ? "met" : "MISSED", pairedFloor,
+                        skiff / n, skiff / n <= 0.6 ? "met" : "MISSED", pairedNaive));
             }
         }
         return t.append('\n').append(verdicts).toString();
@@ -532,7 +548,7 @@ public final class ColdStartHarness {
         command.add(eventFile.toString());
         ProcessBuilder builder = new ProcessBuilder(command).directory(skiffRoot.toFile()).redirectErrorStream(true);
         builder.environment().clear();
-        builder.environment().putAll(lambdaEnvironment(new Function("skiff", skiffRoot, "-"), model, "127.0.0.1:9"));
+        builder.environment().putAll(lambdaEnvironment(new Function("skiff", skiffRoot, "-", false), model, "127.0.0.1:9"));
         Map<String, Double> phases = new LinkedHashMap<>();
         long start = System.nanoTime();
         Process process = builder.start();
@@ -564,7 +580,7 @@ public final class ColdStartHarness {
                     total = all.size();
                     shared = all.stream().filter(l -> l.contains("shared objects file")).count();
                 }
-                t.append(String.format(Locale.ROOT, "| %s | %s | %d | %d |%n", model, f.name(), total, shared));
+                t.append(String.format(Locale.ROOT, "| %s | %s | %d | %d |%n", model, f.label(), total, shared));
             }
         }
         return t.toString();
