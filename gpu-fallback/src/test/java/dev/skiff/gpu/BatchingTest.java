@@ -40,9 +40,9 @@ class BatchingTest {
                         .floatInitializer("table", 4, 2)
                         .node("Gather", List.of("table", "i"), List.of("y")),
                 "{\"batching\": {\"maxQueueDelayMs\": 1000}}");
-        // holds requests a second, and queues two at most
+        // holds requests two seconds, and queues two at most
         Repositories.model(repository, "slow", 1, OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n", 2),
-                "{\"batching\": {\"maxQueueDelayMs\": 1000, \"queueCapacity\": 2}}");
+                "{\"batching\": {\"maxQueueDelayMs\": 2000, \"queueCapacity\": 2}}");
         pool = TestServer.start(repository);
     }
 

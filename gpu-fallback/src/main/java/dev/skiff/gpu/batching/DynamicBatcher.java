@@ -78,7 +78,6 @@ public final class DynamicBatcher {
     public CompletableFuture<InferResponse> submit(InferRequest request) {
         RowBatch.Shape shape = policy.mergesRequests() ? RowBatch.shapeOf(request) : null;
         Pending pending = new Pending(request, shape, System.nanoTime());
-        int depth;
         lock.lock();
         try {
             if (retired) return null;
@@ -87,12 +86,11 @@ public final class DynamicBatcher {
                         + queue.size() + " requests queued, its queueCapacity; retry after a short pause");
             }
             queue.addLast(pending);
-            depth = queue.size();
+            metrics.queueDepth(model, version, queue.size()); // under the lock, so a later size never loses to an earlier one
             changed.signalAll();
         } finally {
             lock.unlock();
         }
-        metrics.queueDepth(model, version, depth);
         return pending.answer;
     }
 
@@ -137,7 +135,6 @@ public final class DynamicBatcher {
     /** The next batch to run, oldest request first; null when retired and empty. */
     private List<Pending> nextBatch() throws InterruptedException {
         List<Pending> batch;
-        int depth;
         lock.lock();
         try {
             while (true) {
@@ -153,11 +150,10 @@ public final class DynamicBatcher {
                 changed.awaitNanos(waitNanos);
             }
             for (Pending p : batch) queue.remove(p);
-            depth = queue.size();
+            metrics.queueDepth(model, version, queue.size());
         } finally {
             lock.unlock();
         }
-        metrics.queueDepth(model, version, depth);
         return batch;
     }
 
