@@ -4,6 +4,8 @@ import dev.skiff.emulator.environment.EnvironmentHost;
 import dev.skiff.emulator.environment.EnvironmentLauncher;
 import dev.skiff.emulator.environment.EnvironmentPool;
 import dev.skiff.emulator.environment.LogSink;
+import dev.skiff.emulator.gpupool.GpuServerCommand;
+import dev.skiff.emulator.gpupool.LocalGpuPool;
 import dev.skiff.emulator.httpapi.HttpApiEndpoint;
 import dev.skiff.emulator.httpapi.RouteTable;
 import dev.skiff.emulator.invokeapi.LambdaApiEndpoint;
@@ -14,7 +16,9 @@ import dev.skiff.emulator.lambda.Invoker;
 import dev.skiff.emulator.lambda.LambdaFunction;
 import dev.skiff.emulator.runtimeapi.RuntimeApiEndpoint;
 import dev.skiff.emulator.server.LoopbackHttpServer;
+import dev.skiff.emulator.template.AliasDefinition;
 import dev.skiff.emulator.template.FunctionDefinition;
+import dev.skiff.emulator.template.GpuPoolDefinition;
 import dev.skiff.emulator.template.SamTemplate;
 import dev.skiff.emulator.template.SamTemplateLoader;
 import java.io.IOException;
@@ -29,41 +33,48 @@ import java.util.concurrent.TimeUnit;
 /**
  * The local emulator, assembled from a SAM template: the Runtime API its environments talk to,
  * the functions with their versions and aliases, and optionally the Lambda API and the HTTP API
- * servers. Also scales idle environments to zero and reloads changed code.
+ * servers, with the GPU pool run as a local gpu-fallback server when routes go to it. Also scales
+ * idle environments to zero and reloads changed code.
  */
 public final class Emulator implements AutoCloseable {
 
     /**
      * @param apiPort the HTTP API port, 0 for any free one, or -1 for none
      * @param lambdaPort the Lambda API port, 0 for any free one, or -1 for none
+     * @param gpuServer how to start the GPU pool's server, or null to look for gpu-fallback/target/lib
      */
     public record Options(Path template, Map<String, String> parameterOverrides, String host, int apiPort,
             int lambdaPort, String region, Duration idleTimeout, Duration reloadInterval, LogSink log,
-            Path javaExecutable) {
+            Path javaExecutable, GpuServerCommand gpuServer) {
 
         public static Options defaults(Path template) {
             return new Options(template, Map.of(), "127.0.0.1", -1, -1, "us-east-1", Duration.ofMinutes(10),
-                    Duration.ofSeconds(1), LogSink.console(), EnvironmentLauncher.currentJava());
+                    Duration.ofSeconds(1), LogSink.console(), EnvironmentLauncher.currentJava(), null);
         }
 
         public Options withPorts(int apiPort, int lambdaPort) {
             return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idleTimeout,
-                    reloadInterval, log, javaExecutable);
+                    reloadInterval, log, javaExecutable, gpuServer);
         }
 
         public Options withIdleTimeout(Duration idle) {
             return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idle, reloadInterval,
-                    log, javaExecutable);
+                    log, javaExecutable, gpuServer);
         }
 
         public Options withLog(LogSink sink) {
             return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idleTimeout,
-                    reloadInterval, sink, javaExecutable);
+                    reloadInterval, sink, javaExecutable, gpuServer);
         }
 
         public Options withParameterOverrides(Map<String, String> overrides) {
             return new Options(template, overrides, host, apiPort, lambdaPort, region, idleTimeout, reloadInterval,
-                    log, javaExecutable);
+                    log, javaExecutable, gpuServer);
+        }
+
+        public Options withGpuServer(GpuServerCommand command) {
+            return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idleTimeout,
+                    reloadInterval, log, javaExecutable, command);
         }
     }
 
@@ -74,6 +85,7 @@ public final class Emulator implements AutoCloseable {
     private final List<LoopbackHttpServer> servers = new ArrayList<>();
     private LoopbackHttpServer apiServer;
     private LoopbackHttpServer lambdaServer;
+    private LocalGpuPool gpuPool;
 
     private Emulator(SamTemplate template, EnvironmentHost host) {
         this.template = template;
@@ -114,6 +126,17 @@ public final class Emulator implements AutoCloseable {
             }
             registry.add(function);
         }
+        for (AliasDefinition alias : template.aliases()) { // a deploy points them at the version it publishes: here, 1
+            LambdaFunction function = registry.all().stream().filter(f -> f.name().equals(alias.functionName())).findFirst()
+                    .orElse(null);
+            if (function == null) {
+                options.log().line("Template", alias.logicalId() + ": alias " + alias.name() + " of " + alias.functionName()
+                        + ", a function this template does not run locally; skipped");
+                continue;
+            }
+            FunctionVersion version = function.versions().size() > 1 ? function.version("1") : function.publishVersion("", null);
+            function.createAlias(alias.name(), version.version(), "", Map.of());
+        }
 
         long maxInvocationMillis = TimeUnit.MINUTES.toMillis(16);
         if (options.lambdaPort() >= 0) {
@@ -122,7 +145,10 @@ public final class Emulator implements AutoCloseable {
             servers.add(lambdaServer);
         }
         if (options.apiPort() >= 0) {
-            HttpApiEndpoint endpoint = new HttpApiEndpoint(new RouteTable(template.routes()), invoker, options.log());
+            if (template.hasGpuPoolRoutes()) {
+                gpuPool = startGpuPool(options);
+            }
+            HttpApiEndpoint endpoint = new HttpApiEndpoint(new RouteTable(template.routes()), invoker, options.log(), gpuPool);
             apiServer = LoopbackHttpServer.start("skiff-http-api", options.host(), options.apiPort(), maxInvocationMillis, endpoint);
             endpoint.localPort(apiServer.port());
             servers.add(apiServer);
@@ -134,6 +160,21 @@ public final class Emulator implements AutoCloseable {
                 idleCheckMillis, idleCheckMillis, TimeUnit.MILLISECONDS);
         long reloadMillis = Math.max(100, options.reloadInterval().toMillis());
         host.timer().scheduleWithFixedDelay(() -> reloadChangedCode(options.log()), reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The GPU pool on the CPU, in the background: Lambda routes answer while its models load. */
+    private LocalGpuPool startGpuPool(Options options) {
+        GpuPoolDefinition definition = template.gpuPool();
+        if (definition == null) {
+            return LocalGpuPool.unavailable("no AWS::ECS::TaskDefinition in the template carries " + GpuPoolDefinition.MODELS_METADATA
+                    + " metadata, so there is no pool to run locally");
+        }
+        GpuServerCommand command = options.gpuServer() != null ? options.gpuServer() : GpuServerCommand.locate(options.template());
+        if (command == null) {
+            return LocalGpuPool.unavailable("gpu-fallback is not built; build it with bin/jdk ./mvnw -q -pl gpu-fallback -am "
+                    + "package -DskipTests (" + GpuServerCommand.LIB + "), or name its lib folder with --gpu-fallback-lib");
+        }
+        return LocalGpuPool.start(definition, command, options.javaExecutable(), options.log());
     }
 
     private void reloadChangedCode(LogSink log) {
@@ -170,6 +211,11 @@ public final class Emulator implements AutoCloseable {
         return invoker;
     }
 
+    /** The GPU pool run for the template's HTTP_PROXY routes, or null when there are none (or no HTTP API). */
+    public LocalGpuPool gpuPool() {
+        return gpuPool;
+    }
+
     /** The HTTP API port, or -1 when it is not served. */
     public int apiPort() {
         return apiServer == null ? -1 : apiServer.port();
@@ -186,6 +232,9 @@ public final class Emulator implements AutoCloseable {
             if (servers.get(i) != null && !servers.get(i).name().equals("skiff-runtime-api")) {
                 servers.get(i).close();
             }
+        }
+        if (gpuPool != null) {
+            gpuPool.close();
         }
         host.close(); // environments first, so that they do not see the Runtime API vanish mid-call
         servers.stream().filter(s -> s.name().equals("skiff-runtime-api")).forEach(LoopbackHttpServer::close);

@@ -2,6 +2,7 @@ package dev.skiff.emulator.cli;
 
 import dev.skiff.emulator.Emulator;
 import dev.skiff.emulator.environment.LogSink;
+import dev.skiff.emulator.gpupool.GpuServerCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -25,11 +26,17 @@ public final class EmulatorOptions {
             description = "stop an execution environment idle this long (default: ${DEFAULT-VALUE})")
     long idleTimeoutSeconds;
 
+    @Option(names = "--gpu-fallback-lib", paramLabel = "DIR",
+            description = "the gpu-fallback server's jars, for routes to the GPU pool (default: " + GpuServerCommand.LIB
+                    + " in the template's folder or a parent)")
+    Path gpuFallbackLib;
+
     Emulator.Options toOptions(String host, int apiPort, int lambdaPort, LogSink log) {
         String effectiveRegion = region != null ? region
                 : System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION") : "us-east-1";
         Emulator.Options defaults = Emulator.Options.defaults(template);
         return new Emulator.Options(template, Map.copyOf(parameterOverrides), host, apiPort, lambdaPort, effectiveRegion,
-                Duration.ofSeconds(Math.max(1, idleTimeoutSeconds)), defaults.reloadInterval(), log, defaults.javaExecutable());
+                Duration.ofSeconds(Math.max(1, idleTimeoutSeconds)), defaults.reloadInterval(), log, defaults.javaExecutable(),
+                gpuFallbackLib == null ? null : GpuServerCommand.fromLib(gpuFallbackLib));
     }
 }

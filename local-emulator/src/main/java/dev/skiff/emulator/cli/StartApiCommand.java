@@ -33,10 +33,11 @@ final class StartApiCommand implements Callable<Integer> {
         for (HttpRoute route : running.template().routes()) {
             String target = route.target() instanceof RouteTarget.Lambda lambda
                     ? lambda.functionName() + (lambda.qualifier() == null ? "" : ":" + lambda.qualifier())
-                    : "GPU pool (502 until the local gpu-fallback server exists)";
+                    : "GPU pool (the local gpu-fallback server, on the CPU)";
             System.out.println("Mounted " + route.routeKey() + " -> " + target);
         }
-        System.out.println("HTTP API on http://" + host + ":" + running.apiPort());
+        System.out.println("HTTP API on http://" + host + ":" + running.apiPort()
+                + " (authorization is not checked locally: every route answers whoever reaches " + host + ")");
         if (running.lambdaPort() >= 0) {
             System.out.println("Lambda API on http://" + host + ":" + running.lambdaPort());
         }

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.emulator.environment.InvocationResult;
 import dev.skiff.emulator.environment.LogSink;
+import dev.skiff.emulator.gpupool.LocalGpuPool;
 import dev.skiff.emulator.lambda.Invoker;
 import dev.skiff.emulator.lambda.LambdaServiceException;
 import dev.skiff.emulator.server.HttpCall;
 import dev.skiff.emulator.server.HttpEndpoint;
 import dev.skiff.emulator.server.HttpReply;
 import dev.skiff.emulator.template.RouteTarget;
+import java.net.http.HttpTimeoutException;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,9 +20,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * API Gateway HTTP API: matches the route, invokes its function (following the route's alias)
- * with a payload 2.0 event, and answers with the function's response or API Gateway's own
- * errors ({@code {"message": "..."}}). Why a request failed is written to the log, as API
- * Gateway's access log would tell it.
+ * with a payload 2.0 event, or passes an HTTP_PROXY route's request to the locally run GPU pool,
+ * and answers with the response or API Gateway's own errors ({@code {"message": "..."}}). Why a
+ * request failed is written to the log, as API Gateway's access log would tell it. Authorization
+ * is not checked: every route answers without credentials.
  */
 public final class HttpApiEndpoint implements HttpEndpoint {
 
@@ -33,12 +36,20 @@ public final class HttpApiEndpoint implements HttpEndpoint {
     private final RouteTable routes;
     private final Invoker invoker;
     private final LogSink log;
+    private final LocalGpuPool gpuPool;
+    private final HttpProxyForwarder forwarder = new HttpProxyForwarder();
     private volatile int localPort;
 
     public HttpApiEndpoint(RouteTable routes, Invoker invoker, LogSink log) {
+        this(routes, invoker, log, null);
+    }
+
+    /** @param gpuPool where HTTP_PROXY routes go, or null when the template has none */
+    public HttpApiEndpoint(RouteTable routes, Invoker invoker, LogSink log, LocalGpuPool gpuPool) {
         this.routes = routes;
         this.invoker = invoker;
         this.log = log;
+        this.gpuPool = gpuPool;
     }
 
     /** The port clients reach, for the x-forwarded-port header. */
@@ -61,7 +72,7 @@ public final class HttpApiEndpoint implements HttpEndpoint {
             return done(HttpReply.message(413, "Request Entity Too Large"));
         }
         if (match.route().target() instanceof RouteTarget.HttpProxy proxy) {
-            return done(gpuPoolUnavailable(match.route().routeKey(), proxy));
+            return toGpuPool(call, match, proxy);
         }
         RouteTarget.Lambda target = (RouteTarget.Lambda) match.route().target();
         if (!match.route().payloadFormatVersion().equals("2.0")) {
@@ -112,13 +123,34 @@ public final class HttpApiEndpoint implements HttpEndpoint {
         return reply;
     }
 
-    /** Until the gpu-fallback server runs locally, GPU-routed requests get a clear 502. */
-    private static HttpReply gpuPoolUnavailable(String routeKey, RouteTarget.HttpProxy proxy) {
-        String reason = "route " + routeKey + " goes to the GPU pool (HTTP_PROXY integration " + proxy.integrationId()
-                + " to " + proxy.uri() + "); the local gpu-fallback server is not available yet";
+    /** The GPU pool's route: to the local gpu-fallback server, once it listens. */
+    private CompletableFuture<HttpReply> toGpuPool(HttpCall call, RouteTable.Match match, RouteTarget.HttpProxy proxy) {
+        String routeKey = match.route().routeKey();
+        if (gpuPool == null) {
+            return done(gpuPoolUnavailable(routeKey, proxy, "the emulator runs no GPU pool for this template"));
+        }
+        int timeout = match.route().timeoutMillis();
+        return gpuPool.address()
+                .thenCompose(base -> forwarder.forward(base, call, timeout, localPort))
+                .exceptionally(error -> {
+                    Throwable cause = error.getCause() == null ? error : error.getCause();
+                    if (cause instanceof HttpTimeoutException) {
+                        log.line(LOG_NAME, routeKey + ": no response from the GPU pool within the integration timeout of "
+                                + timeout + " ms");
+                        return HttpReply.message(503, "Service Unavailable");
+                    }
+                    return gpuPoolUnavailable(routeKey, proxy, cause.getMessage());
+                });
+    }
+
+    /** The pool is not running here: API Gateway's 502, with the reason, since this is a laptop and not a client. */
+    private HttpReply gpuPoolUnavailable(String routeKey, RouteTarget.HttpProxy proxy, String reason) {
+        String message = "route " + routeKey + " goes to the GPU pool (HTTP_PROXY integration " + proxy.integrationId()
+                + "), which is not available locally: " + reason;
+        log.line(LOG_NAME, message);
         ObjectNode body = JSON.createObjectNode();
         body.put("message", "Bad Gateway");
-        body.put("error", reason);
+        body.put("error", message);
         return HttpReply.json(502, body);
     }
 

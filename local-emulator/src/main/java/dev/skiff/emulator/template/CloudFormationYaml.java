@@ -23,7 +23,9 @@ public final class CloudFormationYaml {
 
     private static final List<String> FN_TAGS = List.of(
             "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select", "Split",
-            "Sub", "Transform", "And", "Equals", "If", "Not", "Or", "Length", "ToJsonString", "ForEach");
+            "Sub", "Transform", "And", "Equals", "If", "Not", "Or", "Length", "ToJsonString", "ForEach",
+            // the Rules section's own functions
+            "Contains", "EachMemberEquals", "EachMemberIn", "RefAll", "ValueOf", "ValueOfAll");
 
     private CloudFormationYaml() {}
 

@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
 
 /**
  * Reads a SAM template into a {@link SamTemplate}: Parameters (defaults and overrides), Conditions,
- * Mappings, Globals, {@code AWS::Serverless::Function}, {@code AWS::Serverless::HttpApi} with its
- * HttpApi events or OpenAPI body, and {@code AWS::ApiGatewayV2::Route}/{@code Integration} pairs.
- * Everything else is listed in the warnings by name.
+ * Mappings, Globals, {@code AWS::Serverless::Function}, {@code AWS::Lambda::Alias}, {@code
+ * AWS::Serverless::HttpApi} with its HttpApi events or OpenAPI body, {@code AWS::ApiGatewayV2::Route}/
+ * {@code Integration} pairs, and the {@code AWS::ECS::TaskDefinition} of a GPU pool. Everything else
+ * is listed in the warnings by name.
  */
 public final class SamTemplateLoader {
 
@@ -42,7 +43,9 @@ public final class SamTemplateLoader {
     private final String region;
     private final List<String> warnings = new ArrayList<>();
     private Map<String, Object> resources;
+    private Map<String, Object> functionGlobals = Map.of();
     private IntrinsicResolver resolver;
+    private GpuPoolDefinition gpuPool;
 
     private SamTemplateLoader(Path file, Map<String, String> parameterOverrides, String region) {
         this.file = file.toAbsolutePath().normalize();
@@ -84,9 +87,11 @@ public final class SamTemplateLoader {
                 warnings.add("Globals." + section + " is not emulated");
             }
         }
-        Map<String, Object> functionGlobals = map(globals.getOrDefault("Function", Map.of()), "Globals.Function");
+        functionGlobals = map(globals.getOrDefault("Function", Map.of()), "Globals.Function");
 
         List<FunctionDefinition> functions = new ArrayList<>();
+        List<AliasDefinition> aliases = new ArrayList<>();
+        List<String> awsOnly = new ArrayList<>();
         List<HttpRoute> routes = new ArrayList<>();
         Map<String, Map<String, Object>> apiRoutes = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : resources.entrySet()) {
@@ -109,12 +114,55 @@ public final class SamTemplateLoader {
                 case "AWS::Serverless::HttpApi" -> routes.addAll(httpApiRoutes(id, properties));
                 case "AWS::ApiGatewayV2::Route" -> apiRoutes.put(id, properties);
                 case "AWS::ApiGatewayV2::Integration" -> { } // read through the routes that target it
-                default -> warnings.add("resource " + id + " (" + type + ") is not emulated");
+                case "AWS::Lambda::Alias" -> aliases.add(alias(id, properties));
+                case "AWS::ECS::TaskDefinition" -> {
+                    if (!gpuPool(id, resource, properties)) awsOnly.add(id + " (" + type + ")");
+                }
+                default -> awsOnly.add(id + " (" + type + ")");
             }
         }
         apiRoutes.forEach((id, properties) -> routes.addAll(apiGatewayRoute(id, properties)));
         checkRouteTargets(functions, routes);
-        return new SamTemplate(file, List.copyOf(functions), List.copyOf(routes), List.copyOf(warnings));
+        if (!awsOnly.isEmpty()) {
+            warnings.add("not emulated, they exist only on AWS: " + String.join(", ", awsOnly));
+        }
+        return new SamTemplate(file, List.copyOf(functions), List.copyOf(aliases), List.copyOf(routes), gpuPool,
+                List.copyOf(warnings));
+    }
+
+    private AliasDefinition alias(String id, Map<String, Object> raw) {
+        Map<String, Object> p = map(resolver.resolve(withOnly(raw, Set.of("FunctionName", "Name")), id), id);
+        // a deploy points it at the version it publishes; locally that is version 1
+        return new AliasDefinition(id, functionName(required(p, "FunctionName", id)), required(p, "Name", id));
+    }
+
+    /** A function name, or the name in a function ARN. */
+    private static String functionName(String nameOrArn) {
+        Matcher matcher = FUNCTION_IN_ARN.matcher(nameOrArn);
+        return matcher.find() ? matcher.group(1) : nameOrArn;
+    }
+
+    /** A task definition whose metadata names a local model repository is the GPU pool the emulator runs. */
+    private boolean gpuPool(String id, Map<String, Object> resource, Map<String, Object> properties) {
+        if (!(resource.get("Metadata") instanceof Map<?, ?> metadata)
+                || metadata.get(GpuPoolDefinition.MODELS_METADATA) == null) {
+            return false;
+        }
+        if (gpuPool != null) {
+            warnings.add(id + ": a second GPU pool task definition; the emulator runs only " + gpuPool.logicalId());
+            return true;
+        }
+        String models = String.valueOf(resolver.resolve(metadata.get(GpuPoolDefinition.MODELS_METADATA), id + ".Metadata"));
+        Map<String, String> environment = new LinkedHashMap<>();
+        if (properties.get("ContainerDefinitions") instanceof List<?> containers && !containers.isEmpty()
+                && containers.get(0) instanceof Map<?, ?> container && container.get("Environment") instanceof List<?> variables) {
+            for (Object variable : variables) {
+                Map<String, Object> v = map(resolver.resolve(variable, id + ".Environment"), id + ".Environment");
+                environment.put(String.valueOf(v.get("Name")), String.valueOf(v.get("Value")));
+            }
+        }
+        gpuPool = new GpuPoolDefinition(id, file.getParent().resolve(models).normalize(), environment);
+        return true;
     }
 
     private Map<String, Object> parameters(Map<String, Object> declared) {
@@ -195,7 +243,8 @@ public final class SamTemplateLoader {
         if (!notEmulated.isEmpty()) {
             warnings.add(id + ": properties not emulated locally: " + String.join(", ", notEmulated));
         }
-        Map<String, Object> p = map(resolver.resolve(withoutEvents(raw), id), id);
+        // only what runs locally is resolved: a deploy-only property may name what has no local value
+        Map<String, Object> p = map(resolver.resolve(withOnly(raw, FUNCTION_PROPERTIES), id), id);
         if (p.containsKey("PackageType") && !"Zip".equals(p.get("PackageType"))) {
             warnings.add(id + ": PackageType " + p.get("PackageType") + " is not emulated; the function is skipped");
             return null;
@@ -232,8 +281,9 @@ public final class SamTemplateLoader {
                 String.valueOf(p.getOrDefault("Description", "")));
     }
 
-    private static Map<String, Object> withoutEvents(Map<String, Object> properties) {
+    private static Map<String, Object> withOnly(Map<String, Object> properties, Set<String> names) {
         Map<String, Object> copy = new LinkedHashMap<>(properties);
+        copy.keySet().retainAll(names);
         copy.remove("Events");
         return copy;
     }
@@ -265,38 +315,64 @@ public final class SamTemplateLoader {
         return routes;
     }
 
-    /** Routes from an HttpApi's OpenAPI DefinitionBody (x-amazon-apigateway-integration). */
+    /**
+     * Routes from an HttpApi's OpenAPI DefinitionBody: each operation's x-amazon-apigateway-integration,
+     * written in place or as a $ref to components/x-amazon-apigateway-integrations.
+     */
     private List<HttpRoute> httpApiRoutes(String apiId, Map<String, Object> raw) {
         Set<String> notEmulated = new TreeSet<>(raw.keySet());
         notEmulated.removeAll(HTTP_API_PROPERTIES);
+        notEmulated.remove("Auth");
         if (!notEmulated.isEmpty()) {
             warnings.add(apiId + ": properties not emulated locally: " + String.join(", ", notEmulated));
         }
         List<HttpRoute> routes = new ArrayList<>();
-        if (!(raw.get("DefinitionBody") instanceof Map<?, ?>)) {
-            return routes;
-        }
-        Map<String, Object> body = map(resolver.resolve(raw.get("DefinitionBody"), apiId + ".DefinitionBody"), apiId);
-        Map<String, Object> paths = map(body.getOrDefault("paths", Map.of()), apiId + ".DefinitionBody.paths");
-        for (Map.Entry<String, Object> pathEntry : paths.entrySet()) {
-            Map<String, Object> operations = map(pathEntry.getValue(), apiId + " path " + pathEntry.getKey());
-            for (Map.Entry<String, Object> operation : operations.entrySet()) {
-                String where = apiId + ".DefinitionBody.paths." + pathEntry.getKey() + "." + operation.getKey();
-                String method = operation.getKey().equals("x-amazon-apigateway-any-method") ? "ANY"
-                        : operation.getKey().toUpperCase(Locale.ROOT);
-                if (!(operation.getValue() instanceof Map<?, ?> op)
-                        || !(op.get("x-amazon-apigateway-integration") instanceof Map<?, ?> integration)) {
-                    continue;
-                }
-                String type = String.valueOf(integration.get("type")).toUpperCase(Locale.ROOT);
-                String uri = String.valueOf(integration.get("uri"));
-                String format = String.valueOf(integration.containsKey("payloadFormatVersion")
-                        ? integration.get("payloadFormatVersion") : "2.0");
-                RouteTarget target = integrationTarget(type, uri, where + ".x-amazon-apigateway-integration");
-                if (target != null) {
-                    routes.add(new HttpRoute(apiId, method, pathEntry.getKey(), target, format, 30000, where));
+        boolean secured = raw.containsKey("Auth");
+        if (raw.get("DefinitionBody") instanceof Map<?, ?>) {
+            Map<String, Object> body = map(resolver.resolve(raw.get("DefinitionBody"), apiId + ".DefinitionBody"), apiId);
+            Map<String, Object> components = body.get("components") instanceof Map<?, ?> c ? map(c, apiId + ".components") : Map.of();
+            Map<String, Object> shared = components.get("x-amazon-apigateway-integrations") instanceof Map<?, ?> i
+                    ? map(i, apiId + ".components.x-amazon-apigateway-integrations") : Map.of();
+            Map<String, Object> paths = map(body.getOrDefault("paths", Map.of()), apiId + ".DefinitionBody.paths");
+            for (Map.Entry<String, Object> pathEntry : paths.entrySet()) {
+                Map<String, Object> operations = map(pathEntry.getValue(), apiId + " path " + pathEntry.getKey());
+                for (Map.Entry<String, Object> operation : operations.entrySet()) {
+                    String where = apiId + ".DefinitionBody.paths." + pathEntry.getKey() + "." + operation.getKey();
+                    String method = operation.getKey().equals("x-amazon-apigateway-any-method") ? "ANY"
+                            : operation.getKey().toUpperCase(Locale.ROOT);
+                    if (!(operation.getValue() instanceof Map<?, ?> op)
+                            || !(op.get("x-amazon-apigateway-integration") instanceof Map<?, ?> integration)) {
+                        continue;
+                    }
+                    secured |= op.containsKey("security");
+                    String name = where;
+                    if (integration.get("$ref") instanceof String ref) {
+                        name = ref.substring(ref.lastIndexOf('/') + 1);
+                        if (!ref.startsWith("#/components/x-amazon-apigateway-integrations/")
+                                || !(shared.get(name) instanceof Map<?, ?> found)) {
+                            throw new TemplateException(where + ": integration " + ref + " is not in components."
+                                    + "x-amazon-apigateway-integrations");
+                        }
+                        integration = found;
+                    }
+                    String type = String.valueOf(integration.get("type")).toUpperCase(Locale.ROOT);
+                    String uri = String.valueOf(integration.get("uri"));
+                    String format = String.valueOf(integration.containsKey("payloadFormatVersion")
+                            ? integration.get("payloadFormatVersion") : "2.0");
+                    RouteTarget target = integrationTarget(type, uri, where + ".x-amazon-apigateway-integration");
+                    if (target instanceof RouteTarget.HttpProxy) {
+                        target = new RouteTarget.HttpProxy(name, uri);
+                    }
+                    if (target != null) {
+                        int timeout = integer(integration.containsKey("timeoutInMillis") ? integration.get("timeoutInMillis") : 30000,
+                                where + ".timeoutInMillis", 50, 30000);
+                        routes.add(new HttpRoute(apiId, method, pathEntry.getKey(), target, format, timeout, where));
+                    }
                 }
             }
+        }
+        if (secured) {
+            warnings.add(apiId + ": authorization (IAM or JWT) is not enforced locally: every route answers without credentials");
         }
         return routes;
     }
@@ -368,29 +444,73 @@ public final class SamTemplateLoader {
         }
     }
 
+    /**
+     * How resources answer Ref and Fn::GetAtt locally: a function by its name and ARN, SAM's
+     * {@code Function.Alias} and {@code Function.Version} by the alias and version 1 the emulator
+     * publishes, an {@code AWS::Lambda::Alias} by its ARN; anything else by its logical id.
+     */
     private final class LocalResourceValues implements IntrinsicResolver.ResourceValues {
         @Override
         public boolean exists(String logicalId) {
-            return resources.containsKey(logicalId) || logicalId.equals(IMPLICIT_HTTP_API);
+            return resources.containsKey(logicalId) || logicalId.equals(IMPLICIT_HTTP_API) || samReference(logicalId) != null;
         }
 
         @Override
         public Object ref(String logicalId) {
-            if (resources.get(logicalId) instanceof Map<?, ?> resource
-                    && "AWS::Serverless::Function".equals(resource.get("Type"))
+            String reference = samReference(logicalId);
+            if (reference != null) {
+                return reference;
+            }
+            Map<?, ?> resource = resources.get(logicalId) instanceof Map<?, ?> r ? r : Map.of();
+            if ("AWS::Serverless::Function".equals(resource.get("Type"))
                     && resource.get("Properties") instanceof Map<?, ?> p && p.get("FunctionName") != null) {
                 return resolver.resolve(p.get("FunctionName"), logicalId + ".FunctionName");
+            }
+            if ("AWS::Lambda::Alias".equals(resource.get("Type")) && resource.get("Properties") instanceof Map<?, ?> p) {
+                String function = functionName(String.valueOf(resolver.resolve(p.get("FunctionName"), logicalId + ".FunctionName")));
+                return functionArn(function) + ":" + resolver.resolve(p.get("Name"), logicalId + ".Name");
             }
             return logicalId;
         }
 
         @Override
         public Object attribute(String logicalId, String attribute) {
-            if (resources.get(logicalId) instanceof Map<?, ?> resource
-                    && "AWS::Serverless::Function".equals(resource.get("Type")) && attribute.equals("Arn")) {
-                return "arn:aws:lambda:" + region + ":" + ACCOUNT_ID + ":function:" + ref(logicalId);
+            if (isFunction(logicalId)) {
+                return switch (attribute) {
+                    case "Arn" -> functionArn(String.valueOf(ref(logicalId)));
+                    case "Alias", "Version" -> samReference(logicalId + "." + attribute);
+                    case "Version.Version" -> "1";
+                    default -> null;
+                };
             }
             return null;
+        }
+
+        /** {@code MyFunction.Alias} or {@code MyFunction.Version}, which SAM resolves to what it generates; else null. */
+        private String samReference(String name) {
+            int dot = name.lastIndexOf('.');
+            if (dot < 0 || !isFunction(name.substring(0, dot))) {
+                return null;
+            }
+            String function = name.substring(0, dot);
+            String arn = functionArn(String.valueOf(ref(function)));
+            return switch (name.substring(dot + 1)) {
+                case "Alias" -> {
+                    Object alias = mergeGlobals(functionGlobals, map(map(resources.get(function), function)
+                            .getOrDefault("Properties", Map.of()), function)).get("AutoPublishAlias");
+                    yield alias == null ? null : arn + ":" + resolver.resolve(alias, function + ".AutoPublishAlias");
+                }
+                case "Version" -> arn + ":1";
+                default -> null;
+            };
+        }
+
+        private boolean isFunction(String logicalId) {
+            return resources.get(logicalId) instanceof Map<?, ?> resource && "AWS::Serverless::Function".equals(resource.get("Type"));
+        }
+
+        private String functionArn(String functionName) {
+            return "arn:aws:lambda:" + region + ":" + ACCOUNT_ID + ":function:" + functionName;
         }
     }
 

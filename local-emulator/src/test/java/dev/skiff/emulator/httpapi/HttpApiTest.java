@@ -192,7 +192,7 @@ class HttpApiTest {
         assertEquals(502, gpu.statusCode());
         JsonNode body = JSON.readTree(gpu.body());
         assertTrue(body.get("error").asText().contains("GPU pool"), body.toString());
-        assertTrue(body.get("error").asText().contains("gpu-fallback"), body.toString());
+        assertTrue(body.get("error").asText().contains("not available locally"), body.toString());
     }
 
     @Test

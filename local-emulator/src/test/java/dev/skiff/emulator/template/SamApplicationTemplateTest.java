@@ -1,30 +1,27 @@
 package dev.skiff.emulator.template;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.networknt.schema.Error;
-import com.networknt.schema.InputFormat;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** sam/template.yaml: valid SAM, and the routes the examples need, each model to its own function. */
+/**
+ * sam/template.yaml as the emulator reads it: each model from its own function through its
+ * aliases, or minilm through the GPU pool when its Target parameter says so. (The deployer's
+ * tests check it against the SAM schema and the fragments it is rendered from.)
+ */
 class SamApplicationTemplateTest {
 
     private static final Path REPOSITORY = Path.of("").toAbsolutePath().getParent();
     private static final Path TEMPLATE = REPOSITORY.resolve("sam/template.yaml");
 
     @Test
-    void servesEachModelFromItsOwnFunctionThroughTheLiveAlias() {
+    void servesEachModelFromItsOwnFunctionThroughItsAliases() {
         SamTemplate template = SamTemplateLoader.load(TEMPLATE, Map.of(), "us-east-1");
         assertEquals(List.of("FraudFunction", "MinilmFunction"), template.functions().stream().map(FunctionDefinition::functionName).toList());
         for (FunctionDefinition function : template.functions()) {
@@ -35,30 +32,44 @@ class SamApplicationTemplateTest {
         }
         assertEquals("fraud", template.function("FraudFunction").orElseThrow().environment().get("SKIFF_MODELS"));
         assertEquals("minilm", template.function("MinilmFunction").orElseThrow().environment().get("SKIFF_MODELS"));
+        assertEquals(List.of(new AliasDefinition("FraudCanaryAlias", "FraudFunction", "canary"),
+                new AliasDefinition("MinilmCanaryAlias", "MinilmFunction", "canary")), template.aliases());
         for (String model : List.of("fraud", "minilm")) {
             String function = model.equals("fraud") ? "FraudFunction" : "MinilmFunction";
             for (String route : List.of("POST /v2/models/" + model + "/infer", "POST /v2/models/" + model + "/versions/{version}/infer",
                     "GET /v2/models/" + model, "GET /v2/models/" + model + "/ready")) {
-                assertTrue(template.routes().stream().anyMatch(r -> r.routeKey().equals(route)
-                        && r.target().equals(new RouteTarget.Lambda(function, "live"))), route);
+                assertEquals(new RouteTarget.Lambda(function, "live"), target(template, route), route);
             }
+            assertEquals(new RouteTarget.Lambda(function, "canary"), target(template, "POST /v2/models/" + model + "/versions/canary/infer"));
         }
         for (String route : List.of("GET /v2", "GET /v2/health/live", "GET /v2/health/ready")) {
-            assertTrue(template.routes().stream().anyMatch(r -> r.routeKey().equals(route)), route);
+            assertEquals(new RouteTarget.Lambda("FraudFunction", "live"), target(template, route), route);
         }
-        assertTrue(template.warnings().isEmpty(), template.warnings().toString());
+        assertFalse(template.hasGpuPoolRoutes());
+        assertNull(template.gpuPool(), "the GPU pool is under a condition that is false by default");
+        // what the start-up tells: auth is not enforced; deploy-only properties are named; nothing is unresolved
+        assertTrue(template.warnings().stream().anyMatch(w -> w.contains("authorization (IAM or JWT) is not enforced locally")),
+                template.warnings().toString());
+        assertTrue(template.warnings().stream().noneMatch(w -> w.contains("has no local value")), template.warnings().toString());
     }
 
     @Test
-    void isValidAgainstTheSamSchema() throws Exception {
-        Path schemaFile = REPOSITORY.resolveSibling("shared/schemas/sam.schema.json");
-        Assumptions.assumeTrue(Files.isRegularFile(schemaFile), "no SAM schema at " + schemaFile);
-        Schema schema;
-        try (InputStream in = Files.newInputStream(schemaFile)) {
-            schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(in);
+    void minilmOnTheGpuPoolGoesToTheLocalPoolWithTheTaskDefinitionsModels() {
+        SamTemplate template = SamTemplateLoader.load(TEMPLATE, Map.of("MinilmTarget", "gpu-pool"), "us-east-1");
+        assertEquals(List.of("FraudFunction"), template.functions().stream().map(FunctionDefinition::functionName).toList());
+        for (String route : List.of("POST /v2/models/minilm/infer", "POST /v2/models/minilm/versions/{version}/infer",
+                "POST /v2/models/minilm/versions/canary/infer", "GET /v2/models/minilm/ready")) {
+            assertTrue(target(template, route) instanceof RouteTarget.HttpProxy, route);
         }
-        Object document = CloudFormationYaml.parse(Files.readString(TEMPLATE), TEMPLATE.toString());
-        List<Error> errors = schema.validate(new ObjectMapper().writeValueAsString(document), InputFormat.JSON);
-        assertTrue(errors.isEmpty(), errors.toString());
+        assertEquals(new RouteTarget.Lambda("FraudFunction", "live"), target(template, "POST /v2/models/fraud/infer"));
+        GpuPoolDefinition pool = template.gpuPool();
+        assertEquals(REPOSITORY.resolve("examples/models"), pool.modelRepository());
+        assertEquals("minilm", pool.environment().get("SKIFF_MODELS"));
+        assertTrue(template.warnings().stream().noneMatch(w -> w.contains("has no local value")), template.warnings().toString());
+    }
+
+    private static RouteTarget target(SamTemplate template, String routeKey) {
+        return template.routes().stream().filter(r -> r.routeKey().equals(routeKey)).findFirst()
+                .orElseThrow(() -> new AssertionError("no route " + routeKey)).target();
     }
 }
