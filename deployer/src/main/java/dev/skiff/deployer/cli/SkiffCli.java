@@ -12,7 +12,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 @Command(name = "skiff", mixinStandardHelpOptions = true, version = "skiff 0.1.0",
         description = "Serve ONNX models on AWS Lambda or a GPU pool: plan, package, deploy, promote, roll back.",
         subcommands = {PlanCommand.class, PackageCommand.class, DeployCommand.class, PromoteCommand.class,
-                RollbackCommand.class, StatusCommand.class, LocalCommand.class, CommandLine.HelpCommand.class},
+                RollbackCommand.class, StatusCommand.class, InitCommand.class, LocalCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done",
@@ -21,6 +21,9 @@ import software.amazon.awssdk.core.exception.SdkException;
                 "3:AWS refused or could not be reached (credentials, permissions, endpoint, bucket)",
                 "4:the change set was declined at the prompt; nothing changed"})
 public final class SkiffCli implements Runnable {
+    /** The version of this Skiff, which starter projects depend on. */
+    public static final String VERSION = "0.1.0-SNAPSHOT";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
