@@ -69,13 +69,16 @@ class ChangeSetDeployerTest {
         String sha = manifest.models().getFirst().sha256();
         assertEquals("s3://skiff-artifacts/skiff/demo/fraud/" + sha + ".zip", function.get("CodeUri"));
         assertEquals(512, ((Number) function.get("MemorySize")).intValue());
-        assertEquals(List.of("arm64"), function.get("Architectures"));
+        assertEquals(List.of(Map.of("Ref", "Architecture")), function.get("Architectures"));
+        Map<String, Object> architecture = (Map<String, Object>) ((Map<String, Object>) root.get("Parameters")).get("Architecture");
+        assertEquals("arm64", architecture.get("Default"), "the package's architecture");
+        assertEquals(manifest.models().getFirst().timeoutSeconds(), function.get("Timeout"));
         assertEquals("live", function.get("AutoPublishAlias"));
         assertEquals(Map.of("ApplyOn", "PublishedVersions"), function.get("SnapStart"));
         Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) function.get("Environment")).get("Variables");
         assertEquals("fraud", env.get("SKIFF_MODELS"));
-        Map<String, Object> api = (Map<String, Object>) ((Map<String, Object>) resources.get("InferenceApi")).get("Properties");
-        assertEquals("AWS_IAM", ((Map<String, Object>) api.get("Auth")).get("DefaultAuthorizer"));
+        Map<String, Object> auth = (Map<String, Object>) ((Map<String, Object>) root.get("Parameters")).get("AuthType");
+        assertEquals("AWS_IAM", auth.get("Default"));
     }
 
     @Test

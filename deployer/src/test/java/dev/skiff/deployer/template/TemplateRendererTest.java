@@ -1,0 +1,78 @@
+package dev.skiff.deployer.template;
+
+import dev.skiff.deployer.cli.UserError;
+import dev.skiff.deployer.deploy.StackTemplate;
+import dev.skiff.deployer.packaging.PackageManifest;
+import dev.skiff.deployer.packaging.PackagedModel;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static dev.skiff.deployer.template.ParsedTemplate.map;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The renderer's choices that the schema and property tests do not show on their own. */
+class TemplateRendererTest {
+
+    @Test
+    void aPackageWithAGpuPoolModelRendersThePoolAlwaysOnAndNeedsItsImage() {
+        PackagedModel fraud = new PackagedModel("fraud", "lambda", "zip", "arm64", Path.of("fraud/function.zip"), "ab", 1, 1,
+                512, List.of("1"), 4, 50);
+        PackagedModel llm = new PackagedModel("llm", "gpu-pool", "pool-image", "x86_64", Path.of("gpu-pool"), null, 1, 0,
+                null, List.of("1", "2"), null, null);
+        PackageManifest manifest = new PackageManifest("arm64", List.of(fraud, llm));
+        ParsedTemplate template = ParsedTemplate.parse("package", StackTemplate.render(manifest, m -> "s3://bucket/" + m.name() + ".zip"));
+
+        Map<String, Object> function = template.properties("FraudFunction");
+        assertEquals("s3://bucket/fraud.zip", function.get("CodeUri"));
+        assertEquals(4, function.get("Timeout"));
+        assertEquals(50, template.properties("FraudLatencyAlarm").get("Threshold"));
+        assertFalse(template.resources().containsKey("LlmFunction"));
+        assertEquals(Map.of("Fn::Equals", List.of("gpu-pool", "gpu-pool")), map(template.root().get("Conditions")).get("GpuPoolEnabled"),
+                "a model that runs only on the pool keeps the pool on");
+        assertEquals("gpu-pool/models", map(map(template.resources().get("GpuPoolTaskDefinition")).get("Metadata"))
+                .get("SkiffLocalModelRepository"), "where package put the pool's models, beside template.yaml");
+        assertEquals("http_proxy", map(map(map(template.apiBody().get("components")).get("x-amazon-apigateway-integrations"))
+                .get("Llm")).get("type"));
+
+        assertEquals(List.of("GpuImageRepository"), StackTemplate.requiredParameters(manifest));
+        UserError missing = assertThrows(UserError.class, () -> StackTemplate.checkParameters(manifest, Map.of()));
+        assertTrue(missing.getMessage().contains("GpuImageRepository"), missing.getMessage());
+        StackTemplate.checkParameters(manifest, Map.of("GpuImageRepository", "skiff-gpu-pool"));
+    }
+
+    @Test
+    void moreThanTenSwitchableModelsNestTheirConditions() {
+        Object condition = map(ParsedTemplate.parse("many", Renderings.manyEither(12)).root().get("Conditions")).get("GpuPoolEnabled");
+        // Fn::Or takes at most ten: [Or(m1..m10), Or(m11, m12)]
+        List<?> groups = ParsedTemplate.list(map(condition).get("Fn::Or"));
+        assertEquals(2, groups.size());
+        assertEquals(10, ParsedTemplate.list(map(groups.get(0)).get("Fn::Or")).size());
+        assertEquals(Map.of("Fn::Or", List.of(Map.of("Condition", "M11OnGpuPool"), Map.of("Condition", "M12OnGpuPool"))), groups.get(1));
+    }
+
+    @Test
+    void namesThatCollideInTheTemplateAreRefused() {
+        TemplateModel.LambdaFunction function = Renderings.function("x");
+        UserError models = assertThrows(UserError.class, () -> TemplateRenderer.render(List.of(
+                TemplateModel.onLambda("text-embed", List.of("1"), function), TemplateModel.onLambda("text_embed", List.of("1"), function)),
+                new StackOptions("arm64", "m")));
+        assertTrue(models.getMessage().contains("TextEmbed"), models.getMessage());
+        UserError alias = assertThrows(UserError.class, () -> TemplateRenderer.render(List.of(
+                TemplateModel.onLambda("fraud", List.of("1"), new TemplateModel.LambdaFunction("x", 512, 3, 50, List.of("canary"))),
+                TemplateModel.onLambda("fraud-canary", List.of("1"), function)), new StackOptions("arm64", "m")));
+        assertTrue(alias.getMessage().contains("FraudCanary"), alias.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new TemplateModel.LambdaFunction("x", 512, 3, 50, List.of("live")));
+    }
+
+    @Test
+    void anUnfilledPlaceholderFailsLoudly() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TemplateFragments.fill("alarms.yaml", Map.of()));
+        assertTrue(e.getMessage().contains("{{"), e.getMessage());
+    }
+}
