@@ -1,6 +1,7 @@
 package dev.skiff.runtime.model;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The models a process serves, loaded from {@code models/<name>/<version>/model.onnx}
@@ -33,7 +33,10 @@ public final class ModelRepository implements AutoCloseable {
         String taskRoot = System.getenv("LAMBDA_TASK_ROOT");
         Path root = configured != null ? Path.of(configured) : taskRoot != null ? Path.of(taskRoot, "models") : Path.of("models");
         String only = System.getenv("SKIFF_MODELS");
-        Set<String> names = only == null || only.isBlank() ? Set.of() : Set.of(only.trim().split("\\s*,\\s*"));
+        Set<String> names = new java.util.HashSet<>();
+        if (only != null) {
+            for (String name : only.split(",")) if (!name.isBlank()) names.add(name.strip());
+        }
         return load(root, names);
     }
 
@@ -89,9 +92,13 @@ public final class ModelRepository implements AutoCloseable {
         return Long.parseLong(name) > 0;
     }
 
+    // a plain loop, not a Stream: at init, every class the stream machinery loads is cold-start time
     private static List<Path> sortedChildren(Path dir) {
-        try (Stream<Path> children = Files.list(dir)) {
-            return new ArrayList<>(children.filter(Files::isDirectory).sorted().toList());
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) if (Files.isDirectory(entry)) children.add(entry);
+            java.util.Collections.sort(children);
+            return children;
         } catch (IOException e) {
             throw new ModelLoadException("cannot list " + dir + ": " + e.getMessage(), e);
         }

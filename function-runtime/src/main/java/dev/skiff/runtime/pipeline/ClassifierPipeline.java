@@ -31,11 +31,7 @@ public final class ClassifierPipeline implements Pipeline {
         this.model = model;
         this.labels = labels;
         this.topK = Math.min(topK, labels.size());
-        this.scores = model.outputs().stream()
-                .filter(o -> o.shape().length == 2 && (o.datatype() == DataType.FP32 || o.datatype() == DataType.FP64))
-                .findFirst()
-                .orElseThrow(() -> new ModelLoadException(model.file() + ": the classifier pipeline needs an FP32 or FP64 "
-                        + "output of shape [N, classes]; the model gives " + model.outputs()));
+        this.scores = scoresOutput(model);
         long classes = scores.shape()[1];
         if (classes > 0 && classes != labels.size()) {
             throw new ModelLoadException(model.file() + ": output '" + scores.name() + "' has " + classes + " classes but "
@@ -51,6 +47,17 @@ public final class ClassifierPipeline implements Pipeline {
         all.add(new TensorSpec(LABEL, DataType.BYTES, new long[] {-1, this.topK}));
         all.add(new TensorSpec(PROBABILITY, DataType.FP32, new long[] {-1, this.topK}));
         this.outputs = List.copyOf(all);
+    }
+
+    /** The first FP32 or FP64 output of shape [N, classes]. */
+    private static TensorSpec scoresOutput(OnnxModel model) {
+        for (TensorSpec output : model.outputs()) {
+            if (output.shape().length == 2 && (output.datatype() == DataType.FP32 || output.datatype() == DataType.FP64)) {
+                return output;
+            }
+        }
+        throw new ModelLoadException(model.file() + ": the classifier pipeline needs an FP32 or FP64 output of shape "
+                + "[N, classes]; the model gives " + model.outputs());
     }
 
     @Override
@@ -76,8 +83,12 @@ public final class ClassifierPipeline implements Pipeline {
         }
         List<Tensor> out = new ArrayList<>(model.run(inputs, fromModel));
         if (topWanted) {
-            Tensor probabilities = out.stream().filter(t -> t.name().equals(scores.name())).findFirst().orElseThrow();
-            addTopK(probabilities, out);
+            for (int i = 0, n = out.size(); i < n; i++) {
+                if (out.get(i).name().equals(scores.name())) {
+                    addTopK(out.get(i), out);
+                    break;
+                }
+            }
         }
         return out;
     }
