@@ -177,7 +177,12 @@ public final class ColdStartHarness {
             case "floor" -> new Function(name, benchDir.resolve("tasks/floor"), "dev.skiff.bench.functions.floor.Floor%sHandler::handleRequest", cds);
             case "naive" -> new Function(name, benchDir.resolve("tasks/naive"), "dev.skiff.bench.functions.naive.Naive%sHandler::handleRequest", cds);
             case "hello" -> new Function(name, benchDir.resolve("tasks/hello"), "dev.skiff.bench.functions.hello.HelloHandler::handleRequest", cds);
-            default -> throw new IllegalArgumentException("unknown function " + name + "; use skiff, floor, naive, hello");
+            // the same function through Quarkus (its function.zip, extracted as Lambda extracts it) and Micronaut
+            case "quarkus" -> new Function(name, extracted(BenchFiles.repoRoot().resolve("function-runtime/quarkus/target/function.zip"),
+                    benchDir.resolve("tasks/quarkus")), "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest", cds);
+            case "micronaut" -> new Function(name, BenchFiles.repoRoot().resolve("function-runtime/micronaut/target/lambda"),
+                    "dev.skiff.micronaut.SkiffMicronautHandler::handleRequest", cds);
+            default -> throw new IllegalArgumentException("unknown function " + name + "; use skiff, floor, naive, hello, quarkus, micronaut");
         };
     }
 
@@ -228,6 +233,30 @@ public final class ColdStartHarness {
                     runOnce(f, model, -1, List.of());
                 }
             }
+        }
+    }
+
+    /** A function.zip extracted once per harness run into dir. */
+    private static Path extracted(Path zip, Path dir) {
+        try {
+            if (!Files.isRegularFile(zip)) throw new IllegalStateException(zip + " is missing: build it first "
+                    + "(bin/jdk ./mvnw -B -ntp -pl function-runtime/quarkus -am -DskipTests package)");
+            deleteTree(dir);
+            Files.createDirectories(dir);
+            try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+                for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                    Path out = dir.resolve(e.getName()).normalize();
+                    if (!out.startsWith(dir)) throw new IOException("zip entry outside the package: " + e.getName());
+                    if (e.isDirectory()) Files.createDirectories(out);
+                    else {
+                        Files.createDirectories(out.getParent());
+                        Files.copy(in, out);
+                    }
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
