@@ -1,62 +1,18 @@
 package dev.skiff.micronaut;
 
-import dev.skiff.runtime.testing.EmulatedFunction;
-import dev.skiff.runtime.testing.HandlerVectors;
-import dev.skiff.runtime.testing.HandlerVectors.Vector;
-import dev.skiff.runtime.testing.TestFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import dev.skiff.runtime.testing.PackagedFunctionContract;
 
 import java.nio.file.Path;
 
-import static dev.skiff.runtime.testing.HandlerVectors.text;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/** The packaged Micronaut function (target/lambda) under the local emulator, from a SAM template, answers as the plain handler. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class MicronautPackageIT {
-    @TempDir
-    static Path dir;
-    static EmulatedFunction function;
-
-    @BeforeAll
-    static void start() throws Exception {
-        function = EmulatedFunction.start(dir, "dev.skiff.micronaut.SkiffMicronautHandler::handleRequest", Path.of("target/lambda"));
-        HandlerVectors.plainAnswer(HandlerVectors.first().bytes(), "warm-up", null); // the in-process reference's own cold start
+/** The packaged Micronaut function (target/lambda) under the local emulator answers as the plain handler. */
+class MicronautPackageIT extends PackagedFunctionContract {
+    @Override
+    protected String handler() {
+        return "dev.skiff.micronaut.SkiffMicronautHandler::handleRequest";
     }
 
-    @AfterAll
-    static void stop() {
-        if (function != null) function.close();
-    }
-
-    @Test
-    @Order(1)
-    void firstAnswerIsAColdStart() throws Exception {
-        Vector first = HandlerVectors.first();
-        byte[] answer = function.invoke(first.bytes());
-        assertTrue(text(answer).contains("\"x-skiff-cold-start\":\"true\""), text(answer));
-        try (TestFunction fresh = new TestFunction(TestFunction.examples())) {
-            assertEquals(text(fresh.function.handle(first.bytes(), "req-1", function.arn())), text(answer));
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.skiff.runtime.testing.HandlerVectors#all")
-    @Order(2)
-    void answersAsThePlainHandler(Vector vector) throws Exception {
-        byte[] packaged = function.invoke(vector.bytes());
-        byte[] plain = HandlerVectors.plainAnswer(vector.bytes(), "req-1", function.arn());
-        assertEquals(text(plain), text(packaged), "the plain handler's answer");
-        assertArrayEquals(plain, packaged, "byte for byte");
+    @Override
+    protected Path codeUri() {
+        return Path.of("target/lambda");
     }
 }
