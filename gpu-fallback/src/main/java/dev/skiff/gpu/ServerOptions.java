@@ -1,5 +1,6 @@
 package dev.skiff.gpu;
 
+import dev.skiff.runtime.contract.Limits;
 import dev.skiff.gpu.provider.ExecutionProviderSelector.Preference;
 
 import java.nio.file.Path;
@@ -95,7 +96,7 @@ public record ServerOptions(
                 values.containsKey("--aliases") ? Path.of(values.get("--aliases")) : null,
                 Duration.ofSeconds(integer(values, "--poll-seconds", 0, 0, 86_400)),
                 Duration.ofSeconds(integer(values, "--drain-seconds", 25, 0, 3_600)),
-                integer(values, "--max-body-bytes", 6 * 1024 * 1024, 1, Integer.MAX_VALUE - 8),
+                integer(values, "--max-body-bytes", Limits.MAX_REQUEST_BODY_BYTES, 1, Integer.MAX_VALUE - 8),
                 onOff(values, "--management", true));
     }
 

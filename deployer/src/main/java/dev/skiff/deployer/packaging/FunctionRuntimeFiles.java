@@ -20,9 +20,10 @@ import java.util.zip.ZipFile;
  * classes go to the package root and whose natives are picked per architecture.
  */
 public final class FunctionRuntimeFiles {
-    /** One class from each jar of function-runtime's Lambda lib/ (function-runtime/pom.xml, lambda-lib). */
+    /** One class from each jar of function-runtime's Lambda lib/ (function-runtime/lambda/pom.xml, lambda-lib). */
     static final List<String> LIB_MARKER_CLASSES = List.of(
             "dev.skiff.runtime.lambda.SkiffHandler",
+            "dev.skiff.runtime.api.InferenceApi",
             "com.fasterxml.jackson.core.JsonFactory",
             "com.amazonaws.services.lambda.runtime.RequestStreamHandler",
             "org.crac.Core");

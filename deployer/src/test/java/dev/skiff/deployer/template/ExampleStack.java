@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class ExampleStack {
     /** Both functions run the build's Lambda layout, which holds both models; SKIFF_MODELS picks one. */
-    static final String CODE_URI = "../function-runtime/target/lambda";
+    static final String CODE_URI = "../function-runtime/lambda/target/lambda";
 
     private ExampleStack() {}
 

@@ -32,8 +32,8 @@ class SamApplicationLocalTest {
 
     @Test
     void lambdaAndGpuPoolRoutesAnswerThroughOneApi() throws Exception {
-        assumeTrue(Files.isDirectory(ROOT.resolve("function-runtime/target/lambda/models/fraud")),
-                "function-runtime/target/lambda is not built (./mvnw package builds it)");
+        assumeTrue(Files.isDirectory(ROOT.resolve("function-runtime/lambda/target/lambda/models/fraud")),
+                "function-runtime/lambda/target/lambda is not built (./mvnw package builds it)");
         GpuServerCommand server = GpuServerCommand.locate(SamApplicationTemplateTest.SAM_TEMPLATE);
         assumeTrue(server != null, "gpu-fallback/target/lib is not built (./mvnw -pl gpu-fallback -am package builds it)");
 

@@ -82,7 +82,7 @@ public final class DynamicBatcher {
         try {
             if (retired) return null;
             if (queue.size() >= policy.queueCapacity()) {
-                throw new ProtocolException(503, "model '" + model + "' version " + version + " has "
+                throw ProtocolException.unavailable("model '" + model + "' version " + version + " has "
                         + queue.size() + " requests queued, its queueCapacity; retry after a short pause");
             }
             queue.addLast(pending);

@@ -6,10 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.gpu.observability.ServerLog;
 import dev.skiff.gpu.repository.ModelRegistry;
-import dev.skiff.gpu.routing.AliasJson;
-import dev.skiff.gpu.routing.AliasRoute;
 import dev.skiff.gpu.routing.AliasTable;
 import dev.skiff.runtime.api.ApiResponse;
+import dev.skiff.runtime.contract.AliasDocument;
+import dev.skiff.runtime.contract.AliasRoute;
+import dev.skiff.runtime.contract.ErrorCode;
 import dev.skiff.runtime.model.Model;
 import dev.skiff.runtime.model.ModelLoadException;
 import dev.skiff.runtime.model.ModelRepository;
@@ -60,7 +61,7 @@ public final class ManagementApi {
         if (n == 6 && parts[3].equals("versions") && (parts[5].equals("load") || parts[5].equals("unload"))) {
             String version = parts[4];
             if (!ModelRepository.isVersion(version)) {
-                return error(400, "'" + version + "' is not a version number; versions are positive integers", model, null);
+                return error(ErrorCode.INVALID_ARGUMENT, "'" + version + "' is not a version number; versions are positive integers", model, null);
             }
             long number = Long.parseLong(version);
             return only("POST", method, path, () -> parts[5].equals("load") ? loadVersion(model, number) : unloadVersion(model, number));
@@ -96,7 +97,7 @@ public final class ManagementApi {
         try {
             failed = registry.loadNewVersions(model);
         } catch (ModelLoadException e) {
-            return error(404, e.getMessage(), model, null);
+            return error(ErrorCode.NOT_FOUND, e.getMessage(), model, null);
         }
         Model loaded = registry.model(model);
         ObjectNode node = JSON.createObjectNode();
@@ -105,7 +106,7 @@ public final class ManagementApi {
         if (loaded != null) loaded.versionNames().forEach(versions::add);
         ArrayNode errors = node.putArray("errors");
         failed.forEach(errors::add);
-        return failed.isEmpty() ? ok(node, model, null) : new ApiResponse(400, bytes(node), model, null, null, 0, 0, 0);
+        return failed.isEmpty() ? ok(node, model, null) : ApiResponse.of(ErrorCode.INVALID_ARGUMENT.httpStatus(), bytes(node), model, null);
     }
 
     private ApiResponse loadVersion(String model, long number) {
@@ -115,7 +116,7 @@ public final class ManagementApi {
             registry.loadVersion(model, number);
         } catch (ModelLoadException e) {
             String serving = reload ? "; the copy of version " + number + " loaded before still serves" : "";
-            return error(400, "model '" + model + "' version " + number + " failed to load: " + e.getMessage() + serving,
+            return error(ErrorCode.INVALID_ARGUMENT, "model '" + model + "' version " + number + " failed to load: " + e.getMessage() + serving,
                     model, Long.toString(number));
         }
         ObjectNode node = JSON.createObjectNode();
@@ -129,11 +130,11 @@ public final class ManagementApi {
     private ApiResponse unloadVersion(String model, long number) {
         Map<String, AliasRoute> using = aliases.routingTo(model, number);
         if (!using.isEmpty()) {
-            return error(409, "model '" + model + "' version " + number + " is routed to by alias(es) " + using.keySet()
+            return error(ErrorCode.CONFLICT, "model '" + model + "' version " + number + " is routed to by alias(es) " + using.keySet()
                     + "; move them to another version first", model, Long.toString(number));
         }
         if (!registry.unloadVersion(model, number)) {
-            return error(404, "model '" + model + "' has no version " + number + " loaded", model, Long.toString(number));
+            return error(ErrorCode.NOT_FOUND, "model '" + model + "' has no version " + number + " loaded", model, Long.toString(number));
         }
         ObjectNode node = JSON.createObjectNode();
         node.put("name", model);
@@ -147,52 +148,52 @@ public final class ManagementApi {
         ObjectNode node = JSON.createObjectNode();
         node.put("name", model);
         ArrayNode list = node.putArray("aliases");
-        aliases.aliases(model).forEach((name, route) -> list.add(AliasJson.write(name, route)));
+        aliases.aliases(model).forEach((name, route) -> list.add(routeNode(name, route)));
         return ok(node, model, null);
     }
 
     private ApiResponse getAlias(String model, String alias) {
         if (registry.model(model) == null) return unknownModel(model);
         AliasRoute route = aliases.get(model, alias);
-        if (route == null) return error(404, "model '" + model + "' has no alias '" + alias + "'", model, null);
-        return ok(AliasJson.write(alias, route), model, null);
+        if (route == null) return error(ErrorCode.NOT_FOUND, "model '" + model + "' has no alias '" + alias + "'", model, null);
+        return ok(routeNode(alias, route), model, null);
     }
 
     private ApiResponse putAlias(String model, String alias, byte[] body) {
         Model loaded = registry.model(model);
         if (loaded == null) return unknownModel(model);
         if (!AliasTable.isValidName(alias)) {
-            return error(400, "'" + alias + "' is not an alias name: use letters, digits, - and _, not a number alone", model, null);
+            return error(ErrorCode.INVALID_ARGUMENT, "'" + alias + "' is not an alias name: use letters, digits, - and _, not a number alone", model, null);
         }
         AliasRoute route;
         try {
-            route = AliasJson.parseRoute(body);
+            route = AliasDocument.parseRoute(body, "the alias body");
         } catch (IllegalArgumentException e) {
-            return error(400, e.getMessage(), model, null);
+            return error(ErrorCode.INVALID_ARGUMENT, e.getMessage(), model, null);
         }
         for (Long number : new Long[] {route.version(), route.additionalVersion()}) {
             if (number != null && loaded.version(number) == null) {
-                return error(409, "model '" + model + "' version " + number + " is not loaded, so alias '" + alias
+                return error(ErrorCode.CONFLICT, "model '" + model + "' version " + number + " is not loaded, so alias '" + alias
                         + "' cannot route to it; load it first (POST " + PREFIX + "/models/" + model + "/versions/"
                         + number + "/load); versions: " + loaded.versionNames(), model, null);
             }
         }
         AliasRoute before = aliases.get(model, alias);
         aliases.put(model, alias, route);
-        log.info("alias set", "model", model, "alias", alias, "route", AliasJson.write(alias, route).toString(),
-                "before", before == null ? null : AliasJson.write(alias, before).toString());
-        return ok(AliasJson.write(alias, route), model, Long.toString(route.version()));
+        log.info("alias set", "model", model, "alias", alias, "route", routeNode(alias, route).toString(),
+                "before", before == null ? null : routeNode(alias, before).toString());
+        return ok(routeNode(alias, route), model, Long.toString(route.version()));
     }
 
     private ApiResponse deleteAlias(String model, String alias) {
         AliasRoute removed = aliases.remove(model, alias);
-        if (removed == null) return error(404, "model '" + model + "' has no alias '" + alias + "'", model, null);
+        if (removed == null) return error(ErrorCode.NOT_FOUND, "model '" + model + "' has no alias '" + alias + "'", model, null);
         log.info("alias deleted", "model", model, "alias", alias);
-        return ok(AliasJson.write(alias, removed), model, null);
+        return ok(routeNode(alias, removed), model, null);
     }
 
     private ApiResponse unknownModel(String model) {
-        return error(404, "model '" + model + "' is not served here; models: " + registry.modelNames(), model, null);
+        return error(ErrorCode.NOT_FOUND, "model '" + model + "' is not served here; models: " + registry.modelNames(), model, null);
     }
 
     private interface Action {
@@ -201,22 +202,29 @@ public final class ManagementApi {
 
     private static ApiResponse only(String allowed, String method, String path, Action action) {
         if (!allowed.equals(method)) {
-            return new ApiResponse(405, ResponseWriter.error(method + " is not allowed on " + path + "; use " + allowed),
-                    null, null, allowed, 0, 0, 0);
+            return ApiResponse.methodNotAllowed(method + " is not allowed on " + path + "; use " + allowed, null, allowed);
         }
         return action.run();
     }
 
     private static ApiResponse noRoute(String method, String path) {
-        return error(404, "no route " + method + " " + path + "; see the management routes in gpu-fallback/README.md", null, null);
+        return error(ErrorCode.NOT_FOUND, "no route " + method + " " + path + "; see the management routes in gpu-fallback/README.md", null, null);
     }
 
     private static ApiResponse ok(Object node, String model, String version) {
-        return new ApiResponse(200, bytes(node), model, version, null, 0, 0, 0);
+        return ApiResponse.ok(bytes(node), model, version);
     }
 
-    private static ApiResponse error(int status, String message, String model, String version) {
-        return new ApiResponse(status, ResponseWriter.error(message), model, version, null, 0, 0, 0);
+    private static ApiResponse error(ErrorCode code, String message, String model, String version) {
+        return ApiResponse.error(code, message, model, version);
+    }
+
+    private static ObjectNode routeNode(String name, AliasRoute route) {
+        try {
+            return (ObjectNode) JSON.readTree(AliasDocument.routeJson(name, route));
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[] bytes(Object node) {

@@ -3,6 +3,8 @@ package dev.skiff.gpu.http;
 import dev.skiff.gpu.observability.PoolMetrics;
 import dev.skiff.gpu.routing.PoolBackend;
 import dev.skiff.runtime.api.ApiResponse;
+import dev.skiff.runtime.contract.ErrorCode;
+import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.api.InferenceApi;
 import dev.skiff.runtime.api.Route;
 import dev.skiff.runtime.observability.RequestLog;
@@ -26,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the metrics per request. Nothing a client sends escapes as anything but a protocol error.
  */
 public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
-    public static final String TARGET = "gpu-pool";
+    public static final Target TARGET = Target.GPU_POOL;
     /** Seconds a client should wait before retrying a 503 (queue full, loading, draining). */
     static final String RETRY_AFTER_SECONDS = "1";
 
@@ -84,42 +86,39 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
     private Reply answer(String method, String path, byte[] body, String requestId) {
         try {
             if (path.equals("/metrics")) {
-                if (!method.equals("GET")) return json(new ApiResponse(405, ResponseWriter.error(method + " is not allowed on "
-                        + "/metrics; use GET"), null, null, "GET", 0, 0, 0));
-                return new Reply(new ApiResponse(200, metrics.scrape(), null, null, null, 0, 0, 0), PoolMetrics.CONTENT_TYPE, false);
+                if (!method.equals("GET")) return json(ApiResponse.methodNotAllowed(method + " is not allowed on /metrics; use GET", null, "GET"));
+                return new Reply(ApiResponse.of(200, metrics.scrape()), PoolMetrics.CONTENT_TYPE, false);
             }
             if (backend.draining() && !isHealth(path)) {
-                return new Reply(new ApiResponse(503, ResponseWriter.error("this server is shutting down and takes no new "
-                        + "requests; retry, and another instance will answer"), null, null, null, 0, 0, 0),
+                return new Reply(ApiResponse.error(ErrorCode.UNAVAILABLE, "this server is shutting down and takes no new "
+                        + "requests; retry, and another instance will answer"),
                         ApiResponse.CONTENT_TYPE, true);
             }
             if (ManagementApi.handles(path)) {
                 if (management == null) {
-                    return json(new ApiResponse(404, ResponseWriter.error("the management API is turned off on this server "
-                            + "(--management off)"), null, null, null, 0, 0, 0));
+                    return json(ApiResponse.error(ErrorCode.NOT_FOUND, "the management API is turned off on this server "
+                            + "(--management off)"));
                 }
                 return json(management.handle(method, path, body));
             }
             if (method.equals("GET") && isServerMetadata(path)) { // the one answer that differs from Lambda's: it names the provider
-                return json(new ApiResponse(200, serverMetadata, null, null, null, 0, 0, 0));
+                return json(ApiResponse.of(200, serverMetadata));
             }
             return json(api.handle(method, path, body));
         } catch (RuntimeException | Error e) {
             // a defect, not the client's fault: the trace goes to the log, a safe message to the client
             e.printStackTrace();
-            return json(new ApiResponse(500, ResponseWriter.error("internal error; see the server's log for request "
-                    + requestId), null, null, null, 0, 0, 0));
+            return json(ApiResponse.error(ErrorCode.INTERNAL, "internal error; see the server's log for request " + requestId));
         }
     }
 
     private Reply unreadable(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof IllegalArgumentException) { // Jetty's "too large"
-            return json(new ApiResponse(413, ResponseWriter.error("the request body is over the limit of " + maxBodyBytes
-                    + " bytes; send fewer rows per request"), null, null, null, 0, 0, 0));
+            return json(ApiResponse.error(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over the limit of " + maxBodyBytes
+                    + " bytes; send fewer rows per request"));
         }
-        return json(new ApiResponse(400, ResponseWriter.error("the request body could not be read: " + cause.getMessage()),
-                null, null, null, 0, 0, 0));
+        return json(ApiResponse.error(ErrorCode.INVALID_ARGUMENT, "the request body could not be read: " + cause.getMessage()));
     }
 
     private static boolean isServerMetadata(String path) {
@@ -143,7 +142,7 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
         headers.put("content-type", reply.contentType());
         if (r.model() != null) headers.put("x-skiff-model", r.model());
         if (r.version() != null) headers.put("x-skiff-model-version", r.version());
-        headers.put("x-skiff-target", TARGET);
+        headers.put("x-skiff-target", TARGET.wireName());
         if (r.allow() != null) headers.put("allow", r.allow());
         if (r.status() == 503) headers.put("retry-after", RETRY_AFTER_SECONDS);
         if (reply.closeConnection()) headers.put("connection", "close");

@@ -1,10 +1,13 @@
 package dev.skiff.gpu.routing;
 
+import dev.skiff.runtime.contract.AliasDocument;
+import dev.skiff.runtime.contract.AliasRoute;
 import dev.skiff.gpu.observability.ServerLog;
 import dev.skiff.gpu.repository.ModelRegistry;
 import dev.skiff.runtime.model.Model;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,7 +39,7 @@ public final class AliasFileLoader {
         appliedModified = modified();
         Map<String, Map<String, AliasRoute>> routes;
         try {
-            routes = AliasJson.readFile(file);
+            routes = AliasDocument.parse(Files.readAllBytes(file), file.toString()).models();
         } catch (IOException | IllegalArgumentException e) {
             log.error("the aliases file cannot be read; aliases are unchanged", "file", file.toString(), "reason", e.getMessage());
             return;
@@ -49,7 +52,7 @@ public final class AliasFileLoader {
             }
             aliases.put(modelName, alias, route);
             log.info("alias set", "file", file.toString(), "model", modelName, "alias", alias,
-                    "route", AliasJson.write(alias, route).toString());
+                    "route", new String(AliasDocument.routeJson(alias, route), StandardCharsets.UTF_8));
         }));
     }
 

@@ -1,5 +1,6 @@
 package dev.skiff.gpu.routing;
 
+import dev.skiff.runtime.contract.AliasRoute;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;

@@ -1,5 +1,6 @@
 package dev.skiff.gpu.routing;
 
+import dev.skiff.runtime.contract.AliasRoute;
 import dev.skiff.gpu.repository.ModelRegistry;
 import dev.skiff.gpu.repository.ServedVersion;
 import dev.skiff.runtime.api.InferenceApi;
@@ -45,7 +46,7 @@ public final class PoolBackend implements InferenceApi.Backend {
     public Model model(String name) {
         Model model = registry.model(name);
         if (model == null && !registry.startupComplete()) {
-            throw new ProtocolException(503, "the server is still loading its models; retry shortly");
+            throw ProtocolException.unavailable("the server is still loading its models; retry shortly");
         }
         return model;
     }
@@ -79,7 +80,7 @@ public final class PoolBackend implements InferenceApi.Backend {
             if (answer != null) return await(answer);
             served = null; // replaced between routing and queueing: its successor answers
         }
-        throw new ProtocolException(503, "model '" + version.modelName() + "' version " + version.version()
+        throw ProtocolException.unavailable("model '" + version.modelName() + "' version " + version.version()
                 + " is being reloaded; retry shortly");
     }
 

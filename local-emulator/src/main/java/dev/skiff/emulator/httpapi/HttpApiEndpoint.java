@@ -1,5 +1,6 @@
 package dev.skiff.emulator.httpapi;
 
+import dev.skiff.runtime.contract.Limits;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.emulator.environment.InvocationResult;
@@ -29,7 +30,7 @@ public final class HttpApiEndpoint implements HttpEndpoint {
 
     /** API Gateway's limit on a request to an HTTP API; the Lambda limit applies after it. */
     private static final int MAX_REQUEST_BYTES = 10 * 1024 * 1024;
-    private static final int LAMBDA_MAX_EVENT_BYTES = 6_291_456;
+    private static final int LAMBDA_MAX_EVENT_BYTES = Limits.LAMBDA_SYNC_PAYLOAD_BYTES;
     private static final String LOG_NAME = "HttpApi";
     private static final ObjectMapper JSON = new ObjectMapper();
 

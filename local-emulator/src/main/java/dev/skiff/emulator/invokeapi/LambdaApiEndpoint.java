@@ -1,5 +1,6 @@
 package dev.skiff.emulator.invokeapi;
 
+import dev.skiff.runtime.contract.Limits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -33,8 +34,8 @@ import java.util.regex.Pattern;
 public final class LambdaApiEndpoint implements HttpEndpoint {
 
     /** Lambda's limits on an Invoke request body. */
-    static final int MAX_SYNC_PAYLOAD = 6_291_456;
-    static final int MAX_EVENT_PAYLOAD = 1_048_576;
+    static final int MAX_SYNC_PAYLOAD = Limits.LAMBDA_SYNC_PAYLOAD_BYTES;
+    static final int MAX_EVENT_PAYLOAD = Limits.LAMBDA_EVENT_PAYLOAD_BYTES;
     /** X-Amz-Log-Result carries the last 4 KB of the invocation's log. */
     static final int LOG_TAIL_BYTES = 4096;
 

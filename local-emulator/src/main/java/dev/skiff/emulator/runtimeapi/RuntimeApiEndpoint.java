@@ -1,5 +1,6 @@
 package dev.skiff.emulator.runtimeapi;
 
+import dev.skiff.runtime.contract.Limits;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.emulator.environment.EnvironmentHost;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
 public final class RuntimeApiEndpoint implements HttpEndpoint {
 
     /** Lambda's limit on a synchronous response. */
-    static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
+    static final int MAX_RESPONSE_BYTES = Limits.LAMBDA_SYNC_PAYLOAD_BYTES + 100;
 
     private static final Pattern PATH = Pattern.compile(
             "/([0-9a-f]+)/2018-06-01/runtime/(invocation/next|invocation/([^/]+)/(response|error)|init/error)");

@@ -27,7 +27,7 @@ class SamApplicationTemplateTest {
         for (FunctionDefinition function : template.functions()) {
             assertEquals("java21", function.runtime());
             assertEquals("dev.skiff.runtime.lambda.SkiffHandler::handleRequest", function.handler());
-            assertEquals(REPOSITORY.resolve("function-runtime/target/lambda"), function.code());
+            assertEquals(REPOSITORY.resolve("function-runtime/lambda/target/lambda"), function.code());
             assertEquals("live", function.autoPublishAlias());
         }
         assertEquals("fraud", template.function("FraudFunction").orElseThrow().environment().get("SKIFF_MODELS"));

@@ -27,13 +27,13 @@ import java.util.stream.Stream;
  * Lambda's java runtime, and a Runtime API of our own ({@link RuntimeApiServer}) that hands out one
  * API Gateway HTTP API event and times the answer.
  *
- * <p>Functions: {@code skiff} (function-runtime/target/lambda as built), {@code floor} (only what
+ * <p>Functions: {@code skiff} (function-runtime/lambda/target/lambda as built), {@code floor} (only what
  * cannot be avoided), {@code naive} (the usual tutorial), and {@code hello} (an empty handler: JVM and
  * client start alone). Runs are interleaved, one of each per round, the order rotating every round, so
  * that machine noise hits all alike; one warm-up round is discarded.
  *
  * <p>Options: {@code --runs N} (10), {@code --models fraud,minilm}, {@code --functions skiff,floor,naive,hello},
- * {@code --bench-dir DIR} (tests/target/bench), {@code --skiff-root DIR} (function-runtime/target/lambda),
+ * {@code --bench-dir DIR} (tests/target/bench), {@code --skiff-root DIR} (function-runtime/lambda/target/lambda),
  * {@code --cds} (prototype: a dynamic AppCDS archive per function and model from one training run, used
  * by all functions alike), {@code --jvm-arg ARG} (more JVM flags, for all), {@code --breakdown N} (Skiff's
  * in-process init phases, N fresh JVMs per model; 5), {@code --class-counts} (classes each function loads,
@@ -78,7 +78,7 @@ public final class ColdStartHarness {
         List<String> functionNames = List.of("skiff", "floor", "naive", "hello");
         Path repo = BenchFiles.repoRoot();
         Path benchDir = repo.resolve("tests/target/bench");
-        Path skiffRoot = repo.resolve("function-runtime/target/lambda");
+        Path skiffRoot = repo.resolve("function-runtime/lambda/target/lambda");
         boolean cds = false, classCounts = false;
         List<String> jvmArgs = new ArrayList<>();
         Path out = null;
@@ -191,10 +191,10 @@ public final class ColdStartHarness {
      * not run), ONNX Runtime cannot load at all there: then a copy with the natives added is used, and said so.
      */
     private Path usableSkiffRoot(Path skiffRoot) throws IOException {
-        if (!Files.isRegularFile(skiffRoot.resolve("lib/function-runtime-0.1.0-SNAPSHOT.jar"))
+        if (!Files.isRegularFile(skiffRoot.resolve("lib/function-runtime-lambda-0.1.0-SNAPSHOT.jar"))
                 && !hasFunctionJar(skiffRoot)) {
             throw new IllegalStateException(skiffRoot + " holds no function-runtime jar: build it first "
-                    + "(bin/jdk ./mvnw -B -ntp -pl examples,function-runtime -DskipTests package)");
+                    + "(bin/jdk ./mvnw -B -ntp -pl examples,function-runtime/lambda -am -DskipTests package)");
         }
         if (Files.isRegularFile(skiffRoot.resolve("native").resolve(System.mapLibraryName("onnxruntime")))) return skiffRoot;
         Path patched = benchDir.resolve("tasks/skiff-with-natives");

@@ -12,6 +12,7 @@ import dev.skiff.runtime.lambda.EventCodec;
 import dev.skiff.runtime.lambda.HttpEvent;
 import dev.skiff.runtime.lambda.LambdaFunction;
 import dev.skiff.runtime.model.ModelVersion;
+import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.observability.RequestLog;
 import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
@@ -257,7 +258,7 @@ public class HandlerOverheadBenchmark {
             headers.put("x-skiff-model-version", "1");
             headers.put("x-skiff-target", "lambda");
             headers.put("x-skiff-cold-start", "false");
-            log = new RequestLog(new PrintStream(OutputStream.nullOutputStream()), "lambda");
+            log = new RequestLog(new PrintStream(OutputStream.nullOutputStream()), Target.LAMBDA);
             entry = new RequestLog.Entry("c0ffee", "apigw-http-v2", model, "1", 200, false, 7_000, 18_000, 4_000, 39_000, null);
         }
 

@@ -1,0 +1,141 @@
+package dev.skiff.runtime.api;
+
+import dev.skiff.runtime.contract.ErrorCode;
+import dev.skiff.runtime.model.InferenceFailure;
+import dev.skiff.runtime.model.Model;
+import dev.skiff.runtime.model.ModelVersion;
+import dev.skiff.runtime.protocol.InferRequest;
+import dev.skiff.runtime.protocol.InferResponse;
+import dev.skiff.runtime.protocol.ModelMetadata;
+import dev.skiff.runtime.protocol.ProtocolException;
+import dev.skiff.runtime.protocol.ResponseWriter;
+
+import java.util.List;
+
+/**
+ * The Open Inference Protocol over any transport: routes a method, path and body to the models
+ * and answers with status and body. The Lambda handler and the GPU pool's server both use it, so
+ * they answer byte for byte the same.
+ */
+public final class InferenceApi {
+    public static final String SERVER_NAME = "skiff";
+    public static final String SERVER_VERSION = "0.1.0";
+    public static final String PLATFORM = "onnxruntime_onnx";
+    /** Where the Lambda function and the GPU pool differ: finding versions and running them. */
+    public interface Backend {
+        Model model(String name);
+
+        /** The version a path names (a number or an alias), the default when null; null when there is none. */
+        ModelVersion resolve(Model model, String versionOrAlias);
+
+        /** Runs a parsed request on a version (the GPU pool batches it with others). */
+        InferResponse infer(ModelVersion version, InferRequest request);
+
+        boolean ready();
+
+        /** Names every model the server has, for "not found" messages. */
+        List<String> modelNames();
+    }
+
+    private final Backend backend;
+    private final int maxBodyBytes;
+
+    public InferenceApi(Backend backend, int maxBodyBytes) {
+        this.backend = backend;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public ApiResponse handle(String method, String path, byte[] body) {
+        Route route = Route.parse(path);
+        if (route == null) {
+            return error(ErrorCode.NOT_FOUND, "no route " + method + " " + path + "; the API serves /v2, /v2/health/{live,ready}, "
+                    + "/v2/models/{model}[/versions/{version}][/ready|/infer]", null, null);
+        }
+        if (!route.kind().method.equals(method)) {
+            return ApiResponse.methodNotAllowed(method + " is not allowed on " + path + "; use " + route.kind().method,
+                    route.model(), route.kind().method);
+        }
+        try {
+            return switch (route.kind()) {
+                case SERVER_METADATA -> ok(ResponseWriter.serverMetadata(SERVER_NAME, SERVER_VERSION, List.of()), null, null);
+                case LIVE -> ok(ResponseWriter.flag("live", true), null, null);
+                case READY -> {
+                    boolean ready = backend.ready();
+                    yield ApiResponse.of(ready ? 200 : ErrorCode.UNAVAILABLE.httpStatus(), ResponseWriter.flag("ready", ready));
+                }
+                case MODEL_METADATA -> {
+                    Model model = model(route);
+                    ModelVersion version = version(model, route);
+                    List<String> versions = route.version() == null ? model.versionNames() : List.of(version.version());
+                    yield ok(ResponseWriter.modelMetadata(new ModelMetadata(model.name(), versions, PLATFORM,
+                            version.inputs(), version.outputs())), model.name(), version.version());
+                }
+                case MODEL_READY -> {
+                    Model model = model(route);
+                    ModelVersion version = version(model, route);
+                    yield ok(ResponseWriter.modelReady(model.name(), true), model.name(), version.version());
+                }
+                case INFER -> infer(route, body);
+            };
+        } catch (ProtocolException e) {
+            return error(e.code(), e.getMessage(), route.model(), null);
+        }
+    }
+
+    private ApiResponse infer(Route route, byte[] body) {
+        Model model = model(route);
+        ModelVersion version = version(model, route);
+        if (body.length > maxBodyBytes) {
+            return error(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is " + body.length + " bytes, over the limit of " + maxBodyBytes
+                    + " bytes; send fewer rows per request", model.name(), version.version());
+        }
+        long start = System.nanoTime();
+        long parsed = start, inferred = start;
+        try {
+            InferRequest request = version.parser().parse(body);
+            parsed = System.nanoTime();
+            InferResponse response = backend.infer(version, request);
+            inferred = System.nanoTime();
+            byte[] json = ResponseWriter.infer(response);
+            long written = System.nanoTime();
+            return ApiResponse.ok(json, model.name(), version.version())
+                    .withTimings(parsed - start, inferred - parsed, written - inferred);
+        } catch (ProtocolException e) {
+            return timed(error(e.code(), e.getMessage(), model.name(), version.version()), start, parsed, inferred);
+        } catch (InferenceFailure e) {
+            return timed(error(ErrorCode.INTERNAL, e.getMessage(), model.name(), version.version()), start, parsed, inferred);
+        } catch (OutOfMemoryError e) {
+            return timed(error(ErrorCode.INTERNAL, "model '" + model.name() + "' ran out of memory on this request; send fewer rows "
+                    + "or give the function more memory", model.name(), version.version()), start, parsed, inferred);
+        }
+    }
+
+    private Model model(Route route) {
+        Model model = backend.model(route.model());
+        if (model == null) {
+            throw ProtocolException.notFound("model '" + route.model() + "' is not served here; models: " + backend.modelNames());
+        }
+        return model;
+    }
+
+    private ModelVersion version(Model model, Route route) {
+        ModelVersion version = backend.resolve(model, route.version());
+        if (version == null) {
+            throw ProtocolException.notFound("model '" + model.name() + "' has no version or alias '" + route.version()
+                    + "'; versions: " + model.versionNames());
+        }
+        return version;
+    }
+
+    private static ApiResponse ok(byte[] body, String model, String version) {
+        return ApiResponse.ok(body, model, version);
+    }
+
+    private static ApiResponse error(ErrorCode code, String message, String model, String version) {
+        return ApiResponse.error(code, message, model, version);
+    }
+
+    private static ApiResponse timed(ApiResponse r, long start, long parsed, long inferred) {
+        return r.withTimings(parsed - start, inferred - parsed, System.nanoTime() - inferred);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.skiff.runtime.contract;
+
+/** The service limits every Skiff module enforces or emulates, written once. */
+public final class Limits {
+    /** Lambda's synchronous invocation payload, request and response (6 MB = 6,291,456 bytes). */
+    public static final int LAMBDA_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+    /** Lambda's asynchronous (Event) invocation payload (1 MB = 1,048,576 bytes). */
+    public static final int LAMBDA_EVENT_PAYLOAD_BYTES = 1024 * 1024;
+
+    /**
+     * The request body a Skiff endpoint takes: Lambda's synchronous payload, so a request the
+     * pool serves is one Lambda could serve too and a model can move between targets.
+     */
+    public static final int MAX_REQUEST_BODY_BYTES = LAMBDA_SYNC_PAYLOAD_BYTES;
+
+    private Limits() {}
+}

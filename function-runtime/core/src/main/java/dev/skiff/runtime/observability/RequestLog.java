@@ -1,0 +1,103 @@
+package dev.skiff.runtime.observability;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.skiff.runtime.contract.Target;
+import dev.skiff.runtime.protocol.Json;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * One JSON line per request on stdout, which is also a CloudWatch Embedded Metric Format
+ * record: CloudWatch turns its latency, error and cold-start fields into metrics per model and
+ * version, and Logs Insights can query the rest.
+ */
+public final class RequestLog {
+    public static final String NAMESPACE = "Skiff";
+
+    private final PrintStream out;
+    private final Target target;
+
+    /** @param target where the request ran */
+    public RequestLog(PrintStream out, Target target) {
+        this.out = out;
+        this.target = target;
+    }
+
+    public record Entry(String requestId, String event, String model, String version, int status, boolean coldStart,
+                        long parseNanos, long inferNanos, long writeNanos, long totalNanos, String error) {}
+
+    public void write(Entry e) {
+        out.println(format(e, System.currentTimeMillis()));
+    }
+
+    public String format(Entry e, long epochMillis) {
+        StringWriter line = new StringWriter(512);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(line)) {
+            g.writeStartObject();
+            g.writeFieldName("_aws");
+            g.writeStartObject();
+            g.writeNumberField("Timestamp", epochMillis);
+            g.writeArrayFieldStart("CloudWatchMetrics");
+            g.writeStartObject();
+            g.writeStringField("Namespace", NAMESPACE);
+            g.writeArrayFieldStart("Dimensions");
+            g.writeStartArray();
+            g.writeString("Model");
+            g.writeString("Target");
+            g.writeEndArray();
+            g.writeStartArray();
+            g.writeString("Model");
+            g.writeString("Version");
+            g.writeString("Target");
+            g.writeEndArray();
+            g.writeEndArray();
+            g.writeArrayFieldStart("Metrics");
+            metric(g, "Latency", "Milliseconds");
+            metric(g, "InferenceLatency", "Milliseconds");
+            metric(g, "Errors", "Count");
+            metric(g, "ClientErrors", "Count");
+            metric(g, "ColdStart", "Count");
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeEndArray();
+            g.writeEndObject();
+
+            g.writeStringField("level", e.status() >= 500 ? "ERROR" : e.status() >= 400 ? "WARN" : "INFO");
+            g.writeStringField("message", "request");
+            g.writeStringField("requestId", e.requestId());
+            g.writeStringField("event", e.event());
+            g.writeStringField("Model", e.model() == null ? "none" : e.model());
+            g.writeStringField("Version", e.version() == null ? "none" : e.version());
+            g.writeStringField("Target", target.wireName());
+            g.writeNumberField("status", e.status());
+            g.writeBooleanField("coldStart", e.coldStart());
+            g.writeNumberField("parseMs", millis(e.parseNanos()));
+            g.writeNumberField("inferenceMs", millis(e.inferNanos()));
+            g.writeNumberField("writeMs", millis(e.writeNanos()));
+            g.writeNumberField("Latency", millis(e.totalNanos()));
+            g.writeNumberField("InferenceLatency", millis(e.inferNanos()));
+            g.writeNumberField("Errors", e.status() >= 500 ? 1 : 0);
+            g.writeNumberField("ClientErrors", e.status() >= 400 && e.status() < 500 ? 1 : 0);
+            g.writeNumberField("ColdStart", e.coldStart() ? 1 : 0);
+            if (e.error() != null) g.writeStringField("error", e.error());
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return line.toString();
+    }
+
+    private static void metric(JsonGenerator g, String name, String unit) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("Name", name);
+        g.writeStringField("Unit", unit);
+        g.writeEndObject();
+    }
+
+    private static double millis(long nanos) {
+        return Math.round(nanos / 1_000.0) / 1_000.0; // microsecond precision is plenty
+    }
+}

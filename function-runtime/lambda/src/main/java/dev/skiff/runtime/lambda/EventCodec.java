@@ -1,0 +1,172 @@
+package dev.skiff.runtime.lambda;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.skiff.runtime.protocol.Json;
+import dev.skiff.runtime.protocol.ProtocolException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Tells Lambda events apart by their own fields (API Gateway HTTP API 2.0, REST API 1.0, ALB,
+ * or a bare protocol request) and writes each answer in the shape its source expects.
+ */
+public final class EventCodec {
+    private EventCodec() {}
+
+    public static HttpEvent decode(byte[] event) {
+        String version = null, rawPath = null, path = null, httpMethod = null, contextMethod = null, body = null;
+        String modelName = null, modelVersion = null;
+        boolean base64 = false, hasContext = false, elb = false, multiValueHeaders = false, protocolFields = false;
+        try (JsonParser p = Json.FACTORY.createParser(event)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw ProtocolException.badRequest("the event must be a JSON object: an API Gateway or ALB event, or an infer request");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "version" -> version = text(p);
+                    case "rawPath" -> rawPath = text(p);
+                    case "path" -> path = text(p);
+                    case "httpMethod" -> httpMethod = text(p);
+                    case "body" -> body = text(p);
+                    case "isBase64Encoded" -> base64 = value == JsonToken.VALUE_TRUE;
+                    case "multiValueHeaders" -> {
+                        multiValueHeaders = value == JsonToken.START_OBJECT;
+                        p.skipChildren();
+                    }
+                    case "requestContext" -> {
+                        hasContext = value == JsonToken.START_OBJECT;
+                        if (hasContext) {
+                            String[] found = requestContext(p);
+                            contextMethod = found[0];
+                            elb = found[1] != null;
+                        }
+                    }
+                    case "inputs", "instances" -> {
+                        protocolFields = true;
+                        p.skipChildren();
+                    }
+                    case "model_name" -> modelName = text(p);
+                    case "model_version" -> modelVersion = text(p);
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (StreamConstraintsException e) {
+            throw ProtocolException.tooLarge("the event exceeds a JSON limit: " + e.getOriginalMessage());
+        } catch (JsonParseException e) {
+            throw ProtocolException.badRequest("the event is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+
+        if (hasContext && "2.0".equals(version) && contextMethod != null) {
+            return new HttpEvent(EventKind.HTTP_API_V2, contextMethod, rawPath, body(body, base64), false);
+        }
+        if (hasContext && httpMethod != null) {
+            return new HttpEvent(elb ? EventKind.ALB : EventKind.REST_API_V1, httpMethod, path, body(body, base64),
+                    multiValueHeaders);
+        }
+        if (protocolFields) {
+            return new HttpEvent(EventKind.DIRECT, "POST", directPath(modelName, modelVersion), event, false);
+        }
+        throw ProtocolException.badRequest("unrecognised event: expected an API Gateway (HTTP API 2.0 or REST 1.0) or "
+                + "ALB event, or an infer request with \"inputs\" or \"instances\"");
+    }
+
+    /** The path a direct invocation addresses: its model_name, or the only model ("" resolves later). */
+    private static String directPath(String modelName, String modelVersion) {
+        String model = modelName == null ? LambdaFunction.ONLY_MODEL : modelName;
+        return modelVersion == null ? "/v2/models/" + model + "/infer"
+                : "/v2/models/" + model + "/versions/" + modelVersion + "/infer";
+    }
+
+    /** Returns {http.method, elb marker} from a requestContext object. */
+    private static String[] requestContext(JsonParser p) throws IOException {
+        String method = null, elb = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("http") && value == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String inner = p.currentName();
+                    p.nextToken();
+                    if (inner.equals("method")) method = text(p);
+                    else p.skipChildren();
+                }
+            } else {
+                if (field.equals("elb")) elb = "elb";
+                p.skipChildren();
+            }
+        }
+        return new String[] {method, elb};
+    }
+
+    private static String text(JsonParser p) throws IOException {
+        return p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+    }
+
+    private static byte[] body(String body, boolean base64) {
+        if (body == null) return new byte[0];
+        if (!base64) return body.getBytes(StandardCharsets.UTF_8);
+        try {
+            return Base64.getDecoder().decode(body);
+        } catch (IllegalArgumentException e) {
+            throw ProtocolException.badRequest("the event says its body is base64, but it is not: " + e.getMessage());
+        }
+    }
+
+    /** The answer in the event's own shape; a direct invocation gets the bare protocol body. */
+    public static byte[] encode(HttpEvent event, int status, byte[] body, Map<String, String> headers) {
+        EventKind kind = event == null ? EventKind.DIRECT : event.kind();
+        if (kind == EventKind.DIRECT) return body;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 256);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("statusCode", status);
+            if (kind == EventKind.ALB) g.writeStringField("statusDescription", status + " " + reason(status));
+            g.writeFieldName(event.multiValueHeaders() ? "multiValueHeaders" : "headers");
+            g.writeStartObject();
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                if (event.multiValueHeaders()) {
+                    g.writeArrayFieldStart(header.getKey());
+                    g.writeString(header.getValue());
+                    g.writeEndArray();
+                } else {
+                    g.writeStringField(header.getKey(), header.getValue());
+                }
+            }
+            g.writeEndObject();
+            g.writeFieldName("body");
+            // protocol bodies are JSON text; nothing binary needs base64 on the way out
+            g.writeUTF8String(body, 0, body.length);
+            g.writeBooleanField("isBase64Encoded", false);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 413 -> "Payload Too Large";
+            case 500 -> "Internal Server Error";
+            case 503 -> "Service Unavailable";
+            default -> "Status";
+        };
+    }
+}

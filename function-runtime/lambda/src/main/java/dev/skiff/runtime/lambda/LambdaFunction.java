@@ -1,0 +1,178 @@
+package dev.skiff.runtime.lambda;
+
+import dev.skiff.runtime.api.ApiResponse;
+import dev.skiff.runtime.contract.ErrorCode;
+import dev.skiff.runtime.contract.Limits;
+import dev.skiff.runtime.contract.Target;
+import dev.skiff.runtime.api.InferenceApi;
+import dev.skiff.runtime.model.Model;
+import dev.skiff.runtime.model.ModelRepository;
+import dev.skiff.runtime.model.ModelVersion;
+import dev.skiff.runtime.observability.RequestLog;
+import dev.skiff.runtime.protocol.InferRequest;
+import dev.skiff.runtime.protocol.InferResponse;
+import dev.skiff.runtime.protocol.ProtocolException;
+import dev.skiff.runtime.protocol.ResponseWriter;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The function, free of any framework: one event in, one answer out. The plain handler, and the
+ * Quarkus and Micronaut ones, all call {@link #handle}.
+ */
+public final class LambdaFunction implements InferenceApi.Backend {
+    /** The model a direct invocation addresses when it names none: the function's only one. */
+    static final String ONLY_MODEL = "_";
+    public static final Target TARGET = Target.LAMBDA;
+
+    private final ModelRepository repository;
+    private final InferenceApi api;
+    private final RequestLog log;
+    private volatile boolean coldStart = true;
+    private String qualifier; // the alias or version this invocation came through (one invocation at a time)
+
+    public LambdaFunction(ModelRepository repository, PrintStream logOut) {
+        this.repository = repository;
+        this.api = new InferenceApi(this, Limits.LAMBDA_SYNC_PAYLOAD_BYTES);
+        this.log = new RequestLog(logOut, TARGET);
+    }
+
+    /** Loads the models the environment names: done at init, so SnapStart snapshots them. */
+    public static LambdaFunction fromEnvironment() {
+        return new LambdaFunction(ModelRepository.fromEnvironment(), System.out);
+    }
+
+    public ModelRepository repository() {
+        return repository;
+    }
+
+    /**
+     * Answers one event.
+     *
+     * @param invokedArn the invoked function ARN; its qualifier (":live") is the alias a path may name
+     */
+    public byte[] handle(byte[] event, String requestId, String invokedArn) {
+        long start = System.nanoTime();
+        boolean cold = coldStart;
+        coldStart = false;
+        qualifier = qualifier(invokedArn);
+        HttpEvent http = null;
+        ApiResponse response;
+        try {
+            http = EventCodec.decode(event);
+            response = api.handle(http.method(), http.path(), http.body());
+        } catch (ProtocolException e) {
+            response = ApiResponse.error(e.code(), e.getMessage());
+        } catch (RuntimeException e) {
+            // a defect, not the client's fault: the trace goes to the log, a safe message to the client
+            e.printStackTrace();
+            response = ApiResponse.error(ErrorCode.INTERNAL, "internal error; see the function's log for request " + requestId);
+        }
+        byte[] answer = EventCodec.encode(http, response.status(), response.body(), headers(response, cold));
+        long total = System.nanoTime() - start;
+        log.write(new RequestLog.Entry(requestId, http == null ? "unknown" : http.kind().label, response.model(),
+                response.version(), response.status(), cold, response.parseNanos(), response.inferNanos(),
+                response.writeNanos(), total, response.isError() ? errorMessage(response) : null));
+        return answer;
+    }
+
+    /** After a SnapStart restore the next request is again the first of its environment. */
+    void markCold() {
+        coldStart = true;
+    }
+
+    private Map<String, String> headers(ApiResponse response, boolean cold) {
+        Map<String, String> headers = new LinkedHashMap<>(8);
+        headers.put("content-type", ApiResponse.CONTENT_TYPE);
+        if (response.model() != null) headers.put("x-skiff-model", response.model());
+        if (response.version() != null) headers.put("x-skiff-model-version", response.version());
+        headers.put("x-skiff-target", TARGET.wireName());
+        headers.put("x-skiff-cold-start", Boolean.toString(cold));
+        if (response.allow() != null) headers.put("allow", response.allow());
+        return headers;
+    }
+
+    private static String errorMessage(ApiResponse response) {
+        String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+        return body.length() > 500 ? body.substring(0, 500) : body;
+    }
+
+    private static String qualifier(String arn) {
+        if (arn == null) return null;
+        // arn:aws:lambda:region:account:function:name[:qualifier]
+        int colons = 0, at = -1;
+        for (int i = 0; i < arn.length(); i++) {
+            if (arn.charAt(i) == ':' && ++colons == 7) {
+                at = i;
+                break;
+            }
+        }
+        return at < 0 ? null : arn.substring(at + 1);
+    }
+
+    // --- InferenceApi.Backend: a function serves the versions packaged in it ---
+
+    @Override
+    public Model model(String name) {
+        if (ONLY_MODEL.equals(name)) {
+            if (repository.models().size() != 1) {
+                throw ProtocolException.badRequest("this function serves " + modelNames()
+                        + "; a direct invocation must name one in \"model_name\"");
+            }
+            return repository.models().iterator().next();
+        }
+        return repository.model(name);
+    }
+
+    /**
+     * A path names a version by number, or by the alias the invocation came through: API Gateway
+     * routes {@code /versions/live/...} to the function's {@code live} alias.
+     */
+    @Override
+    public ModelVersion resolve(Model model, String versionOrAlias) {
+        if (versionOrAlias == null) return model.latest();
+        if (ModelRepository.isVersion(versionOrAlias)) return model.version(Long.parseLong(versionOrAlias));
+        if (versionOrAlias.equals(qualifier) || versionOrAlias.equals(System.getenv("AWS_LAMBDA_FUNCTION_VERSION"))) {
+            return model.latest();
+        }
+        return null;
+    }
+
+    @Override
+    public InferResponse infer(ModelVersion version, InferRequest request) {
+        return version.infer(request);
+    }
+
+    @Override
+    public boolean ready() {
+        return true; // a function answers only once its init, and so every model, has loaded
+    }
+
+    @Override
+    public List<String> modelNames() {
+        List<String> names = new ArrayList<>();
+        for (Model model : repository.models()) names.add(model.name());
+        return names;
+    }
+
+    /** Runs every version once, end to end, so nothing is left to load or warm on the first request. */
+    public void prime() {
+        for (Model model : repository.models()) {
+            for (ModelVersion version : model.versions()) {
+                byte[] body = ResponseWriter.inferRequest("prime", version.placeholderInputs());
+                ApiResponse response = api.handle("POST", "/v2/models/" + model.name() + "/versions/"
+                        + version.version() + "/infer", body);
+                EventCodec.encode(new HttpEvent(EventKind.HTTP_API_V2, "POST", "/", body, false), response.status(),
+                        response.body(), headers(response, false));
+                if (response.isError()) {
+                    System.err.println("skiff: priming model '" + model.name() + "' version " + version.version()
+                            + " failed: " + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+    }
+}
