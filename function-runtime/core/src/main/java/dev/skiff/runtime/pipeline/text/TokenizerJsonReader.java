@@ -95,11 +95,10 @@ final class TokenizerJsonReader {
             int pad = tokens.idOf("[PAD]");
             padId = pad == TokenTable.ABSENT ? 0 : pad; // HF's default pad id is 0; padding is masked out anyway
         }
-        return new WordPieceTokenizer(normalizer, new AddedTokenMatcher(inText),
-                new AddedTokenMatcher(inNormalizedText), tokens, vocabulary.continuingSubwords(continuingPrefix),
-                unknownTokenId, maxInputCharsPerWord, postProcessor.prefixIds.toArray(),
-                postProcessor.prefixTypeIds.toArray(), postProcessor.suffixIds.toArray(),
-                postProcessor.suffixTypeIds.toArray(), postProcessor.textTypeId, padId, padTypeId);
+        return new WordPieceTokenizer(normalizer, new AddedTokenMatcher(inText), new AddedTokenMatcher(inNormalizedText),
+                new WordPieceTokenizer.Model(tokens, vocabulary.continuingSubwords(continuingPrefix), unknownTokenId,
+                        maxInputCharsPerWord),
+                postProcessor.template(), new WordPieceTokenizer.Padding(padId, padTypeId));
     }
 
     private BertNormalizer normalizer(Object section) {
@@ -142,6 +141,11 @@ final class TokenizerJsonReader {
         void addSpecial(int id, int typeId) {
             (textSeen ? suffixIds : prefixIds).add(id);
             (textSeen ? suffixTypeIds : prefixTypeIds).add(typeId);
+        }
+
+        WordPieceTokenizer.Template template() {
+            return new WordPieceTokenizer.Template(prefixIds.toArray(), prefixTypeIds.toArray(), suffixIds.toArray(),
+                    suffixTypeIds.toArray(), textTypeId);
         }
     }
 

@@ -36,24 +36,32 @@ public final class WordPieceTokenizer {
     private final int padId;
     private final int padTypeId;
 
+    /** The WordPiece model: its vocabulary, the "##" continuations, the unknown token and the word limit. */
+    record Model(TokenTable vocabulary, TokenTable continuingSubwords, int unknownTokenId, int maxInputCharsPerWord) {}
+
+    /** The post-processor's template: the special tokens before and after the text, and their type ids. */
+    record Template(int[] prefixIds, int[] prefixTypeIds, int[] suffixIds, int[] suffixTypeIds, int textTypeId) {}
+
+    /** What a batch is padded with. */
+    record Padding(int padId, int padTypeId) {}
+
     WordPieceTokenizer(BertNormalizer normalizer, AddedTokenMatcher addedTokensInText,
-            AddedTokenMatcher addedTokensInNormalizedText, TokenTable vocabulary, TokenTable continuingSubwords,
-            int unknownTokenId, int maxInputCharsPerWord, int[] prefixIds, int[] prefixTypeIds, int[] suffixIds,
-            int[] suffixTypeIds, int textTypeId, int padId, int padTypeId) {
+            AddedTokenMatcher addedTokensInNormalizedText, Model model, Template template, Padding padding) {
         this.normalizer = normalizer;
         this.addedTokensInText = addedTokensInText;
         this.addedTokensInNormalizedText = addedTokensInNormalizedText;
-        this.vocabulary = vocabulary;
-        this.continuingSubwords = continuingSubwords;
-        this.unknownTokenId = unknownTokenId;
-        this.maxInputCharsPerWord = maxInputCharsPerWord;
-        this.prefixIds = prefixIds;
-        this.prefixTypeIds = prefixTypeIds;
-        this.suffixIds = suffixIds;
-        this.suffixTypeIds = suffixTypeIds;
-        this.textTypeId = textTypeId;
-        this.padId = padId;
-        this.padTypeId = padTypeId;
+        // flattened into fields: the tokenizing loops read them per character
+        this.vocabulary = model.vocabulary();
+        this.continuingSubwords = model.continuingSubwords();
+        this.unknownTokenId = model.unknownTokenId();
+        this.maxInputCharsPerWord = model.maxInputCharsPerWord();
+        this.prefixIds = template.prefixIds();
+        this.prefixTypeIds = template.prefixTypeIds();
+        this.suffixIds = template.suffixIds();
+        this.suffixTypeIds = template.suffixTypeIds();
+        this.textTypeId = template.textTypeId();
+        this.padId = padding.padId();
+        this.padTypeId = padding.padTypeId();
     }
 
     /**
