@@ -17,10 +17,13 @@ class PoolRequestLogTest {
             String last = null;
             for (String line : pool.log().split("\n")) {
                 JsonNode json = json(line); // every line is JSON
-                if (json.path("message").asText().equals("request") && json.path("Model").asText().equals("fraud")) last = line;
+                boolean fraudRequest = json.path("message").asText().equals("request")
+                        && json.path("Model").asText().equals("fraud");
+                if (fraudRequest) last = line;
             }
             String found = last;
-            assertTrue(found != null && found.contains("\"Target\":\"gpu-pool\""), () -> "no request line for fraud: " + pool.log());
+            assertTrue(found != null && found.contains("\"Target\":\"gpu-pool\""),
+                    () -> "no request line for fraud: " + pool.log());
         }
     }
 

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,7 +39,8 @@ class LocalSkiffTest {
     @BeforeAll
     static void start() {
         Path lambdaPackage = ROOT.resolve("function-runtime/lambda/target/lambda/lib");
-        assertTrue(Files.isDirectory(lambdaPackage), lambdaPackage + " is missing: package function-runtime/lambda first");
+        assertTrue(Files.isDirectory(lambdaPackage),
+                lambdaPackage + " is missing: package function-runtime/lambda first");
         skiff = LocalSkiff.template(ROOT.resolve("sam/template.yaml")).withPort(0).withLambdaPort(0).start();
         // the template's functions each serve one model (SKIFF_MODELS): so do the references
         fraud = new TestFunction(TestFunction.examples(), "fraud");
@@ -54,17 +56,20 @@ class LocalSkiffTest {
 
     @Test
     void servesTheTemplatesFunctionsOnFreePorts() {
-        assertEquals(java.util.List.of("FraudFunction", "MinilmFunction"), skiff.functionNames());
-        assertTrue(skiff.apiUrl().getPort() > 0 && skiff.lambdaUrl().getPort() > 0, skiff.apiUrl() + " " + skiff.lambdaUrl());
+        assertEquals(List.of("FraudFunction", "MinilmFunction"), skiff.functionNames());
+        assertTrue(skiff.apiUrl().getPort() > 0 && skiff.lambdaUrl().getPort() > 0,
+                skiff.apiUrl() + " " + skiff.lambdaUrl());
         assertTrue(skiff.apiUrl().getPort() != skiff.lambdaUrl().getPort());
-        assertEquals("arn:aws:lambda:us-east-1:123456789012:function:FraudFunction", skiff.functionArn("FraudFunction"));
+        assertEquals("arn:aws:lambda:us-east-1:123456789012:function:FraudFunction",
+                skiff.functionArn("FraudFunction"));
     }
 
     /** The routes of the template (no stage, no catch-all): where API Gateway has none, it answers itself. */
     @ParameterizedTest(name = "{0}")
     @ProtocolVectorSource(tags = {"health", "metadata", "infer"}, excludeTags = {"stage", "direct"})
     void apiAnswersAsThePlainFunction(ProtocolVector vector) throws Exception {
-        HttpResponse<byte[]> response = HTTP.send(vector.httpRequest(skiff.apiUrl()), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = HTTP.send(vector.httpRequest(skiff.apiUrl()),
+                HttpResponse.BodyHandlers.ofByteArray());
         TestFunction reference = vector.path().contains("/minilm") ? minilm : fraud;
         byte[] plain = reference.function.handle(LambdaEvents.event(vector), "req-1", TestFunction.ARN);
         byte[] plainBody = TestFunction.JSON.readTree(plain).get("body").asText().getBytes(StandardCharsets.UTF_8);
@@ -82,13 +87,14 @@ class LocalSkiffTest {
         String alias = ProtocolVectors.builtIn().throughAlias();
         byte[] answer = skiff.invoke("FraudFunction:" + alias, LambdaEvents.event(direct));
         LambdaEvents.assertAnswers(direct, answer);
-        assertEquals(new String(fraud.function.handle(LambdaEvents.event(direct), "req-1", TestFunction.ARN), StandardCharsets.UTF_8),
-                new String(answer, StandardCharsets.UTF_8));
+        byte[] plain = fraud.function.handle(LambdaEvents.event(direct), "req-1", TestFunction.ARN);
+        assertEquals(new String(plain, StandardCharsets.UTF_8), new String(answer, StandardCharsets.UTF_8));
     }
 
     @Test
     void invokingAFunctionTheTemplateLacksSaysWhichItHas() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> skiff.invoke("Nope", "{}".getBytes()));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> skiff.invoke("Nope", "{}".getBytes(StandardCharsets.UTF_8)));
         assertTrue(e.getMessage().contains("HTTP 404") && e.getMessage().contains("FraudFunction"), e.getMessage());
     }
 

@@ -67,7 +67,8 @@ class LambdaPoolParityTest {
         byte[] lambdaBody = answer.get("body").asText().getBytes(StandardCharsets.UTF_8);
         JsonNode lambdaHeaders = answer.get("headers");
 
-        TestServer.Reply reply = pool.send(vector.method(), vector.path(), vector.body() == null ? null : vector.bodyBytes());
+        byte[] body = vector.body() == null ? null : vector.bodyBytes();
+        TestServer.Reply reply = pool.send(vector.method(), vector.path(), body);
 
         assertEquals(vector.status(), reply.status(), () -> "status; pool said " + reply.text());
         for (String header : HEADERS) {
@@ -77,8 +78,8 @@ class LambdaPoolParityTest {
         assertEquals(Target.LAMBDA.wireName(), lambdaHeaders.get("x-skiff-target").asText());
         assertEquals(Target.GPU_POOL.wireName(), reply.header("x-skiff-target"));
         if (vector.differsByTarget().bodyFields().isEmpty()) {
-            assertArrayEquals(lambdaBody, reply.body(), () -> "body\n lambda: " + new String(lambdaBody, StandardCharsets.UTF_8)
-                    + "\n pool:   " + reply.text());
+            assertArrayEquals(lambdaBody, reply.body(), () -> "body\n lambda: "
+                    + new String(lambdaBody, StandardCharsets.UTF_8) + "\n pool:   " + reply.text());
         } else {
             ObjectNode lambdaJson = (ObjectNode) TestFunction.JSON.readTree(lambdaBody);
             ObjectNode poolJson = (ObjectNode) reply.json();

@@ -76,13 +76,17 @@ public final class LocalSkiff implements AutoCloseable {
 
     /** The HTTP API's base URL, such as {@code http://127.0.0.1:41234}. */
     public URI apiUrl() {
-        if (emulator.apiPort() < 0) throw new IllegalStateException("this local Skiff serves no HTTP API (withoutApi())");
+        if (emulator.apiPort() < 0) {
+            throw new IllegalStateException("this local Skiff serves no HTTP API (withoutApi())");
+        }
         return URI.create("http://127.0.0.1:" + emulator.apiPort());
     }
 
     /** The Lambda API's base URL: the AWS SDK's endpointOverride, the CLI's --endpoint-url. */
     public URI lambdaUrl() {
-        if (emulator.lambdaPort() < 0) throw new IllegalStateException("this local Skiff serves no Lambda API (withoutLambda())");
+        if (emulator.lambdaPort() < 0) {
+            throw new IllegalStateException("this local Skiff serves no Lambda API (withoutLambda())");
+        }
         return URI.create("http://127.0.0.1:" + emulator.lambdaPort());
     }
 
@@ -103,7 +107,8 @@ public final class LocalSkiff implements AutoCloseable {
      * @throws IllegalStateException when the Lambda API refuses the call or the function fails, with its log
      */
     public byte[] invoke(String function, byte[] payload) {
-        HttpRequest request = HttpRequest.newBuilder(lambdaUrl().resolve("/2015-03-31/functions/" + function + "/invocations"))
+        URI invocations = lambdaUrl().resolve("/2015-03-31/functions/" + function + "/invocations");
+        HttpRequest request = HttpRequest.newBuilder(invocations)
                 .timeout(INVOKE_TIMEOUT).POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build();
         HttpResponse<byte[]> response;
         try {
@@ -207,7 +212,9 @@ public final class LocalSkiff implements AutoCloseable {
 
         /** How long an execution environment may idle before it stops (the emulator's default: 10 minutes). */
         public Builder withIdleTimeout(Duration idle) {
-            if (idle.isNegative() || idle.isZero()) throw new IllegalArgumentException("idle timeout must be positive: " + idle);
+            if (idle.isNegative() || idle.isZero()) {
+                throw new IllegalArgumentException("idle timeout must be positive: " + idle);
+            }
             this.idleTimeout = idle;
             return this;
         }
@@ -235,7 +242,8 @@ public final class LocalSkiff implements AutoCloseable {
             Path samTemplate = template;
             if (handler != null) {
                 if (!Files.exists(codeUri)) {
-                    throw new IllegalArgumentException(codeUri.toAbsolutePath() + " is missing: package the function first");
+                    throw new IllegalArgumentException(codeUri.toAbsolutePath()
+                            + " is missing: package the function first");
                 }
                 generatedDir = createTempDirectory();
                 samTemplate = writeFunctionTemplate(generatedDir.resolve("template.yaml"));
@@ -285,8 +293,8 @@ public final class LocalSkiff implements AutoCloseable {
                               MemorySize: 1024
                               Timeout: 30
                               AutoPublishAlias: %s
-                        """.formatted(FUNCTION, FUNCTION, yamlString(handler), yamlString(codeUri.toAbsolutePath().toString()),
-                        FUNCTION_ALIAS));
+                        """.formatted(FUNCTION, FUNCTION, yamlString(handler),
+                        yamlString(codeUri.toAbsolutePath().toString()), FUNCTION_ALIAS));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + file, e);
             }
@@ -306,7 +314,9 @@ public final class LocalSkiff implements AutoCloseable {
         }
 
         private static int checkedPort(int port) {
-            if (port < 0 || port > 65535) throw new IllegalArgumentException("a port is 0 (any free one) to 65535, not " + port);
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("a port is 0 (any free one) to 65535, not " + port);
+            }
             return port;
         }
     }

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,10 +34,11 @@ class LocalSkiffTest {
         try (LocalSkiff skiff = LocalSkiff.function("example.Missing::handleRequest", code.getParent())
                 .withLogConsumer(lines::add).start()) {
             assertEquals(List.of(LocalSkiff.FUNCTION), skiff.functionNames());
-            assertEquals("arn:aws:lambda:us-east-1:123456789012:function:SkiffFunction", skiff.functionArn(LocalSkiff.FUNCTION));
+            assertEquals("arn:aws:lambda:us-east-1:123456789012:function:SkiffFunction",
+                    skiff.functionArn(LocalSkiff.FUNCTION));
             assertTrue(skiff.apiUrl().getPort() > 0 && skiff.lambdaUrl().getPort() > 0);
-            assertEquals("1", skiff.emulator().registry().find(LocalSkiff.FUNCTION).function().alias("live").functionVersion(),
-                    "version 1 is published under live");
+            assertEquals("1", skiff.emulator().registry().find(LocalSkiff.FUNCTION).function().alias("live")
+                    .functionVersion(), "version 1 is published under live");
             template = skiff.emulator().template().file();
             assertTrue(Files.isRegularFile(template), template + " is the template it wrote");
 
@@ -49,8 +51,9 @@ class LocalSkiffTest {
             assertEquals(String.join("\n", lines), skiff.logs(), "every line also went to the consumer");
 
             // the HTTP API answers too, with API Gateway's own 404 where the template has no route
-            HttpResponse<String> notFound = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(skiff.apiUrl().resolve("/v2/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest ready = HttpRequest.newBuilder(skiff.apiUrl().resolve("/v2/health/ready")).build();
+            HttpResponse<String> notFound = HttpClient.newHttpClient().send(ready,
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(404, notFound.statusCode(), notFound.body());
         }
         assertFalse(Files.exists(template), "the template it wrote is gone");
@@ -65,7 +68,8 @@ class LocalSkiffTest {
         }
         try (LocalSkiff skiff = LocalSkiff.template(template).withoutLambda().start()) {
             assertTrue(skiff.apiUrl().getPort() > 0);
-            assertTrue(assertThrows(IllegalStateException.class, skiff::lambdaUrl).getMessage().contains("no Lambda API"));
+            String message = assertThrows(IllegalStateException.class, skiff::lambdaUrl).getMessage();
+            assertTrue(message.contains("no Lambda API"), message);
             assertThrows(IllegalStateException.class, () -> skiff.invoke("Fn", new byte[0]));
         }
     }
@@ -83,11 +87,13 @@ class LocalSkiffTest {
     void missingFilesAndBadSettingsAreNamed() throws Exception {
         IllegalArgumentException noTemplate = assertThrows(IllegalArgumentException.class,
                 () -> LocalSkiff.template(dir.resolve("nope.yaml")).start());
-        assertTrue(noTemplate.getMessage().contains("no SAM template at " + dir.resolve("nope.yaml")), noTemplate.getMessage());
+        assertTrue(noTemplate.getMessage().contains("no SAM template at " + dir.resolve("nope.yaml")),
+                noTemplate.getMessage());
 
         IllegalArgumentException noPackage = assertThrows(IllegalArgumentException.class,
                 () -> LocalSkiff.function("a.B::handleRequest", dir.resolve("target/lambda")).start());
-        assertTrue(noPackage.getMessage().contains("target/lambda is missing: package the function first"), noPackage.getMessage());
+        assertTrue(noPackage.getMessage().contains("target/lambda is missing: package the function first"),
+                noPackage.getMessage());
 
         Path empty = Files.writeString(dir.resolve("empty.yaml"), "Transform: AWS::Serverless-2016-10-31\n");
         IllegalArgumentException badTemplate = assertThrows(IllegalArgumentException.class,
@@ -98,7 +104,7 @@ class LocalSkiffTest {
         assertThrows(IllegalArgumentException.class, () -> LocalSkiff.template(empty).withPort(70000));
         assertThrows(IllegalArgumentException.class, () -> LocalSkiff.template(empty).withLambdaPort(-2));
         assertThrows(IllegalArgumentException.class, () -> LocalSkiff.function(" ", dir));
-        assertThrows(IllegalArgumentException.class, () -> LocalSkiff.template(empty).withIdleTimeout(java.time.Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> LocalSkiff.template(empty).withIdleTimeout(Duration.ZERO));
     }
 
     private Path template(String codeUri) throws Exception {

@@ -33,7 +33,8 @@ class OnnxModelBuilderTest {
                 .input("i", OnnxModelBuilder.INT64, "n").output("y", OnnxModelBuilder.FLOAT, "n", 2)
                 .floatInitializer("table", 10, 2)
                 .node("Gather", List.of("table", "i"), List.of("y"), OnnxModelBuilder.intAttribute("axis", 0)), null);
-        Repositories.model(root.resolve("repo"), "same", 1, OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n", 4), null);
+        Repositories.model(root.resolve("repo"), "same", 1, OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n", 4),
+                null);
         try (ModelRepository models = ModelRepository.load(root.resolve("repo"), Set.of())) {
             assertEquals("[x FP32[-1, 2]]", models.model("double").latest().inputs().toString());
             assertEquals("[i INT64[-1]]", models.model("lookup").latest().inputs().toString());

@@ -30,14 +30,15 @@ public final class LambdaEvents {
 
     /** An API Gateway HTTP API (payload 2.0) event, as the service sends it; body null for none. */
     public static String httpApiEvent(String method, String path, String body) {
+        String domain = "abc123.execute-api.us-east-1.amazonaws.com";
         ObjectNode e = JSON.createObjectNode();
         e.put("version", "2.0");
         e.put("routeKey", method + " " + path);
         e.put("rawPath", path);
         e.put("rawQueryString", "");
-        e.putObject("headers").put("content-type", "application/json").put("host", "abc123.execute-api.us-east-1.amazonaws.com");
+        e.putObject("headers").put("content-type", "application/json").put("host", domain);
         ObjectNode ctx = e.putObject("requestContext");
-        ctx.put("accountId", "123456789012").put("apiId", "abc123").put("domainName", "abc123.execute-api.us-east-1.amazonaws.com")
+        ctx.put("accountId", "123456789012").put("apiId", "abc123").put("domainName", domain)
                 .put("requestId", "rid").put("routeKey", method + " " + path).put("stage", "$default")
                 .put("time", "21/Nov/2026:22:00:00 +0000").put("timeEpoch", 1795298400000L);
         ctx.putObject("http").put("method", method).put("path", path).put("protocol", "HTTP/1.1")
@@ -78,7 +79,8 @@ public final class LambdaEvents {
             return;
         }
         assertTrue(json.has("statusCode"), () -> "\"" + vector.name() + "\": not an API Gateway answer: " + text);
-        assertEquals(vector.status(), json.get("statusCode").asInt(), () -> "\"" + vector.name() + "\": status of " + text);
+        assertEquals(vector.status(), json.get("statusCode").asInt(),
+                () -> "\"" + vector.name() + "\": status of " + text);
         if (errorExpected) {
             JsonNode body = json(json.path("body").asText().getBytes(StandardCharsets.UTF_8), vector);
             assertErrorBody(vector, body);

@@ -66,9 +66,11 @@ public record ProtocolVector(String name, Invocation invocation, String method, 
 
     /** The request against a server at {@code baseUrl} (such as a local Skiff's API or a pool), for http vectors. */
     public HttpRequest httpRequest(URI baseUrl) {
-        if (isDirect()) throw new IllegalStateException("\"" + name + "\" is a direct invocation: it has no HTTP request");
-        String base = baseUrl.toString().endsWith("/") ? baseUrl.toString().substring(0, baseUrl.toString().length() - 1)
-                : baseUrl.toString();
+        if (isDirect()) {
+            throw new IllegalStateException("\"" + name + "\" is a direct invocation: it has no HTTP request");
+        }
+        String base = baseUrl.toString();
+        if (base.endsWith("/")) base = base.substring(0, base.length() - 1);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
         if (body == null) return request.method(method, HttpRequest.BodyPublishers.noBody()).build();
         return request.header("content-type", "application/json")

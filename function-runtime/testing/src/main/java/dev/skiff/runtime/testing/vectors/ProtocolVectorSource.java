@@ -31,6 +31,9 @@ public @interface ProtocolVectorSource {
     /** No vector with one of these tags. */
     String[] excludeTags() default {};
 
-    /** A vector set in the built-in's format, a class path resource (its bodyFiles in requests/ beside it); empty: Skiff's own. */
+    /**
+     * A vector set in the built-in's format: a class path resource, relative to the test class
+     * unless it starts with /, its bodyFiles in requests/ beside it. Empty: Skiff's own set.
+     */
     String resource() default "";
 }

@@ -67,7 +67,10 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
         return builtIn;
     }
 
-    /** Every vector of the built-in set, for {@code @MethodSource("dev.skiff.runtime.testing.vectors.ProtocolVectors#all")}. */
+    /**
+     * Every vector of the built-in set, for
+     * {@code @MethodSource("dev.skiff.runtime.testing.vectors.ProtocolVectors#all")}.
+     */
     public static List<ProtocolVector> all() {
         return builtIn().list();
     }
@@ -101,7 +104,9 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
         Set<String> names = new LinkedHashSet<>();
         for (JsonNode node : list) {
             ProtocolVector vector = vector(node, file, shared);
-            if (!names.add(vector.name())) throw new IllegalArgumentException(file + ": two vectors named \"" + vector.name() + "\"");
+            if (!names.add(vector.name())) {
+                throw new IllegalArgumentException(file + ": two vectors named \"" + vector.name() + "\"");
+            }
             vectors.add(vector);
         }
         String alias = root.hasNonNull("throughAlias") ? root.get("throughAlias").asText() : null;
@@ -187,7 +192,9 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
     }
 
     private static ProtocolVector vector(JsonNode node, URL file, TargetDifferences shared) {
-        if (!node.isObject()) throw new IllegalArgumentException(file + ": every vector must be a JSON object, not " + node);
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(file + ": every vector must be a JSON object, not " + node);
+        }
         String name = text(node, "name", file + ": a vector");
         String where = file + ", vector \"" + name + "\"";
         onlyFields(node, VECTOR_FIELDS, where);
@@ -201,7 +208,9 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
         if (invocation == Invocation.HTTP) {
             method = text(node, "method", where);
             path = text(node, "path", where);
-            if (!path.startsWith("/")) throw new IllegalArgumentException(where + ": path must start with /, not " + path);
+            if (!path.startsWith("/")) {
+                throw new IllegalArgumentException(where + ": path must start with /, not " + path);
+            }
             if (node.has("model")) throw new IllegalArgumentException(where + ": \"model\" is for direct invocations; "
                     + "an http vector names its model in its path");
         } else {
@@ -227,7 +236,8 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
             targets.addAll(List.of(Target.values()));
         }
         if (invocation == Invocation.DIRECT && !targets.equals(Set.of(Target.LAMBDA))) {
-            throw new IllegalArgumentException(where + ": a direct invocation reaches functions only: targets must be [\"lambda\"]");
+            throw new IllegalArgumentException(where
+                    + ": a direct invocation reaches functions only: targets must be [\"lambda\"]");
         }
         TargetDifferences own = differences(node.get("differsByTarget"), where);
         Set<String> headers = new LinkedHashSet<>(shared.headers());
@@ -244,7 +254,9 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
             throw new IllegalArgumentException(where + ": either \"body\" or \"bodyFile\", not both");
         }
         if (node.has("body")) {
-            if (!node.get("body").isTextual()) throw new IllegalArgumentException(where + ": \"body\" must be a string");
+            if (!node.get("body").isTextual()) {
+                throw new IllegalArgumentException(where + ": \"body\" must be a string");
+            }
             return node.get("body").asText();
         }
         if (!node.has("bodyFile")) return null;
@@ -274,8 +286,8 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
                 headers.add(header.toLowerCase(Locale.ROOT));
             }
         }
-        Set<String> fields = node.has("bodyFields") ? strings(node.get("bodyFields"), where + ", differsByTarget.bodyFields")
-                : Set.of();
+        Set<String> fields = node.has("bodyFields")
+                ? strings(node.get("bodyFields"), where + ", differsByTarget.bodyFields") : Set.of();
         return new TargetDifferences(headers, fields);
     }
 
@@ -283,7 +295,8 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String field = names.next();
             if (!allowed.contains(field)) {
-                throw new IllegalArgumentException(where + ": unknown field \"" + field + "\"; expected one of " + new TreeSet<>(allowed));
+                throw new IllegalArgumentException(where + ": unknown field \"" + field + "\"; expected one of "
+                        + new TreeSet<>(allowed));
             }
         }
     }

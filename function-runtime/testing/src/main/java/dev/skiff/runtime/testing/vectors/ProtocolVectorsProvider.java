@@ -24,7 +24,8 @@ public final class ProtocolVectorsProvider implements ArgumentsProvider, Annotat
     }
 
     static ProtocolVectors select(ProtocolVectorSource source, Class<?> testClass) {
-        ProtocolVectors vectors = source.resource().isEmpty() ? ProtocolVectors.builtIn() : load(source.resource(), testClass);
+        ProtocolVectors vectors = source.resource().isEmpty() ? ProtocolVectors.builtIn()
+                : load(source.resource(), testClass);
         if (source.targets().length > 0) vectors = vectors.servedBy(source.targets());
         if (source.tags().length > 0) vectors = vectors.tagged(source.tags());
         if (source.excludeTags().length > 0) vectors = vectors.notTagged(source.excludeTags());
@@ -34,8 +35,9 @@ public final class ProtocolVectorsProvider implements ArgumentsProvider, Annotat
     private static ProtocolVectors load(String resource, Class<?> testClass) {
         URL url = testClass.getResource(resource);
         if (url == null) {
-            throw new IllegalArgumentException("@ProtocolVectorSource(resource = \"" + resource + "\"): no such resource for "
-                    + testClass.getName() + " (a name without a leading / is relative to its package)");
+            throw new IllegalArgumentException("@ProtocolVectorSource(resource = \"" + resource
+                    + "\"): no such resource for " + testClass.getName()
+                    + " (a name without a leading / is relative to its package)");
         }
         return ProtocolVectors.load(url);
     }

@@ -38,7 +38,8 @@ class LambdaEventsTest {
         assertEquals(request.get("inputs"), event.get("inputs"));
         assertEquals("{\"model_name\":\"m\"}", LambdaEvents.directInvocation("m", null));
         assertEquals("{\"model_name\":\"m\"}", LambdaEvents.directInvocation("m", " { } "));
-        assertEquals("{\"model_name\":\"a\\\"b\",\"inputs\": [", LambdaEvents.directInvocation("a\"b", "{\"inputs\": ["),
+        assertEquals("{\"model_name\":\"a\\\"b\",\"inputs\": [",
+                LambdaEvents.directInvocation("a\"b", "{\"inputs\": ["),
                 "a malformed body stays malformed; the name is escaped");
         assertThrows(IllegalArgumentException.class, () -> LambdaEvents.directInvocation("m", "[1]"));
     }
@@ -48,22 +49,26 @@ class LambdaEventsTest {
         LambdaEvents.assertAnswers(VECTORS.named("infer"), httpAnswer(200, "{\"outputs\": []}"));
         LambdaEvents.assertAnswers(VECTORS.named("wrong method"), httpAnswer(405, "{\"error\": \"use POST\"}"));
         LambdaEvents.assertAnswers(VECTORS.named("direct invocation"), bytes("{\"outputs\": []}"));
-        LambdaEvents.assertAnswers(VECTORS.named("direct invocation, truncated JSON"), bytes("{\"error\": \"bad JSON\"}"));
+        LambdaEvents.assertAnswers(VECTORS.named("direct invocation, truncated JSON"),
+                bytes("{\"error\": \"bad JSON\"}"));
     }
 
     @Test
     void anAnswerThatIsNotTheVectorsFails() {
         assertFails(VECTORS.named("infer"), httpAnswer(400, "{\"error\": \"no\"}"), "status of");
-        assertFails(VECTORS.named("wrong method"), httpAnswer(405, "{\"message\": \"Not Found\"}"), "the protocol's error body");
+        assertFails(VECTORS.named("wrong method"), httpAnswer(405, "{\"message\": \"Not Found\"}"),
+                "the protocol's error body");
         assertFails(VECTORS.named("wrong method"), httpAnswer(405, "{\"error\": \"\"}"), "the protocol's error body");
         assertFails(VECTORS.named("direct invocation"), bytes("{\"error\": \"no\"}"), "expected an answer");
-        assertFails(VECTORS.named("direct invocation, truncated JSON"), bytes("{\"outputs\": []}"), "expected the protocol's error");
+        assertFails(VECTORS.named("direct invocation, truncated JSON"), bytes("{\"outputs\": []}"),
+                "expected the protocol's error");
         assertFails(VECTORS.named("infer"), bytes("{\"outputs\": []}"), "not an API Gateway answer");
         assertFails(VECTORS.named("infer"), bytes("<html>"), "not JSON");
     }
 
     private static void assertFails(ProtocolVector vector, byte[] answer, String message) {
-        AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> LambdaEvents.assertAnswers(vector, answer));
+        AssertionFailedError e = assertThrows(AssertionFailedError.class,
+                () -> LambdaEvents.assertAnswers(vector, answer));
         assertTrue(e.getMessage().contains(message) && e.getMessage().contains(vector.name()), e.getMessage());
     }
 

@@ -34,7 +34,8 @@ class ProtocolVectorSourceTest {
     @Test
     void selectsAsTheAnnotationSays() throws Exception {
         assertEquals(List.of("infer", "infer a version", "infer through the live alias", "infer behind a stage",
-                "infer, TF-Serving form", "infer, one output asked for"), names(annotation("runsOncePerSelectedVector")));
+                "infer, TF-Serving form", "infer, one output asked for"),
+                names(annotation("runsOncePerSelectedVector")));
         assertEquals(List.of("my model infers"), names(annotation("readsAnotherSetBesideTheTest")));
     }
 
@@ -49,7 +50,8 @@ class ProtocolVectorSourceTest {
     void missingResource() {}
 
     private static List<String> names(ProtocolVectorSource source) {
-        return ProtocolVectorsProvider.select(source, ProtocolVectorSourceTest.class).stream().map(ProtocolVector::name).toList();
+        return ProtocolVectorsProvider.select(source, ProtocolVectorSourceTest.class).stream()
+                .map(ProtocolVector::name).toList();
     }
 
     private static ProtocolVectorSource annotation(String method) throws NoSuchMethodException {
