@@ -18,8 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A GpuServer on the CPU provider and an ephemeral loopback port, its log captured, and a client for it. */
-final class TestServer implements AutoCloseable {
+/**
+ * A GpuServer on the CPU provider and an ephemeral loopback port, its log captured, and a client for it.
+ * Public for the tests module's pool-versus-Lambda parity test.
+ */
+public final class TestServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final GpuServer server;
@@ -33,7 +36,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** @param extraArgs more flags, such as "--aliases", file */
-    static TestServer start(Path models, String... extraArgs) throws Exception {
+    public static TestServer start(Path models, String... extraArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of("--models", models.toString(), "--port", "0", "--execution-provider", "cpu"));
         args.addAll(List.of(extraArgs));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -47,17 +50,17 @@ final class TestServer implements AutoCloseable {
         }
     }
 
-    record Reply(int status, Map<String, List<String>> headers, byte[] body) {
-        String header(String name) {
+    public record Reply(int status, Map<String, List<String>> headers, byte[] body) {
+        public String header(String name) {
             List<String> values = headers.get(name.toLowerCase());
             return values == null || values.isEmpty() ? null : values.get(0);
         }
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
-        JsonNode json() {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -74,7 +77,7 @@ final class TestServer implements AutoCloseable {
         return send("POST", path, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
-    Reply send(String method, String path, byte[] body) {
+    public Reply send(String method, String path, byte[] body) {
         return client.send(method, path, body);
     }
 

@@ -1,9 +1,13 @@
 package dev.skiff.micronaut;
 
+import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.lambda.SkiffHandler;
-import dev.skiff.runtime.testing.HandlerVectors;
-import dev.skiff.runtime.testing.HandlerVectors.Vector;
+import dev.skiff.runtime.testing.PlainHandler;
 import dev.skiff.runtime.testing.TestFunction;
+import dev.skiff.runtime.testing.vectors.LambdaEvents;
+import dev.skiff.runtime.testing.vectors.ProtocolVector;
+import dev.skiff.runtime.testing.vectors.ProtocolVectorSource;
+import dev.skiff.runtime.testing.vectors.ProtocolVectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -11,19 +15,21 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
-import static dev.skiff.runtime.testing.HandlerVectors.text;
+import static dev.skiff.runtime.testing.PlainHandler.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Micronaut handler, started as Lambda starts it, answers the vector set byte for byte as the plain one. */
+/**
+ * The Micronaut handler, started as Lambda starts it, answers the protocol vectors for Lambda with
+ * their statuses, byte for byte as the plain one.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MicronautHandlerTest {
     static final String ARN = TestFunction.ARN;
@@ -41,18 +47,18 @@ class MicronautHandlerTest {
 
     static byte[] viaMicronaut(byte[] event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event), out, HandlerVectors.context("req-1", ARN));
+        handler.handleRequest(new ByteArrayInputStream(event), out, PlainHandler.context("req-1", ARN));
         return out.toByteArray();
     }
 
     @Test
     @Order(1)
     void firstAnswerIsTheColdStartThePlainFunctionReports() throws IOException {
-        Vector first = HandlerVectors.first();
-        byte[] answer = viaMicronaut(first.bytes());
+        byte[] first = LambdaEvents.event(ProtocolVectors.builtIn().named("model metadata"));
+        byte[] answer = viaMicronaut(first);
         assertTrue(text(answer).contains("\"x-skiff-cold-start\":\"true\""), text(answer));
         try (TestFunction fresh = new TestFunction(TestFunction.examples())) { // a plain function's own first answer
-            assertEquals(text(fresh.function.handle(first.bytes(), "req-1", ARN)), text(answer));
+            assertEquals(text(fresh.function.handle(first, "req-1", ARN)), text(answer));
         }
     }
 
@@ -64,13 +70,14 @@ class MicronautHandlerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.skiff.runtime.testing.HandlerVectors#all")
+    @ProtocolVectorSource(targets = Target.LAMBDA)
     @Order(3)
-    void answersAsThePlainHandler(Vector vector) throws IOException {
-        byte[] micronaut = viaMicronaut(vector.bytes());
-        byte[] plain = HandlerVectors.plainAnswer(vector.bytes(), "req-1", ARN);
+    void answersAsThePlainHandler(ProtocolVector vector) throws IOException {
+        byte[] event = LambdaEvents.event(vector);
+        byte[] micronaut = viaMicronaut(event);
+        byte[] plain = PlainHandler.answer(event, "req-1", ARN);
         assertEquals(text(plain), text(micronaut), "the plain handler's answer");
         assertArrayEquals(plain, micronaut, "byte for byte");
-        assertEquals(vector.status(), HandlerVectors.status(micronaut), text(micronaut));
+        LambdaEvents.assertAnswers(vector, micronaut);
     }
 }

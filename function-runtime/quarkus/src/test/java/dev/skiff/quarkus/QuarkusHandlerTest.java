@@ -1,9 +1,13 @@
 package dev.skiff.quarkus;
 
+import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.lambda.SkiffHandler;
-import dev.skiff.runtime.testing.HandlerVectors;
-import dev.skiff.runtime.testing.HandlerVectors.Vector;
+import dev.skiff.runtime.testing.PlainHandler;
 import dev.skiff.runtime.testing.TestFunction;
+import dev.skiff.runtime.testing.vectors.LambdaEvents;
+import dev.skiff.runtime.testing.vectors.ProtocolVector;
+import dev.skiff.runtime.testing.vectors.ProtocolVectorSource;
+import dev.skiff.runtime.testing.vectors.ProtocolVectors;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -13,7 +17,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.URI;
@@ -21,7 +24,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import static dev.skiff.runtime.testing.HandlerVectors.text;
+import static dev.skiff.runtime.testing.PlainHandler.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -29,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Quarkus function, in-process: Quarkus's own Lambda poll loop takes each event from the
- * extension's mock event server and dispatches it to the handler bean, as on Lambda. Its answers
- * are byte for byte the plain handler's.
+ * extension's mock event server and dispatches it to the handler bean, as on Lambda. It answers
+ * the protocol vectors for Lambda with their statuses, byte for byte as the plain handler.
  */
 @QuarkusTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -53,11 +56,11 @@ class QuarkusHandlerTest {
     @Test
     @Order(1)
     void firstAnswerIsTheColdStartThePlainFunctionReports() throws Exception {
-        Vector first = HandlerVectors.first();
-        byte[] answer = viaQuarkus(first.bytes());
+        byte[] first = LambdaEvents.event(ProtocolVectors.builtIn().named("model metadata"));
+        byte[] answer = viaQuarkus(first);
         assertTrue(text(answer).contains("\"x-skiff-cold-start\":\"true\""), text(answer));
         try (TestFunction fresh = new TestFunction(TestFunction.examples())) { // a plain function's own first answer
-            assertEquals(text(fresh.function.handle(first.bytes(), "req-1", null)), text(answer));
+            assertEquals(text(fresh.function.handle(first, "req-1", null)), text(answer));
         }
     }
 
@@ -67,14 +70,16 @@ class QuarkusHandlerTest {
         assertSame(SkiffHandler.function(), handler.function, "one set of loaded models per process");
     }
 
+    /** Not the alias vectors: the mock event server passes no invoked ARN, so no invocation comes through live. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.skiff.runtime.testing.HandlerVectors#all")
+    @ProtocolVectorSource(targets = Target.LAMBDA, excludeTags = "alias")
     @Order(3)
-    void answersAsThePlainHandler(Vector vector) throws Exception {
-        byte[] quarkus = viaQuarkus(vector.bytes());
-        byte[] plain = HandlerVectors.plainAnswer(vector.bytes(), "req-1", null);
+    void answersAsThePlainHandler(ProtocolVector vector) throws Exception {
+        byte[] event = LambdaEvents.event(vector);
+        byte[] quarkus = viaQuarkus(event);
+        byte[] plain = PlainHandler.answer(event, "req-1", null);
         assertEquals(text(plain), text(quarkus), "the plain handler's answer");
         assertArrayEquals(plain, quarkus, "byte for byte");
-        assertEquals(vector.status(), HandlerVectors.status(quarkus), text(quarkus));
+        LambdaEvents.assertAnswers(vector, quarkus);
     }
 }

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static dev.skiff.runtime.testing.TestFunction.body;
-import static dev.skiff.runtime.testing.TestFunction.httpApiEvent;
+import static dev.skiff.runtime.testing.vectors.LambdaEvents.httpApiEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -15,7 +15,7 @@ import java.nio.file.Path;
 
 import static dev.skiff.runtime.testing.OnnxModelBuilder.FLOAT;
 import static dev.skiff.runtime.testing.TestFunction.body;
-import static dev.skiff.runtime.testing.TestFunction.httpApiEvent;
+import static dev.skiff.runtime.testing.vectors.LambdaEvents.httpApiEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -16,7 +16,7 @@ import java.util.List;
 
 import static dev.skiff.runtime.testing.OnnxModelBuilder.*;
 import static dev.skiff.runtime.testing.TestFunction.body;
-import static dev.skiff.runtime.testing.TestFunction.httpApiEvent;
+import static dev.skiff.runtime.testing.vectors.LambdaEvents.httpApiEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Every datatype through real ONNX Runtime sessions, in and out, through the Lambda handler. */

@@ -1,6 +1,10 @@
 package dev.skiff.runtime.testing;
 
-import dev.skiff.runtime.testing.HandlerVectors.Vector;
+import dev.skiff.runtime.contract.Target;
+import dev.skiff.runtime.testing.vectors.LambdaEvents;
+import dev.skiff.runtime.testing.vectors.ProtocolVector;
+import dev.skiff.runtime.testing.vectors.ProtocolVectorSource;
+import dev.skiff.runtime.testing.vectors.ProtocolVectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -8,25 +12,27 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 
-import static dev.skiff.runtime.testing.HandlerVectors.text;
+import static dev.skiff.runtime.testing.PlainHandler.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A packaged framework function under the local emulator, from a SAM template, answers as the
- * plain handler: its first answer is a cold start, and every vector byte for byte.
+ * A packaged framework function under the local emulator, invoked through the Lambda API as the
+ * API's routes invoke it (its alias live): its first answer is a cold start, and it answers the
+ * protocol vectors for Lambda with their statuses, byte for byte as the plain handler.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public abstract class PackagedFunctionContract {
-    EmulatedFunction function;
+    static final ProtocolVector FIRST = ProtocolVectors.builtIn().named("model metadata");
+    LocalSkiff skiff;
+    String qualified;
+    String invokedArn;
 
     /** The SAM Handler of the packaged function. */
     protected abstract String handler();
@@ -35,34 +41,39 @@ public abstract class PackagedFunctionContract {
     protected abstract Path codeUri();
 
     @BeforeAll
-    void start(@TempDir Path dir) throws Exception {
-        function = EmulatedFunction.start(dir, handler(), codeUri());
-        HandlerVectors.plainAnswer(HandlerVectors.first().bytes(), "warm-up", null); // the in-process reference's own cold start
+    void start() {
+        skiff = LocalSkiff.function(handler(), codeUri()).withoutApi().start();
+        String alias = ProtocolVectors.builtIn().throughAlias();
+        qualified = LocalSkiff.FUNCTION + ":" + alias;
+        invokedArn = skiff.functionArn(LocalSkiff.FUNCTION) + ":" + alias;
+        PlainHandler.answer(LambdaEvents.event(FIRST), "warm-up", null); // the in-process reference's own cold start
     }
 
     @AfterAll
     void stop() {
-        if (function != null) function.close();
+        if (skiff != null) skiff.close();
     }
 
     @Test
     @Order(1)
-    void firstAnswerIsAColdStart() throws Exception {
-        Vector first = HandlerVectors.first();
-        byte[] answer = function.invoke(first.bytes());
+    void firstAnswerIsAColdStart() {
+        byte[] answer = skiff.invoke(qualified, LambdaEvents.event(FIRST));
         assertTrue(text(answer).contains("\"x-skiff-cold-start\":\"true\""), text(answer));
         try (TestFunction fresh = new TestFunction(TestFunction.examples())) {
-            assertEquals(text(fresh.function.handle(first.bytes(), "req-1", function.arn())), text(answer));
+            assertEquals(text(fresh.function.handle(LambdaEvents.event(FIRST), "req-1", invokedArn)), text(answer));
         }
     }
 
+    /** Not the payloads that are not JSON: Lambda's Invoke API (and so the emulator's) refuses them itself. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.skiff.runtime.testing.HandlerVectors#all")
+    @ProtocolVectorSource(targets = Target.LAMBDA, excludeTags = "not-json-payload")
     @Order(2)
-    void answersAsThePlainHandler(Vector vector) throws Exception {
-        byte[] packaged = function.invoke(vector.bytes());
-        byte[] plain = HandlerVectors.plainAnswer(vector.bytes(), "req-1", function.arn());
+    void answersAsThePlainHandler(ProtocolVector vector) {
+        byte[] event = LambdaEvents.event(vector);
+        byte[] packaged = skiff.invoke(qualified, event);
+        byte[] plain = PlainHandler.answer(event, "req-1", invokedArn);
         assertEquals(text(plain), text(packaged), "the plain handler's answer");
         assertArrayEquals(plain, packaged, "byte for byte");
+        LambdaEvents.assertAnswers(vector, packaged);
     }
 }

@@ -2,7 +2,6 @@ package dev.skiff.runtime.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.runtime.lambda.LambdaFunction;
 import dev.skiff.runtime.model.ModelRepository;
 
@@ -15,9 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
-/** A LambdaFunction over a model repository, driven with real event JSON, with its log captured. */
+/**
+ * A LambdaFunction over a model repository, driven with real event JSON (such as
+ * {@link dev.skiff.runtime.testing.vectors.LambdaEvents#httpApiEvent}), with its log captured.
+ */
 public final class TestFunction implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper();
+    /** Invoked through the alias live, as the API's routes invoke a function (the vector set's throughAlias). */
     public static final String ARN = "arn:aws:lambda:us-east-1:123456789012:function:skiff-test:live";
 
     public final LambdaFunction function;
@@ -53,25 +56,6 @@ public final class TestFunction implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("the answer is not JSON: " + new String(answer, StandardCharsets.UTF_8), e);
         }
-    }
-
-    /** An API Gateway HTTP API (payload 2.0) event, as the service sends it. */
-    public static String httpApiEvent(String method, String path, String body) {
-        ObjectNode e = JSON.createObjectNode();
-        e.put("version", "2.0");
-        e.put("routeKey", method + " " + path);
-        e.put("rawPath", path);
-        e.put("rawQueryString", "");
-        e.putObject("headers").put("content-type", "application/json").put("host", "abc123.execute-api.us-east-1.amazonaws.com");
-        ObjectNode ctx = e.putObject("requestContext");
-        ctx.put("accountId", "123456789012").put("apiId", "abc123").put("domainName", "abc123.execute-api.us-east-1.amazonaws.com")
-                .put("requestId", "rid").put("routeKey", method + " " + path).put("stage", "$default")
-                .put("time", "21/Nov/2026:22:00:00 +0000").put("timeEpoch", 1795298400000L);
-        ctx.putObject("http").put("method", method).put("path", path).put("protocol", "HTTP/1.1")
-                .put("sourceIp", "192.0.2.1").put("userAgent", "curl/8");
-        if (body != null) e.put("body", body);
-        e.put("isBase64Encoded", false);
-        return e.toString();
     }
 
     /** The answer's body, parsed, from an HTTP API answer. */

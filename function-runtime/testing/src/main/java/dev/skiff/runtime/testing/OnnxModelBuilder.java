@@ -10,7 +10,25 @@ import java.util.List;
 
 /**
  * Writes small ONNX models for tests (identity, cast, add, matmul graphs over any element type),
- * encoding the ONNX protobuf by hand so tests need no ONNX tooling.
+ * encoding the ONNX protobuf by hand so tests need no ONNX tooling. Declare the graph's inputs and
+ * outputs, add its nodes (ONNX operators, wired by value name), then build or write it:
+ * <pre>{@code
+ * // y = x * 2, for any batch of rows of 2 floats
+ * OnnxModelBuilder doubling = new OnnxModelBuilder()
+ *         .input("x", OnnxModelBuilder.FLOAT, "n", 2)
+ *         .output("y", OnnxModelBuilder.FLOAT, "n", 2)
+ *         .node("Add", List.of("x", "x"), List.of("y"));
+ * doubling.writeTo(dir.resolve("model.onnx"));
+ *
+ * // a repository folder as Skiff loads it: <root>/<model>/<version>/model.onnx and config.json
+ * Repositories.model(root, "double", 1, doubling, "{\"maxBatchSize\": 8}");
+ *
+ * // weights, and operators with attributes
+ * new OnnxModelBuilder().input("i", OnnxModelBuilder.INT64, "n").output("y", OnnxModelBuilder.FLOAT, "n", 2)
+ *         .floatInitializer("table", 10, 2)
+ *         .node("Gather", List.of("table", "i"), List.of("y"), OnnxModelBuilder.intAttribute("axis", 0));
+ * }</pre>
+ * The shortest model is {@link #identity}: {@code OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n", 4)}.
  */
 public final class OnnxModelBuilder {
     /** ONNX TensorProto.DataType numbers. */
@@ -23,17 +41,28 @@ public final class OnnxModelBuilder {
     private final List<byte[]> initializers = new ArrayList<>();
     private int opset = 17;
 
-    /** A dimension: a number, or a String for a symbolic (variable) one such as "batch". */
+    /**
+     * A graph input.
+     *
+     * @param elemType one of the element type constants, such as {@link #FLOAT}
+     * @param dims each a number, or a String for a symbolic (variable) one such as "batch"
+     */
     public OnnxModelBuilder input(String name, int elemType, Object... dims) {
         inputs.add(valueInfo(name, elemType, dims));
         return this;
     }
 
+    /** A graph output; its dimensions as {@link #input}'s. */
     public OnnxModelBuilder output(String name, int elemType, Object... dims) {
         outputs.add(valueInfo(name, elemType, dims));
         return this;
     }
 
+    /**
+     * A node: an ONNX operator (such as "Add", "MatMul", "Cast") from the named values to new ones.
+     *
+     * @param attributes from {@link #intAttribute}, for operators that take them
+     */
     public OnnxModelBuilder node(String opType, List<String> in, List<String> out, byte[]... attributes) {
         Proto node = new Proto();
         for (String i : in) node.string(1, i);
@@ -61,6 +90,7 @@ public final class OnnxModelBuilder {
         return this;
     }
 
+    /** An integer attribute of a node, such as Cast's {@code to} or Gather's {@code axis}. */
     public static byte[] intAttribute(String name, long value) {
         Proto attribute = new Proto();
         attribute.string(1, name);
@@ -69,11 +99,13 @@ public final class OnnxModelBuilder {
         return attribute.toBytes();
     }
 
+    /** The ONNX operator set the model declares (default 17). */
     public OnnxModelBuilder opset(int version) {
         this.opset = version;
         return this;
     }
 
+    /** The model file's bytes. */
     public byte[] build() {
         Proto graph = new Proto();
         for (byte[] node : nodes) graph.bytes(1, node);
@@ -92,6 +124,7 @@ public final class OnnxModelBuilder {
         return model.toBytes();
     }
 
+    /** Writes the model to the file, creating its folders; returns the file. */
     public Path writeTo(Path file) throws IOException {
         Files.createDirectories(file.getParent());
         Files.write(file, build());
@@ -109,7 +142,8 @@ public final class OnnxModelBuilder {
         for (Object dim : dims) {
             Proto d = new Proto();
             if (dim instanceof String param) d.string(2, param);
-            else d.varint(1, ((Number) dim).longValue());
+            else if (dim instanceof Number size) d.varint(1, size.longValue());
+            else throw new IllegalArgumentException(name + ": a dimension is a number or a symbolic name, not " + dim);
             shape.bytes(1, d.toBytes());
         }
         Proto tensorType = new Proto();
