@@ -60,7 +60,8 @@ public final class GpuServer implements AutoCloseable {
                 options.drainTimeout());
         this.aliases = new AliasTable();
         this.backend = new PoolBackend(registry, aliases);
-        this.aliasFile = options.aliasesFile() == null ? null : new AliasFileLoader(options.aliasesFile(), aliases, registry);
+        this.aliasFile = options.aliasesFile() == null ? null
+                : new AliasFileLoader(options.aliasesFile(), aliases, registry);
         ManagementApi management = options.management() ? new ManagementApi(registry, aliases) : null;
         this.answering = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("answer-", 0).factory());
         this.handler = new PoolRequestHandler(new InferenceApi(backend, options.maxBodyBytes()), backend, management, metrics,
@@ -100,7 +101,8 @@ public final class GpuServer implements AutoCloseable {
             watcher = new RepositoryWatcher(registry, aliases, aliasFile, options.pollInterval());
         }
         LOG.atInfo().addKeyValue("models", registry.modelNames().toString())
-                .addKeyValue("loadMs", (System.nanoTime() - start) / 1_000_000).addKeyValue("provider", provider.label())
+                .addKeyValue("loadMs", (System.nanoTime() - start) / 1_000_000)
+                .addKeyValue("provider", provider.label())
                 .log(backend.ready() ? "ready" : "not ready: a model has no version that loads");
     }
 
@@ -143,7 +145,8 @@ public final class GpuServer implements AutoCloseable {
         if (!drained.compareAndSet(false, true)) return true;
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
-        LOG.atInfo().addKeyValue("inFlight", handler.inFlight()).addKeyValue("timeoutMs", timeout.toMillis()).log("draining");
+        LOG.atInfo().addKeyValue("inFlight", handler.inFlight()).addKeyValue("timeoutMs", timeout.toMillis())
+                .log("draining");
         backend.startDraining();
         if (watcher != null) watcher.close();
         boolean finished = true;
@@ -185,7 +188,8 @@ public final class GpuServer implements AutoCloseable {
     /** Flags and environment variables as {@link ServerCommand} reads them ({@code --help} lists them). */
     public static void main(String[] args) {
         int exitCode = ServerCommand.commandLine(System.getenv(), GpuServer::serve).execute(args);
-        if (exitCode != 0) System.exit(exitCode); // not on success: that return comes after SIGTERM, inside the JVM's exit
+        // not on success: that return comes after SIGTERM, inside the JVM's own exit, where System.exit would hang
+        if (exitCode != 0) System.exit(exitCode);
     }
 
     /** Starts a server and returns once SIGTERM has drained it: the process's exit code. */

@@ -55,7 +55,8 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     @Option(names = "--models", paramLabel = "DIR", defaultValue = "models",
-            description = "the model repository (docs/model-repository.md); SKIFF_MODEL_REPOSITORY; default ./${DEFAULT-VALUE}")
+            description = "the model repository (docs/model-repository.md); SKIFF_MODEL_REPOSITORY; "
+                    + "default ./${DEFAULT-VALUE}")
     @Env("SKIFF_MODEL_REPOSITORY")
     private Path models;
 
@@ -70,7 +71,8 @@ public final class ServerCommand implements Callable<Integer> {
     private String host;
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
-            description = "port, 0 for any free one (read it from the \"listening\" line); SKIFF_PORT; default ${DEFAULT-VALUE}")
+            description = "port, 0 for any free one (read it from the \"listening\" line); SKIFF_PORT; "
+                    + "default ${DEFAULT-VALUE}")
     @Env("SKIFF_PORT")
     @Within(min = 0, max = 65535)
     private int port;
@@ -105,14 +107,15 @@ public final class ServerCommand implements Callable<Integer> {
     private int pollSeconds;
 
     @Option(names = "--drain-seconds", paramLabel = "N", defaultValue = "25",
-            description = "how long SIGTERM waits for requests in flight; SKIFF_DRAIN_SECONDS; default ${DEFAULT-VALUE}")
+            description = "how long SIGTERM waits for requests in flight; SKIFF_DRAIN_SECONDS; "
+                    + "default ${DEFAULT-VALUE}")
     @Env("SKIFF_DRAIN_SECONDS")
     @Within(min = 0, max = 3_600)
     private int drainSeconds;
 
     @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "" + Limits.MAX_REQUEST_BODY_BYTES,
-            description = "request body limit (Lambda's, so both targets take the same requests); SKIFF_MAX_BODY_BYTES; "
-                    + "default ${DEFAULT-VALUE}")
+            description = "request body limit (Lambda's, so both targets take the same requests); "
+                    + "SKIFF_MAX_BODY_BYTES; default ${DEFAULT-VALUE}")
     @Env("SKIFF_MAX_BODY_BYTES")
     @Within(min = 1, max = Integer.MAX_VALUE - 8)
     private int maxBodyBytes;
@@ -171,8 +174,9 @@ public final class ServerCommand implements Callable<Integer> {
         checkRanges();
         Set<String> names = new LinkedHashSet<>();
         for (String name : only) if (!name.isBlank()) names.add(name);
-        return new ServerOptions(models, Set.copyOf(names), host, port, executionProvider, cudaDevice, batching, aliasesFile,
-                Duration.ofSeconds(pollSeconds), Duration.ofSeconds(drainSeconds), maxBodyBytes, management);
+        return new ServerOptions(models, Set.copyOf(names), host, port, executionProvider, cudaDevice, batching,
+                aliasesFile, Duration.ofSeconds(pollSeconds), Duration.ofSeconds(drainSeconds), maxBodyBytes,
+                management);
     }
 
     private void checkRanges() {

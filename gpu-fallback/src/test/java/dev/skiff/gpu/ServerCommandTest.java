@@ -42,8 +42,9 @@ class ServerCommandTest {
                 Map.entry("SKIFF_BATCHING", "off"), Map.entry("SKIFF_ALIASES_FILE", "/opt/aliases.json"),
                 Map.entry("SKIFF_POLL_SECONDS", "10"), Map.entry("SKIFF_DRAIN_SECONDS", "5"),
                 Map.entry("SKIFF_MAX_BODY_BYTES", "1024"), Map.entry("SKIFF_MANAGEMENT", "no"));
-        assertEquals(new ServerOptions(Path.of("/opt/models"), Set.of("fraud", "minilm"), "0.0.0.0", 9000, Preference.CUDA, 3,
-                false, Path.of("/opt/aliases.json"), Duration.ofSeconds(10), Duration.ofSeconds(5), 1024, false),
+        assertEquals(new ServerOptions(Path.of("/opt/models"), Set.of("fraud", "minilm"), "0.0.0.0", 9000,
+                Preference.CUDA, 3, false, Path.of("/opt/aliases.json"), Duration.ofSeconds(10), Duration.ofSeconds(5),
+                1024, false),
                 ServerCommand.parse(new String[0], env));
     }
 
@@ -70,17 +71,20 @@ class ServerCommandTest {
     @Test
     void badValuesNameTheFlagAndWhereTheValueCameFrom() {
         assertTrue(error(new String[] {"--prot", "1"}, Map.of()).startsWith("Unknown options: '--prot', '1'"));
-        assertEquals("Invalid value for option '--port': 'x' is not an int", error(new String[] {"--port", "x"}, Map.of()));
+        assertEquals("Invalid value for option '--port': 'x' is not an int",
+                error(new String[] {"--port", "x"}, Map.of()));
         assertEquals("Invalid value for option '--port': 'x' is not an int (from the environment variable SKIFF_PORT)",
                 error(new String[0], Map.of("SKIFF_PORT", "x")));
         assertEquals("--port must be from 0 to 65535, not 70000", error(new String[] {"--port", "70000"}, Map.of()));
-        assertEquals("--drain-seconds must be from 0 to 3600, not -1 (from the environment variable SKIFF_DRAIN_SECONDS)",
+        assertEquals("--drain-seconds must be from 0 to 3600, not -1 (from the environment variable "
+                + "SKIFF_DRAIN_SECONDS)",
                 error(new String[0], Map.of("SKIFF_DRAIN_SECONDS", "-1")));
         assertEquals("Invalid value for option '--batching': 'maybe' is not on or off",
                 error(new String[] {"--batching", "maybe"}, Map.of()));
         assertTrue(error(new String[] {"--execution-provider", "tpu"}, Map.of())
                 .startsWith("Invalid value for option '--execution-provider': expected one of [AUTO, CUDA, CPU]"));
-        assertEquals("Missing required parameter for option '--models' (DIR)", error(new String[] {"--models"}, Map.of()));
+        assertEquals("Missing required parameter for option '--models' (DIR)",
+                error(new String[] {"--models"}, Map.of()));
     }
 
     @Test
@@ -96,7 +100,8 @@ class ServerCommandTest {
         assertTrue(started.isEmpty());
         assertTrue(err.toString().startsWith("Invalid value for option '--cuda-device': 'gpu0' is not an int (from the "
                 + "environment variable SKIFF_CUDA_DEVICE)"), err::toString);
-        assertTrue(err.toString().contains("Usage: java -cp 'gpu-fallback/target/lib/*' dev.skiff.gpu.GpuServer"), err::toString);
+        assertTrue(err.toString().contains("Usage: java -cp 'gpu-fallback/target/lib/*' dev.skiff.gpu.GpuServer"),
+                err::toString);
     }
 
     @Test
@@ -123,7 +128,8 @@ class ServerCommandTest {
         for (OptionSpec option : command.getCommandSpec().options()) {
             if (option.usageHelp()) continue;
             String variable = ((Field) option.userObject()).getAnnotation(ServerCommand.Env.class).value();
-            assertTrue(String.join(" ", option.description()).contains(variable), option.longestName() + " names " + variable);
+            assertTrue(String.join(" ", option.description()).contains(variable),
+                    option.longestName() + " names " + variable);
             assertTrue(help.contains(option.longestName()), help);
             flags++;
         }

@@ -36,7 +36,8 @@ class ServerLogTest {
         }
         JsonNode listening = line(lines, "listening");
         assertEquals("INFO", listening.get("level").asText());
-        assertEquals(Target.GPU_POOL.wireName(), listening.get("Target").asText(), "logback.xml's Target is the contract's");
+        assertEquals(Target.GPU_POOL.wireName(), listening.get("Target").asText(),
+                "logback.xml's Target is the contract's");
         assertTrue(listening.get("port").isInt(), "the local emulator reads the port as a number: " + listening);
         assertEquals(port, listening.get("port").asInt());
         assertTrue(listening.get("batching").isBoolean(), listening::toString);
@@ -49,7 +50,8 @@ class ServerLogTest {
         assertTrue(loaded.get("loadMs").isIntegralNumber() && loaded.get("instances").isInt(), loaded::toString);
         assertTrue(line(lines, "ready").get("models").asText().contains("good"));
 
-        assertTrue(lines.stream().anyMatch(l -> "good".equals(l.path("Model").asText())), "the request line is there too");
+        assertTrue(lines.stream().anyMatch(l -> "good".equals(l.path("Model").asText())),
+                "the request line is there too");
     }
 
     @Test
@@ -68,8 +70,10 @@ class ServerLogTest {
             assertEquals("broken", failed.get("model").asText());
             assertTrue(failed.get("reason").asText().startsWith("ONNX Runtime cannot load"), failed::toString);
             JsonNode empty = line(lines, "model has no versions");
-            assertTrue(empty.get("reason").asText().startsWith("model 'empty' has no version directories"), empty::toString);
-            assertTrue(line(lines, "not ready: a model has no version that loads").get("models").asText().contains("good"));
+            assertTrue(empty.get("reason").asText().startsWith("model 'empty' has no version directories"),
+                    empty::toString);
+            JsonNode notReady = line(lines, "not ready: a model has no version that loads");
+            assertTrue(notReady.get("models").asText().contains("good"), notReady::toString);
 
             String index = pool.post("/v2/repository/index", null).text();
             assertTrue(index.contains("{\"name\":\"broken\",\"version\":\"1\",\"state\":\"UNAVAILABLE\""), index);

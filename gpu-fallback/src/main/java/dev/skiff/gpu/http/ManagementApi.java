@@ -72,8 +72,8 @@ public final class ManagementApi {
                 case "GET" -> getAlias(model, alias);
                 case "PUT" -> putAlias(model, alias, body);
                 case "DELETE" -> deleteAlias(model, alias);
-                default -> ApiResponse.methodNotAllowed(method + " is not allowed on " + path + "; use GET, PUT or DELETE",
-                        model, "GET, PUT, DELETE");
+                default -> ApiResponse.methodNotAllowed(method + " is not allowed on " + path
+                        + "; use GET, PUT or DELETE", model, "GET, PUT, DELETE");
             };
         }
         return noRoute(method, path);

@@ -95,7 +95,8 @@ public final class ModelRegistry implements AutoCloseable {
      * are logged and kept for the index, not thrown: the other models still serve.
      */
     public void loadAll(Set<String> only) {
-        List<String> names = ModelRepository.modelDirectories(root, only).stream().map(d -> d.getFileName().toString()).toList();
+        List<String> names = ModelRepository.modelDirectories(root, only).stream()
+                .map(d -> d.getFileName().toString()).toList();
         expected.addAll(names);
         for (String name : names) loadNewVersions(name);
         startupComplete = true;
@@ -162,7 +163,8 @@ public final class ModelRegistry implements AutoCloseable {
             served.put(fresh.primary(), fresh); // before routing can find it
             ModelVersion old = models.putVersion(name, config, fresh.primary());
             LOG.atInfo().addKeyValue("model", name).addKeyValue("version", Long.toString(number))
-                    .addKeyValue("loadMs", (System.nanoTime() - start) / 1_000_000).addKeyValue("instances", config.instances())
+                    .addKeyValue("loadMs", (System.nanoTime() - start) / 1_000_000)
+                    .addKeyValue("instances", config.instances())
                     .addKeyValue("batching", fresh.batcher().toString())
                     .log(old == null ? "version loaded" : "version reloaded");
             if (old != null) retire(name, served.remove(old));
@@ -218,7 +220,8 @@ public final class ModelRegistry implements AutoCloseable {
             ModelVersion old = models.removeVersion(name, number);
             if (old == null) return false;
             attemptedFiles.remove(name + "/" + number);
-            LOG.atInfo().addKeyValue("model", name).addKeyValue("version", Long.toString(number)).log("version unloaded");
+            LOG.atInfo().addKeyValue("model", name).addKeyValue("version", Long.toString(number))
+                    .log("version unloaded");
             retire(name, served.remove(old));
             return true;
         } finally {

@@ -77,7 +77,8 @@ public final class RepositoryWatcher implements AutoCloseable {
             if (using.isEmpty()) {
                 registry.unloadVersion(name, number);
             } else if (warned.add(name + "/" + number)) {
-                LOG.atWarn().addKeyValue("model", name).addKeyValue("version", version).addKeyValue("aliases", using.toString())
+                LOG.atWarn().addKeyValue("model", name).addKeyValue("version", version)
+                        .addKeyValue("aliases", using.toString())
                         .log("a version's directory is gone but aliases still route to it; it keeps serving");
             }
         }

@@ -49,12 +49,13 @@ public final class AliasFileLoader {
         routes.forEach((modelName, byAlias) -> byAlias.forEach((alias, route) -> {
             String problem = problem(modelName, alias, route);
             if (problem != null) {
-                LOG.atError().addKeyValue("file", file.toString()).addKeyValue("model", modelName).addKeyValue("alias", alias)
-                        .addKeyValue("reason", problem).log("alias skipped");
+                LOG.atError().addKeyValue("file", file.toString()).addKeyValue("model", modelName)
+                        .addKeyValue("alias", alias).addKeyValue("reason", problem).log("alias skipped");
                 return;
             }
             aliases.put(modelName, alias, route);
-            LOG.atInfo().addKeyValue("file", file.toString()).addKeyValue("model", modelName).addKeyValue("alias", alias)
+            LOG.atInfo().addKeyValue("file", file.toString()).addKeyValue("model", modelName)
+                    .addKeyValue("alias", alias)
                     .addKeyValue("route", new String(AliasDocument.routeJson(alias, route), StandardCharsets.UTF_8))
                     .log("alias set");
         }));

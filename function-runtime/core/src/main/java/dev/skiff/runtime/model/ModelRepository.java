@@ -100,7 +100,8 @@ public final class ModelRepository implements AutoCloseable {
         }
         for (String wanted : only) {
             if (!chosen.contains(root.resolve(wanted))) {
-                throw new ModelLoadException("model '" + wanted + "' (named in SKIFF_MODELS) is not in " + root.toAbsolutePath());
+                throw new ModelLoadException("model '" + wanted + "' (named in SKIFF_MODELS) is not in "
+                        + root.toAbsolutePath());
             }
         }
         if (chosen.isEmpty()) throw new ModelLoadException("no models in " + root.toAbsolutePath());

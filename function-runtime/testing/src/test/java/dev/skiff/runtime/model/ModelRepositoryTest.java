@@ -89,11 +89,15 @@ class ModelRepositoryTest {
 
     @Test
     void theLayoutIsReadOnceForTheFunctionAndThePool() throws Exception {
-        for (String dir : new String[] {"m/1", "m/10", "m/0", "m/notaversion", "other/docs"}) Files.createDirectories(repo.resolve(dir));
+        for (String dir : new String[] {"m/1", "m/10", "m/0", "m/notaversion", "other/docs"}) {
+            Files.createDirectories(repo.resolve(dir));
+        }
         Files.writeString(repo.resolve("README.md"), "not a model");
-        assertEquals(List.of(repo.resolve("m"), repo.resolve("other")), ModelRepository.modelDirectories(repo, Set.of()));
+        assertEquals(List.of(repo.resolve("m"), repo.resolve("other")),
+                ModelRepository.modelDirectories(repo, Set.of()));
         assertEquals(List.of(repo.resolve("other")), ModelRepository.modelDirectories(repo, Set.of("other")));
-        assertEquals(List.of(repo.resolve("m/1"), repo.resolve("m/10")), ModelRepository.versionDirectories(repo.resolve("m")));
+        assertEquals(List.of(repo.resolve("m/1"), repo.resolve("m/10")),
+                ModelRepository.versionDirectories(repo.resolve("m")));
         assertEquals(List.of(), ModelRepository.versionDirectories(repo.resolve("other")));
         assertEquals("model 'other' has no version directories (" + repo.resolve("other") + "/<number>/model.onnx)",
                 assertThrows(ModelLoadException.class,
