@@ -29,10 +29,10 @@ import java.util.function.ToIntFunction;
 
 /**
  * The server's command line. Every flag has an environment variable that the images (or the local
- * emulator) set instead; a flag wins over its variable. What a flag is, its variable and its range
- * are all written on its field.
+ * emulator) set instead; a flag wins over its variable. A flag's variable, range and help are all
+ * written on its field.
  */
-@Command(name = "GpuServer", sortOptions = false, usageHelpAutoWidth = true,
+@Command(name = "GpuServer", sortOptions = false, usageHelpAutoWidth = true, showDefaultValues = true,
         customSynopsis = "java -cp 'gpu-fallback/target/lib/*' dev.skiff.gpu.GpuServer [OPTIONS]",
         description = {"The GPU pool's inference server (gpu-fallback/README.md).",
                 "Each option falls back to the environment variable named beside it; a flag wins over its variable."})
@@ -54,75 +54,72 @@ public final class ServerCommand implements Callable<Integer> {
         int max();
     }
 
-    @Option(names = "--models", paramLabel = "DIR", defaultValue = "models",
-            description = "the model repository (docs/model-repository.md); SKIFF_MODEL_REPOSITORY; "
-                    + "default ./${DEFAULT-VALUE}")
     @Env("SKIFF_MODEL_REPOSITORY")
+    @Option(names = "--models", paramLabel = "DIR", defaultValue = "models",
+            description = "the model repository (docs/model-repository.md); env SKIFF_MODEL_REPOSITORY")
     private Path models;
 
-    @Option(names = "--only", paramLabel = "NAME", split = "\\s*,\\s*", splitSynopsisLabel = ",",
-            description = "serve only these models; SKIFF_MODELS; default all")
     @Env("SKIFF_MODELS")
+    @Option(names = "--only", paramLabel = "NAME", split = "\\s*,\\s*", splitSynopsisLabel = ",",
+            description = "serve only these models, all when not given; env SKIFF_MODELS")
     private Set<String> only = new LinkedHashSet<>();
 
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
-            description = "address to listen on; SKIFF_HOST; default ${DEFAULT-VALUE}")
     @Env("SKIFF_HOST")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "address to listen on (the images set 0.0.0.0); env SKIFF_HOST")
     private String host;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
-            description = "port, 0 for any free one (read it from the \"listening\" line); SKIFF_PORT; "
-                    + "default ${DEFAULT-VALUE}")
     @Env("SKIFF_PORT")
     @Within(min = 0, max = 65535)
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
+            description = "port, 0 for any free one (read it from the \"listening\" line); env SKIFF_PORT")
     private int port;
 
+    @Env("SKIFF_EXECUTION_PROVIDER")
     @Option(names = "--execution-provider", paramLabel = "P", defaultValue = "auto",
             description = "auto (CUDA when it works, else CPU), cuda (refuse to start without it) or cpu; "
-                    + "SKIFF_EXECUTION_PROVIDER; default ${DEFAULT-VALUE}")
-    @Env("SKIFF_EXECUTION_PROVIDER")
+                    + "env SKIFF_EXECUTION_PROVIDER")
     private Preference executionProvider;
 
-    @Option(names = "--cuda-device", paramLabel = "N", defaultValue = "0",
-            description = "the CUDA device; SKIFF_CUDA_DEVICE; default ${DEFAULT-VALUE}")
     @Env("SKIFF_CUDA_DEVICE")
     @Within(min = 0, max = 1024)
+    @Option(names = "--cuda-device", paramLabel = "N", defaultValue = "0",
+            description = "the CUDA device; env SKIFF_CUDA_DEVICE")
     private int cudaDevice;
 
-    @Option(names = "--batching", paramLabel = "on|off", arity = "1", defaultValue = "on", converter = OnOff.class,
-            description = "merge requests into batches; off runs each alone; SKIFF_BATCHING; default ${DEFAULT-VALUE}")
     @Env("SKIFF_BATCHING")
+    @Option(names = "--batching", paramLabel = "on|off", arity = "1", defaultValue = "on", converter = OnOff.class,
+            description = "merge requests into batches; off runs each alone; env SKIFF_BATCHING")
     private boolean batching;
 
-    @Option(names = "--aliases", paramLabel = "FILE",
-            description = "aliases to set at start (JSON, see README); SKIFF_ALIASES_FILE; default none")
     @Env("SKIFF_ALIASES_FILE")
+    @Option(names = "--aliases", paramLabel = "FILE",
+            description = "aliases to set at start (JSON, see README), none when not given; env SKIFF_ALIASES_FILE")
     private Path aliasesFile;
 
-    @Option(names = "--poll-seconds", paramLabel = "N", defaultValue = "0",
-            description = "watch the repository and the aliases file every N seconds, 0 is off; SKIFF_POLL_SECONDS; "
-                    + "default ${DEFAULT-VALUE}")
     @Env("SKIFF_POLL_SECONDS")
     @Within(min = 0, max = 86_400)
+    @Option(names = "--poll-seconds", paramLabel = "N", defaultValue = "0",
+            description = "watch the repository and the aliases file every N seconds, 0 is off; "
+                    + "env SKIFF_POLL_SECONDS")
     private int pollSeconds;
 
-    @Option(names = "--drain-seconds", paramLabel = "N", defaultValue = "25",
-            description = "how long SIGTERM waits for requests in flight; SKIFF_DRAIN_SECONDS; "
-                    + "default ${DEFAULT-VALUE}")
     @Env("SKIFF_DRAIN_SECONDS")
     @Within(min = 0, max = 3_600)
+    @Option(names = "--drain-seconds", paramLabel = "N", defaultValue = "25",
+            description = "how long SIGTERM waits for requests in flight; env SKIFF_DRAIN_SECONDS")
     private int drainSeconds;
 
-    @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "" + Limits.MAX_REQUEST_BODY_BYTES,
-            description = "request body limit (Lambda's, so both targets take the same requests); "
-                    + "SKIFF_MAX_BODY_BYTES; default ${DEFAULT-VALUE}")
     @Env("SKIFF_MAX_BODY_BYTES")
     @Within(min = 1, max = Integer.MAX_VALUE - 8)
+    @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "" + Limits.MAX_REQUEST_BODY_BYTES,
+            description = "request body limit (Lambda's, so both targets take the same requests); "
+                    + "env SKIFF_MAX_BODY_BYTES")
     private int maxBodyBytes;
 
-    @Option(names = "--management", paramLabel = "on|off", arity = "1", defaultValue = "on", converter = OnOff.class,
-            description = "the /v2/repository routes; SKIFF_MANAGEMENT; default ${DEFAULT-VALUE}")
     @Env("SKIFF_MANAGEMENT")
+    @Option(names = "--management", paramLabel = "on|off", arity = "1", defaultValue = "on", converter = OnOff.class,
+            description = "the /v2/repository routes; env SKIFF_MANAGEMENT")
     private boolean management;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")

@@ -134,7 +134,7 @@ class ServerCommandTest {
             flags++;
         }
         assertEquals(12, flags, "every flag has a variable");
-        assertTrue(help.contains("SKIFF_PORT; default 9000"), "the default shown is the variable's value: " + help);
+        assertTrue(help.contains("env SKIFF_PORT Default: 9000"), "the default shown is the variable's value: " + help);
     }
 
     @Test
