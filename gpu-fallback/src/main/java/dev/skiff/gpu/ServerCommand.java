@@ -61,6 +61,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Env("SKIFF_MODELS")
     @Option(names = "--only", paramLabel = "NAME", split = "\\s*,\\s*", splitSynopsisLabel = ",",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER,
             description = "serve only these models, all when not given; env SKIFF_MODELS")
     private Set<String> only = new LinkedHashSet<>();
 
@@ -89,6 +90,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Env("SKIFF_BATCHING")
     @Option(names = "--batching", paramLabel = "on|off", arity = "1", defaultValue = "on", converter = OnOff.class,
+            showDefaultValue = CommandLine.Help.Visibility.ALWAYS, // picocli hides a boolean's otherwise
             description = "merge requests into batches; off runs each alone; env SKIFF_BATCHING")
     private boolean batching;
 
@@ -119,6 +121,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Env("SKIFF_MANAGEMENT")
     @Option(names = "--management", paramLabel = "on|off", arity = "1", defaultValue = "on", converter = OnOff.class,
+            showDefaultValue = CommandLine.Help.Visibility.ALWAYS, // picocli hides a boolean's otherwise
             description = "the /v2/repository routes; env SKIFF_MANAGEMENT")
     private boolean management;
 
