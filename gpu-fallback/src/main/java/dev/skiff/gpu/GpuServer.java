@@ -4,7 +4,6 @@ import dev.skiff.gpu.http.HttpFrontend;
 import dev.skiff.gpu.http.ManagementApi;
 import dev.skiff.gpu.http.PoolRequestHandler;
 import dev.skiff.gpu.observability.PoolMetrics;
-import dev.skiff.gpu.observability.ServerLog;
 import dev.skiff.gpu.provider.ExecutionProvider;
 import dev.skiff.gpu.provider.ExecutionProviderSelector;
 import dev.skiff.gpu.repository.ModelRegistry;
@@ -16,11 +15,12 @@ import dev.skiff.gpu.routing.PoolBackend;
 import dev.skiff.runtime.api.InferenceApi;
 import dev.skiff.runtime.observability.RequestLog;
 import dev.skiff.runtime.protocol.ResponseWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -29,12 +29,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The GPU pool's inference server: the Open Inference Protocol over HTTP, as the Lambda handler
- * answers it, with dynamic batching, run-time versions and aliases, and a drain on SIGTERM.
+ * answers it, with dynamic batching, run-time versions and aliases, and a drain on SIGTERM. Its own
+ * events go to SLF4J (one JSON object a line on stdout, logback.xml); the per-request lines are the
+ * core's {@link RequestLog}.
  * <p>{@code java -cp 'gpu-fallback/target/lib/*' dev.skiff.gpu.GpuServer --models DIR --port N}
  */
 public final class GpuServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GpuServer.class);
+
     private final ServerOptions options;
-    private final ServerLog log;
     private final ExecutionProvider provider;
     private final PoolMetrics metrics;
     private final ModelRegistry registry;
@@ -47,26 +50,27 @@ public final class GpuServer implements AutoCloseable {
     private final AtomicBoolean drained = new AtomicBoolean();
     private volatile RepositoryWatcher watcher;
 
-    private GpuServer(ServerOptions options, PrintStream out) throws Exception {
+    private GpuServer(ServerOptions options, PrintStream requestLog) throws Exception {
         this.options = options;
-        this.log = new ServerLog(out);
         this.provider = ExecutionProviderSelector.select(options.executionProvider(), options.cudaDevice());
-        log.info("execution provider chosen", "provider", provider.label(), "device", provider.deviceId(),
-                "reason", provider.reason());
+        LOG.atInfo().addKeyValue("provider", provider.label()).addKeyValue("device", provider.deviceId())
+                .addKeyValue("reason", provider.reason()).log("execution provider chosen");
         this.metrics = new PoolMetrics(provider);
-        this.registry = new ModelRegistry(options.models(), new VersionLoader(provider, options.batching(), metrics), log,
+        this.registry = new ModelRegistry(options.models(), new VersionLoader(provider, options.batching(), metrics),
                 options.drainTimeout());
         this.aliases = new AliasTable();
         this.backend = new PoolBackend(registry, aliases);
-        this.aliasFile = options.aliasesFile() == null ? null : new AliasFileLoader(options.aliasesFile(), aliases, registry, log);
-        ManagementApi management = options.management() ? new ManagementApi(registry, aliases, log) : null;
+        this.aliasFile = options.aliasesFile() == null ? null
+                : new AliasFileLoader(options.aliasesFile(), aliases, registry);
+        ManagementApi management = options.management() ? new ManagementApi(registry, aliases) : null;
         this.answering = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("answer-", 0).factory());
         this.handler = new PoolRequestHandler(new InferenceApi(backend, options.maxBodyBytes()), backend, management, metrics,
-                new RequestLog(out, PoolRequestHandler.TARGET), options.maxBodyBytes(), answering,
+                new RequestLog(requestLog, PoolRequestHandler.TARGET), options.maxBodyBytes(), answering,
                 ResponseWriter.serverMetadata(InferenceApi.SERVER_NAME, InferenceApi.SERVER_VERSION, extensions()));
         this.http = HttpFrontend.start(options.host(), options.port(), handler);
-        log.info("listening", "host", options.host(), "port", http.port(), "models", options.models().toString(),
-                "batching", options.batching());
+        LOG.atInfo().addKeyValue("host", options.host()).addKeyValue("port", http.port())
+                .addKeyValue("models", options.models().toString()).addKeyValue("batching", options.batching())
+                .log("listening");
     }
 
     /**
@@ -77,8 +81,9 @@ public final class GpuServer implements AutoCloseable {
         return start(options, System.out);
     }
 
-    public static GpuServer start(ServerOptions options, PrintStream logOut) throws Exception {
-        GpuServer server = new GpuServer(options, logOut);
+    /** @param requestLog where the per-request lines go (stdout in a real server, beside the server's own lines) */
+    public static GpuServer start(ServerOptions options, PrintStream requestLog) throws Exception {
+        GpuServer server = new GpuServer(options, requestLog);
         try {
             server.loadModels();
         } catch (Exception | Error e) {
@@ -93,10 +98,12 @@ public final class GpuServer implements AutoCloseable {
         registry.loadAll(options.only());
         if (aliasFile != null) aliasFile.apply();
         if (!options.pollInterval().isZero()) {
-            watcher = new RepositoryWatcher(registry, aliases, aliasFile, options.pollInterval(), log);
+            watcher = new RepositoryWatcher(registry, aliases, aliasFile, options.pollInterval());
         }
-        log.info(backend.ready() ? "ready" : "not ready: a model has no version that loads", "models", registry.modelNames().toString(),
-                "loadMs", (System.nanoTime() - start) / 1_000_000, "provider", provider.label());
+        LOG.atInfo().addKeyValue("models", registry.modelNames().toString())
+                .addKeyValue("loadMs", (System.nanoTime() - start) / 1_000_000)
+                .addKeyValue("provider", provider.label())
+                .log(backend.ready() ? "ready" : "not ready: a model has no version that loads");
     }
 
     /** Extensions named in server metadata: the execution provider is reported here. */
@@ -138,7 +145,8 @@ public final class GpuServer implements AutoCloseable {
         if (!drained.compareAndSet(false, true)) return true;
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
-        log.info("draining", "inFlight", handler.inFlight(), "timeoutMs", timeout.toMillis());
+        LOG.atInfo().addKeyValue("inFlight", handler.inFlight()).addKeyValue("timeoutMs", timeout.toMillis())
+                .log("draining");
         backend.startDraining();
         if (watcher != null) watcher.close();
         boolean finished = true;
@@ -160,11 +168,11 @@ public final class GpuServer implements AutoCloseable {
         try {
             http.close();
         } catch (Exception e) {
-            log.warn("stopping the HTTP server failed", "error", e.toString());
+            LOG.atWarn().setCause(e).log("stopping the HTTP server failed");
         }
         answering.shutdown();
-        log.info(finished ? "drained" : "drain timed out", "drainMs", (System.nanoTime() - start) / 1_000_000,
-                "abandoned", abandoned);
+        LOG.atInfo().addKeyValue("drainMs", (System.nanoTime() - start) / 1_000_000).addKeyValue("abandoned", abandoned)
+                .log(finished ? "drained" : "drain timed out");
         return finished;
     }
 
@@ -177,26 +185,22 @@ public final class GpuServer implements AutoCloseable {
         http.join();
     }
 
+    /** Flags and environment variables as {@link ServerCommand} reads them ({@code --help} lists them). */
     public static void main(String[] args) {
-        if (Arrays.asList(args).contains("--help")) {
-            System.out.print(ServerOptions.USAGE);
-            return;
-        }
-        ServerOptions options;
-        try {
-            options = ServerOptions.parse(args, System.getenv());
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
+        int exitCode = ServerCommand.commandLine(System.getenv(), GpuServer::serve).execute(args);
+        // not on success: that return comes after SIGTERM, inside the JVM's own exit, where System.exit would hang
+        if (exitCode != 0) System.exit(exitCode);
+    }
+
+    /** Starts a server and returns once SIGTERM has drained it: the process's exit code. */
+    private static int serve(ServerOptions options) {
         GpuServer server;
         try {
             server = start(options);
         } catch (Exception | Error e) {
-            new ServerLog(System.out).error("the server could not start", "reason", e.getMessage(), "error", e.toString());
-            System.exit(1);
-            return;
+            LOG.atError().addKeyValue("reason", e.getMessage()).addKeyValue("error", e.toString())
+                    .log("the server could not start");
+            return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.drain(options.drainTimeout()), "sigterm-drain"));
         try {
@@ -204,5 +208,6 @@ public final class GpuServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return 0;
     }
 }

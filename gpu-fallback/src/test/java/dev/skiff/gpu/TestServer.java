@@ -19,19 +19,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A GpuServer on the CPU provider and an ephemeral loopback port, its log captured, and a client for it.
- * Public for the tests module's pool-versus-Lambda parity test.
+ * A GpuServer on the CPU provider and an ephemeral loopback port, its log captured (the request
+ * lines and, through {@link ServerLogCapture}, the server's own), and a client for it. Public for the
+ * tests module's pool-versus-Lambda parity test.
  */
 public final class TestServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final GpuServer server;
     private final ByteArrayOutputStream log;
+    private final ServerLogCapture capture; // null where logback is not the SLF4J backend
     private final Client client;
 
-    private TestServer(GpuServer server, ByteArrayOutputStream log) {
+    private TestServer(GpuServer server, ByteArrayOutputStream log, ServerLogCapture capture) {
         this.server = server;
         this.log = log;
+        this.capture = capture;
         this.client = new Client(server.port());
     }
 
@@ -40,9 +43,18 @@ public final class TestServer implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--models", models.toString(), "--port", "0", "--execution-provider", "cpu"));
         args.addAll(List.of(extraArgs));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
-        return new TestServer(GpuServer.start(ServerOptions.parse(args.toArray(String[]::new), Map.of()), out), log);
+        PrintStream requestLines = new PrintStream(log, true, StandardCharsets.UTF_8);
+        ServerLogCapture capture = ServerLogCapture.into(log);
+        try {
+            ServerOptions options = ServerCommand.parse(args.toArray(String[]::new), Map.of());
+            return new TestServer(GpuServer.start(options, requestLines), log, capture);
+        } catch (Exception | Error e) {
+            if (capture != null) capture.close();
+            throw e;
+        }
     }
+
+    /** The server's lines and the request lines, in the order written. */
 
     String log() {
         synchronized (log) {
@@ -110,6 +122,10 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        try {
+            server.close();
+        } finally {
+            if (capture != null) capture.close();
+        }
     }
 }

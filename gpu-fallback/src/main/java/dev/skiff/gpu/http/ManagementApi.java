@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.skiff.gpu.observability.ServerLog;
 import dev.skiff.gpu.repository.ModelRegistry;
 import dev.skiff.gpu.routing.AliasTable;
 import dev.skiff.runtime.api.ApiResponse;
@@ -14,7 +13,8 @@ import dev.skiff.runtime.contract.ErrorCode;
 import dev.skiff.runtime.model.Model;
 import dev.skiff.runtime.model.ModelLoadException;
 import dev.skiff.runtime.model.ModelRepository;
-import dev.skiff.runtime.protocol.ResponseWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -36,15 +36,14 @@ import java.util.Map;
 public final class ManagementApi {
     public static final String PREFIX = "/v2/repository";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementApi.class);
 
     private final ModelRegistry registry;
     private final AliasTable aliases;
-    private final ServerLog log;
 
-    public ManagementApi(ModelRegistry registry, AliasTable aliases, ServerLog log) {
+    public ManagementApi(ModelRegistry registry, AliasTable aliases) {
         this.registry = registry;
         this.aliases = aliases;
-        this.log = log;
     }
 
     public static boolean handles(String path) {
@@ -73,8 +72,8 @@ public final class ManagementApi {
                 case "GET" -> getAlias(model, alias);
                 case "PUT" -> putAlias(model, alias, body);
                 case "DELETE" -> deleteAlias(model, alias);
-                default -> new ApiResponse(405, ResponseWriter.error(method + " is not allowed on " + path
-                        + "; use GET, PUT or DELETE"), model, null, "GET, PUT, DELETE", 0, 0, 0);
+                default -> ApiResponse.methodNotAllowed(method + " is not allowed on " + path
+                        + "; use GET, PUT or DELETE", model, "GET, PUT, DELETE");
             };
         }
         return noRoute(method, path);
@@ -180,15 +179,16 @@ public final class ManagementApi {
         }
         AliasRoute before = aliases.get(model, alias);
         aliases.put(model, alias, route);
-        log.info("alias set", "model", model, "alias", alias, "route", routeNode(alias, route).toString(),
-                "before", before == null ? null : routeNode(alias, before).toString());
+        LOG.atInfo().addKeyValue("model", model).addKeyValue("alias", alias)
+                .addKeyValue("route", routeNode(alias, route).toString())
+                .addKeyValue("before", before == null ? null : routeNode(alias, before).toString()).log("alias set");
         return ok(routeNode(alias, route), model, Long.toString(route.version()));
     }
 
     private ApiResponse deleteAlias(String model, String alias) {
         AliasRoute removed = aliases.remove(model, alias);
         if (removed == null) return error(ErrorCode.NOT_FOUND, "model '" + model + "' has no alias '" + alias + "'", model, null);
-        log.info("alias deleted", "model", model, "alias", alias);
+        LOG.atInfo().addKeyValue("model", model).addKeyValue("alias", alias).log("alias deleted");
         return ok(routeNode(alias, removed), model, null);
     }
 

@@ -3,17 +3,18 @@ package dev.skiff.gpu.http;
 import dev.skiff.gpu.observability.PoolMetrics;
 import dev.skiff.gpu.routing.PoolBackend;
 import dev.skiff.runtime.api.ApiResponse;
-import dev.skiff.runtime.contract.ErrorCode;
-import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.api.InferenceApi;
 import dev.skiff.runtime.api.Route;
+import dev.skiff.runtime.contract.ErrorCode;
+import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.observability.RequestLog;
-import dev.skiff.runtime.protocol.ResponseWriter;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
     public static final Target TARGET = Target.GPU_POOL;
+    private static final Logger LOG = LoggerFactory.getLogger(PoolRequestHandler.class);
     /** Seconds a client should wait before retrying a 503 (queue full, loading, draining). */
     static final String RETRY_AFTER_SECONDS = "1";
 
@@ -107,7 +109,7 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
             return json(api.handle(method, path, body));
         } catch (RuntimeException | Error e) {
             // a defect, not the client's fault: the trace goes to the log, a safe message to the client
-            e.printStackTrace();
+            LOG.atError().setCause(e).addKeyValue("requestId", requestId).log("a request failed inside the server");
             return json(ApiResponse.error(ErrorCode.INTERNAL, "internal error; see the server's log for request " + requestId));
         }
     }
@@ -144,7 +146,7 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
         if (r.version() != null) headers.put("x-skiff-model-version", r.version());
         headers.put("x-skiff-target", TARGET.wireName());
         if (r.allow() != null) headers.put("allow", r.allow());
-        if (r.status() == 503) headers.put("retry-after", RETRY_AFTER_SECONDS);
+        if (r.status() == ErrorCode.UNAVAILABLE.httpStatus()) headers.put("retry-after", RETRY_AFTER_SECONDS);
         if (reply.closeConnection()) headers.put("connection", "close");
         headers.put("content-length", Integer.toString(r.body().length));
         response.write(true, ByteBuffer.wrap(r.body()), done);

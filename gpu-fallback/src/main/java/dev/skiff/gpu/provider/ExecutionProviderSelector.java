@@ -9,7 +9,6 @@ import dev.skiff.runtime.model.OrtRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Locale;
 
 /**
  * Picks CUDA when this ONNX Runtime build has it and a session can really start on the device (a
@@ -19,17 +18,8 @@ public final class ExecutionProviderSelector {
     /** A one-node Identity model over FLOAT [n], written by function-runtime's OnnxModelBuilder. */
     static final String PROBE_MODEL = "probe.onnx";
 
-    public enum Preference {
-        AUTO, CUDA, CPU;
-
-        public static Preference parse(String text) {
-            try {
-                return valueOf(text.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("execution provider must be auto, cuda or cpu, not '" + text + "'");
-            }
-        }
-    }
+    /** What --execution-provider asks for. */
+    public enum Preference { AUTO, CUDA, CPU }
 
     private ExecutionProviderSelector() {}
 

@@ -1,11 +1,12 @@
 package dev.skiff.gpu.repository;
 
-import dev.skiff.gpu.observability.ServerLog;
 import dev.skiff.runtime.model.Model;
 import dev.skiff.runtime.model.ModelConfig;
 import dev.skiff.runtime.model.ModelLoadException;
 import dev.skiff.runtime.model.ModelRepository;
 import dev.skiff.runtime.model.ModelVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,17 +25,19 @@ import java.util.stream.Stream;
  * The models this server has loaded from its repository directory, changed at run time without
  * dropping a request: a version is loaded and warmed before it replaces the one it updates, the
  * replaced one finishes its queue before its sessions close, and a version that fails to load
- * leaves what served before in place, with the reason kept for the index.
+ * leaves what served before in place, with the reason kept for the index. The core's
+ * {@link ModelRepository} reads the layout on disk and holds the versions served, as in the function.
  */
 public final class ModelRegistry implements AutoCloseable {
     /** A version's state as the repository index shows it. */
     public record VersionState(String model, String version, boolean ready, String reason) {}
 
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+
     private final Path root;
     private final VersionLoader loader;
-    private final ServerLog log;
     private final Duration retireTimeout;
-    private final ConcurrentSkipListMap<String, Model> models = new ConcurrentSkipListMap<>();
+    private final ModelRepository models;
     private final Map<ModelVersion, ServedVersion> served = new ConcurrentHashMap<>(); // keyed by identity
     private final ConcurrentSkipListMap<String, String> failures = new ConcurrentSkipListMap<>(); // "model/version" -> why
     private final Map<String, String> attemptedFiles = new ConcurrentHashMap<>(); // "model/version" -> files of the last load
@@ -42,11 +45,11 @@ public final class ModelRegistry implements AutoCloseable {
     private final ReentrantLock changes = new ReentrantLock(); // one load or unload at a time
     private volatile boolean startupComplete;
 
-    public ModelRegistry(Path root, VersionLoader loader, ServerLog log, Duration retireTimeout) {
+    public ModelRegistry(Path root, VersionLoader loader, Duration retireTimeout) {
         this.root = root.toAbsolutePath().normalize();
         this.loader = loader;
-        this.log = log;
         this.retireTimeout = retireTimeout;
+        this.models = ModelRepository.live(this.root);
     }
 
     public Path root() {
@@ -54,11 +57,11 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     public Model model(String name) {
-        return models.get(name);
+        return models.model(name);
     }
 
     public List<String> modelNames() {
-        return List.copyOf(models.keySet());
+        return models.modelNames();
     }
 
     /** The served form of a version that routing resolved; null once it was replaced or unloaded. */
@@ -68,7 +71,7 @@ public final class ModelRegistry implements AutoCloseable {
 
     /** The version now serving under a model name and version number, or null. */
     public ServedVersion current(String model, String version) {
-        Model m = models.get(model);
+        Model m = models.model(model);
         if (m == null || !ModelRepository.isVersion(version)) return null;
         ModelVersion v = m.version(Long.parseLong(version));
         return v == null ? null : served.get(v);
@@ -81,7 +84,7 @@ public final class ModelRegistry implements AutoCloseable {
     /** Whether every model found at start has a version serving. */
     public boolean allModelsServing() {
         for (String name : expected) {
-            Model model = models.get(name);
+            Model model = models.model(name);
             if (model == null || model.latest() == null) return false;
         }
         return true;
@@ -92,39 +95,28 @@ public final class ModelRegistry implements AutoCloseable {
      * are logged and kept for the index, not thrown: the other models still serve.
      */
     public void loadAll(Set<String> only) {
-        if (!Files.isDirectory(root)) {
-            throw new ModelLoadException("the model repository " + root.toAbsolutePath() + " is not a directory");
-        }
-        for (Path modelDir : children(root)) {
-            String name = modelDir.getFileName().toString();
-            if (!only.isEmpty() && !only.contains(name)) continue;
-            expected.add(name);
-        }
-        for (String wanted : only) {
-            if (!expected.contains(wanted)) {
-                throw new ModelLoadException("model '" + wanted + "' (named in SKIFF_MODELS) is not in " + root.toAbsolutePath());
-            }
-        }
-        if (expected.isEmpty()) throw new ModelLoadException("no models in " + root.toAbsolutePath());
-        for (String name : expected.stream().sorted().toList()) loadNewVersions(name);
+        List<String> names = ModelRepository.modelDirectories(root, only).stream()
+                .map(d -> d.getFileName().toString()).toList();
+        expected.addAll(names);
+        for (String name : names) loadNewVersions(name);
         startupComplete = true;
     }
 
     /** Loads the model's version directories that are not loaded yet (all of a new model's); returns what failed. */
     public List<String> loadNewVersions(String name) {
         Path modelDir = modelDirectory(name);
-        List<String> failed = new ArrayList<>();
-        List<Path> versionDirs = children(modelDir).stream()
-                .filter(d -> ModelRepository.isVersion(d.getFileName().toString())).toList();
-        if (versionDirs.isEmpty()) {
-            String why = "model '" + name + "' has no version directories (" + modelDir + "/<number>/model.onnx)";
-            failures.put(name + "/-", why);
-            log.error("model has no versions", "model", name, "reason", why);
-            failed.add(why);
+        List<Path> versionDirs;
+        try {
+            versionDirs = ModelRepository.requireVersionDirectories(name, modelDir);
+        } catch (ModelLoadException e) {
+            failures.put(name + "/-", e.getMessage());
+            LOG.atError().addKeyValue("model", name).addKeyValue("reason", e.getMessage()).log("model has no versions");
+            return List.of(e.getMessage());
         }
+        List<String> failed = new ArrayList<>();
         for (Path versionDir : versionDirs) {
             long number = Long.parseLong(versionDir.getFileName().toString());
-            Model model = models.get(name);
+            Model model = models.model(name);
             if (model != null && model.version(number) != null) continue;
             try {
                 loadVersion(name, number);
@@ -147,7 +139,7 @@ public final class ModelRegistry implements AutoCloseable {
         try {
             Path modelDir = modelDirectory(name);
             Path versionDir = modelDir.resolve(Long.toString(number));
-            Model existing = models.get(name);
+            Model existing = models.model(name);
             boolean hadOld = existing != null && existing.version(number) != null;
             ServedVersion fresh;
             ModelConfig config;
@@ -160,18 +152,21 @@ public final class ModelRegistry implements AutoCloseable {
             } catch (RuntimeException e) {
                 String why = e.getMessage();
                 failures.put(key, why);
-                log.error("version failed to load", "model", name, "version", Long.toString(number), "reason", why,
-                        "serving", hadOld ? "the copy loaded before" : "nothing for this version");
+                LOG.atError().addKeyValue("model", name).addKeyValue("version", Long.toString(number))
+                        .addKeyValue("reason", why)
+                        .addKeyValue("serving", hadOld ? "the copy loaded before" : "nothing for this version")
+                        .log("version failed to load");
                 throw e instanceof ModelLoadException m ? m : new ModelLoadException(why, e);
             }
             failures.remove(key);
             failures.remove(name + "/-");
-            Model model = models.computeIfAbsent(name, n -> new Model(n, config));
             served.put(fresh.primary(), fresh); // before routing can find it
-            ModelVersion old = model.put(number, fresh.primary());
-            log.info(old == null ? "version loaded" : "version reloaded", "model", name, "version", Long.toString(number),
-                    "loadMs", (System.nanoTime() - start) / 1_000_000, "instances", config.instances(),
-                    "batching", fresh.batcher().toString());
+            ModelVersion old = models.putVersion(name, config, fresh.primary());
+            LOG.atInfo().addKeyValue("model", name).addKeyValue("version", Long.toString(number))
+                    .addKeyValue("loadMs", (System.nanoTime() - start) / 1_000_000)
+                    .addKeyValue("instances", config.instances())
+                    .addKeyValue("batching", fresh.batcher().toString())
+                    .log(old == null ? "version loaded" : "version reloaded");
             if (old != null) retire(name, served.remove(old));
         } finally {
             changes.unlock();
@@ -185,8 +180,8 @@ public final class ModelRegistry implements AutoCloseable {
 
     /** Version numbers with a directory under the model now. */
     public List<Long> versionsOnDisk(String name) {
-        return children(modelDirectory(name)).stream().map(d -> d.getFileName().toString())
-                .filter(ModelRepository::isVersion).map(Long::parseLong).toList();
+        return ModelRepository.versionDirectories(modelDirectory(name)).stream()
+                .map(d -> Long.parseLong(d.getFileName().toString())).toList();
     }
 
     /** Whether a version's files (or its model's config.json) differ from those of its last load, or it never loaded. */
@@ -222,12 +217,11 @@ public final class ModelRegistry implements AutoCloseable {
     public boolean unloadVersion(String name, long number) {
         changes.lock();
         try {
-            Model model = models.get(name);
-            ModelVersion old = model == null ? null : model.remove(number);
+            ModelVersion old = models.removeVersion(name, number);
             if (old == null) return false;
-            if (model.latest() == null) models.remove(name, model);
             attemptedFiles.remove(name + "/" + number);
-            log.info("version unloaded", "model", name, "version", Long.toString(number));
+            LOG.atInfo().addKeyValue("model", name).addKeyValue("version", Long.toString(number))
+                    .log("version unloaded");
             retire(name, served.remove(old));
             return true;
         } finally {
@@ -238,14 +232,14 @@ public final class ModelRegistry implements AutoCloseable {
     /** Every version that is loaded or failed to load, by model and version. */
     public List<VersionState> index() {
         List<VersionState> states = new ArrayList<>();
-        for (Model model : models.values()) {
+        for (Model model : models.models()) {
             for (String version : model.versionNames()) {
                 states.add(new VersionState(model.name(), version, true, failures.get(model.name() + "/" + version)));
             }
         }
         for (Map.Entry<String, String> failure : failures.entrySet()) {
             String[] parts = failure.getKey().split("/", 2);
-            Model model = models.get(parts[0]);
+            Model model = models.model(parts[0]);
             boolean loaded = model != null && ModelRepository.isVersion(parts[1]) && model.version(Long.parseLong(parts[1])) != null;
             if (!loaded) states.add(new VersionState(parts[0], parts[1], false, failure.getValue()));
         }
@@ -257,10 +251,11 @@ public final class ModelRegistry implements AutoCloseable {
     public void close() {
         changes.lock();
         try {
-            for (Model model : models.values()) {
-                for (ModelVersion version : model.versions()) retire(model.name(), served.remove(version));
+            for (Model model : models.models()) {
+                for (String version : model.versionNames()) {
+                    retire(model.name(), served.remove(models.removeVersion(model.name(), Long.parseLong(version))));
+                }
             }
-            models.clear();
         } finally {
             changes.unlock();
         }
@@ -269,8 +264,9 @@ public final class ModelRegistry implements AutoCloseable {
     private void retire(String model, ServedVersion old) {
         if (old == null) return;
         if (!old.retireAndClose(retireTimeout)) {
-            log.warn("a replaced version did not finish its queue in time; its sessions stay open", "model", model,
-                    "version", old.primary().version(), "timeoutMs", retireTimeout.toMillis());
+            LOG.atWarn().addKeyValue("model", model).addKeyValue("version", old.primary().version())
+                    .addKeyValue("timeoutMs", retireTimeout.toMillis())
+                    .log("a replaced version did not finish its queue in time; its sessions stay open");
         }
     }
 

@@ -1,10 +1,11 @@
 package dev.skiff.gpu.repository;
 
-import dev.skiff.gpu.observability.ServerLog;
 import dev.skiff.gpu.routing.AliasFileLoader;
 import dev.skiff.gpu.routing.AliasTable;
 import dev.skiff.runtime.model.Model;
 import dev.skiff.runtime.model.ModelLoadException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -21,19 +22,18 @@ import java.util.concurrent.TimeUnit;
  * the network and overlay file systems containers mount.
  */
 public final class RepositoryWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RepositoryWatcher.class);
+
     private final ModelRegistry registry;
     private final AliasTable aliases;
     private final AliasFileLoader aliasFile;
-    private final ServerLog log;
     private final ScheduledExecutorService timer;
     private final Set<String> warned = new HashSet<>();
 
-    public RepositoryWatcher(ModelRegistry registry, AliasTable aliases, AliasFileLoader aliasFile, Duration interval,
-                             ServerLog log) {
+    public RepositoryWatcher(ModelRegistry registry, AliasTable aliases, AliasFileLoader aliasFile, Duration interval) {
         this.registry = registry;
         this.aliases = aliases;
         this.aliasFile = aliasFile;
-        this.log = log;
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("repository-watcher").factory());
         timer.scheduleWithFixedDelay(this::scanSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -42,7 +42,7 @@ public final class RepositoryWatcher implements AutoCloseable {
         try {
             scan();
         } catch (RuntimeException e) {
-            log.error("scanning the model repository failed", "reason", e.toString());
+            LOG.atError().addKeyValue("reason", e.toString()).log("scanning the model repository failed");
         }
     }
 
@@ -77,8 +77,9 @@ public final class RepositoryWatcher implements AutoCloseable {
             if (using.isEmpty()) {
                 registry.unloadVersion(name, number);
             } else if (warned.add(name + "/" + number)) {
-                log.warn("a version's directory is gone but aliases still route to it; it keeps serving", "model", name,
-                        "version", version, "aliases", using.toString());
+                LOG.atWarn().addKeyValue("model", name).addKeyValue("version", version)
+                        .addKeyValue("aliases", using.toString())
+                        .log("a version's directory is gone but aliases still route to it; it keeps serving");
             }
         }
     }

@@ -1,10 +1,11 @@
 package dev.skiff.gpu.routing;
 
+import dev.skiff.gpu.repository.ModelRegistry;
 import dev.skiff.runtime.contract.AliasDocument;
 import dev.skiff.runtime.contract.AliasRoute;
-import dev.skiff.gpu.observability.ServerLog;
-import dev.skiff.gpu.repository.ModelRegistry;
 import dev.skiff.runtime.model.Model;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +19,17 @@ import java.util.Map;
  * set through the management API and absent from the file stay.
  */
 public final class AliasFileLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(AliasFileLoader.class);
+
     private final Path file;
     private final AliasTable aliases;
     private final ModelRegistry registry;
-    private final ServerLog log;
     private volatile long appliedModified = Long.MIN_VALUE;
 
-    public AliasFileLoader(Path file, AliasTable aliases, ModelRegistry registry, ServerLog log) {
+    public AliasFileLoader(Path file, AliasTable aliases, ModelRegistry registry) {
         this.file = file;
         this.aliases = aliases;
         this.registry = registry;
-        this.log = log;
     }
 
     public boolean changed() {
@@ -41,18 +42,22 @@ public final class AliasFileLoader {
         try {
             routes = AliasDocument.parse(Files.readAllBytes(file), file.toString()).models();
         } catch (IOException | IllegalArgumentException e) {
-            log.error("the aliases file cannot be read; aliases are unchanged", "file", file.toString(), "reason", e.getMessage());
+            LOG.atError().addKeyValue("file", file.toString()).addKeyValue("reason", e.getMessage())
+                    .log("the aliases file cannot be read; aliases are unchanged");
             return;
         }
         routes.forEach((modelName, byAlias) -> byAlias.forEach((alias, route) -> {
             String problem = problem(modelName, alias, route);
             if (problem != null) {
-                log.error("alias skipped", "file", file.toString(), "model", modelName, "alias", alias, "reason", problem);
+                LOG.atError().addKeyValue("file", file.toString()).addKeyValue("model", modelName)
+                        .addKeyValue("alias", alias).addKeyValue("reason", problem).log("alias skipped");
                 return;
             }
             aliases.put(modelName, alias, route);
-            log.info("alias set", "file", file.toString(), "model", modelName, "alias", alias,
-                    "route", new String(AliasDocument.routeJson(alias, route), StandardCharsets.UTF_8));
+            LOG.atInfo().addKeyValue("file", file.toString()).addKeyValue("model", modelName)
+                    .addKeyValue("alias", alias)
+                    .addKeyValue("route", new String(AliasDocument.routeJson(alias, route), StandardCharsets.UTF_8))
+                    .log("alias set");
         }));
     }
 

@@ -3,6 +3,7 @@ package dev.skiff.gpu.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.gpu.GpuServer;
+import dev.skiff.gpu.ServerCommand;
 import dev.skiff.gpu.ServerOptions;
 import dev.skiff.gpu.batching.RowBatch;
 import dev.skiff.runtime.model.ModelVersion;
@@ -120,7 +121,7 @@ public final class BatchingBenchmark {
 
     private void scenario(StringBuilder table, String name, Path models, String model, String provider,
                           IntFunction<String> body) throws Exception {
-        ServerOptions on = ServerOptions.parse(new String[] {"--models", models.toString(), "--only", model, "--port", "0",
+        ServerOptions on = ServerCommand.parse(new String[] {"--models", models.toString(), "--only", model, "--port", "0",
                 "--execution-provider", provider, "--management", "off"}, Map.of());
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream()); // request lines would swamp the figures
         try (GpuServer batching = GpuServer.start(on, quiet); GpuServer unbatched = GpuServer.start(on.with(0, false), quiet)) {
@@ -269,7 +270,7 @@ public final class BatchingBenchmark {
     /** What one model run costs by rows, called directly (no HTTP, no queue): whether merging can pay at all. */
     private static void runCosts(StringBuilder table, Path models, String model, String provider, IntFunction<String> body)
             throws Exception {
-        ServerOptions options = ServerOptions.parse(new String[] {"--models", models.toString(), "--only", model, "--port", "0",
+        ServerOptions options = ServerCommand.parse(new String[] {"--models", models.toString(), "--only", model, "--port", "0",
                 "--execution-provider", provider, "--management", "off"}, Map.of());
         try (GpuServer server = GpuServer.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
             ModelVersion version = server.registry().model(model).latest();

@@ -12,7 +12,7 @@ public final class Model implements AutoCloseable {
     private final ModelConfig config;
     private final NavigableMap<Long, ModelVersion> versions = new ConcurrentSkipListMap<>();
 
-    public Model(String name, ModelConfig config) {
+    Model(String name, ModelConfig config) {
         this.name = name;
         this.config = config;
     }
@@ -31,12 +31,12 @@ public final class Model implements AutoCloseable {
         return versions.get(number);
     }
 
-    /** Adds (or replaces) a version; returns the one it replaced, which the caller closes when drained. */
-    public ModelVersion put(long number, ModelVersion version) {
+    /** Adds (or replaces) a version; returns the one it replaced. Changes go through {@link ModelRepository}. */
+    ModelVersion put(long number, ModelVersion version) {
         return versions.put(number, version);
     }
 
-    public ModelVersion remove(long number) {
+    ModelVersion remove(long number) {
         return versions.remove(number);
     }
 

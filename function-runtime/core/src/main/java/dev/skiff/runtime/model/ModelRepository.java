@@ -6,22 +6,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The models a process serves, loaded from {@code models/<name>/<version>/model.onnx}
- * (docs/model-repository.md).
+ * (docs/model-repository.md), and the one reading of that layout: which model and version
+ * directories there are, and what is wrong when there are none. A Lambda function loads its
+ * repository once ({@link #load}); the GPU pool starts from {@link #live} and adds and removes
+ * versions while it serves.
  */
 public final class ModelRepository implements AutoCloseable {
     private final Path root;
-    private final Map<String, Model> models;
+    // sorted by name; concurrent so that a live repository changes under readers without a lock
+    private final ConcurrentSkipListMap<String, Model> models = new ConcurrentSkipListMap<>();
 
-    private ModelRepository(Path root, Map<String, Model> models) {
+    private ModelRepository(Path root) {
         this.root = root;
-        this.models = models;
     }
 
     /**
@@ -40,50 +42,91 @@ public final class ModelRepository implements AutoCloseable {
         return load(root, names);
     }
 
-    /** Loads every model under root (or only those named), every version of each. */
+    /**
+     * Loads every model under root (or only those named), every version of each.
+     *
+     * @throws ModelLoadException at the first model that does not load; nothing is left open then
+     */
     public static ModelRepository load(Path root, Set<String> only) {
-        if (!Files.isDirectory(root)) {
-            throw new ModelLoadException("the model repository " + root.toAbsolutePath() + " is not a directory; set "
-                    + "SKIFF_MODEL_REPOSITORY or package models under models/");
-        }
-        Map<String, Model> models = new LinkedHashMap<>();
+        ModelRepository repository = new ModelRepository(root);
         try {
-            for (Path modelDir : sortedChildren(root)) {
-                String name = modelDir.getFileName().toString();
-                if (!only.isEmpty() && !only.contains(name)) continue;
-                models.put(name, loadModel(name, modelDir));
+            for (Path modelDir : modelDirectories(root, only)) {
+                Model model = loadModel(modelDir.getFileName().toString(), modelDir);
+                repository.models.put(model.name(), model);
             }
         } catch (RuntimeException e) {
-            models.values().forEach(Model::close);
+            repository.close();
             throw e;
         }
-        for (String wanted : only) {
-            if (!models.containsKey(wanted)) {
-                throw new ModelLoadException("model '" + wanted + "' (named in SKIFF_MODELS) is not in " + root.toAbsolutePath());
-            }
-        }
-        if (models.isEmpty()) throw new ModelLoadException("no models in " + root.toAbsolutePath());
-        return new ModelRepository(root, models);
+        return repository;
+    }
+
+    /**
+     * An empty repository at root whose versions are added and removed while it serves, as the GPU
+     * pool's are: readers never wait for a change.
+     */
+    public static ModelRepository live(Path root) {
+        return new ModelRepository(root);
     }
 
     private static Model loadModel(String name, Path modelDir) {
         ModelConfig config = ModelConfig.read(modelDir);
         Model model = new Model(name, config);
         try {
-            for (Path versionDir : sortedChildren(modelDir)) {
+            for (Path versionDir : requireVersionDirectories(name, modelDir)) {
                 String version = versionDir.getFileName().toString();
-                if (!isVersion(version)) continue;
                 model.put(Long.parseLong(version), ModelVersion.load(name, version, versionDir, config));
             }
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
-        if (model.latest() == null) {
+        return model;
+    }
+
+    /**
+     * The model directories under root, sorted by name: every one, or only those named.
+     *
+     * @throws ModelLoadException when root is not a directory, a named model is not in it, or it has no model
+     */
+    public static List<Path> modelDirectories(Path root, Set<String> only) {
+        if (!Files.isDirectory(root)) {
+            throw new ModelLoadException("the model repository " + root.toAbsolutePath() + " is not a directory; set "
+                    + "SKIFF_MODEL_REPOSITORY or package models under models/");
+        }
+        List<Path> chosen = new ArrayList<>();
+        for (Path modelDir : sortedChildren(root)) {
+            if (only.isEmpty() || only.contains(modelDir.getFileName().toString())) chosen.add(modelDir);
+        }
+        for (String wanted : only) {
+            if (!chosen.contains(root.resolve(wanted))) {
+                throw new ModelLoadException("model '" + wanted + "' (named in SKIFF_MODELS) is not in "
+                        + root.toAbsolutePath());
+            }
+        }
+        if (chosen.isEmpty()) throw new ModelLoadException("no models in " + root.toAbsolutePath());
+        return chosen;
+    }
+
+    /** A model's version directories (named by positive whole numbers), in name order; none is no error here. */
+    public static List<Path> versionDirectories(Path modelDir) {
+        List<Path> versions = new ArrayList<>();
+        for (Path child : sortedChildren(modelDir)) if (isVersion(child.getFileName().toString())) versions.add(child);
+        return versions;
+    }
+
+    /**
+     * A model's version directories, at least one.
+     *
+     * @throws ModelLoadException when the model has none
+     */
+    public static List<Path> requireVersionDirectories(String name, Path modelDir) {
+        List<Path> versions = versionDirectories(modelDir);
+        if (versions.isEmpty()) {
             throw new ModelLoadException("model '" + name + "' has no version directories (" + modelDir
                     + "/<number>/model.onnx)");
         }
-        return model;
+        return versions;
     }
 
     public static boolean isVersion(String name) {
@@ -110,8 +153,42 @@ public final class ModelRepository implements AutoCloseable {
         return models.get(name);
     }
 
+    /** Every model with at least one version, by name. */
     public Collection<Model> models() {
         return models.values();
+    }
+
+    public List<String> modelNames() {
+        return List.copyOf(models.keySet());
+    }
+
+    /**
+     * Adds a version to a live repository, or replaces the one of the same number: from the
+     * return on, routing finds the new one. The model is created with {@code config} when it has no
+     * version yet.
+     *
+     * @return the version replaced, or null; the caller closes it once its requests finished
+     */
+    public synchronized ModelVersion putVersion(String name, ModelConfig config, ModelVersion version) {
+        long number = Long.parseLong(version.version());
+        Model model = models.get(name);
+        if (model != null) return model.put(number, version);
+        Model created = new Model(name, config);
+        created.put(number, version); // before readers can find the model: none sees it without a version
+        models.put(name, created);
+        return null;
+    }
+
+    /**
+     * Takes a version out of a live repository; a model left without versions goes with it.
+     *
+     * @return the version removed, or null when there was none; the caller closes it once its requests finished
+     */
+    public synchronized ModelVersion removeVersion(String name, long number) {
+        Model model = models.get(name);
+        ModelVersion removed = model == null ? null : model.remove(number);
+        if (model != null && model.latest() == null) models.remove(name, model);
+        return removed;
     }
 
     @Override
