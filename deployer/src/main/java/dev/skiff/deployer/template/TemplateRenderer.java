@@ -72,7 +72,7 @@ public final class TemplateRenderer {
                 : model.lambda() != null ? "Lambda" : "GPU pool");
         values.put("condition", model.switchable() ? "\n    Condition: " + id + "OnLambda" : "");
         if (model.switchable()) {
-            values.put("defaultTarget", model.gpuPoolFirst() ? "gpu-pool" : "lambda");
+            values.put("defaultTarget", model.planned().wireName());
             add("model-target.yaml", values);
         }
         integration(model, id, id + "Function.Alias");

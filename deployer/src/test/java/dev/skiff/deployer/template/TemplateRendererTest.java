@@ -4,6 +4,7 @@ import dev.skiff.deployer.cli.UserError;
 import dev.skiff.deployer.deploy.StackTemplate;
 import dev.skiff.deployer.packaging.PackageManifest;
 import dev.skiff.deployer.packaging.PackagedModel;
+import dev.skiff.runtime.contract.Target;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -21,9 +22,9 @@ class TemplateRendererTest {
 
     @Test
     void aPackageWithAGpuPoolModelRendersThePoolAlwaysOnAndNeedsItsImage() {
-        PackagedModel fraud = new PackagedModel("fraud", "lambda", "zip", "arm64", Path.of("fraud/function.zip"), "ab", 1, 1,
+        PackagedModel fraud = new PackagedModel("fraud", Target.LAMBDA, "zip", "arm64", Path.of("fraud/function.zip"), "ab", 1, 1,
                 512, List.of("1"), 4, 50);
-        PackagedModel llm = new PackagedModel("llm", "gpu-pool", "pool-image", "x86_64", Path.of("gpu-pool"), null, 1, 0,
+        PackagedModel llm = new PackagedModel("llm", Target.GPU_POOL, "pool-image", "x86_64", Path.of("gpu-pool"), null, 1, 0,
                 null, List.of("1", "2"), null, null);
         PackageManifest manifest = new PackageManifest("arm64", List.of(fraud, llm));
         ParsedTemplate template = ParsedTemplate.parse("package", StackTemplate.render(manifest, m -> "s3://bucket/" + m.name() + ".zip"));
