@@ -6,6 +6,7 @@ import dev.skiff.deployer.packaging.PackageManifest;
 import dev.skiff.deployer.packaging.PackagedModel;
 import dev.skiff.runtime.contract.Target;
 import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -74,6 +75,51 @@ class TemplateRendererTest {
     @Test
     void anUnfilledPlaceholderFailsLoudly() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> TemplateFragments.fill("alarms.yaml", Map.of()));
-        assertTrue(e.getMessage().contains("{{"), e.getMessage());
+        assertTrue(e.getMessage().contains("(("), e.getMessage());
+        assertEquals("fragment alarms.yaml needs ((logicalId))", e.getMessage());
+        IllegalStateException node = assertThrows(IllegalStateException.class, () -> TemplateFragments.fill("gpu-pool.yaml",
+                Map.of("poolModels", "m", "localModels", "m")));
+        assertEquals("fragment gpu-pool.yaml needs ((poolCondition))", node.getMessage(), "a YAML value is a placeholder too");
+    }
+
+    @Test
+    void aValueFillsItsScalarAndNeverChangesTheDocumentsStructure() {
+        // in a flow mapping, text substitution made "m1,m2" two keys: the pool served m1 alone
+        Map<String, Object> task = ParsedTemplate.parse("many", Renderings.manyEither(3)).properties("GpuPoolTaskDefinition");
+        Object environment = map(ParsedTemplate.list(task.get("ContainerDefinitions")).getFirst()).get("Environment");
+        assertEquals(Map.of("Name", "SKIFF_MODELS", "Value", "m1,m2,m3"), ParsedTemplate.list(environment).getFirst());
+
+        String codeUri = "s3://bucket/a: b # not a comment/{x}.zip";
+        ParsedTemplate odd = ParsedTemplate.parse("odd", TemplateRenderer.render(List.of(TemplateModel.onLambda("fraud", List.of("1"),
+                new TemplateModel.LambdaFunction(codeUri, 512, 3, 50, List.of()))), new StackOptions("arm64", "m")));
+        assertEquals(codeUri, odd.properties("FraudFunction").get("CodeUri"));
+        assertEquals(512, odd.properties("FraudFunction").get("MemorySize"), "a number stays a number");
+    }
+
+    @Test
+    void aModelOnEitherTargetHasItsLambdaResourcesOnlyOnLambdaAndTheContractsTargetNames() {
+        ParsedTemplate template = ParsedTemplate.parse("sam", ExampleStack.render());
+        template.resources().forEach((id, resource) -> {
+            Object condition = map(resource).get("Condition");
+            if (id.startsWith("Minilm")) assertEquals("MinilmOnLambda", condition, id);
+            if (id.startsWith("Fraud")) assertEquals(null, condition, id + " runs on Lambda only, always there");
+        });
+        assertEquals("MinilmOnLambda", map(map(template.root().get("Outputs")).get("MinilmLiveAlias")).get("Condition"));
+        Map<String, Object> target = template.parameter("MinilmTarget");
+        assertEquals(java.util.Arrays.stream(Target.values()).map(Target::wireName).toList(), target.get("AllowedValues"));
+        assertEquals(Target.LAMBDA.wireName(), target.get("Default"), "the plan's choice");
+        assertEquals(Target.GPU_POOL.wireName(), ParsedTemplate.parse("many", Renderings.manyEither(2)).parameter("M2Target")
+                .get("Default"));
+    }
+
+    @Test
+    void fragmentsThatDefineTheSameThingTwiceClash() {
+        MappingNode stack = (MappingNode) TemplateYaml.parse("Resources:\n  A: {Type: X}\n", "stack");
+        TemplateYaml.merge(stack, (MappingNode) TemplateYaml.parse("Resources:\n  B: {Type: Y}\n", "b"), "stack");
+        assertEquals(List.of("A", "B"), TemplateYaml.mappingAt(stack, List.of("Resources")).getValue().stream().map(TemplateYaml::key)
+                .toList());
+        IllegalStateException clash = assertThrows(IllegalStateException.class, () -> TemplateYaml.merge(stack,
+                (MappingNode) TemplateYaml.parse("Resources:\n  A: {Type: Z}\n", "a again"), "stack"));
+        assertEquals("stack.Resources.A.Type is defined twice", clash.getMessage());
     }
 }
