@@ -24,7 +24,8 @@ public final class PackageReport {
                 default -> "GPU pool image";
             };
             table.row(m.name(), m.target(), m.packageType(), m.zippedBytes() == 0 ? null : bytes(m.zippedBytes()),
-                    bytes(m.unzippedBytes()), limit, m.target() == Target.LAMBDA ? architectureNatives(m.architecture()) : "-",
+                    bytes(m.unzippedBytes()), limit,
+                    m.target() == Target.LAMBDA ? architectureNatives(m.architecture()) : "-",
                     m.artifact());
         }
         table.print(out, "");

@@ -113,8 +113,8 @@ public final class Packager {
                 unzipped = sink.unzippedBytes();
             }
             names.add(plan.name());
-            built.add(new PackagedModel(plan.name(), Target.GPU_POOL, "pool-image", "x86_64", context, null, unzipped, 0,
-                    null, plan.model().versions(), null, null));
+            built.add(new PackagedModel(plan.name(), Target.GPU_POOL, "pool-image", "x86_64", context, null, unzipped,
+                    0, null, plan.model().versions(), null, null));
         }
         String dockerfile = """
                 # The GPU pool's image: the gpu-fallback server (gpu-fallback/Dockerfile) with these models, written by skiff package.

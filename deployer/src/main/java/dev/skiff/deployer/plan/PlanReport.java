@@ -63,7 +63,8 @@ public final class PlanReport {
         out.printf("  ops:     %s; opsets %s%n", operators(plan.graph().operators()), plan.graph().opsets().entrySet().stream()
                 .map(e -> (e.getKey().isEmpty() ? "ai.onnx" : e.getKey()) + " " + e.getValue()).collect(Collectors.joining(", ")));
         out.printf("  hints:   target %s, gpu %s, memoryMb %s, latencyObjectiveMs %s, maxBatchSize %d%n",
-                ModelConfig.targetWord(c.target()), c.gpu().name().toLowerCase(), c.memoryMb() == null ? "-" : c.memoryMb(),
+                ModelConfig.targetWord(c.target()), c.gpu().name().toLowerCase(),
+                c.memoryMb() == null ? "-" : c.memoryMb(),
                 c.latencyObjectiveMs() == null ? "-" : c.latencyObjectiveMs(), c.maxBatchSize());
         Profile p = plan.profile();
         if (p == null) {

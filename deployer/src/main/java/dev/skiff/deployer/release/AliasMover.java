@@ -28,8 +28,9 @@ public final class AliasMover {
             String previous = current.map(c -> c.version().equals(version) ? c.previousVersion() : c.version()).orElse(null);
             next = AliasState.to(alias, version, previous);
         } else {
-            AliasState now = current.orElseThrow(() -> new UserError("alias '" + alias + "' does not exist yet, so there is "
-                    + "nothing to keep the other " + (100 - canaryPercent) + "% on; promote without --canary first"));
+            AliasState now = current.orElseThrow(() -> new UserError("alias '" + alias + "' does not exist yet, so "
+                    + "there is nothing to keep the other " + (100 - canaryPercent)
+                    + "% on; promote without --canary first"));
             if (now.version().equals(version)) {
                 throw new UserError("alias '" + alias + "' already sends its main traffic to version " + version
                         + "; a canary needs another version");
@@ -46,8 +47,8 @@ public final class AliasMover {
      * the alias goes back to the version it pointed at before, or the highest version below.
      */
     public static AliasState rollback(ReleaseChannel channel, String alias) {
-        AliasState now = channel.alias(alias).orElseThrow(() -> new UserError(channel.target() + " " + channel.location()
-                + " has no alias '" + alias + "' to roll back"));
+        AliasState now = channel.alias(alias).orElseThrow(() -> new UserError(channel.target() + " "
+                + channel.location() + " has no alias '" + alias + "' to roll back"));
         AliasState next;
         if (now.hasCanary()) {
             next = AliasState.to(alias, now.version(), now.previousVersion());

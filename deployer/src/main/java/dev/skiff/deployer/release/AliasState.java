@@ -9,7 +9,8 @@ package dev.skiff.deployer.release;
  * @param previousVersion the version the alias pointed at before the last full promote (what
  *                        rollback returns to), or null when not recorded
  */
-public record AliasState(String name, String version, String canaryVersion, double canaryWeight, String previousVersion) {
+public record AliasState(String name, String version, String canaryVersion, double canaryWeight,
+                         String previousVersion) {
 
     public boolean hasCanary() {
         return canaryVersion != null && canaryWeight > 0;

@@ -66,18 +66,19 @@ public final class PoolReleaseChannel implements ReleaseChannel {
 
     @Override
     public void setAlias(AliasState alias) {
-        send("PUT", "v2/repository/models/" + model + "/aliases/" + alias.name(), AliasDocument.routeJson(null, route(alias)));
+        byte[] route = AliasDocument.routeJson(null, route(alias));
+        send("PUT", "v2/repository/models/" + model + "/aliases/" + alias.name(), route);
     }
 
     /** The pool's route for an alias: the versions and the canary's weight; the pool keeps no previous version. */
     static AliasRoute route(AliasState alias) {
         try {
             long version = Long.parseLong(alias.version());
-            return alias.hasCanary() ? new AliasRoute(version, Long.parseLong(alias.canaryVersion()), alias.canaryWeight())
-                    : AliasRoute.to(version);
+            if (!alias.hasCanary()) return AliasRoute.to(version);
+            return new AliasRoute(version, Long.parseLong(alias.canaryVersion()), alias.canaryWeight());
         } catch (IllegalArgumentException e) {
-            throw new UserError("alias '" + alias.name() + "' cannot route to " + alias.describe() + " on the GPU pool: "
-                    + e.getMessage() + "; pool versions are positive numbers");
+            throw new UserError("alias '" + alias.name() + "' cannot route to " + alias.describe()
+                    + " on the GPU pool: " + e.getMessage() + "; pool versions are positive numbers");
         }
     }
 
@@ -87,20 +88,21 @@ public final class PoolReleaseChannel implements ReleaseChannel {
                 canary == null ? 0 : route.additionalWeight(), null);
     }
 
-    /** One alias of the management API's list: its name beside its route, as {@link AliasDocument#routeJson} writes them. */
+    /** One alias of the management API's list: its name beside its route, as AliasDocument.routeJson writes it. */
     private AliasState state(JsonNode alias) {
         String name = alias.path(AliasDocument.NAME).asText("");
         if (name.isEmpty()) throw unreadable("an alias without a \"name\": " + alias);
         try {
-            return state(name, AliasDocument.parseRoute(alias.toString().getBytes(StandardCharsets.UTF_8), "alias '" + name + "'"));
+            byte[] route = alias.toString().getBytes(StandardCharsets.UTF_8);
+            return state(name, AliasDocument.parseRoute(route, "alias '" + name + "'"));
         } catch (IllegalArgumentException e) {
             throw unreadable(e.getMessage());
         }
     }
 
     private UserError unreadable(String problem) {
-        return new UserError("the GPU pool at " + base + " lists " + problem + "; is --pool-url a Skiff GPU pool of the same "
-                + "Skiff version?", ExitCodes.AWS_ERROR);
+        return new UserError("the GPU pool at " + base + " lists " + problem
+                + "; is --pool-url a Skiff GPU pool of the same Skiff version?", ExitCodes.AWS_ERROR);
     }
 
     private JsonNode send(String method, String path, byte[] body) {

@@ -38,7 +38,10 @@ public final class TemplateFragments {
         }
     }
 
-    /** The fragment's nodes with every placeholder filled; a placeholder without a value is a bug in the renderer, so it fails loudly. */
+    /**
+     * The fragment's nodes with every placeholder filled; a placeholder without a value is a bug in
+     * the renderer, so it fails loudly.
+     */
     public static MappingNode fill(String name, Map<String, String> values) {
         return fill(name, values, Map.of());
     }
@@ -67,7 +70,8 @@ public final class TemplateFragments {
                     }
                     mapping.setValue(entries);
                 }
-                default -> throw new IllegalStateException("fragment " + fragment + " holds an anchor or alias; write it out");
+                default -> throw new IllegalStateException("fragment " + fragment
+                        + " holds an anchor or alias; write it out");
             }
             return node;
         }
@@ -80,7 +84,9 @@ public final class TemplateFragments {
             StringBuilder text = new StringBuilder();
             do {
                 String value = values.get(matcher.group(1));
-                if (value == null) throw new IllegalStateException("fragment " + fragment + " needs ((" + matcher.group(1) + "))");
+                if (value == null) {
+                    throw new IllegalStateException("fragment " + fragment + " needs ((" + matcher.group(1) + "))");
+                }
                 matcher.appendReplacement(text, Matcher.quoteReplacement(value));
             } while (matcher.find());
             matcher.appendTail(text);

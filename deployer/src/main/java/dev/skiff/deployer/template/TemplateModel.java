@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param gpuPool  whether the GPU pool can serve it (its image carries the model)
  * @param planned  where the plan put it: with both targets, the default of its Target parameter
  */
-public record TemplateModel(String name, List<String> versions, LambdaFunction lambda, boolean gpuPool, Target planned) {
+public record TemplateModel(String name, List<String> versions, LambdaFunction lambda, boolean gpuPool,
+                            Target planned) {
 
     /**
      * @param codeUri        where the function's code is: an s3:// URI for AWS, a local path for the emulator

@@ -21,8 +21,8 @@ import java.util.Map;
  */
 public final class TemplateRenderer {
     /** Where the HTTP API's integrations are in the stack. */
-    private static final List<String> INTEGRATIONS = List.of("Resources", "InferenceApi", "Properties", "DefinitionBody",
-            "components", "x-amazon-apigateway-integrations");
+    private static final List<String> INTEGRATIONS = List.of("Resources", "InferenceApi", "Properties",
+            "DefinitionBody", "components", "x-amazon-apigateway-integrations");
     /** Fn::Or takes 2 to 10 conditions. */
     private static final int MAX_OR = 10;
 
@@ -54,7 +54,8 @@ public final class TemplateRenderer {
     private void models(List<TemplateModel> models, StackOptions options) {
         add("auth.yaml", TemplateFragments.fill("auth.yaml", Map.of()));
         // server metadata and health go wherever the first model is served
-        add("server-routes.yaml", TemplateFragments.fill("server-routes.yaml", Map.of("integration", models.getFirst().logicalId())));
+        String first = models.getFirst().logicalId();
+        add("server-routes.yaml", TemplateFragments.fill("server-routes.yaml", Map.of("integration", first)));
         for (TemplateModel model : models) model(model);
 
         List<TemplateModel> pool = models.stream().filter(TemplateModel::gpuPool).toList();
@@ -62,7 +63,8 @@ public final class TemplateRenderer {
             Map<String, String> values = new LinkedHashMap<>();
             values.put("poolModels", String.join(",", pool.stream().map(TemplateModel::name).toList()));
             values.put("localModels", options.localPoolModels());
-            add("gpu-pool.yaml", TemplateFragments.fill("gpu-pool.yaml", values, Map.of("poolCondition", poolCondition(pool))));
+            Map<String, Node> nodes = Map.of("poolCondition", poolCondition(pool));
+            add("gpu-pool.yaml", TemplateFragments.fill("gpu-pool.yaml", values, nodes));
         }
     }
 
@@ -130,7 +132,8 @@ public final class TemplateRenderer {
             throw new UserError("model '" + model.name() + "' needs integration " + name + ", which model '" + owner
                     + "' has already; rename a model or an alias");
         }
-        Node lambda = model.lambda() == null ? null : TemplateFragments.fill("lambda-integration.yaml", Map.of("aliasArn", aliasArn));
+        Node lambda = model.lambda() == null ? null
+                : TemplateFragments.fill("lambda-integration.yaml", Map.of("aliasArn", aliasArn));
         Node pool = model.gpuPool() ? TemplateFragments.fill("gpu-integration.yaml", Map.of()) : null;
         Node integration = lambda == null ? pool : pool == null ? lambda : TemplateYaml.mapping("Fn::If",
                 TemplateYaml.blockSequence(List.of(TemplateYaml.plain(model.logicalId() + "OnGpuPool"), pool, lambda)));
@@ -143,15 +146,19 @@ public final class TemplateRenderer {
         String gpuPool = Target.GPU_POOL.wireName();
         List<String> fixed = pool.stream().filter(m -> m.lambda() == null).map(TemplateModel::name).toList();
         if (!fixed.isEmpty()) {
-            return TemplateYaml.withInlineComment(TemplateYaml.tagged("!Equals", List.of(TemplateYaml.plain(gpuPool),
-                    TemplateYaml.plain(gpuPool))), "always: the GPU pool is the only target of " + String.join(", ", fixed));
+            Node always = TemplateYaml.tagged("!Equals",
+                    List.of(TemplateYaml.plain(gpuPool), TemplateYaml.plain(gpuPool)));
+            return TemplateYaml.withInlineComment(always, "always: the GPU pool is the only target of "
+                    + String.join(", ", fixed));
         }
         if (pool.size() == 1) {
-            return TemplateYaml.tagged("!Equals", List.of(TemplateYaml.tagged("!Ref", pool.getFirst().logicalId() + "Target"),
-                    TemplateYaml.plain(gpuPool)));
+            Node parameter = TemplateYaml.tagged("!Ref", pool.getFirst().logicalId() + "Target");
+            return TemplateYaml.tagged("!Equals", List.of(parameter, TemplateYaml.plain(gpuPool)));
         }
         List<Node> conditions = new ArrayList<>();
-        for (TemplateModel model : pool) conditions.add(TemplateYaml.tagged("!Condition", model.logicalId() + "OnGpuPool"));
+        for (TemplateModel model : pool) {
+            conditions.add(TemplateYaml.tagged("!Condition", model.logicalId() + "OnGpuPool"));
+        }
         return anyOf(conditions);
     }
 

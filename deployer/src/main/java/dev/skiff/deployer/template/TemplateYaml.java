@@ -46,7 +46,8 @@ final class TemplateYaml {
 
     /** One YAML document with its comments (blank lines are kept as comments too). */
     static Node parse(String yaml, String label) {
-        LoadSettings settings = LoadSettings.builder().setLabel(label).setSchema(new CoreSchema()).setParseComments(true).build();
+        LoadSettings settings = LoadSettings.builder().setLabel(label).setSchema(new CoreSchema())
+                .setParseComments(true).build();
         try {
             return new Compose(settings).composeString(yaml)
                     .orElseThrow(() -> new IllegalStateException(label + " holds no YAML document"));
@@ -76,7 +77,10 @@ final class TemplateYaml {
         return new ScalarNode(RESOLVER.resolve(value, true), value, ScalarStyle.PLAIN);
     }
 
-    /** {@code value} in place of {@code scalar}: the same style, comments and explicit tag, or the type its new text decides. */
+    /**
+     * {@code value} in place of {@code scalar}: the same style, comments and explicit tag, or the type
+     * its new text decides.
+     */
     static ScalarNode withValue(ScalarNode scalar, String value) {
         Tag tag = scalar.isResolved() ? RESOLVER.resolve(value, scalar.isPlain()) : scalar.getTag();
         ScalarNode replaced = new ScalarNode(tag, scalar.isResolved(), value, scalar.getScalarStyle(), Optional.empty(),
@@ -89,7 +93,8 @@ final class TemplateYaml {
 
     /** A short-form intrinsic in flow style: {@code tagged("!Equals", a, b)} is {@code !Equals [a, b]}. */
     static SequenceNode tagged(String tag, List<Node> arguments) {
-        return new SequenceNode(new Tag(tag), false, new ArrayList<>(arguments), FlowStyle.FLOW, Optional.empty(), Optional.empty());
+        return new SequenceNode(new Tag(tag), false, new ArrayList<>(arguments), FlowStyle.FLOW, Optional.empty(),
+                Optional.empty());
     }
 
     /** A short-form intrinsic of one scalar: {@code !Ref X}, {@code !Condition C}. */
@@ -109,13 +114,16 @@ final class TemplateYaml {
     }
 
     static <N extends Node> N withInlineComment(N node, String comment) {
-        node.setInLineComments(List.of(new CommentLine(Optional.empty(), Optional.empty(), " " + comment, CommentType.IN_LINE)));
+        CommentLine line = new CommentLine(Optional.empty(), Optional.empty(), " " + comment, CommentType.IN_LINE);
+        node.setInLineComments(List.of(line));
         return node;
     }
 
     /** The scalar key of an entry; a template's keys are always scalars. */
     static String key(NodeTuple entry) {
-        if (!(entry.getKeyNode() instanceof ScalarNode key)) throw new IllegalStateException("a mapping key that is not a scalar");
+        if (!(entry.getKeyNode() instanceof ScalarNode key)) {
+            throw new IllegalStateException("a mapping key that is not a scalar");
+        }
         return key.getValue();
     }
 
@@ -131,7 +139,9 @@ final class TemplateYaml {
     static MappingNode mappingAt(MappingNode root, List<String> path) {
         MappingNode at = root;
         for (String key : path) {
-            if (!(get(at, key) instanceof MappingNode next)) throw new IllegalStateException("no mapping at " + String.join(".", path));
+            if (!(get(at, key) instanceof MappingNode next)) {
+                throw new IllegalStateException("no mapping at " + String.join(".", path));
+            }
             at = next;
         }
         return at;
@@ -151,8 +161,8 @@ final class TemplateYaml {
             Node there = get(into, key);
             if (there == null) {
                 into.getValue().add(entry);
-            } else if (there instanceof MappingNode thereMapping && entry.getValueNode() instanceof MappingNode fromMapping) {
-                merge(thereMapping, fromMapping, where + "." + key);
+            } else if (there instanceof MappingNode both && entry.getValueNode() instanceof MappingNode added) {
+                merge(both, added, where + "." + key);
             } else {
                 throw new IllegalStateException(where + "." + key + " is defined twice");
             }

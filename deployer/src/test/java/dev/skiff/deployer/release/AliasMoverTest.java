@@ -26,7 +26,8 @@ class AliasMoverTest {
         public void setAlias(AliasState route) {
             aliases.removeIf(a -> a.name().equals(route.name()));
             // the pool keeps version and weights only
-            aliases.add(new AliasState(route.name(), route.version(), route.canaryVersion(), route.canaryWeight(), null));
+            aliases.add(new AliasState(route.name(), route.version(), route.canaryVersion(), route.canaryWeight(),
+                    null));
         }
     }
 

@@ -39,7 +39,8 @@ class PoolReleaseChannelTest {
     @BeforeEach
     void startPool() throws IOException {
         pool = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        pool.createContext("/v2/models/fraud", exchange -> answer(exchange, "{\"name\": \"fraud\", \"versions\": [\"10\", \"2\", \"3\"]}"));
+        String metadata = "{\"name\": \"fraud\", \"versions\": [\"10\", \"2\", \"3\"]}";
+        pool.createContext("/v2/models/fraud", exchange -> answer(exchange, metadata));
         pool.createContext("/v2/repository/models/fraud/aliases", this::aliases);
         pool.start();
     }
@@ -60,8 +61,13 @@ class PoolReleaseChannelTest {
             return;
         }
         List<String> listed = new ArrayList<>();
-        stored.forEach((name, route) -> listed.add(new String(AliasDocument.routeJson(name, route), StandardCharsets.UTF_8)));
-        answer(exchange, listOverride != null ? listOverride : "{\"name\": \"fraud\", \"aliases\": [" + String.join(", ", listed) + "]}");
+        stored.forEach((name, route) -> listed.add(json(AliasDocument.routeJson(name, route))));
+        String list = "{\"name\": \"fraud\", \"aliases\": [" + String.join(", ", listed) + "]}";
+        answer(exchange, listOverride != null ? listOverride : list);
+    }
+
+    private static String json(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private static void answer(HttpExchange exchange, String json) throws IOException {
@@ -82,13 +88,14 @@ class PoolReleaseChannelTest {
         channel().setAlias(AliasState.to("canary", "3", null));
 
         assertEquals(Map.of("live", new AliasRoute(2, 3L, 0.1), "canary", AliasRoute.to(3)), stored);
-        assertEquals(new String(AliasDocument.routeJson(null, new AliasRoute(2, 3L, 0.1)), StandardCharsets.UTF_8), bodies.get(0),
+        assertEquals(json(AliasDocument.routeJson(null, new AliasRoute(2, 3L, 0.1))), bodies.get(0),
                 "the body is the pool's own document for that route");
     }
 
     @Test
     void whatThePoolListsComesBackAsTheSameAliases() {
-        List<AliasState> written = List.of(new AliasState("live", "2", "3", 0.25, null), AliasState.to("canary", "3", null));
+        List<AliasState> written = List.of(new AliasState("live", "2", "3", 0.25, null),
+                AliasState.to("canary", "3", null));
         written.forEach(channel()::setAlias);
 
         assertEquals(written, channel().aliases(), "the pool keeps no previous version; the rest round-trips");
@@ -98,7 +105,9 @@ class PoolReleaseChannelTest {
 
     @Test
     void eachAliasMapsToThePoolsRouteAndBack() {
-        for (AliasState alias : List.of(AliasState.to("live", "7", null), new AliasState("live", "7", "8", 0.5, null))) {
+        List<AliasState> aliases = List.of(AliasState.to("live", "7", null),
+                new AliasState("live", "7", "8", 0.5, null));
+        for (AliasState alias : aliases) {
             AliasRoute route = PoolReleaseChannel.route(alias);
             byte[] json = AliasDocument.routeJson(alias.name(), route);
             assertArrayEquals(json, AliasDocument.routeJson(alias.name(), AliasDocument.parseRoute(json, "route")));
@@ -110,12 +119,15 @@ class PoolReleaseChannelTest {
 
     @Test
     void anAliasThePoolCannotHoldOrTheDeployerCannotReadIsAnErrorThatSaysSo() {
-        UserError version = assertThrows(UserError.class, () -> PoolReleaseChannel.route(AliasState.to("live", "$LATEST", null)));
-        assertTrue(version.getMessage().contains("alias 'live' cannot route to $LATEST on the GPU pool"), version.getMessage());
+        AliasState latest = AliasState.to("live", "$LATEST", null);
+        UserError version = assertThrows(UserError.class, () -> PoolReleaseChannel.route(latest));
+        assertTrue(version.getMessage().contains("alias 'live' cannot route to $LATEST on the GPU pool"),
+                version.getMessage());
 
         listOverride = "{\"aliases\": [{\"name\": \"live\", \"version\": \"two\"}]}";
         UserError unreadable = assertThrows(UserError.class, () -> channel().aliases());
-        assertTrue(unreadable.getMessage().contains("alias 'live': \"version\" must be a version number"), unreadable.getMessage());
+        assertTrue(unreadable.getMessage().contains("alias 'live': \"version\" must be a version number"),
+                unreadable.getMessage());
         listOverride = "{\"aliases\": [{\"version\": \"2\"}]}";
         UserError nameless = assertThrows(UserError.class, () -> channel().aliases());
         assertTrue(nameless.getMessage().contains("an alias without a \"name\""), nameless.getMessage());

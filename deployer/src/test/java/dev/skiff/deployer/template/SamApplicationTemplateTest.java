@@ -21,8 +21,8 @@ class SamApplicationTemplateTest {
     @Test
     void samTemplateIsWhatTheFragmentsRenderForTheExampleModels() throws Exception {
         List<String> differences = YamlTrees.differences(Files.readString(SAM_TEMPLATE), ExampleStack.render());
-        assertEquals(List.of(), differences, "sam/template.yaml differs from what the fragments render; render it again: "
-                + "bin/jdk ./mvnw -q -pl deployer test-compile exec:java -Dexec.classpathScope=test "
+        assertEquals(List.of(), differences, "sam/template.yaml differs from what the fragments render; "
+                + "render it again: bin/jdk ./mvnw -q -pl deployer test-compile exec:java -Dexec.classpathScope=test "
                 + "-Dexec.mainClass=dev.skiff.deployer.template.ExampleStack");
     }
 
@@ -31,26 +31,33 @@ class SamApplicationTemplateTest {
         String sam = Files.readString(SAM_TEMPLATE);
         assertEquals(List.of(), YamlTrees.differences(sam, TemplateYaml.write(TemplateYaml.parse(sam, "sam"))),
                 "written back by the serializer, the template is the same tree");
-        assertEquals(List.of(), YamlTrees.differences(sam, changed(sam, "      Lambda architecture of every model function; "
-                + "the code package's ONNX Runtime natives must\n      be built for it.",
-                "      Lambda architecture of every model function;\n      the code package's ONNX Runtime natives must be built for it.")),
+        String folded = "      Lambda architecture of every model function; "
+                + "the code package's ONNX Runtime natives must\n      be built for it.";
+        String refolded = "      Lambda architecture of every model function;\n"
+                + "      the code package's ONNX Runtime natives must be built for it.";
+        assertEquals(List.of(), YamlTrees.differences(sam, changed(sam, folded, refolded)),
                 "a folded description wrapped elsewhere is the same text");
-        assertEquals(List.of(), YamlTrees.differences(sam, changed(sam, "Runtime: !Ref Runtime", "Runtime: !Ref 'Runtime'")));
+        String quoted = changed(sam, "Runtime: !Ref Runtime", "Runtime: !Ref 'Runtime'");
+        assertEquals(List.of(), YamlTrees.differences(sam, quoted), "quoting is the serializer's");
 
-        assertDiffers(sam, "    Default: arm64\n", "    Default: x86_64\n", "$.Parameters.Architecture.Default: 'arm64' became 'x86_64'");
+        assertDiffers(sam, "    Default: arm64\n", "    Default: x86_64\n",
+                "$.Parameters.Architecture.Default: 'arm64' became 'x86_64'");
         assertDiffers(sam, "Runtime: !Ref Runtime", "Runtime: !Sub Runtime", "tag !Ref became !Sub");
-        assertDiffers(sam, "      MemorySize: 512\n", "      MemorySize: '512'\n", "MemorySize: tag tag:yaml.org,2002:int became");
-        assertDiffers(sam, "      # the model loads and is primed during init, so a restored snapshot answers at once\n", "",
+        assertDiffers(sam, "      MemorySize: 512\n", "      MemorySize: '512'\n",
+                "MemorySize: tag tag:yaml.org,2002:int became");
+        String comment = "      # the model loads and is primed during init, so a restored snapshot answers at once\n";
+        assertDiffers(sam, comment, "",
                 ".SnapStart (key): comments [block: the model loads");
-        assertDiffers(sam, "    Type: AWS::Logs::LogGroup\n    Properties:\n      RetentionInDays: !Ref LogRetentionDays\n",
-                "    Properties:\n      RetentionInDays: !Ref LogRetentionDays\n    Type: AWS::Logs::LogGroup\n",
+        String type = "    Type: AWS::Logs::LogGroup\n";
+        String properties = "    Properties:\n      RetentionInDays: !Ref LogRetentionDays\n";
+        assertDiffers(sam, type + properties, properties + type,
                 "$.Resources.ApiAccessLogs.Type (key): 'Type' became 'Properties'");
     }
 
     private static void assertDiffers(String sam, String from, String to, String expected) {
         List<String> differences = YamlTrees.differences(sam, changed(sam, from, to));
-        assertTrue(differences.stream().anyMatch(d -> d.contains(expected)), "expected a difference like '" + expected + "': "
-                + differences);
+        assertTrue(differences.stream().anyMatch(d -> d.contains(expected)),
+                "expected a difference like '" + expected + "': " + differences);
     }
 
     private static String changed(String text, String from, String to) {

@@ -43,12 +43,16 @@ final class YamlTrees {
         switch (expected) {
             case ScalarNode scalar -> {
                 String value = ((ScalarNode) actual).getValue();
-                if (!scalar.getValue().equals(value)) found.add(path + ": '" + scalar.getValue() + "' became '" + value + "'");
+                if (!scalar.getValue().equals(value)) {
+                    found.add(path + ": '" + scalar.getValue() + "' became '" + value + "'");
+                }
             }
             case SequenceNode sequence -> {
                 List<Node> want = sequence.getValue(), have = ((SequenceNode) actual).getValue();
                 if (want.size() != have.size()) found.add(path + ": " + want.size() + " items became " + have.size());
-                for (int i = 0; i < Math.min(want.size(), have.size()); i++) compare(path + "[" + i + "]", want.get(i), have.get(i), found);
+                for (int i = 0; i < Math.min(want.size(), have.size()); i++) {
+                    compare(path + "[" + i + "]", want.get(i), have.get(i), found);
+                }
             }
             case MappingNode mapping -> {
                 List<NodeTuple> want = mapping.getValue(), have = ((MappingNode) actual).getValue();

@@ -160,7 +160,9 @@ public record ModelConfig(
     }
 
     private static void batching(JsonParser p, Builder config) throws IOException {
-        if (p.currentToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("\"batching\" must be an object");
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException("\"batching\" must be an object");
+        }
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = "batching." + p.currentName();
             BatchingField field = field(BatchingField.values(), "batching.", p.currentName());
@@ -179,7 +181,8 @@ public record ModelConfig(
         }
         List<String> allowed = new ArrayList<>();
         for (F field : fields) allowed.add(field.json());
-        throw new IllegalArgumentException("unknown field \"" + prefix + name + "\"; expected " + String.join(", ", allowed));
+        throw new IllegalArgumentException("unknown field \"" + prefix + name + "\"; expected "
+                + String.join(", ", allowed));
     }
 
     /** "auto", "lambda" or "gpu", in any case, as {@link #targetWord} names them. */
@@ -194,7 +197,8 @@ public record ModelConfig(
         List<String> allowed = new ArrayList<>();
         allowed.add('"' + targetWord(null) + '"');
         for (Target target : Target.values()) allowed.add('"' + targetWord(target) + '"');
-        throw new IllegalArgumentException("\"target\" must be one of " + String.join(", ", allowed) + ", not " + p.getText());
+        throw new IllegalArgumentException("\"target\" must be one of " + String.join(", ", allowed)
+                + ", not " + p.getText());
     }
 
     private static <E extends Enum<E>> E choice(JsonParser p, String field, Class<E> type) throws IOException {
@@ -205,7 +209,9 @@ public record ModelConfig(
             }
         }
         List<String> allowed = new ArrayList<>();
-        for (E value : type.getEnumConstants()) allowed.add('"' + value.name().replace('_', '-').toLowerCase(Locale.ROOT) + '"');
+        for (E value : type.getEnumConstants()) {
+            allowed.add('"' + value.name().replace('_', '-').toLowerCase(Locale.ROOT) + '"');
+        }
         throw new IllegalArgumentException("\"" + field + "\" must be one of " + String.join(", ", allowed)
                 + ", not " + p.getText());
     }
@@ -270,8 +276,9 @@ public record ModelConfig(
         public Builder latencyObjectiveMs(Integer ms) { this.latencyObjectiveMs = ms; return this; }
 
         public ModelConfig build() {
-            return new ModelConfig(pipeline, labels, topK, maxSequenceLength, maxBatchSize, maxQueueDelayMs, queueCapacity,
-                    instances, intraOpThreads, batchInvariant, target, gpu, memoryMb, latencyObjectiveMs);
+            return new ModelConfig(pipeline, labels, topK, maxSequenceLength, maxBatchSize, maxQueueDelayMs,
+                    queueCapacity, instances, intraOpThreads, batchInvariant, target, gpu, memoryMb,
+                    latencyObjectiveMs);
         }
     }
 }
