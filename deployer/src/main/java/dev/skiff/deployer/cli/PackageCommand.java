@@ -40,7 +40,7 @@ public final class PackageCommand implements Callable<Integer> {
         PackageManifest manifest = packager.packageAll(plans, out);
         PrintWriter stdout = spec.commandLine().getOut();
         for (ModelPlan plan : plans) {
-            stdout.printf("%s -> %s%s%n", plan.name(), plan.target().label,
+            stdout.printf("%s -> %s%s%n", plan.name(), plan.target().wireName(),
                     plan.memoryMb() == null ? "" : String.format(" at %,d MB", plan.memoryMb()));
         }
         PackageReport.print(manifest, LambdaLimits.aws(), stdout);

@@ -1,7 +1,7 @@
 package dev.skiff.deployer.cli;
 
 import dev.skiff.deployer.release.AliasMover;
-import dev.skiff.deployer.release.AliasRoute;
+import dev.skiff.deployer.release.AliasState;
 import dev.skiff.deployer.release.ReleaseChannel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,8 +41,8 @@ public final class PromoteCommand implements Callable<Integer> {
     public Integer call() {
         try (LambdaClient lambda = release.aws.clients().lambda()) {
             ReleaseChannel channel = release.channel(model, lambda);
-            AliasRoute before = channel.alias(alias).orElse(null);
-            AliasRoute after = AliasMover.promote(channel, alias, version, canaryPercent);
+            AliasState before = channel.alias(alias).orElse(null);
+            AliasState after = AliasMover.promote(channel, alias, version, canaryPercent);
             spec.commandLine().getOut().printf("%s %s: alias %s %s -> %s%n", model, channel.target(), alias,
                     before == null ? "(new)" : before.describe(), after.describe());
             spec.commandLine().getOut().flush();

@@ -1,6 +1,6 @@
 package dev.skiff.deployer.cli;
 
-import dev.skiff.deployer.release.AliasRoute;
+import dev.skiff.deployer.release.AliasState;
 import dev.skiff.deployer.release.LambdaFunctions;
 import dev.skiff.deployer.release.LambdaReleaseChannel;
 import dev.skiff.deployer.release.ReleaseChannel;
@@ -61,9 +61,9 @@ public final class StatusCommand implements Callable<Integer> {
         for (Map.Entry<String, ReleaseChannel> entry : channels.entrySet()) {
             ReleaseChannel channel = entry.getValue();
             String versions = String.join(", ", channel.versions());
-            List<AliasRoute> aliases = new ArrayList<>(channel.aliases());
+            List<AliasState> aliases = new ArrayList<>(channel.aliases());
             if (aliases.isEmpty()) table.row(entry.getKey(), channel.target(), channel.location(), versions, "-", "-", "-");
-            for (AliasRoute alias : aliases) {
+            for (AliasState alias : aliases) {
                 table.row(entry.getKey(), channel.target(), channel.location(), versions, alias.name(), alias.describe(),
                         alias.hasCanary() ? alias.version() + " (drop canary)" : alias.previousVersion());
             }

@@ -6,6 +6,7 @@ import dev.skiff.deployer.packaging.PackagedModel;
 import dev.skiff.deployer.template.StackOptions;
 import dev.skiff.deployer.template.TemplateModel;
 import dev.skiff.deployer.template.TemplateRenderer;
+import dev.skiff.runtime.contract.Target;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class StackTemplate {
     public static String render(PackageManifest manifest, Function<PackagedModel, String> codeUri) {
         List<TemplateModel> models = new ArrayList<>();
         for (PackagedModel m : manifest.models()) {
-            if (m.target().equals("lambda") && !m.isLambdaZip()) {
+            if (m.target() == Target.LAMBDA && !m.isLambdaZip()) {
                 throw new UserError("model '" + m.name() + "' ships as a Lambda container image (" + m.artifact() + "): skiff "
                         + "deploy handles .zip packages only so far; build and push that image (its Dockerfile says how) and "
                         + "deploy it with sam, or lower the package below 250 MB");
@@ -44,7 +45,7 @@ public final class StackTemplate {
 
     /** Parameters the rendered template needs a value for from the person: where the GPU pool's image is. */
     public static List<String> requiredParameters(PackageManifest manifest) {
-        boolean pool = manifest.models().stream().anyMatch(m -> m.target().equals("gpu-pool"));
+        boolean pool = manifest.models().stream().anyMatch(m -> m.target() == Target.GPU_POOL);
         return pool ? List.of("GpuImageRepository") : List.of();
     }
 

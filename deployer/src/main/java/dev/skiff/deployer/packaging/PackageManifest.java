@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.deployer.cli.UserError;
+import dev.skiff.runtime.contract.Target;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
         for (PackagedModel m : models) {
             ObjectNode node = list.addObject();
             node.put("name", m.name());
-            node.put("target", m.target());
+            node.put("target", m.target().wireName());
             node.put("packageType", m.packageType());
             node.put("architecture", m.architecture());
             node.put("artifact", outDir.toAbsolutePath().relativize(m.artifact().toAbsolutePath()).toString());
@@ -56,7 +57,7 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
         for (JsonNode node : root.path("models")) {
             List<String> versions = new ArrayList<>();
             node.path("versions").forEach(v -> versions.add(v.asText()));
-            models.add(new PackagedModel(node.path("name").asText(), node.path("target").asText(),
+            models.add(new PackagedModel(node.path("name").asText(), target(file, node),
                     node.path("packageType").asText(), node.path("architecture").asText(),
                     outDir.resolve(node.path("artifact").asText()).normalize(),
                     node.hasNonNull("sha256") ? node.get("sha256").asText() : null, node.path("unzippedBytes").asLong(),
@@ -64,6 +65,15 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
                     optionalInt(node, "timeoutSeconds"), optionalInt(node, "latencyAlarmMs")));
         }
         return new PackageManifest(root.path("architecture").asText(), List.copyOf(models));
+    }
+
+    private static Target target(Path file, JsonNode model) {
+        try {
+            return Target.fromWireName(model.path("target").asText());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(file + ": model '" + model.path("name").asText() + "': " + e.getMessage()
+                    + "; run skiff package again");
+        }
     }
 
     private static Integer optionalInt(JsonNode node, String field) {

@@ -2,6 +2,7 @@ package dev.skiff.deployer.packaging;
 
 import dev.skiff.deployer.plan.LambdaLimits;
 import dev.skiff.deployer.report.TextTable;
+import dev.skiff.runtime.contract.Target;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ public final class PackageReport {
                 default -> "GPU pool image";
             };
             table.row(m.name(), m.target(), m.packageType(), m.zippedBytes() == 0 ? null : bytes(m.zippedBytes()),
-                    bytes(m.unzippedBytes()), limit, m.target().equals("lambda") ? architectureNatives(m.architecture()) : "-",
+                    bytes(m.unzippedBytes()), limit,
+                    m.target() == Target.LAMBDA ? architectureNatives(m.architecture()) : "-",
                     m.artifact());
         }
         table.print(out, "");

@@ -1,12 +1,14 @@
 package dev.skiff.deployer.packaging;
 
+import dev.skiff.runtime.contract.Target;
+
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * What {@code skiff package} built for one model, as package.json records it for deploy.
  *
- * @param target        "lambda" or "gpu-pool"
+ * @param target        where it runs
  * @param packageType   "zip", "image" (a Lambda container image's build context) or "pool-image"
  * @param artifact      the .zip, or the image build context directory
  * @param sha256        hex SHA-256 of the .zip; null for build contexts
@@ -15,10 +17,10 @@ import java.util.List;
  * @param timeoutSeconds the Lambda timeout from the plan; null for the GPU pool (or a package.json from before)
  * @param latencyAlarmMs the p99 duration that rolls a deploy back; null for the GPU pool (or a package.json from before)
  */
-public record PackagedModel(String name, String target, String packageType, String architecture, Path artifact,
+public record PackagedModel(String name, Target target, String packageType, String architecture, Path artifact,
                             String sha256, long unzippedBytes, long zippedBytes, Integer memoryMb, List<String> versions,
                             Integer timeoutSeconds, Integer latencyAlarmMs) {
     public boolean isLambdaZip() {
-        return "lambda".equals(target) && "zip".equals(packageType);
+        return target == Target.LAMBDA && "zip".equals(packageType);
     }
 }

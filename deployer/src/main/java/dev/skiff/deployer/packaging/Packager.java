@@ -2,7 +2,7 @@ package dev.skiff.deployer.packaging;
 
 import dev.skiff.deployer.plan.ModelPlan;
 import dev.skiff.deployer.plan.PackageType;
-import dev.skiff.deployer.plan.Target;
+import dev.skiff.runtime.contract.Target;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +72,7 @@ public final class Packager {
             function.writeModel(sink, plan.model(), work);
             unzipped = sink.unzippedBytes();
         }
-        return new PackagedModel(plan.name(), Target.LAMBDA.label, PackageType.ZIP.label, architecture.lambdaName, zip,
+        return new PackagedModel(plan.name(), Target.LAMBDA, PackageType.ZIP.label, architecture.lambdaName, zip,
                 sha256(zip), unzipped, Files.size(zip), plan.memoryMb(), plan.model().versions(), plan.timeoutSeconds(),
                 plan.latencyAlarmMs());
     }
@@ -96,7 +96,7 @@ public final class Packager {
                 CMD ["dev.skiff.runtime.lambda.SkiffHandler::handleRequest"]
                 """.formatted(plan.name(), dockerPlatform(), "skiff-" + plan.name(), dockerPlatform(), LAMBDA_BASE_IMAGE, plan.name());
         Files.writeString(context.resolve("Dockerfile"), dockerfile);
-        return new PackagedModel(plan.name(), Target.LAMBDA.label, PackageType.IMAGE.label, architecture.lambdaName, context,
+        return new PackagedModel(plan.name(), Target.LAMBDA, PackageType.IMAGE.label, architecture.lambdaName, context,
                 null, unzipped, 0, plan.memoryMb(), plan.model().versions(), plan.timeoutSeconds(), plan.latencyAlarmMs());
     }
 
@@ -113,8 +113,8 @@ public final class Packager {
                 unzipped = sink.unzippedBytes();
             }
             names.add(plan.name());
-            built.add(new PackagedModel(plan.name(), Target.GPU_POOL.label, "pool-image", "x86_64", context, null, unzipped, 0,
-                    null, plan.model().versions(), null, null));
+            built.add(new PackagedModel(plan.name(), Target.GPU_POOL, "pool-image", "x86_64", context, null, unzipped,
+                    0, null, plan.model().versions(), null, null));
         }
         String dockerfile = """
                 # The GPU pool's image: the gpu-fallback server (gpu-fallback/Dockerfile) with these models, written by skiff package.

@@ -2,6 +2,7 @@ package dev.skiff.deployer.plan;
 
 import dev.skiff.deployer.model.ModelDirectory;
 import dev.skiff.deployer.model.OnnxGraphSummary;
+import dev.skiff.runtime.contract.Target;
 
 import java.util.List;
 

@@ -36,7 +36,7 @@ public final class PlanReport {
                 "P99 MAX BATCH", "$/1M REQ");
         for (ModelPlan plan : plans) {
             MemoryOption chosen = plan.chosen();
-            summary.row(plan.name(), plan.target().label,
+            summary.row(plan.name(), plan.target().wireName(),
                     plan.memoryMb() == null ? null : format("%,d MB", plan.memoryMb()),
                     plan.packageType() == null ? "image (pool)" : plan.packageType().label + " " + bytes(plan.estimatedPackageBytes()),
                     bytes(plan.graph().parameterBytes()),
@@ -54,7 +54,7 @@ public final class PlanReport {
 
     private static void printModel(ModelPlan plan, PrintWriter out) {
         ModelConfig c = plan.model().config();
-        out.printf("%s -> %s%s%n", plan.name(), plan.target().label,
+        out.printf("%s -> %s%s%n", plan.name(), plan.target().wireName(),
                 plan.memoryMb() == null ? "" : format(" at %,d MB (%s package)", plan.memoryMb(), plan.packageType().label));
         out.printf("  model:   %s, version%s %s; model.onnx %s, %s parameters (%s) in %d initializers%n",
                 plan.model().directory(), plan.model().versions().size() == 1 ? "" : "s", String.join(", ", plan.model().versions()),
@@ -63,7 +63,8 @@ public final class PlanReport {
         out.printf("  ops:     %s; opsets %s%n", operators(plan.graph().operators()), plan.graph().opsets().entrySet().stream()
                 .map(e -> (e.getKey().isEmpty() ? "ai.onnx" : e.getKey()) + " " + e.getValue()).collect(Collectors.joining(", ")));
         out.printf("  hints:   target %s, gpu %s, memoryMb %s, latencyObjectiveMs %s, maxBatchSize %d%n",
-                c.target().name().toLowerCase(), c.gpu().name().toLowerCase(), c.memoryMb() == null ? "-" : c.memoryMb(),
+                ModelConfig.targetWord(c.target()), c.gpu().name().toLowerCase(),
+                c.memoryMb() == null ? "-" : c.memoryMb(),
                 c.latencyObjectiveMs() == null ? "-" : c.latencyObjectiveMs(), c.maxBatchSize());
         Profile p = plan.profile();
         if (p == null) {
@@ -124,7 +125,7 @@ public final class PlanReport {
         ObjectNode node = JSON.createObjectNode();
         node.put("name", plan.name());
         node.put("directory", plan.model().directory().toString());
-        node.put("target", plan.target().label);
+        node.put("target", plan.target().wireName());
         if (plan.memoryMb() != null) node.put("memoryMb", plan.memoryMb());
         if (plan.packageType() != null) node.put("packageType", plan.packageType().label);
         node.put("estimatedPackageBytes", plan.estimatedPackageBytes());
@@ -138,7 +139,7 @@ public final class PlanReport {
         plan.graph().operators().forEach(ops::put);
         ObjectNode hints = node.putObject("hints");
         ModelConfig c = plan.model().config();
-        hints.put("target", c.target().name().toLowerCase());
+        hints.put("target", ModelConfig.targetWord(c.target()));
         hints.put("gpu", c.gpu().name().toLowerCase());
         if (c.memoryMb() != null) hints.put("memoryMb", c.memoryMb());
         if (c.latencyObjectiveMs() != null) hints.put("latencyObjectiveMs", c.latencyObjectiveMs());

@@ -4,6 +4,7 @@ import dev.skiff.deployer.cli.UserError;
 import dev.skiff.deployer.model.ModelDirectory;
 import dev.skiff.deployer.model.OnnxFileReader;
 import dev.skiff.deployer.model.OnnxGraphSummary;
+import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.model.ModelConfig;
 
 import java.io.IOException;
@@ -63,16 +64,16 @@ public final class Planner {
         // 1. the config's hints
         if (config.gpu() == ModelConfig.Gpu.REQUIRED) {
             reasons.add(new Reason(Rule.GPU_REQUIRED, "config.json says \"gpu\": \"required\"; Lambda has no GPU"));
-            if (config.target() == ModelConfig.Target.LAMBDA) {
+            if (config.target() == Target.LAMBDA) {
                 reasons.add(new Reason(Rule.OVERRIDDEN, "\"target\": \"lambda\" cannot be honoured: the model needs a GPU"));
             }
             return gpu(model, fileBytes, graph, null, packageBytes, memoryFromFile, reasons);
         }
-        if (config.target() == ModelConfig.Target.GPU) {
+        if (config.target() == Target.GPU_POOL) {
             reasons.add(new Reason(Rule.CONFIG_TARGET, "config.json says \"target\": \"gpu\""));
             return gpu(model, fileBytes, graph, null, packageBytes, memoryFromFile, reasons);
         }
-        boolean lambdaForced = config.target() == ModelConfig.Target.LAMBDA;
+        boolean lambdaForced = config.target() == Target.LAMBDA;
         if (lambdaForced) reasons.add(new Reason(Rule.CONFIG_TARGET, "config.json says \"target\": \"lambda\""));
 
         // 2. Lambda's hard limits: nothing can override them

@@ -13,7 +13,7 @@ public final class AliasMover {
      * Points the alias at {@code version}: all at once, or, with a canary percent below 100, sends
      * that share to {@code version} while the rest stays where it was.
      */
-    public static AliasRoute promote(ReleaseChannel channel, String alias, String version, Integer canaryPercent) {
+    public static AliasState promote(ReleaseChannel channel, String alias, String version, Integer canaryPercent) {
         List<String> versions = channel.versions();
         if (!versions.contains(version)) {
             throw new UserError(channel.target() + " " + channel.location() + " has no version " + version + "; versions: "
@@ -22,20 +22,21 @@ public final class AliasMover {
         if (canaryPercent != null && (canaryPercent < 0 || canaryPercent > 100)) {
             throw new UserError("--canary is a percent from 0 to 100, not " + canaryPercent);
         }
-        Optional<AliasRoute> current = channel.alias(alias);
-        AliasRoute next;
+        Optional<AliasState> current = channel.alias(alias);
+        AliasState next;
         if (canaryPercent == null || canaryPercent == 100) {
             String previous = current.map(c -> c.version().equals(version) ? c.previousVersion() : c.version()).orElse(null);
-            next = AliasRoute.to(alias, version, previous);
+            next = AliasState.to(alias, version, previous);
         } else {
-            AliasRoute now = current.orElseThrow(() -> new UserError("alias '" + alias + "' does not exist yet, so there is "
-                    + "nothing to keep the other " + (100 - canaryPercent) + "% on; promote without --canary first"));
+            AliasState now = current.orElseThrow(() -> new UserError("alias '" + alias + "' does not exist yet, so "
+                    + "there is nothing to keep the other " + (100 - canaryPercent)
+                    + "% on; promote without --canary first"));
             if (now.version().equals(version)) {
                 throw new UserError("alias '" + alias + "' already sends its main traffic to version " + version
                         + "; a canary needs another version");
             }
-            next = canaryPercent == 0 ? AliasRoute.to(alias, now.version(), now.previousVersion())
-                    : new AliasRoute(alias, now.version(), version, canaryPercent / 100.0, now.previousVersion());
+            next = canaryPercent == 0 ? AliasState.to(alias, now.version(), now.previousVersion())
+                    : new AliasState(alias, now.version(), version, canaryPercent / 100.0, now.previousVersion());
         }
         channel.setAlias(next);
         return next;
@@ -45,19 +46,19 @@ public final class AliasMover {
      * Undoes the last move: a canary is dropped (everything back on the main version); otherwise
      * the alias goes back to the version it pointed at before, or the highest version below.
      */
-    public static AliasRoute rollback(ReleaseChannel channel, String alias) {
-        AliasRoute now = channel.alias(alias).orElseThrow(() -> new UserError(channel.target() + " " + channel.location()
-                + " has no alias '" + alias + "' to roll back"));
-        AliasRoute next;
+    public static AliasState rollback(ReleaseChannel channel, String alias) {
+        AliasState now = channel.alias(alias).orElseThrow(() -> new UserError(channel.target() + " "
+                + channel.location() + " has no alias '" + alias + "' to roll back"));
+        AliasState next;
         if (now.hasCanary()) {
-            next = AliasRoute.to(alias, now.version(), now.previousVersion());
+            next = AliasState.to(alias, now.version(), now.previousVersion());
         } else {
             List<String> versions = channel.versions();
             String target = now.previousVersion() != null && versions.contains(now.previousVersion()) ? now.previousVersion()
                     : versions.stream().filter(v -> number(v) < number(now.version())).reduce((a, b) -> b).orElseThrow(() ->
                             new UserError("alias '" + alias + "' is on version " + now.version() + " and there is no earlier "
                                     + "version to roll back to; versions: " + String.join(", ", versions)));
-            next = AliasRoute.to(alias, target, null);
+            next = AliasState.to(alias, target, null);
         }
         channel.setAlias(next);
         return next;

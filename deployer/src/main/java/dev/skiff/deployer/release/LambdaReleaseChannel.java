@@ -1,5 +1,6 @@
 package dev.skiff.deployer.release;
 
+import dev.skiff.runtime.contract.Target;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.AliasConfiguration;
 import software.amazon.awssdk.services.lambda.model.AliasRoutingConfiguration;
@@ -26,8 +27,8 @@ public final class LambdaReleaseChannel implements ReleaseChannel {
     }
 
     @Override
-    public String target() {
-        return "lambda";
+    public Target target() {
+        return Target.LAMBDA;
     }
 
     @Override
@@ -46,8 +47,8 @@ public final class LambdaReleaseChannel implements ReleaseChannel {
     }
 
     @Override
-    public List<AliasRoute> aliases() {
-        List<AliasRoute> aliases = new ArrayList<>();
+    public List<AliasState> aliases() {
+        List<AliasState> aliases = new ArrayList<>();
         for (AliasConfiguration alias : lambda.listAliasesPaginator(b -> b.functionName(functionName)).aliases()) {
             aliases.add(route(alias));
         }
@@ -55,7 +56,7 @@ public final class LambdaReleaseChannel implements ReleaseChannel {
     }
 
     @Override
-    public void setAlias(AliasRoute route) {
+    public void setAlias(AliasState route) {
         AliasRoutingConfiguration routing = AliasRoutingConfiguration.builder()
                 .additionalVersionWeights(route.hasCanary() ? Map.of(route.canaryVersion(), route.canaryWeight()) : Map.of())
                 .build();
@@ -71,7 +72,7 @@ public final class LambdaReleaseChannel implements ReleaseChannel {
                 .routingConfig(routing).description(description));
     }
 
-    static AliasRoute route(AliasConfiguration alias) {
+    static AliasState route(AliasConfiguration alias) {
         String canary = null;
         double weight = 0;
         if (alias.routingConfig() != null && alias.routingConfig().hasAdditionalVersionWeights()) {
@@ -83,6 +84,6 @@ public final class LambdaReleaseChannel implements ReleaseChannel {
         String description = alias.description() == null ? "" : alias.description();
         int mark = description.indexOf(PREVIOUS_MARK);
         String previous = mark < 0 ? null : description.substring(mark + PREVIOUS_MARK.length()).split("\\s")[0];
-        return new AliasRoute(alias.name(), alias.functionVersion(), canary, weight, previous);
+        return new AliasState(alias.name(), alias.functionVersion(), canary, weight, previous);
     }
 }

@@ -1,5 +1,7 @@
 package dev.skiff.deployer.release;
 
+import dev.skiff.runtime.contract.Target;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -9,8 +11,7 @@ import java.util.Optional;
  * work the same through either.
  */
 public interface ReleaseChannel {
-    /** "lambda" or "gpu-pool". */
-    String target();
+    Target target();
 
     /** The function name, or the pool's management URL. */
     String location();
@@ -18,12 +19,12 @@ public interface ReleaseChannel {
     /** Published versions, lowest first (never $LATEST). */
     List<String> versions();
 
-    List<AliasRoute> aliases();
+    List<AliasState> aliases();
 
-    default Optional<AliasRoute> alias(String name) {
+    default Optional<AliasState> alias(String name) {
         return aliases().stream().filter(a -> a.name().equals(name)).findFirst();
     }
 
     /** Creates the alias, or moves it; the change is atomic on both targets. */
-    void setAlias(AliasRoute route);
+    void setAlias(AliasState route);
 }

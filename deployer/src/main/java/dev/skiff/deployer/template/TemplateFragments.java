@@ -1,22 +1,30 @@
 package dev.skiff.deployer.template;
 
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The fragments under templates/deployer/, as the deployer jar carries them, and the one way they
- * are filled: {@code {{name}}} placeholders, every one of which must be given. A fragment for one
- * concern may add to several parts of the stack; each part starts with a {@code #@ part} line.
+ * are filled. Each is a YAML document: a piece of the stack written at the place it goes, which
+ * the renderer merges into the stack. A {@code ((name))} placeholder in any key or value is
+ * replaced on the parsed nodes, so a value never changes the document's structure; every
+ * placeholder must be given.
  */
 public final class TemplateFragments {
     static final String RESOURCE_ROOT = "/dev/skiff/deployer/templates/deployer/";
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([A-Za-z]+)}}");
-    private static final Pattern PART = Pattern.compile("(?m)^#@ (\\w+)\\n");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\(\\(([A-Za-z]+)\\)\\)");
 
     private TemplateFragments() {}
 
@@ -30,45 +38,59 @@ public final class TemplateFragments {
         }
     }
 
-    /** Fills a fragment; a placeholder without a value is a bug in the renderer, so it fails loudly. */
-    public static String fill(String name, Map<String, String> values) {
-        Matcher matcher = PLACEHOLDER.matcher(load(name));
-        StringBuilder out = new StringBuilder();
-        while (matcher.find()) {
-            String value = values.get(matcher.group(1));
-            if (value == null) throw new IllegalStateException("fragment " + name + " needs {{" + matcher.group(1) + "}}");
-            matcher.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        matcher.appendTail(out);
-        return out.toString();
+    /**
+     * The fragment's nodes with every placeholder filled; a placeholder without a value is a bug in
+     * the renderer, so it fails loudly.
+     */
+    public static MappingNode fill(String name, Map<String, String> values) {
+        return fill(name, values, Map.of());
     }
 
-    /** Fills a fragment and splits it into its {@code #@ part} sections, in order. */
-    public static Map<String, String> fillParts(String name, Map<String, String> values) {
-        String text = fill(name, values);
-        Matcher matcher = PART.matcher(text);
-        Map<String, String> parts = new LinkedHashMap<>();
-        if (!matcher.find() || matcher.start() != 0) {
-            throw new IllegalStateException("fragment " + name + " must start with a '#@ part' line");
+    /**
+     * @param nodes values that are YAML themselves: each replaces a scalar that is its placeholder alone
+     */
+    public static MappingNode fill(String name, Map<String, String> values, Map<String, Node> nodes) {
+        if (!(TemplateYaml.parse(load(name), "fragment " + name) instanceof MappingNode fragment)) {
+            throw new IllegalStateException("fragment " + name + " must be a YAML mapping");
         }
-        while (true) {
-            String part = matcher.group(1);
-            int start = matcher.end();
-            boolean more = matcher.find();
-            parts.put(part, text.substring(start, more ? matcher.start() : text.length()));
-            if (!more) return parts;
-        }
+        return (MappingNode) new Filler(name, values, nodes).fill(fragment);
     }
 
-    /** Indents every line of a fragment written at column 0. */
-    static String indent(String text, int spaces) {
-        String pad = " ".repeat(spaces);
-        return text.lines().map(line -> line.isEmpty() ? line : pad + line).reduce((a, b) -> a + "\n" + b).orElse("") + "\n";
-    }
+    private record Filler(String fragment, Map<String, String> values, Map<String, Node> nodes) {
+        Node fill(Node node) {
+            switch (node) {
+                case ScalarNode scalar -> {
+                    return fill(scalar);
+                }
+                case SequenceNode sequence -> sequence.getValue().replaceAll(this::fill);
+                case MappingNode mapping -> {
+                    List<NodeTuple> entries = new ArrayList<>();
+                    for (NodeTuple entry : mapping.getValue()) {
+                        entries.add(new NodeTuple(fill(entry.getKeyNode()), fill(entry.getValueNode())));
+                    }
+                    mapping.setValue(entries);
+                }
+                default -> throw new IllegalStateException("fragment " + fragment
+                        + " holds an anchor or alias; write it out");
+            }
+            return node;
+        }
 
-    /** A mapping written at column 0 as one item of a YAML list at {@code spaces}. */
-    static String listItem(String text, int spaces) {
-        String indented = indent(text, spaces + 2);
-        return " ".repeat(spaces) + "- " + indented.substring(spaces + 2);
+        private Node fill(ScalarNode scalar) {
+            Matcher whole = PLACEHOLDER.matcher(scalar.getValue());
+            if (whole.matches() && nodes.containsKey(whole.group(1))) return nodes.get(whole.group(1));
+            Matcher matcher = PLACEHOLDER.matcher(scalar.getValue());
+            if (!matcher.find()) return scalar;
+            StringBuilder text = new StringBuilder();
+            do {
+                String value = values.get(matcher.group(1));
+                if (value == null) {
+                    throw new IllegalStateException("fragment " + fragment + " needs ((" + matcher.group(1) + "))");
+                }
+                matcher.appendReplacement(text, Matcher.quoteReplacement(value));
+            } while (matcher.find());
+            matcher.appendTail(text);
+            return TemplateYaml.withValue(scalar, text.toString());
+        }
     }
 }

@@ -1,15 +1,19 @@
 package dev.skiff.deployer.template;
 
+import dev.skiff.runtime.contract.Target;
+
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A model as the template needs it: where it may run and, for Lambda, how its function is set up.
  *
- * @param lambda        its function, or null when it runs only on the GPU pool
- * @param gpuPool       whether the GPU pool can serve it (its image carries the model)
- * @param gpuPoolFirst  with both targets: whether the GPU pool is the default of its Target parameter
+ * @param lambda   its function, or null when it runs only on the GPU pool
+ * @param gpuPool  whether the GPU pool can serve it (its image carries the model)
+ * @param planned  where the plan put it: with both targets, the default of its Target parameter
  */
-public record TemplateModel(String name, List<String> versions, LambdaFunction lambda, boolean gpuPool, boolean gpuPoolFirst) {
+public record TemplateModel(String name, List<String> versions, LambdaFunction lambda, boolean gpuPool,
+                            Target planned) {
 
     /**
      * @param codeUri        where the function's code is: an s3:// URI for AWS, a local path for the emulator
@@ -26,20 +30,23 @@ public record TemplateModel(String name, List<String> versions, LambdaFunction l
     public TemplateModel {
         versions = List.copyOf(versions);
         if (lambda == null && !gpuPool) throw new IllegalArgumentException("model " + name + " runs nowhere");
-        if (gpuPoolFirst && (lambda == null || !gpuPool)) throw new IllegalArgumentException("gpuPoolFirst needs both targets");
+        Objects.requireNonNull(planned, "planned");
+        if (planned == Target.LAMBDA ? lambda == null : !gpuPool) {
+            throw new IllegalArgumentException("model " + name + " is planned on " + planned + ", where it cannot run");
+        }
     }
 
     public static TemplateModel onLambda(String name, List<String> versions, LambdaFunction lambda) {
-        return new TemplateModel(name, versions, lambda, false, false);
+        return new TemplateModel(name, versions, lambda, false, Target.LAMBDA);
     }
 
     public static TemplateModel onGpuPool(String name, List<String> versions) {
-        return new TemplateModel(name, versions, null, true, false);
+        return new TemplateModel(name, versions, null, true, Target.GPU_POOL);
     }
 
-    /** Either target, chosen at deploy time by the model's Target parameter. */
-    public static TemplateModel onEither(String name, List<String> versions, LambdaFunction lambda, boolean gpuPoolFirst) {
-        return new TemplateModel(name, versions, lambda, true, gpuPoolFirst);
+    /** Either target, chosen at deploy time by the model's Target parameter; {@code planned} is its default. */
+    public static TemplateModel onEither(String name, List<String> versions, LambdaFunction lambda, Target planned) {
+        return new TemplateModel(name, versions, lambda, true, planned);
     }
 
     public boolean switchable() {

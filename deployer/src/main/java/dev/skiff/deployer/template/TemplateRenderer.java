@@ -1,6 +1,10 @@
 package dev.skiff.deployer.template;
 
 import dev.skiff.deployer.cli.UserError;
+import dev.skiff.runtime.contract.Target;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,19 +15,22 @@ import java.util.Map;
 /**
  * Renders one SAM template for a set of models from the fragments under templates/deployer/, one
  * fragment per concern: the stack and its HTTP API, auth, each model's routes, each Lambda model's
- * function and its alarms, extra aliases, a deploy-time target switch, and the GPU pool.
+ * function and its alarms, extra aliases, a deploy-time target switch, and the GPU pool. Each
+ * fragment is merged, as YAML nodes, into the stack it starts from (stack.yaml); the library's
+ * serializer writes the result.
  */
 public final class TemplateRenderer {
-    private static final List<String> PARTS = List.of("parameters", "rules", "conditions", "resources", "paths",
-            "securitySchemes", "integrations", "outputs");
+    /** Where the HTTP API's integrations are in the stack. */
+    private static final List<String> INTEGRATIONS = List.of("Resources", "InferenceApi", "Properties",
+            "DefinitionBody", "components", "x-amazon-apigateway-integrations");
     /** Fn::Or takes 2 to 10 conditions. */
     private static final int MAX_OR = 10;
 
-    private final Map<String, StringBuilder> parts = new LinkedHashMap<>();
+    private final MappingNode stack;
     private final Map<String, String> integrationOwners = new HashMap<>();
 
-    private TemplateRenderer() {
-        PARTS.forEach(part -> parts.put(part, new StringBuilder()));
+    private TemplateRenderer(MappingNode stack) {
+        this.stack = stack;
     }
 
     public static String render(List<TemplateModel> models, StackOptions options) {
@@ -36,29 +43,29 @@ public final class TemplateRenderer {
                         + model.logicalId() + " in the template; rename one");
             }
         }
-        return new TemplateRenderer().stack(models, options);
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("models", String.join(", ", models.stream().map(TemplateModel::name).toList()));
+        values.put("architecture", options.architecture());
+        TemplateRenderer renderer = new TemplateRenderer(TemplateFragments.fill("stack.yaml", values));
+        renderer.models(models, options);
+        return TemplateYaml.write(renderer.stack);
     }
 
-    private String stack(List<TemplateModel> models, StackOptions options) {
-        add("auth.yaml", Map.of());
+    private void models(List<TemplateModel> models, StackOptions options) {
+        add("auth.yaml", TemplateFragments.fill("auth.yaml", Map.of()));
         // server metadata and health go wherever the first model is served
-        add("server-routes.yaml", Map.of("integration", models.getFirst().logicalId()));
+        String first = models.getFirst().logicalId();
+        add("server-routes.yaml", TemplateFragments.fill("server-routes.yaml", Map.of("integration", first)));
         for (TemplateModel model : models) model(model);
 
         List<TemplateModel> pool = models.stream().filter(TemplateModel::gpuPool).toList();
         if (!pool.isEmpty()) {
             Map<String, String> values = new LinkedHashMap<>();
-            values.put("poolCondition", poolCondition(pool));
             values.put("poolModels", String.join(",", pool.stream().map(TemplateModel::name).toList()));
             values.put("localModels", options.localPoolModels());
-            add("gpu-pool.yaml", values);
+            Map<String, Node> nodes = Map.of("poolCondition", poolCondition(pool));
+            add("gpu-pool.yaml", TemplateFragments.fill("gpu-pool.yaml", values, nodes));
         }
-
-        Map<String, String> stack = new LinkedHashMap<>();
-        stack.put("models", String.join(", ", models.stream().map(TemplateModel::name).toList()));
-        stack.put("architecture", options.architecture());
-        parts.forEach((part, text) -> stack.put(part, text.toString().stripTrailing()));
-        return TemplateFragments.fill("stack.yaml", stack).replaceAll("\n{3,}", "\n\n");
     }
 
     private void model(TemplateModel model) {
@@ -70,13 +77,12 @@ public final class TemplateRenderer {
         values.put("integration", id);
         values.put("targetText", model.switchable() ? "Lambda or the GPU pool, as " + id + "Target says"
                 : model.lambda() != null ? "Lambda" : "GPU pool");
-        values.put("condition", model.switchable() ? "\n    Condition: " + id + "OnLambda" : "");
         if (model.switchable()) {
-            values.put("defaultTarget", model.gpuPoolFirst() ? "gpu-pool" : "lambda");
-            add("model-target.yaml", values);
+            values.put("defaultTarget", model.planned().wireName());
+            add("model-target.yaml", TemplateFragments.fill("model-target.yaml", values));
         }
         integration(model, id, id + "Function.Alias");
-        add("model-routes.yaml", values);
+        add("model-routes.yaml", TemplateFragments.fill("model-routes.yaml", values));
 
         TemplateModel.LambdaFunction lambda = model.lambda();
         if (lambda == null) return;
@@ -84,8 +90,8 @@ public final class TemplateRenderer {
         values.put("memoryMb", Integer.toString(lambda.memoryMb()));
         values.put("timeoutSeconds", Integer.toString(lambda.timeoutSeconds()));
         values.put("latencyAlarmMs", Integer.toString(lambda.latencyAlarmMs()));
-        add("lambda-function.yaml", values);
-        add("alarms.yaml", values);
+        addLambda(model, "lambda-function.yaml", values);
+        addLambda(model, "alarms.yaml", values);
         for (String alias : lambda.extraAliases()) {
             String aliasId = TemplateModel.logicalId(alias);
             Map<String, String> aliasValues = new LinkedHashMap<>(values);
@@ -93,8 +99,30 @@ public final class TemplateRenderer {
             aliasValues.put("aliasId", aliasId);
             aliasValues.put("integration", id + aliasId);
             integration(model, id + aliasId, id + aliasId + "Alias");
-            add("lambda-alias.yaml", aliasValues);
+            addLambda(model, "lambda-alias.yaml", aliasValues);
         }
+    }
+
+    /**
+     * A fragment of a model's Lambda function: for a model that may run on either target, each
+     * resource and output it defines exists only while the model is on Lambda.
+     */
+    private void addLambda(TemplateModel model, String name, Map<String, String> values) {
+        MappingNode fragment = TemplateFragments.fill(name, values);
+        if (model.switchable()) {
+            String condition = model.logicalId() + "OnLambda";
+            for (String section : List.of("Resources", "Outputs")) {
+                if (!(TemplateYaml.get(fragment, section) instanceof MappingNode entries)) continue;
+                for (NodeTuple entry : entries.getValue()) {
+                    MappingNode definition = (MappingNode) entry.getValueNode();
+                    // a resource has a Type; an entry without one only adds to a stack resource (the API's routes)
+                    if (section.equals("Outputs") || TemplateYaml.get(definition, "Type") != null) {
+                        TemplateYaml.putAfterType(definition, "Condition", TemplateYaml.plain(condition));
+                    }
+                }
+            }
+        }
+        add(name, fragment);
     }
 
     /** The integration a model's routes share: its Lambda alias, the GPU pool, or either by its Target parameter. */
@@ -104,44 +132,53 @@ public final class TemplateRenderer {
             throw new UserError("model '" + model.name() + "' needs integration " + name + ", which model '" + owner
                     + "' has already; rename a model or an alias");
         }
-        String lambda = model.lambda() == null ? null : TemplateFragments.fill("lambda-integration.yaml", Map.of("aliasArn", aliasArn));
-        String pool = model.gpuPool() ? TemplateFragments.load("gpu-integration.yaml") : null;
-        StringBuilder out = parts.get("integrations").append("            ").append(name).append(":\n");
-        if (lambda != null && pool != null) {
-            out.append("              Fn::If:\n")
-                    .append("                - ").append(model.logicalId()).append("OnGpuPool\n")
-                    .append(TemplateFragments.listItem(pool, 16))
-                    .append(TemplateFragments.listItem(lambda, 16));
-        } else {
-            out.append(TemplateFragments.indent(lambda != null ? lambda : pool, 14));
-        }
+        Node lambda = model.lambda() == null ? null
+                : TemplateFragments.fill("lambda-integration.yaml", Map.of("aliasArn", aliasArn));
+        Node pool = model.gpuPool() ? TemplateFragments.fill("gpu-integration.yaml", Map.of()) : null;
+        Node integration = lambda == null ? pool : pool == null ? lambda : TemplateYaml.mapping("Fn::If",
+                TemplateYaml.blockSequence(List.of(TemplateYaml.plain(model.logicalId() + "OnGpuPool"), pool, lambda)));
+        TemplateYaml.merge(TemplateYaml.mappingAt(stack, INTEGRATIONS), TemplateYaml.mapping(name, integration),
+                String.join(".", INTEGRATIONS));
     }
 
     /** True when any model is on the pool: always for a pool-only model, else per Target parameter. */
-    private static String poolCondition(List<TemplateModel> pool) {
+    private static Node poolCondition(List<TemplateModel> pool) {
+        String gpuPool = Target.GPU_POOL.wireName();
         List<String> fixed = pool.stream().filter(m -> m.lambda() == null).map(TemplateModel::name).toList();
-        if (!fixed.isEmpty()) return "!Equals [gpu-pool, gpu-pool]  # always: the GPU pool is the only target of " + String.join(", ", fixed);
-        if (pool.size() == 1) return "!Equals [!Ref " + pool.getFirst().logicalId() + "Target, gpu-pool]";
-        List<String> conditions = new ArrayList<>();
-        for (TemplateModel model : pool) conditions.add("!Condition " + model.logicalId() + "OnGpuPool");
+        if (!fixed.isEmpty()) {
+            Node always = TemplateYaml.tagged("!Equals",
+                    List.of(TemplateYaml.plain(gpuPool), TemplateYaml.plain(gpuPool)));
+            return TemplateYaml.withInlineComment(always, "always: the GPU pool is the only target of "
+                    + String.join(", ", fixed));
+        }
+        if (pool.size() == 1) {
+            Node parameter = TemplateYaml.tagged("!Ref", pool.getFirst().logicalId() + "Target");
+            return TemplateYaml.tagged("!Equals", List.of(parameter, TemplateYaml.plain(gpuPool)));
+        }
+        List<Node> conditions = new ArrayList<>();
+        for (TemplateModel model : pool) {
+            conditions.add(TemplateYaml.tagged("!Condition", model.logicalId() + "OnGpuPool"));
+        }
         return anyOf(conditions);
     }
 
-    private static String anyOf(List<String> conditions) {
+    private static Node anyOf(List<Node> conditions) {
         if (conditions.size() == 1) return conditions.getFirst();
-        if (conditions.size() <= MAX_OR) return "!Or [" + String.join(", ", conditions) + "]";
-        List<String> groups = new ArrayList<>();
+        if (conditions.size() <= MAX_OR) return TemplateYaml.tagged("!Or", conditions);
+        List<Node> groups = new ArrayList<>();
         for (int i = 0; i < conditions.size(); i += MAX_OR) {
             groups.add(anyOf(conditions.subList(i, Math.min(conditions.size(), i + MAX_OR))));
         }
         return anyOf(groups);
     }
 
-    private void add(String fragment, Map<String, String> values) {
-        TemplateFragments.fillParts(fragment, values).forEach((part, text) -> {
-            StringBuilder slot = parts.get(part);
-            if (slot == null) throw new IllegalStateException("fragment " + fragment + " has unknown part '" + part + "'");
-            slot.append(text);
-        });
+    private void add(String fragment, MappingNode nodes) {
+        for (NodeTuple part : nodes.getValue()) {
+            if (TemplateYaml.get(stack, TemplateYaml.key(part)) == null) {
+                throw new IllegalStateException("fragment " + fragment + " adds to '" + TemplateYaml.key(part)
+                        + "', which stack.yaml does not have");
+            }
+        }
+        TemplateYaml.merge(stack, nodes, "fragment " + fragment + ": stack");
     }
 }

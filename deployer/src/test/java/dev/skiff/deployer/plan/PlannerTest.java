@@ -6,6 +6,7 @@ import dev.skiff.deployer.packaging.Architecture;
 import dev.skiff.deployer.packaging.FunctionRuntimeFiles;
 import dev.skiff.deployer.testing.Examples;
 import dev.skiff.deployer.testing.GeneratedModels;
+import dev.skiff.runtime.contract.Target;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,7 @@
 package dev.skiff.deployer.release;
 
 import dev.skiff.deployer.cli.UserError;
+import dev.skiff.runtime.contract.Target;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -14,18 +15,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AliasMoverTest {
     static final class PoolLikeChannel implements ReleaseChannel {
         final List<String> versions = List.of("1", "2", "3");
-        final List<AliasRoute> aliases = new ArrayList<>();
+        final List<AliasState> aliases = new ArrayList<>();
 
-        @Override public String target() { return "gpu-pool"; }
+        @Override public Target target() { return Target.GPU_POOL; }
         @Override public String location() { return "http://pool"; }
         @Override public List<String> versions() { return versions; }
-        @Override public List<AliasRoute> aliases() { return aliases; }
+        @Override public List<AliasState> aliases() { return aliases; }
 
         @Override
-        public void setAlias(AliasRoute route) {
+        public void setAlias(AliasState route) {
             aliases.removeIf(a -> a.name().equals(route.name()));
             // the pool keeps version and weights only
-            aliases.add(new AliasRoute(route.name(), route.version(), route.canaryVersion(), route.canaryWeight(), null));
+            aliases.add(new AliasState(route.name(), route.version(), route.canaryVersion(), route.canaryWeight(),
+                    null));
         }
     }
 
@@ -33,7 +35,7 @@ class AliasMoverTest {
     void canaryKeepsTheMainVersionAndRollbackDropsIt() {
         PoolLikeChannel pool = new PoolLikeChannel();
         AliasMover.promote(pool, "live", "2", null);
-        AliasRoute canary = AliasMover.promote(pool, "live", "3", 10);
+        AliasState canary = AliasMover.promote(pool, "live", "3", 10);
         assertEquals("2 (90%) + 3 (10%)", canary.describe());
         assertEquals("2", AliasMover.rollback(pool, "live").describe());
     }

@@ -1,5 +1,7 @@
 package dev.skiff.deployer.template;
 
+import dev.skiff.runtime.contract.Target;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,7 @@ public final class ExampleStack {
                 TemplateModel.onLambda("fraud", List.of("1"),
                         new TemplateModel.LambdaFunction(CODE_URI, 512, 10, 50, List.of("canary"))),
                 TemplateModel.onEither("minilm", List.of("1"),
-                        new TemplateModel.LambdaFunction(CODE_URI, 2048, 30, 500, List.of("canary")), false));
+                        new TemplateModel.LambdaFunction(CODE_URI, 2048, 30, 500, List.of("canary")), Target.LAMBDA));
     }
 
     static String render() {

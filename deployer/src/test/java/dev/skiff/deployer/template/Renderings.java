@@ -1,5 +1,7 @@
 package dev.skiff.deployer.template;
 
+import dev.skiff.runtime.contract.Target;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +24,8 @@ final class Renderings {
 
     static String manyEither(int count) {
         List<TemplateModel> models = new ArrayList<>();
-        for (int i = 1; i <= count; i++) models.add(TemplateModel.onEither("m" + i, List.of("1"), function("m" + i), i % 2 == 0));
+        for (int i = 1; i <= count; i++) models.add(TemplateModel.onEither("m" + i, List.of("1"), function("m" + i),
+                i % 2 == 0 ? Target.GPU_POOL : Target.LAMBDA));
         return TemplateRenderer.render(models, new StackOptions("arm64", "gpu-pool/models"));
     }
 }

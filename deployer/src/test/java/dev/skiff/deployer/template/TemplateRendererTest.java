@@ -4,7 +4,9 @@ import dev.skiff.deployer.cli.UserError;
 import dev.skiff.deployer.deploy.StackTemplate;
 import dev.skiff.deployer.packaging.PackageManifest;
 import dev.skiff.deployer.packaging.PackagedModel;
+import dev.skiff.runtime.contract.Target;
 import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -21,10 +23,10 @@ class TemplateRendererTest {
 
     @Test
     void aPackageWithAGpuPoolModelRendersThePoolAlwaysOnAndNeedsItsImage() {
-        PackagedModel fraud = new PackagedModel("fraud", "lambda", "zip", "arm64", Path.of("fraud/function.zip"), "ab", 1, 1,
-                512, List.of("1"), 4, 50);
-        PackagedModel llm = new PackagedModel("llm", "gpu-pool", "pool-image", "x86_64", Path.of("gpu-pool"), null, 1, 0,
-                null, List.of("1", "2"), null, null);
+        PackagedModel fraud = new PackagedModel("fraud", Target.LAMBDA, "zip", "arm64", Path.of("fraud/function.zip"),
+                "ab", 1, 1, 512, List.of("1"), 4, 50);
+        PackagedModel llm = new PackagedModel("llm", Target.GPU_POOL, "pool-image", "x86_64", Path.of("gpu-pool"),
+                null, 1, 0, null, List.of("1", "2"), null, null);
         PackageManifest manifest = new PackageManifest("arm64", List.of(fraud, llm));
         ParsedTemplate template = ParsedTemplate.parse("package", StackTemplate.render(manifest, m -> "s3://bucket/" + m.name() + ".zip"));
 
@@ -73,6 +75,58 @@ class TemplateRendererTest {
     @Test
     void anUnfilledPlaceholderFailsLoudly() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> TemplateFragments.fill("alarms.yaml", Map.of()));
-        assertTrue(e.getMessage().contains("{{"), e.getMessage());
+        assertTrue(e.getMessage().contains("(("), e.getMessage());
+        assertEquals("fragment alarms.yaml needs ((logicalId))", e.getMessage());
+        Map<String, String> poolValues = Map.of("poolModels", "m", "localModels", "m");
+        IllegalStateException node = assertThrows(IllegalStateException.class,
+                () -> TemplateFragments.fill("gpu-pool.yaml", poolValues));
+        assertEquals("fragment gpu-pool.yaml needs ((poolCondition))", node.getMessage(),
+                "a YAML value is a placeholder too");
+    }
+
+    @Test
+    void aValueFillsItsScalarAndNeverChangesTheDocumentsStructure() {
+        // in a flow mapping, text substitution made "m1,m2" two keys: the pool served m1 alone
+        ParsedTemplate many = ParsedTemplate.parse("many", Renderings.manyEither(3));
+        Map<String, Object> task = many.properties("GpuPoolTaskDefinition");
+        Object environment = map(ParsedTemplate.list(task.get("ContainerDefinitions")).getFirst()).get("Environment");
+        assertEquals(Map.of("Name", "SKIFF_MODELS", "Value", "m1,m2,m3"), ParsedTemplate.list(environment).getFirst());
+
+        String codeUri = "s3://bucket/a: b # not a comment/{x}.zip";
+        TemplateModel fraud = TemplateModel.onLambda("fraud", List.of("1"),
+                new TemplateModel.LambdaFunction(codeUri, 512, 3, 50, List.of()));
+        String rendered = TemplateRenderer.render(List.of(fraud), new StackOptions("arm64", "m"));
+        ParsedTemplate odd = ParsedTemplate.parse("odd", rendered);
+        assertEquals(codeUri, odd.properties("FraudFunction").get("CodeUri"));
+        assertEquals(512, odd.properties("FraudFunction").get("MemorySize"), "a number stays a number");
+    }
+
+    @Test
+    void aModelOnEitherTargetHasItsLambdaResourcesOnlyOnLambdaAndTheContractsTargetNames() {
+        ParsedTemplate template = ParsedTemplate.parse("sam", ExampleStack.render());
+        template.resources().forEach((id, resource) -> {
+            Object condition = map(resource).get("Condition");
+            if (id.startsWith("Minilm")) assertEquals("MinilmOnLambda", condition, id);
+            if (id.startsWith("Fraud")) assertEquals(null, condition, id + " runs on Lambda only, always there");
+        });
+        Map<String, Object> outputs = map(template.root().get("Outputs"));
+        assertEquals("MinilmOnLambda", map(outputs.get("MinilmLiveAlias")).get("Condition"));
+        Map<String, Object> target = template.parameter("MinilmTarget");
+        List<String> targets = java.util.Arrays.stream(Target.values()).map(Target::wireName).toList();
+        assertEquals(targets, target.get("AllowedValues"));
+        assertEquals(Target.LAMBDA.wireName(), target.get("Default"), "the plan's choice");
+        ParsedTemplate many = ParsedTemplate.parse("many", Renderings.manyEither(2));
+        assertEquals(Target.GPU_POOL.wireName(), many.parameter("M2Target").get("Default"));
+    }
+
+    @Test
+    void fragmentsThatDefineTheSameThingTwiceClash() {
+        MappingNode stack = (MappingNode) TemplateYaml.parse("Resources:\n  A: {Type: X}\n", "stack");
+        TemplateYaml.merge(stack, (MappingNode) TemplateYaml.parse("Resources:\n  B: {Type: Y}\n", "b"), "stack");
+        MappingNode resources = TemplateYaml.mappingAt(stack, List.of("Resources"));
+        assertEquals(List.of("A", "B"), resources.getValue().stream().map(TemplateYaml::key).toList());
+        IllegalStateException clash = assertThrows(IllegalStateException.class, () -> TemplateYaml.merge(stack,
+                (MappingNode) TemplateYaml.parse("Resources:\n  A: {Type: Z}\n", "a again"), "stack"));
+        assertEquals("stack.Resources.A.Type is defined twice", clash.getMessage());
     }
 }

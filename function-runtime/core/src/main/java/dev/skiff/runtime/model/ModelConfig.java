@@ -3,6 +3,7 @@ package dev.skiff.runtime.model;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.protocol.Json;
 
 import java.io.IOException;
@@ -11,10 +12,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A model's config.json (docs/model-repository.md): its pipeline, batching and the deployer's
- * hints. Read with the streaming parser; an unknown field is an error, so a typo never passes.
+ * hints. Read with the streaming parser (it runs at a Lambda cold start); an unknown field is an
+ * error, so a typo never passes. Build one with {@link #builder()}.
+ *
+ * @param target where the person wants the model to run, or null for {@code "auto"}: the plan decides
  */
 public record ModelConfig(
         Pipeline pipeline,
@@ -34,14 +39,72 @@ public record ModelConfig(
 
     public enum Pipeline { NONE, CLASSIFIER, TEXT_EMBEDDING }
 
-    public enum Target { AUTO, LAMBDA, GPU }
-
     public enum Gpu { NONE, OPTIONAL, REQUIRED }
 
     public static final String FILE_NAME = "config.json";
 
+    /** A field's name in config.json. */
+    private interface JsonField {
+        String json();
+    }
+
+    /** config.json's top-level fields, in the order an unknown field's error lists them. */
+    private enum Field implements JsonField {
+        PIPELINE("pipeline"), LABELS("labels"), TOP_K("topK"), MAX_SEQUENCE_LENGTH("maxSequenceLength"),
+        MAX_BATCH_SIZE("maxBatchSize"), BATCH_INVARIANT("batchInvariant"), BATCHING("batching"), INSTANCES("instances"),
+        INTRA_OP_THREADS("intraOpThreads"), TARGET("target"), GPU("gpu"), MEMORY_MB("memoryMb"),
+        LATENCY_OBJECTIVE_MS("latencyObjectiveMs"), DESCRIPTION("description"), FEATURES("features");
+
+        private final String json;
+
+        Field(String json) {
+            this.json = json;
+        }
+
+        @Override
+        public String json() {
+            return json;
+        }
+    }
+
+    /** The fields inside {@code "batching"}. */
+    private enum BatchingField implements JsonField {
+        MAX_QUEUE_DELAY_MS("maxQueueDelayMs"), QUEUE_CAPACITY("queueCapacity");
+
+        private final String json;
+
+        BatchingField(String json) {
+            this.json = json;
+        }
+
+        @Override
+        public String json() {
+            return json;
+        }
+    }
+
+    public ModelConfig {
+        labels = List.copyOf(labels);
+        if (pipeline == Pipeline.CLASSIFIER && labels.isEmpty()) {
+            throw new IllegalArgumentException("pipeline \"classifier\" needs \"labels\", one per probability column");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
     public static ModelConfig defaults() {
-        return new ModelConfig(Pipeline.NONE, List.of(), 1, 256, 64, 5, 256, 1, 0, true, Target.AUTO, Gpu.OPTIONAL, null, null);
+        return builder().build();
+    }
+
+    /** config.json's word for a target preference: "auto" (null), "lambda" or "gpu". */
+    public static String targetWord(Target target) {
+        if (target == null) return "auto";
+        return switch (target) {
+            case LAMBDA -> "lambda";
+            case GPU_POOL -> "gpu";
+        };
     }
 
     /** Reads {@code <modelDir>/config.json}; a model without one gets the defaults. */
@@ -65,62 +128,77 @@ public record ModelConfig(
     }
 
     static ModelConfig parse(byte[] json) throws IOException {
-        ModelConfig d = defaults();
-        Pipeline pipeline = d.pipeline;
-        List<String> labels = d.labels;
-        int topK = d.topK, maxSequenceLength = d.maxSequenceLength, maxBatchSize = d.maxBatchSize;
-        int maxQueueDelayMs = d.maxQueueDelayMs, queueCapacity = d.queueCapacity, instances = d.instances;
-        int intraOpThreads = d.intraOpThreads;
-        boolean batchInvariant = d.batchInvariant;
-        Target target = d.target;
-        Gpu gpu = d.gpu;
-        Integer memoryMb = null, latencyObjectiveMs = null;
+        Builder config = builder();
         try (JsonParser p = Json.FACTORY.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("must hold a JSON object");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
+                String name = p.currentName();
+                Field field = field(Field.values(), "", name);
                 p.nextToken();
                 switch (field) {
-                    case "pipeline" -> pipeline = choice(p, field, Pipeline.class);
-                    case "labels" -> labels = strings(p, field);
-                    case "topK" -> topK = positive(p, field);
-                    case "maxSequenceLength" -> maxSequenceLength = positive(p, field);
-                    case "maxBatchSize" -> maxBatchSize = positive(p, field);
-                    case "instances" -> instances = positive(p, field);
-                    case "intraOpThreads" -> intraOpThreads = positive(p, field);
-                    case "batchInvariant" -> {
+                    case PIPELINE -> config.pipeline(choice(p, name, Pipeline.class));
+                    case LABELS -> config.labels(strings(p, name));
+                    case TOP_K -> config.topK(positive(p, name));
+                    case MAX_SEQUENCE_LENGTH -> config.maxSequenceLength(positive(p, name));
+                    case MAX_BATCH_SIZE -> config.maxBatchSize(positive(p, name));
+                    case BATCH_INVARIANT -> {
                         if (!p.currentToken().isBoolean()) throw new IllegalArgumentException("\"batchInvariant\" must be true or false");
-                        batchInvariant = p.getBooleanValue();
+                        config.batchInvariant(p.getBooleanValue());
                     }
-                    case "target" -> target = choice(p, field, Target.class);
-                    case "gpu" -> gpu = choice(p, field, Gpu.class);
-                    case "memoryMb" -> memoryMb = positive(p, field);
-                    case "latencyObjectiveMs" -> latencyObjectiveMs = positive(p, field);
-                    case "batching" -> {
-                        if (p.currentToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("\"batching\" must be an object");
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String inner = p.currentName();
-                            p.nextToken();
-                            switch (inner) {
-                                case "maxQueueDelayMs" -> maxQueueDelayMs = nonNegative(p, "batching.maxQueueDelayMs");
-                                case "queueCapacity" -> queueCapacity = positive(p, "batching.queueCapacity");
-                                default -> throw new IllegalArgumentException("unknown field \"batching." + inner
-                                        + "\"; expected maxQueueDelayMs, queueCapacity");
-                            }
-                        }
-                    }
-                    case "description", "features" -> p.skipChildren(); // documentation for people
-                    default -> throw new IllegalArgumentException("unknown field \"" + field + "\"; expected pipeline, labels, "
-                            + "topK, maxSequenceLength, maxBatchSize, batchInvariant, batching, instances, intraOpThreads, target, gpu, "
-                            + "memoryMb, latencyObjectiveMs, description, features");
+                    case BATCHING -> batching(p, config);
+                    case INSTANCES -> config.instances(positive(p, name));
+                    case INTRA_OP_THREADS -> config.intraOpThreads(positive(p, name));
+                    case TARGET -> config.target(target(p));
+                    case GPU -> config.gpu(choice(p, name, Gpu.class));
+                    case MEMORY_MB -> config.memoryMb(positive(p, name));
+                    case LATENCY_OBJECTIVE_MS -> config.latencyObjectiveMs(positive(p, name));
+                    case DESCRIPTION, FEATURES -> p.skipChildren(); // documentation for people
                 }
             }
         }
-        if (pipeline == Pipeline.CLASSIFIER && labels.isEmpty()) {
-            throw new IllegalArgumentException("pipeline \"classifier\" needs \"labels\", one per probability column");
+        return config.build();
+    }
+
+    private static void batching(JsonParser p, Builder config) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException("\"batching\" must be an object");
         }
-        return new ModelConfig(pipeline, labels, topK, maxSequenceLength, maxBatchSize, maxQueueDelayMs, queueCapacity,
-                instances, intraOpThreads, batchInvariant, target, gpu, memoryMb, latencyObjectiveMs);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = "batching." + p.currentName();
+            BatchingField field = field(BatchingField.values(), "batching.", p.currentName());
+            p.nextToken();
+            switch (field) {
+                case MAX_QUEUE_DELAY_MS -> config.maxQueueDelayMs(nonNegative(p, name));
+                case QUEUE_CAPACITY -> config.queueCapacity(positive(p, name));
+            }
+        }
+    }
+
+    /** The field called {@code name}; an unknown one is an error that lists the known ones. */
+    private static <F extends JsonField> F field(F[] fields, String prefix, String name) {
+        for (F field : fields) {
+            if (field.json().equals(name)) return field;
+        }
+        List<String> allowed = new ArrayList<>();
+        for (F field : fields) allowed.add(field.json());
+        throw new IllegalArgumentException("unknown field \"" + prefix + name + "\"; expected "
+                + String.join(", ", allowed));
+    }
+
+    /** "auto", "lambda" or "gpu", in any case, as {@link #targetWord} names them. */
+    private static Target target(JsonParser p) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_STRING) {
+            String text = p.getText().toLowerCase(Locale.ROOT);
+            if (text.equals(targetWord(null))) return null;
+            for (Target target : Target.values()) {
+                if (text.equals(targetWord(target))) return target;
+            }
+        }
+        List<String> allowed = new ArrayList<>();
+        allowed.add('"' + targetWord(null) + '"');
+        for (Target target : Target.values()) allowed.add('"' + targetWord(target) + '"');
+        throw new IllegalArgumentException("\"target\" must be one of " + String.join(", ", allowed)
+                + ", not " + p.getText());
     }
 
     private static <E extends Enum<E>> E choice(JsonParser p, String field, Class<E> type) throws IOException {
@@ -131,7 +209,9 @@ public record ModelConfig(
             }
         }
         List<String> allowed = new ArrayList<>();
-        for (E value : type.getEnumConstants()) allowed.add('"' + value.name().replace('_', '-').toLowerCase() + '"');
+        for (E value : type.getEnumConstants()) {
+            allowed.add('"' + value.name().replace('_', '-').toLowerCase(Locale.ROOT) + '"');
+        }
         throw new IllegalArgumentException("\"" + field + "\" must be one of " + String.join(", ", allowed)
                 + ", not " + p.getText());
     }
@@ -143,7 +223,7 @@ public record ModelConfig(
             if (p.currentToken() != JsonToken.VALUE_STRING) throw new IllegalArgumentException("\"" + field + "\" must be an array of strings");
             values.add(p.getText());
         }
-        return List.copyOf(values);
+        return values;
     }
 
     private static int positive(JsonParser p, String field) throws IOException {
@@ -157,5 +237,48 @@ public record ModelConfig(
             throw new IllegalArgumentException("\"" + field + "\" must be a non-negative integer, not " + p.getText());
         }
         return p.getIntValue();
+    }
+
+    /** A config from the defaults docs/model-repository.md lists, with the fields set that differ. */
+    public static final class Builder {
+        private Pipeline pipeline = Pipeline.NONE;
+        private List<String> labels = List.of();
+        private int topK = 1;
+        private int maxSequenceLength = 256;
+        private int maxBatchSize = 64;
+        private int maxQueueDelayMs = 5;
+        private int queueCapacity = 256;
+        private int instances = 1;
+        /** 0: the runtime picks (OrtRuntime.intraOpThreads). */
+        private int intraOpThreads = 0;
+        private boolean batchInvariant = true;
+        private Target target = null;
+        private Gpu gpu = Gpu.OPTIONAL;
+        private Integer memoryMb = null;
+        private Integer latencyObjectiveMs = null;
+
+        private Builder() {}
+
+        public Builder pipeline(Pipeline pipeline) { this.pipeline = pipeline; return this; }
+        public Builder labels(List<String> labels) { this.labels = labels; return this; }
+        public Builder topK(int topK) { this.topK = topK; return this; }
+        public Builder maxSequenceLength(int tokens) { this.maxSequenceLength = tokens; return this; }
+        public Builder maxBatchSize(int rows) { this.maxBatchSize = rows; return this; }
+        public Builder maxQueueDelayMs(int ms) { this.maxQueueDelayMs = ms; return this; }
+        public Builder queueCapacity(int requests) { this.queueCapacity = requests; return this; }
+        public Builder instances(int sessions) { this.instances = sessions; return this; }
+        public Builder intraOpThreads(int threads) { this.intraOpThreads = threads; return this; }
+        public Builder batchInvariant(boolean invariant) { this.batchInvariant = invariant; return this; }
+        /** @param target null for "auto" */
+        public Builder target(Target target) { this.target = target; return this; }
+        public Builder gpu(Gpu gpu) { this.gpu = gpu; return this; }
+        public Builder memoryMb(Integer mb) { this.memoryMb = mb; return this; }
+        public Builder latencyObjectiveMs(Integer ms) { this.latencyObjectiveMs = ms; return this; }
+
+        public ModelConfig build() {
+            return new ModelConfig(pipeline, labels, topK, maxSequenceLength, maxBatchSize, maxQueueDelayMs,
+                    queueCapacity, instances, intraOpThreads, batchInvariant, target, gpu, memoryMb,
+                    latencyObjectiveMs);
+        }
     }
 }
