@@ -30,9 +30,10 @@ public record NextSteps(Path skiffHome, Path launcher, boolean callerHasJdk21, S
     /** The lines to print: build, serve, then ask it from another shell. */
     public List<String> lines(Path project, String framework, String model) {
         Path dir = project.toAbsolutePath().normalize();
-        String build = callerHasJdk21 ? "./mvnw -B package"
-                : "JAVA_HOME=" + javaHome + " ./mvnw -B package   # a JDK 21+: this shell's java is older";
-        return List.of("created " + dir + " (" + framework + "). Next:",
+        // no comment on a command line: zsh, interactive, would pass it to mvnw as arguments
+        String build = callerHasJdk21 ? "./mvnw -B package" : "JAVA_HOME=" + javaHome + " ./mvnw -B package";
+        String next = callerHasJdk21 ? "Next:" : "Next (./mvnw needs a JDK 21+; this shell's java is older, so it gets skiff's):";
+        return List.of("created " + dir + " (" + framework + "). " + next,
                 "  cd " + dir + " && " + build,
                 "  " + skiffCommand() + " local start-api --template template.yaml",
                 "then, from " + dir + " in another shell:",

@@ -19,14 +19,17 @@ class NextStepsTest {
     void aShellWithoutAJdk21BuildsWithSkiffsOwn() throws Exception {
         Path launcher = executable(work.resolve("home/bin/skiff"));
         NextSteps steps = new NextSteps(work.resolve("home"), launcher, false, "/opt/jdk-25", "");
-        assertEquals(List.of("created " + work.resolve("p") + " (plain). Next:",
-                "  cd " + work.resolve("p") + " && JAVA_HOME=/opt/jdk-25 ./mvnw -B package   # a JDK 21+: this shell's java is older",
+        assertEquals(List.of("created " + work.resolve("p") + " (plain). Next (./mvnw needs a JDK 21+; this shell's java is "
+                + "older, so it gets skiff's):",
+                "  cd " + work.resolve("p") + " && JAVA_HOME=/opt/jdk-25 ./mvnw -B package",
                 "  " + launcher + " local start-api --template template.yaml",
                 "then, from " + work.resolve("p") + " in another shell:",
                 "  curl -s -X POST --data-binary @request.json http://127.0.0.1:3000/v2/models/fraud/infer"),
                 steps.lines(work.resolve("x/../p"), "plain", "fraud"));
-        assertEquals("  cd " + work.resolve("p") + " && ./mvnw -B package",
-                new NextSteps(work.resolve("home"), launcher, true, "/opt/jdk-25", "").lines(work.resolve("p"), "plain", "m").get(1));
+        List<String> withJdk21 = new NextSteps(work.resolve("home"), launcher, true, "/opt/jdk-25", "")
+                .lines(work.resolve("p"), "plain", "m");
+        assertEquals("created " + work.resolve("p") + " (plain). Next:", withJdk21.get(0));
+        assertEquals("  cd " + work.resolve("p") + " && ./mvnw -B package", withJdk21.get(1));
     }
 
     @Test
