@@ -41,7 +41,7 @@ public final class Emulator implements AutoCloseable {
     /**
      * @param apiPort the HTTP API port, 0 for any free one, or -1 for none
      * @param lambdaPort the Lambda API port, 0 for any free one, or -1 for none
-     * @param gpuServer how to start the GPU pool's server, or null to look for gpu-fallback/target/lib
+     * @param gpuServer how to start the GPU pool's server, or null for the Skiff distribution's (skiff.home)
      */
     public record Options(Path template, Map<String, String> parameterOverrides, String host, int apiPort,
             int lambdaPort, String region, Duration idleTimeout, Duration reloadInterval, LogSink log,
@@ -169,10 +169,11 @@ public final class Emulator implements AutoCloseable {
             return LocalGpuPool.unavailable("no AWS::ECS::TaskDefinition in the template carries " + GpuPoolDefinition.MODELS_METADATA
                     + " metadata, so there is no pool to run locally");
         }
-        GpuServerCommand command = options.gpuServer() != null ? options.gpuServer() : GpuServerCommand.locate(options.template());
+        GpuServerCommand command = options.gpuServer() != null ? options.gpuServer() : GpuServerCommand.ofSkiffHome();
         if (command == null) {
-            return LocalGpuPool.unavailable("gpu-fallback is not built; build it with bin/jdk ./mvnw -q -pl gpu-fallback -am "
-                    + "package -DskipTests (" + GpuServerCommand.LIB + "), or name its lib folder with --gpu-fallback-lib");
+            return LocalGpuPool.unavailable("no gpu-fallback server: run skiff from its distribution (bin/skiff, after "
+                    + "bin/jdk ./mvnw -DskipTests package), which has it in " + GpuServerCommand.LIB
+                    + ", or name the server's lib folder with --gpu-fallback-lib");
         }
         return LocalGpuPool.start(definition, command, options.javaExecutable(), options.log());
     }

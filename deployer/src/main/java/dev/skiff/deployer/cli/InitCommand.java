@@ -1,5 +1,6 @@
 package dev.skiff.deployer.cli;
 
+import dev.skiff.deployer.init.NextSteps;
 import dev.skiff.deployer.init.StarterProject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,8 +15,7 @@ import java.util.concurrent.Callable;
 /** {@code skiff init}: a ready project that builds and serves its model locally with no edits. */
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = {"Create a project that serves a model on Lambda: pom, handler wiring, model repository, "
-                + "SAM template, README and an example request. Build it with ./mvnw package, run it with "
-                + "skiff local start-api --template template.yaml."})
+                + "SAM template, README and an example request; prints the commands that build and serve it."})
 public final class InitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "the new project's directory (absent or empty)")
     Path dir;
@@ -34,14 +34,16 @@ public final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String home = System.getProperty("skiff.home", System.getenv("SKIFF_HOME"));
-        if (home == null) throw new UserError("skiff init needs the Skiff checkout: run it through bin/skiff, or set SKIFF_HOME");
+        if (home == null) throw new UserError("skiff init needs the Skiff home: run it through bin/skiff, or set SKIFF_HOME");
+        String modelName;
         try {
-            new StarterProject(Path.of(home), SkiffCli.VERSION).create(framework, model, dir);
+            modelName = new StarterProject(Path.of(home), SkiffCli.VERSION).create(framework, model, dir);
         } catch (IllegalArgumentException | IOException e) {
             throw new UserError(e.getMessage(), ExitCodes.USAGE_OR_INPUT, e);
         }
-        spec.commandLine().getOut().printf("created %s (%s). Next:%n  cd %s && ./mvnw -B package%n"
-                + "  skiff local start-api --template template.yaml%n", dir, framework, dir);
+        for (String line : NextSteps.ofThisProcess(Path.of(home)).lines(dir, framework, modelName)) {
+            spec.commandLine().getOut().println(line);
+        }
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
     }

@@ -18,17 +18,20 @@ import java.util.stream.Stream;
 
 /**
  * Writes a ready project from a starter under {@code templates/starters/<framework>}: the
- * starter's files with their placeholders filled in, the model repository, an example request
- * and Skiff's Maven wrapper (templates/starters/README.md).
+ * starter's files with their placeholders filled in, the model repository, an example request,
+ * Skiff's Maven wrapper, and a {@code .mvn/maven.config} that has Maven read Skiff's artifacts from
+ * the Skiff home's {@value #REPOSITORY} (templates/starters/README.md).
  */
 public final class StarterProject {
     public static final List<String> FRAMEWORKS = List.of("plain", "quarkus", "micronaut");
     private static final String EXAMPLE_MODEL = "fraud";
+    /** Skiff's artifacts in a local repository's layout, in a Skiff home (distribution/pom.xml writes it). */
+    public static final String REPOSITORY = "repository";
 
     private final Path skiffHome;
     private final String skiffVersion;
 
-    /** @param skiffHome the Skiff checkout: its templates/, examples/ and Maven wrapper are the sources */
+    /** @param skiffHome the Skiff home: its templates/, examples/, Maven wrapper and repository/ are the sources */
     public StarterProject(Path skiffHome, String skiffVersion) {
         this.skiffHome = skiffHome;
         this.skiffVersion = skiffVersion;
@@ -36,8 +39,9 @@ public final class StarterProject {
 
     /**
      * @param model a model folder (config.json and version folders), an .onnx file, or null for the example fraud model
+     * @return the model's name, as the project serves it
      */
-    public void create(String framework, Path model, Path dir) throws IOException {
+    public String create(String framework, Path model, Path dir) throws IOException {
         if (!FRAMEWORKS.contains(framework)) {
             throw new IllegalArgumentException("unknown framework '" + framework + "'; choose one of " + FRAMEWORKS);
         }
@@ -71,6 +75,16 @@ public final class StarterProject {
         dir.resolve("mvnw").toFile().setExecutable(true);
         Files.createDirectories(dir.resolve(".mvn/wrapper"));
         Files.copy(skiffHome.resolve(".mvn/wrapper/maven-wrapper.properties"), dir.resolve(".mvn/wrapper/maven-wrapper.properties"));
+        Files.writeString(dir.resolve(".mvn/maven.config"), mavenConfig(skiffHome));
+        return modelName;
+    }
+
+    /**
+     * Maven's arguments for every build of the project: Skiff's repository as a read-only local repository
+     * behind the user's own, until Skiff's artifacts are on Maven Central.
+     */
+    static String mavenConfig(Path skiffHome) {
+        return "-Dmaven.repo.local.tail=" + skiffHome.toAbsolutePath().normalize().resolve(REPOSITORY) + "\n";
     }
 
     /** One tensor per input, placeholder values of the model's own shapes, from its highest version. */

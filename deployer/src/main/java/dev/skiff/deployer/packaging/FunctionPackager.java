@@ -7,23 +7,22 @@ import dev.skiff.runtime.model.ModelConfig;
 import dev.skiff.runtime.model.OnnxModel;
 import dev.skiff.runtime.model.OrtRuntime;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 
 /**
- * Writes a function in Lambda's layout (as function-runtime's own package phase does): lib/*.jar,
- * ONNX Runtime's classes at the root without natives, native/ with one architecture's natives
- * flattened, and models/&lt;name&gt;/ with each version's model and its optimized form.
+ * Writes a function in Lambda's layout, as function-runtime-lambda's build lays out its own package
+ * (function-runtime/parent/pom.xml): lib/*.jar, ONNX Runtime's classes at the root without natives,
+ * native/ with one architecture's natives flattened, and models/&lt;name&gt;/ with each version's model
+ * and its optimized form.
  */
 public final class FunctionPackager {
     private final FunctionRuntimeFiles files;
@@ -35,14 +34,9 @@ public final class FunctionPackager {
     }
 
     void writeFunction(PackageSink sink) throws IOException {
-        int unnamed = 0;
-        for (Path library : files.libraries()) {
-            if (Files.isDirectory(library)) {
-                sink.add("lib/classes-" + (++unnamed) + ".jar", new ByteArrayInputStream(jarOf(library)));
-            } else {
-                try (InputStream in = Files.newInputStream(library)) {
-                    sink.add("lib/" + library.getFileName(), in);
-                }
+        for (Map.Entry<String, Path> library : files.libraries().entrySet()) {
+            try (InputStream in = Files.newInputStream(library.getValue())) {
+                sink.add(library.getKey(), in);
             }
         }
         int natives = 0;
@@ -106,21 +100,6 @@ public final class FunctionPackager {
     }
 
     private static List<? extends ZipEntry> sorted(ZipFile jar) {
-        return jar.stream().sorted(java.util.Comparator.comparing(ZipEntry::getName)).toList();
-    }
-
-    /** A class directory (a build tree's target/classes) as a jar. */
-    private static byte[] jarOf(Path classes) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JarOutputStream jar = new JarOutputStream(bytes); Stream<Path> walk = Files.walk(classes)) {
-            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-                JarEntry entry = new JarEntry(classes.relativize(file).toString().replace('\\', '/'));
-                entry.setTime(315_532_800_000L);
-                jar.putNextEntry(entry);
-                Files.copy(file, jar);
-                jar.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
+        return jar.stream().sorted(Comparator.comparing(ZipEntry::getName)).toList();
     }
 }

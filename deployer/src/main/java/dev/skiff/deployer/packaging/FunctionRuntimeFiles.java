@@ -2,55 +2,101 @@ package dev.skiff.deployer.packaging;
 
 import dev.skiff.deployer.cli.UserError;
 
+import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
+import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
+import java.util.Properties;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * Where the function's code is on this process's class path: the jars a Lambda package puts in
- * {@code lib/} (as function-runtime's own package phase does) and ONNX Runtime's jar, whose
- * classes go to the package root and whose natives are picked per architecture.
+ * The function's code as function-runtime-lambda's build lays out its Lambda package
+ * (function-runtime/parent/pom.xml): the jars of {@code lib/} and ONNX Runtime's jar, whose classes go
+ * to the package root and whose natives are picked per architecture. Which jars those are is read from
+ * {@value #MANIFEST}, which that build writes into function-runtime-lambda's jar; the files themselves
+ * are found on this process's class path (skiff's lib/, or a test's class path), by file name.
  */
 public final class FunctionRuntimeFiles {
-    /** One class from each jar of function-runtime's Lambda lib/ (function-runtime/lambda/pom.xml, lambda-lib). */
-    static final List<String> LIB_MARKER_CLASSES = List.of(
-            "dev.skiff.runtime.lambda.SkiffHandler",
-            "dev.skiff.runtime.api.InferenceApi",
-            "com.fasterxml.jackson.core.JsonFactory",
-            "com.amazonaws.services.lambda.runtime.RequestStreamHandler",
-            "org.crac.Core");
-    static final String ONNX_RUNTIME_MARKER_CLASS = "ai.onnxruntime.OrtEnvironment";
+    static final String MANIFEST = "META-INF/skiff/lambda-package.properties";
     static final String NATIVE_PREFIX = "ai/onnxruntime/native/";
 
-    private final List<Path> libraries;
+    private final Map<String, Path> libraries;
     private final Path onnxRuntimeJar;
 
-    private FunctionRuntimeFiles(List<Path> libraries, Path onnxRuntimeJar) {
+    private FunctionRuntimeFiles(Map<String, Path> libraries, Path onnxRuntimeJar) {
         this.libraries = libraries;
         this.onnxRuntimeJar = onnxRuntimeJar;
     }
 
     public static FunctionRuntimeFiles locate() {
-        List<Path> libraries = new ArrayList<>();
-        for (String marker : LIB_MARKER_CLASSES) libraries.add(locationOf(marker));
-        Path onnxRuntime = locationOf(ONNX_RUNTIME_MARKER_CLASS);
-        if (!Files.isRegularFile(onnxRuntime)) {
-            throw new UserError("ONNX Runtime is on the class path as " + onnxRuntime + ", not as its jar; run skiff from "
-                    + "deployer/target/lib (bin/skiff) so the natives can be taken from the jar");
+        URL manifest = FunctionRuntimeFiles.class.getClassLoader().getResource(MANIFEST);
+        if (manifest == null) {
+            throw new UserError("function-runtime-lambda is not on skiff's class path (no " + MANIFEST + "); "
+                    + "rebuild Skiff: bin/jdk ./mvnw -DskipTests package");
         }
-        return new FunctionRuntimeFiles(List.copyOf(libraries), onnxRuntime);
+        Properties properties = new Properties();
+        try (InputStream in = manifest.openStream()) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UserError("cannot read " + manifest + ": " + e.getMessage());
+        }
+        return of(properties, classPath());
     }
 
-    /** Jars (or, in a build tree, class directories) that go to {@code lib/}. */
-    public List<Path> libraries() {
+    /** The files {@code manifest} names, from {@code classPath}. */
+    static FunctionRuntimeFiles of(Properties manifest, List<Path> classPath) {
+        Map<String, Path> byName = new LinkedHashMap<>();
+        for (Path entry : classPath) {
+            if (entry.getFileName() != null) byName.putIfAbsent(entry.getFileName().toString(), entry);
+        }
+        Map<String, Path> libraries = new LinkedHashMap<>();
+        for (String packagePath : entries(manifest, "lib")) {
+            if (!packagePath.startsWith("lib/")) throw new UserError(MANIFEST + " names " + packagePath + " outside lib/");
+            libraries.put(packagePath, jar(packagePath, byName));
+        }
+        List<String> onnxRuntime = entries(manifest, "onnxruntime");
+        if (onnxRuntime.size() != 1) throw new UserError(MANIFEST + " must name one ONNX Runtime jar, not " + onnxRuntime);
+        return new FunctionRuntimeFiles(Collections.unmodifiableMap(libraries), jar(onnxRuntime.getFirst(), byName));
+    }
+
+    private static List<String> entries(Properties manifest, String key) {
+        String value = manifest.getProperty(key, "").strip();
+        if (value.isEmpty()) throw new UserError(MANIFEST + " has no " + key + "=");
+        List<String> entries = new ArrayList<>();
+        for (String entry : value.split(",")) entries.add(entry.strip());
+        return entries;
+    }
+
+    private static Path jar(String entry, Map<String, Path> classPath) {
+        String name = Path.of(entry).getFileName().toString();
+        Path jar = classPath.get(name);
+        if (jar == null || !Files.isRegularFile(jar)) {
+            throw new UserError("the function's " + name + " (" + MANIFEST + ") is not a jar on skiff's class path"
+                    + (jar == null ? "" : " (" + jar + ")") + "; run skiff from its distribution (bin/skiff) after "
+                    + "bin/jdk ./mvnw -DskipTests package");
+        }
+        return jar;
+    }
+
+    private static List<Path> classPath() {
+        List<Path> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!entry.isBlank()) entries.add(Path.of(entry));
+        }
+        return entries;
+    }
+
+    /** The jars of {@code lib/}, in the manifest's order: each one's path in the package and its file. */
+    public Map<String, Path> libraries() {
         return libraries;
     }
 
@@ -73,7 +119,7 @@ public final class FunctionRuntimeFiles {
     public long unzippedBaseBytes(Architecture architecture) {
         long total = 0;
         try {
-            for (Path library : libraries) total += Files.isDirectory(library) ? jarSizeEstimate(library) : Files.size(library);
+            for (Path library : libraries.values()) total += Files.size(library);
             try (ZipFile jar = new ZipFile(onnxRuntimeJar.toFile())) {
                 Enumeration<? extends ZipEntry> entries = jar.entries();
                 while (entries.hasMoreElements()) {
@@ -85,25 +131,5 @@ public final class FunctionRuntimeFiles {
             throw new UserError("cannot read the function's jars: " + e.getMessage());
         }
         return total;
-    }
-
-    private static long jarSizeEstimate(Path classes) throws IOException {
-        try (Stream<Path> files = Files.walk(classes)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum() / 2; // jars compress about 2:1
-        }
-    }
-
-    private static Path locationOf(String className) {
-        try {
-            CodeSource source = Class.forName(className, false, FunctionRuntimeFiles.class.getClassLoader())
-                    .getProtectionDomain().getCodeSource();
-            if (source == null) throw new UserError("cannot tell which jar holds " + className);
-            return Path.of(source.getLocation().toURI());
-        } catch (ClassNotFoundException e) {
-            throw new UserError(className + " is not on skiff's class path; rebuild the deployer "
-                    + "(bin/jdk ./mvnw -pl deployer -am package -DskipTests)");
-        } catch (URISyntaxException e) {
-            throw new UserError("cannot locate the jar of " + className + ": " + e.getMessage());
-        }
     }
 }

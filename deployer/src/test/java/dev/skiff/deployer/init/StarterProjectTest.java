@@ -36,7 +36,11 @@ class StarterProjectTest {
         assertTrue(Files.isRegularFile(dir.resolve("models/fraud/1/model.onnx")));
         assertTrue(Files.isRegularFile(dir.resolve("models/fraud/config.json")));
         assertTrue(Files.readString(dir.resolve("request.json")).contains("\"features\""));
-        assertTrue(Files.readString(dir.resolve("pom.xml")).contains("<artifactId>my-fraud-scorer</artifactId>"));
+        String pom = Files.readString(dir.resolve("pom.xml"));
+        assertTrue(pom.contains("<artifactId>my-fraud-scorer</artifactId>"));
+        assertTrue(pom.contains("<artifactId>skiff-function-parent</artifactId>\n    <version>0.1.0-SNAPSHOT</version>"), pom);
+        assertEquals("-Dmaven.repo.local.tail=" + SKIFF_HOME.toAbsolutePath().normalize().resolve("repository") + "\n",
+                Files.readString(dir.resolve(".mvn/maven.config")));
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)
                     .filter(f -> !f.toString().endsWith(".onnx"))::iterator) {

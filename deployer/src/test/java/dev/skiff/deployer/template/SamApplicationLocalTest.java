@@ -34,11 +34,13 @@ class SamApplicationLocalTest {
     void lambdaAndGpuPoolRoutesAnswerThroughOneApi() throws Exception {
         assumeTrue(Files.isDirectory(ROOT.resolve("function-runtime/lambda/target/lambda/models/fraud")),
                 "function-runtime/lambda/target/lambda is not built (./mvnw package builds it)");
-        GpuServerCommand server = GpuServerCommand.locate(SamApplicationTemplateTest.SAM_TEMPLATE);
-        assumeTrue(server != null, "gpu-fallback/target/lib is not built (./mvnw -pl gpu-fallback -am package builds it)");
+        Path serverLib = ROOT.resolve("gpu-fallback/target/lib");
+        assumeTrue(Files.isRegularFile(serverLib.resolve("gpu-fallback.jar")),
+                "gpu-fallback/target/lib is not built (./mvnw -pl gpu-fallback -am package builds it)");
 
         Emulator.Options options = Emulator.Options.defaults(SamApplicationTemplateTest.SAM_TEMPLATE)
-                .withParameterOverrides(Map.of("MinilmTarget", "gpu-pool")).withPorts(0, -1).withLog(LogSink.console());
+                .withParameterOverrides(Map.of("MinilmTarget", "gpu-pool")).withPorts(0, -1).withLog(LogSink.console())
+                .withGpuServer(GpuServerCommand.fromLib(serverLib));
         try (Emulator emulator = Emulator.start(options)) {
             String base = "http://127.0.0.1:" + emulator.apiPort();
             String fraud = Files.readString(ROOT.resolve("examples/requests/fraud.json"));

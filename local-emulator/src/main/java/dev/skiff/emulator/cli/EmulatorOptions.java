@@ -27,8 +27,8 @@ public final class EmulatorOptions {
     long idleTimeoutSeconds;
 
     @Option(names = "--gpu-fallback-lib", paramLabel = "DIR",
-            description = "the gpu-fallback server's jars, for routes to the GPU pool (default: " + GpuServerCommand.LIB
-                    + " in the template's folder or a parent)")
+            description = "the gpu-fallback server's jars, for routes to the GPU pool (default: the Skiff distribution's "
+                    + GpuServerCommand.LIB + ")")
     Path gpuFallbackLib;
 
     Emulator.Options toOptions(String host, int apiPort, int lambdaPort, LogSink log) {

@@ -16,8 +16,10 @@ import java.util.stream.Stream;
  */
 public record GpuServerCommand(String classPath, String mainClass) {
     public static final String MAIN_CLASS = "dev.skiff.gpu.GpuServer";
-    /** Where gpu-fallback's {@code package} puts its jar and every runtime dependency. */
-    public static final String LIB = "gpu-fallback/target/lib";
+    /** The system property bin/skiff sets to the Skiff distribution it runs from. */
+    public static final String SKIFF_HOME_PROPERTY = "skiff.home";
+    /** Where a Skiff distribution keeps the server's jar and every runtime dependency, under its home. */
+    public static final String LIB = "gpu-fallback/lib";
 
     /** The server from a directory of jars, such as gpu-fallback/target/lib. */
     public static GpuServerCommand fromLib(Path lib) {
@@ -38,19 +40,15 @@ public record GpuServerCommand(String classPath, String mainClass) {
     }
 
     /**
-     * Finds gpu-fallback/target/lib in the template's folder or a parent of it, or in the working
-     * directory: where a checkout of this repository keeps it.
+     * The server of the Skiff distribution this process runs from ({@value #SKIFF_HOME_PROPERTY}):
+     * its {@value #LIB}.
      *
-     * @return null when it is not built
+     * @return null when there is none: no home set, or a home without the server
      */
-    public static GpuServerCommand locate(Path template) {
-        List<Path> places = new ArrayList<>();
-        for (Path dir = template.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) places.add(dir);
-        places.add(Path.of("").toAbsolutePath());
-        for (Path dir : places) {
-            Path lib = dir.resolve(LIB);
-            if (Files.isRegularFile(lib.resolve("gpu-fallback.jar"))) return fromLib(lib);
-        }
-        return null;
+    public static GpuServerCommand ofSkiffHome() {
+        String home = System.getProperty(SKIFF_HOME_PROPERTY);
+        if (home == null) return null;
+        Path lib = Path.of(home).resolve(LIB);
+        return Files.isRegularFile(lib.resolve("gpu-fallback.jar")) ? fromLib(lib) : null;
     }
 }

@@ -1,15 +1,12 @@
-package dev.skiff.deployer.deploy;
+package dev.skiff.localstack;
 
 import dev.skiff.deployer.cli.SkiffCli;
-import dev.skiff.deployer.packaging.Architecture;
-import dev.skiff.deployer.packaging.PackageManifest;
-import dev.skiff.deployer.testing.FraudPackages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.utility.DockerImageName;
-import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -23,9 +20,9 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * skiff deploy end to end against LocalStack's S3 and CloudFormation (with the SAM transform).
- * Needs a Docker engine: where there is none (as on the development machines) JUnit reports it
- * skipped, "disabledWithoutDocker".
+ * skiff package, then skiff deploy, end to end against LocalStack's S3 and CloudFormation (with the
+ * SAM transform). Needs a Docker engine: where there is none (as on the development machines) JUnit
+ * reports it skipped, "disabledWithoutDocker".
  */
 @Testcontainers(disabledWithoutDocker = true)
 class LocalStackDeployTest {
@@ -34,18 +31,20 @@ class LocalStackDeployTest {
             .withServices(LocalStackContainer.Service.S3, LocalStackContainer.Service.CLOUDFORMATION,
                     LocalStackContainer.Service.LAMBDA, LocalStackContainer.Service.IAM);
 
+    @TempDir
+    Path packageDir;
+
     @Test
     void deployCreatesTheStackThroughAChangeSet() {
         System.setProperty("aws.accessKeyId", LOCALSTACK.getAccessKey());
         System.setProperty("aws.secretAccessKey", LOCALSTACK.getSecretKey());
-        PackageManifest manifest = FraudPackages.of(Architecture.X86_64);
-        Path packageDir = manifest.models().getFirst().artifact().getParent().getParent();
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = SkiffCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("deploy",
-                "--stack", "skiff-it", "--package-dir", packageDir.toString(), "--bucket", "skiff-it-artifacts",
-                "--create-bucket", "--yes", "--poll-seconds", "1", "--endpoint-url", LOCALSTACK.getEndpoint().toString(),
-                "--region", LOCALSTACK.getRegion());
-        assertEquals(0, code, out + "\n" + err);
+        Path fraud = Path.of(System.getProperty("skiff.examples.models", "../examples/models")).resolve("fraud");
+        assertEquals(0, skiff("package", fraud.toString(), "--arch", "x86_64", "--runs", "3", "--warmup", "1",
+                "--out", packageDir.toString()));
+
+        assertEquals(0, skiff("deploy", "--stack", "skiff-it", "--package-dir", packageDir.toString(), "--bucket",
+                "skiff-it-artifacts", "--create-bucket", "--yes", "--poll-seconds", "1", "--endpoint-url",
+                LOCALSTACK.getEndpoint().toString(), "--region", LOCALSTACK.getRegion()));
         try (CloudFormationClient cloudFormation = CloudFormationClient.builder().endpointOverride(LOCALSTACK.getEndpoint())
                 .region(Region.of(LOCALSTACK.getRegion())).credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(LOCALSTACK.getAccessKey(), LOCALSTACK.getSecretKey()))).build()) {
@@ -53,9 +52,17 @@ class LocalStackDeployTest {
                     cloudFormation.describeStacks(b -> b.stackName("skiff-it")).stacks().getFirst().stackStatus());
         }
         // a second deploy of the same package changes nothing
-        assertEquals(0, SkiffCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute("deploy",
-                "--stack", "skiff-it", "--package-dir", packageDir.toString(), "--bucket", "skiff-it-artifacts", "--yes",
-                "--poll-seconds", "1", "--endpoint-url", LOCALSTACK.getEndpoint().toString(), "--region", LOCALSTACK.getRegion()),
-                out + "\n" + err);
+        assertEquals(0, skiff("deploy", "--stack", "skiff-it", "--package-dir", packageDir.toString(), "--bucket",
+                "skiff-it-artifacts", "--yes", "--poll-seconds", "1", "--endpoint-url", LOCALSTACK.getEndpoint().toString(),
+                "--region", LOCALSTACK.getRegion()));
+    }
+
+    /** Runs skiff in this JVM; its output goes to the test's log, for a failing exit code to explain itself. */
+    private static int skiff(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SkiffCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        System.out.println("skiff " + String.join(" ", args) + " -> " + code + "\n" + out + err);
+        return code;
     }
 }
