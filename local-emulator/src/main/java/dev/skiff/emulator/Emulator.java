@@ -53,7 +53,8 @@ public final class Emulator implements AutoCloseable {
 
         public static Options defaults(Path template) {
             return new Options(template, Map.of(), "127.0.0.1", -1, -1, "us-east-1", Duration.ofMinutes(10),
-                    Duration.ofSeconds(1), LogSink.console(), EnvironmentLauncher.currentJava(), null, AuthSettings.defaults());
+                    Duration.ofSeconds(1), LogSink.console(), EnvironmentLauncher.currentJava(), null,
+                    AuthSettings.defaults());
         }
 
         public Options withPorts(int apiPort, int lambdaPort) {
@@ -159,11 +160,12 @@ public final class Emulator implements AutoCloseable {
             if (template.hasGpuPoolRoutes()) {
                 gpuPool = startGpuPool(options);
             }
-            authorizer = RouteAuthorizer.create(options.auth(), template.routes(), options.region(), SamTemplateLoader.ACCOUNT_ID,
-                    note -> options.log().line("Auth", note));
+            authorizer = RouteAuthorizer.create(options.auth(), template.routes(), options.region(),
+                    SamTemplateLoader.ACCOUNT_ID, note -> options.log().line("Auth", note));
             api = new HttpApiEndpoint(new RouteTable(template.routes()), invoker, options.log(), gpuPool, authorizer,
                     new LocalIssuer(options.auth().localIssuer()));
-            apiServer = LoopbackHttpServer.start("skiff-http-api", options.host(), options.apiPort(), maxInvocationMillis, api);
+            apiServer = LoopbackHttpServer.start("skiff-http-api", options.host(), options.apiPort(), maxInvocationMillis,
+                    api);
             api.listening(options.host(), apiServer.port());
             servers.add(apiServer);
         }

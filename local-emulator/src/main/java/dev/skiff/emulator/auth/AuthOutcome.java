@@ -6,7 +6,7 @@ import dev.skiff.emulator.server.HttpReply;
 /** What authorizing one request gave: the caller's identity for the event, or API Gateway's refusal. */
 public sealed interface AuthOutcome {
 
-    /** @param authorizer {@code requestContext.authorizer} of the event ({@code jwt} or {@code iam}), or null for none */
+    /** @param authorizer the event's {@code requestContext.authorizer} ({@code jwt} or {@code iam}), or null */
     record Allowed(ObjectNode authorizer) implements AuthOutcome {}
 
     /**

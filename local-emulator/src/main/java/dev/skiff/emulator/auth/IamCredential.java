@@ -23,7 +23,8 @@ public record IamCredential(String accessKeyId, String secretAccessKey, String s
 
     /** Shown instead of the key: its first and last four characters. */
     public String masked() {
-        return accessKeyId.length() <= 8 ? accessKeyId : accessKeyId.substring(0, 4) + "..." + accessKeyId.substring(accessKeyId.length() - 4);
+        int length = accessKeyId.length();
+        return length <= 8 ? accessKeyId : accessKeyId.substring(0, 4) + "..." + accessKeyId.substring(length - 4);
     }
 
     /**

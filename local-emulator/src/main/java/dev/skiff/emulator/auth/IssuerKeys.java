@@ -87,7 +87,8 @@ final class IssuerKeys {
                     snapshot = fetched;
                     lastFailure = null;
                 } else {
-                    lastFailure = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    lastFailure = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
                     lastFailureAt = clock.instant();
                 }
             }
@@ -102,7 +103,8 @@ final class IssuerKeys {
                     throw new KeysUnavailable("the issuer '" + issuer + "' is not an http(s) URL");
                 }
                 URL discovery = URI.create(issuer.replaceAll("/+$", "") + LocalIssuer.DISCOVERY_PATH).toURL();
-                Map<String, Object> document = JSONObjectUtils.parse(retriever.retrieveResource(discovery).getContent());
+                String content = retriever.retrieveResource(discovery).getContent();
+                Map<String, Object> document = JSONObjectUtils.parse(content);
                 String keys = JSONObjectUtils.getString(document, "jwks_uri");
                 if (keys == null) {
                     throw new KeysUnavailable(discovery + " names no jwks_uri");

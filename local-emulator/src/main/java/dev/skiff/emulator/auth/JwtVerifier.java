@@ -49,7 +49,8 @@ public final class JwtVerifier implements AutoCloseable {
     static final int FETCH_TIMEOUT_MILLIS = 1500;
     static final int MAX_KEY_SET_BYTES = 150_000;
     /** "Only RSA-based algorithms are supported." */
-    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512);
+    private static final Set<JWSAlgorithm> ALGORITHMS =
+            Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512);
     /** The small clock skew allowed on exp, nbf and iat (Nimbus's default). */
     static final long SKEW_SECONDS = DefaultJWTClaimsVerifier.DEFAULT_MAX_CLOCK_SKEW_SECONDS;
     private static final String BEARER = "bearer ";
@@ -58,7 +59,8 @@ public final class JwtVerifier implements AutoCloseable {
     private final Map<String, IssuerKeys> issuers = new ConcurrentHashMap<>();
     private final ResourceRetriever retriever =
             new DefaultResourceRetriever(FETCH_TIMEOUT_MILLIS, FETCH_TIMEOUT_MILLIS, MAX_KEY_SET_BYTES);
-    private final ExecutorService fetches = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("skiff-jwks-", 0).factory());
+    private final ExecutorService fetches =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("skiff-jwks-", 0).factory());
     private final Clock clock;
 
     public JwtVerifier(Clock clock) {
@@ -68,14 +70,15 @@ public final class JwtVerifier implements AutoCloseable {
     public CompletableFuture<AuthOutcome> verify(HttpCall call, Authorizer.Jwt authorizer, List<String> routeScopes) {
         String token = token(call, authorizer.identitySource());
         if (token == null) {
-            return done(new AuthOutcome.Refused(HttpReply.message(401, "Unauthorized").with("www-authenticate", "Bearer"),
-                    "no token in " + authorizer.identitySource()));
+            HttpReply reply = HttpReply.message(401, "Unauthorized").with("www-authenticate", "Bearer");
+            return done(new AuthOutcome.Refused(reply, "no token in " + authorizer.identitySource()));
         }
         SignedJWT jwt;
         try {
             jwt = SignedJWT.parse(token);
         } catch (ParseException e) {
-            return done(invalid(routeScopes, "the token is malformed", "the token is not a signed JWT: " + e.getMessage()));
+            return done(invalid(routeScopes, "the token is malformed",
+                    "the token is not a signed JWT: " + e.getMessage()));
         }
         JWSAlgorithm algorithm = jwt.getHeader().getAlgorithm();
         if (!ALGORITHMS.contains(algorithm)) {
@@ -84,19 +87,23 @@ public final class JwtVerifier implements AutoCloseable {
         }
         String kid = jwt.getHeader().getKeyID();
         if (kid == null) {
-            return done(invalid(routeScopes, "the token has no kid", "the token's header has no kid naming its signing key"));
+            return done(invalid(routeScopes, "the token has no kid",
+                    "the token's header has no kid naming its signing key"));
         }
-        IssuerKeys keys = issuers.computeIfAbsent(authorizer.issuer(), issuer -> new IssuerKeys(issuer, retriever, fetches, clock));
+        IssuerKeys keys = issuers.computeIfAbsent(authorizer.issuer(),
+                issuer -> new IssuerKeys(issuer, retriever, fetches, clock));
         return keys.keysFor(jwt.getHeader()).handle((matching, error) -> {
             if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
                 return invalid(routeScopes, "the issuer's signing keys could not be retrieved", cause.getMessage());
             }
             return check(jwt, kid, matching, authorizer, routeScopes);
         });
     }
 
-    private AuthOutcome check(SignedJWT jwt, String kid, List<JWK> keys, Authorizer.Jwt authorizer, List<String> routeScopes) {
+    private AuthOutcome check(SignedJWT jwt, String kid, List<JWK> keys, Authorizer.Jwt authorizer,
+            List<String> routeScopes) {
         if (keys.isEmpty()) {
             return invalid(routeScopes, "the token's kid is not a key of the issuer",
                     "kid " + kid + " is not among the signing keys of issuer " + authorizer.issuer());
@@ -109,7 +116,8 @@ public final class JwtVerifier implements AutoCloseable {
         try {
             claims = jwt.getJWTClaimsSet();
         } catch (ParseException e) {
-            return invalid(routeScopes, "the token is malformed", "the token's claims are not a JSON object: " + e.getMessage());
+            return invalid(routeScopes, "the token is malformed",
+                    "the token's claims are not a JSON object: " + e.getMessage());
         }
         if (!authorizer.issuer().equals(claims.getIssuer())) {
             return invalid(routeScopes, "the token does not have a valid issuer",
@@ -131,17 +139,18 @@ public final class JwtVerifier implements AutoCloseable {
             return invalid(routeScopes, "the token has no expiration", "the token has no exp claim");
         }
         if (!expires.toInstant().plusSeconds(SKEW_SECONDS).isAfter(now)) {
-            return invalid(routeScopes, "the token has expired", "exp " + expires.toInstant() + " is past (now " + now + ")");
+            return invalid(routeScopes, "the token has expired",
+                    "exp " + expires.toInstant() + " is past (now " + now + ")");
         }
         Date notBefore = claims.getNotBeforeTime();
         if (notBefore != null && notBefore.toInstant().minusSeconds(SKEW_SECONDS).isAfter(now)) {
-            return invalid(routeScopes, "the token is not valid yet", "nbf " + notBefore.toInstant() + " is still to come (now "
-                    + now + ")");
+            return invalid(routeScopes, "the token is not valid yet",
+                    "nbf " + notBefore.toInstant() + " is still to come (now " + now + ")");
         }
         Date issuedAt = claims.getIssueTime();
         if (issuedAt != null && issuedAt.toInstant().minusSeconds(SKEW_SECONDS).isAfter(now)) {
-            return invalid(routeScopes, "the token was issued in the future", "iat " + issuedAt.toInstant() + " is after now ("
-                    + now + ")");
+            return invalid(routeScopes, "the token was issued in the future",
+                    "iat " + issuedAt.toInstant() + " is after now (" + now + ")");
         }
         List<String> tokenScopes = scopes(claims);
         if (!routeScopes.isEmpty() && routeScopes.stream().noneMatch(tokenScopes::contains)) {
@@ -216,8 +225,8 @@ public final class JwtVerifier implements AutoCloseable {
             return null;
         }
         value = value.trim();
-        if (value.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
-            value = value.substring(BEARER.length()).trim();
+        if (value.toLowerCase(Locale.ROOT).startsWith(BEARER) || value.equalsIgnoreCase(BEARER.trim())) {
+            value = value.substring(BEARER.trim().length()).trim();
         }
         return value.isEmpty() ? null : value;
     }
@@ -249,7 +258,7 @@ public final class JwtVerifier implements AutoCloseable {
                 .with("www-authenticate", challenge(routeScopes, "invalid_token", description)), reason);
     }
 
-    /** The challenge as API Gateway writes it: {@code Bearer scope="" error="invalid_token" error_description="..."}. */
+    /** The challenge as API Gateway writes it: {@code Bearer scope="" error="invalid_token" error_description="..."} */
     private static String challenge(List<String> routeScopes, String error, String description) {
         return "Bearer scope=\"" + String.join(" ", routeScopes) + "\" error=\"" + error + "\" error_description=\""
                 + description + "\"";

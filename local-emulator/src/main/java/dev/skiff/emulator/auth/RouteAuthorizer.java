@@ -39,10 +39,12 @@ public final class RouteAuthorizer implements AutoCloseable {
     public static RouteAuthorizer create(AuthSettings settings, List<HttpRoute> routes, String region, String accountId,
             Consumer<String> notes) {
         boolean iamRoutes = routes.stream().anyMatch(r -> r.auth().authorizer() instanceof Authorizer.Iam);
+        boolean lookUp = settings.mode() != AuthMode.OFF && iamRoutes;
         List<IamCredential> keys = settings.credentials() != null ? settings.credentials()
-                : settings.mode() != AuthMode.OFF && iamRoutes ? IamCredential.fromMachine(settings.profiles(), notes) : List.of();
+                : lookUp ? IamCredential.fromMachine(settings.profiles(), notes) : List.of();
         Clock clock = Clock.systemUTC();
-        return new RouteAuthorizer(settings.mode(), new SigV4Verifier(keys, region, accountId, clock), new JwtVerifier(clock));
+        SigV4Verifier iam = new SigV4Verifier(keys, region, accountId, clock);
+        return new RouteAuthorizer(settings.mode(), iam, new JwtVerifier(clock));
     }
 
     public AuthMode mode() {
@@ -66,10 +68,11 @@ public final class RouteAuthorizer implements AutoCloseable {
     public List<String> describe(List<HttpRoute> routes) {
         List<String> lines = new ArrayList<>();
         lines.add(switch (mode) {
-            case ENFORCE -> "Auth: enforce: requests API Gateway would refuse get its 401 or 403 (--auth warn lets them "
-                    + "through with a log line, --auth off checks nothing)";
-            case WARN -> "Auth: warn: requests are checked as API Gateway checks them, and what it would refuse is logged "
-                    + "and let through without an identity (--auth enforce refuses it, --auth off checks nothing)";
+            case ENFORCE -> "Auth: enforce: requests API Gateway would refuse get its 401 or 403 (--auth warn lets "
+                    + "them through with a log line, --auth off checks nothing)";
+            case WARN -> "Auth: warn: requests are checked as API Gateway checks them, and what it would refuse is "
+                    + "logged and let through without an identity (--auth enforce refuses it, --auth off checks "
+                    + "nothing)";
             case OFF -> "Auth: off: nothing is checked and no identity reaches the functions (--auth warn or enforce "
                     + "checks IAM and JWT as API Gateway does)";
         });
@@ -80,8 +83,9 @@ public final class RouteAuthorizer implements AutoCloseable {
         if (iamRoutes > 0) {
             List<IamCredential> keys = iam.credentials();
             lines.add("  AWS_IAM on " + iamRoutes + " route(s): SigV4 for " + SigV4Verifier.SERVICE + " checked with "
-                    + (keys.isEmpty() ? "no access key (none in the environment or the AWS profile): every signed request is an "
-                    + "unknown key" : keys.stream().map(k -> k.masked() + " (" + k.source() + ")").toList()));
+                    + (keys.isEmpty() ? "no access key (none in the environment or the AWS profile): every signed "
+                    + "request is an unknown key"
+                    : keys.stream().map(k -> k.masked() + " (" + k.source() + ")").toList()));
         }
         Map<Authorizer.Jwt, Set<String>> jwtRoutes = new LinkedHashMap<>();
         for (HttpRoute route : routes) {
@@ -89,9 +93,9 @@ public final class RouteAuthorizer implements AutoCloseable {
                 jwtRoutes.computeIfAbsent(authorizer, a -> new LinkedHashSet<>()).add(route.routeKey());
             }
         }
-        jwtRoutes.forEach((authorizer, keys) -> lines.add("  JWT " + authorizer.name() + " on " + keys.size() + " route(s): issuer "
-                + (authorizer.issuer().isEmpty() ? "(none)" : authorizer.issuer()) + ", audience " + authorizer.audience()
-                + ", token from " + authorizer.identitySource()));
+        jwtRoutes.forEach((authorizer, keys) -> lines.add("  JWT " + authorizer.name() + " on " + keys.size()
+                + " route(s): issuer " + (authorizer.issuer().isEmpty() ? "(none)" : authorizer.issuer())
+                + ", audience " + authorizer.audience() + ", token from " + authorizer.identitySource()));
         return lines;
     }
 

@@ -46,11 +46,16 @@ public final class SigV4Verifier {
     public static final String SERVICE = "execute-api";
     /** How far a request's X-Amz-Date may be from now, as API Gateway says in its message ("- 5 min."). */
     static final Duration SKEW = Duration.ofMinutes(5);
-    static final String MISMATCH = "The request signature we calculated does not match the signature you provided. Check your AWS "
-            + "Secret Access Key and signing method. Consult the service documentation for details.";
+    static final String MISMATCH = "The request signature we calculated does not match the signature you provided. "
+            + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
     static final String INVALID_TOKEN = "The security token included in the request is invalid.";
     private static final String ALGORITHM = "AWS4-HMAC-SHA256";
-    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter AMZ_DATE =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    /** The x-amzn-ErrorType of each refusal. */
+    private static final String INCOMPLETE = "IncompleteSignatureException";
+    private static final String INVALID = "InvalidSignatureException";
+    private static final String UNRECOGNIZED = "UnrecognizedClientException";
     private static final Aws4Signer SIGNER = Aws4Signer.create();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -73,81 +78,84 @@ public final class SigV4Verifier {
     public AuthOutcome verify(HttpCall call) {
         String authorization = call.header("Authorization");
         if (authorization == null) {
-            return refused("Forbidden", null, call.rawQuery() != null && call.rawQuery().contains("X-Amz-Signature=")
-                    ? "the request is presigned (X-Amz-Signature in the query): the emulator checks the Authorization header only"
+            boolean presigned = call.rawQuery() != null && call.rawQuery().contains("X-Amz-Signature=");
+            return refused("Forbidden", null, presigned
+                    ? "the request is presigned (X-Amz-Signature in its query): the emulator checks headers only"
                     : "the request is not signed: no Authorization header");
         }
         Map<String, String> parts = parts(authorization);
         String amzDate = call.header("X-Amz-Date");
         String incomplete = incomplete(parts, amzDate != null || call.header("Date") != null);
         if (incomplete != null) {
-            return refused(incomplete + " Authorization=" + authorization, "IncompleteSignatureException",
+            return refused(incomplete + " Authorization=" + authorization, INCOMPLETE,
                     "the Authorization header is not a complete SigV4 signature");
         }
         if (amzDate == null) {
-            return refused(MISMATCH, "InvalidSignatureException", "signed with a Date header: the emulator checks "
-                    + "signatures dated by X-Amz-Date only");
+            return refused(MISMATCH, INVALID, "signed with a Date header: the emulator checks signatures dated by "
+                    + "X-Amz-Date only");
         }
         Instant date;
         try {
             date = AMZ_DATE.parse(amzDate, Instant::from);
         } catch (DateTimeParseException e) {
-            return refused("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"", "IncompleteSignatureException",
+            return refused("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"", INCOMPLETE,
                     "X-Amz-Date '" + amzDate + "' is not yyyyMMdd'T'HHmmss'Z'");
         }
         Instant now = clock.instant();
         if (date.isBefore(now.minus(SKEW))) {
-            return refused("Signature expired: " + amzDate + " is now earlier than " + AMZ_DATE.format(now.minus(SKEW)) + " ("
-                    + AMZ_DATE.format(now) + " - 5 min.)", "InvalidSignatureException", "the signature's date is too old");
+            return refused("Signature expired: " + amzDate + " is now earlier than " + AMZ_DATE.format(now.minus(SKEW))
+                    + " (" + AMZ_DATE.format(now) + " - 5 min.)", INVALID, "the signature's date is too old");
         }
         if (date.isAfter(now.plus(SKEW))) {
-            return refused("Signature not yet current: " + amzDate + " is still later than " + AMZ_DATE.format(now.plus(SKEW))
-                    + " (" + AMZ_DATE.format(now) + " + 5 min.)", "InvalidSignatureException", "the signature's date is ahead");
+            return refused("Signature not yet current: " + amzDate + " is still later than "
+                    + AMZ_DATE.format(now.plus(SKEW)) + " (" + AMZ_DATE.format(now) + " + 5 min.)", INVALID,
+                    "the signature's date is ahead");
         }
         String[] scope = parts.get("Credential").split("/", -1);
         if (scope.length != 5) {
-            return refused(MISMATCH, "InvalidSignatureException", "Credential '" + parts.get("Credential")
+            return refused(MISMATCH, INVALID, "Credential '" + parts.get("Credential")
                     + "' is not KEY/DATE/REGION/SERVICE/aws4_request");
         }
         if (!scope[1].equals(amzDate.substring(0, 8))) {
             return refused("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"
-                    + scope[1] + "' != '" + amzDate.substring(0, 8) + "', from '" + amzDate + "'.", "InvalidSignatureException",
+                    + scope[1] + "' != '" + amzDate.substring(0, 8) + "', from '" + amzDate + "'.", INVALID,
                     "the credential scope's date is not the request's");
         }
         if (!scope[2].equals(region)) {
-            return refused("Credential should be scoped to a valid region, not '" + scope[2] + "'. ", "InvalidSignatureException",
+            return refused("Credential should be scoped to a valid region, not '" + scope[2] + "'. ", INVALID,
                     "signed for region " + scope[2] + "; this API is in " + region);
         }
         if (!scope[3].equals(SERVICE)) {
-            return refused("Credential should be scoped to correct service: '" + SERVICE + "'. ", "InvalidSignatureException",
+            return refused("Credential should be scoped to correct service: '" + SERVICE + "'. ", INVALID,
                     "signed for service " + scope[3] + ", not " + SERVICE);
         }
         if (!scope[4].equals("aws4_request")) {
-            return refused("Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4] + "'. ",
-                    "InvalidSignatureException", "the credential scope does not end in aws4_request");
+            return refused("Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4]
+                    + "'. ", INVALID, "the credential scope does not end in aws4_request");
         }
         List<String> signedHeaders = List.of(parts.get("SignedHeaders").toLowerCase(Locale.ROOT).split(";"));
         if (!signedHeaders.contains("host")) {
-            return refused("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", "IncompleteSignatureException",
+            return refused("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", INCOMPLETE,
                     "the host header is not signed");
         }
         IamCredential credential = credentials.get(scope[0]);
         if (credential == null) {
-            return refused(INVALID_TOKEN, "UnrecognizedClientException", "access key " + scope[0] + " is not one the emulator knows"
-                    + (credentials.isEmpty() ? " (it knows none)" : " (it knows " + credentials.values().stream()
-                    .map(IamCredential::masked).toList() + ")"));
+            return refused(INVALID_TOKEN, UNRECOGNIZED, "access key " + scope[0] + " is not one the emulator knows"
+                    + (credentials.isEmpty() ? " (it knows none)"
+                    : " (it knows " + credentials.values().stream().map(IamCredential::masked).toList() + ")"));
         }
         if (!sameToken(credential.sessionToken(), call.header("X-Amz-Security-Token"))) {
-            return refused(INVALID_TOKEN, "UnrecognizedClientException", "the session token of access key " + credential.masked()
-                    + (credential.sessionToken() == null ? " was sent, but the key has none" : " is missing or not the key's"));
+            return refused(INVALID_TOKEN, UNRECOGNIZED, "the session token of access key " + credential.masked()
+                    + (credential.sessionToken() == null ? " was sent, but the key has none"
+                    : " is missing or not the key's"));
         }
         String expected = expectedSignature(call, signedHeaders, credential, date);
         if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 parts.get("Signature").toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
-            return refused(MISMATCH, "InvalidSignatureException", expected == null
+            return refused(MISMATCH, INVALID, expected == null
                     ? "a signed header is missing from the request, or its method or host cannot be signed"
-                    : "the signature is not the one the request's method, path, query, signed headers and body give with the key "
-                    + credential.masked());
+                    : "the signature is not the one the request's method, path, query, signed headers and body give "
+                    + "with the key " + credential.masked());
         }
         return new AuthOutcome.Allowed(identity(credential));
     }
@@ -161,13 +169,15 @@ public final class SigV4Verifier {
         iam.put("callerId", credential.accessKeyId());
         iam.putNull("cognitoIdentity");
         iam.putNull("principalOrgId");
-        iam.put("userArn", "arn:aws:iam::" + accountId + ":user/" + credential.source().replaceAll("[^A-Za-z0-9+=,.@_-]", "-"));
+        String userName = credential.source().replaceAll("[^A-Za-z0-9+=,.@_-]", "-");
+        iam.put("userArn", "arn:aws:iam::" + accountId + ":user/" + userName);
         iam.put("userId", credential.accessKeyId());
         return authorizer;
     }
 
     /** The signature the SDK's signer gives the request as received, or null when it cannot be rebuilt. */
-    private String expectedSignature(HttpCall call, List<String> signedHeaders, IamCredential credential, Instant date) {
+    private String expectedSignature(HttpCall call, List<String> signedHeaders, IamCredential credential,
+            Instant date) {
         String hostHeader = call.header("Host");
         SdkHttpMethod method;
         URI host;
@@ -177,8 +187,9 @@ public final class SigV4Verifier {
         } catch (IllegalArgumentException | NullPointerException e) {
             return null;
         }
-        SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder().method(method).protocol("http").host(host.getHost())
-                .encodedPath(call.rawPath()).contentStreamProvider(() -> new ByteArrayInputStream(call.body()));
+        SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder().method(method).protocol("http")
+                .host(host.getHost()).encodedPath(call.rawPath())
+                .contentStreamProvider(() -> new ByteArrayInputStream(call.body()));
         if (host.getPort() >= 0) {
             request.port(host.getPort());
         }
@@ -199,9 +210,10 @@ public final class SigV4Verifier {
             }
             request.putHeader(name, String.join(",", values));
         }
-        AwsCredentials keys = credential.sessionToken() == null
-                ? AwsBasicCredentials.create(credential.accessKeyId(), credential.secretAccessKey())
-                : AwsSessionCredentials.create(credential.accessKeyId(), credential.secretAccessKey(), credential.sessionToken());
+        String id = credential.accessKeyId();
+        String secret = credential.secretAccessKey();
+        AwsCredentials keys = credential.sessionToken() == null ? AwsBasicCredentials.create(id, secret)
+                : AwsSessionCredentials.create(id, secret, credential.sessionToken());
         Aws4SignerParams params = Aws4SignerParams.builder().awsCredentials(keys).signingName(SERVICE)
                 .signingRegion(Region.of(region)).signingClockOverride(Clock.fixed(date, ZoneOffset.UTC)).build();
         String signed = SIGNER.sign(request.build(), params).firstMatchingHeader("Authorization").orElse("");
@@ -219,7 +231,7 @@ public final class SigV4Verifier {
         return values;
     }
 
-    /** {@code AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...}: its named parts (none for another scheme). */
+    /** The parts of {@code AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...}; none for another. */
     private static Map<String, String> parts(String authorization) {
         Map<String, String> parts = new LinkedHashMap<>();
         if (!authorization.startsWith(ALGORITHM + " ")) {

@@ -15,17 +15,18 @@ import picocli.CommandLine.TypeConversionException;
 final class AuthOptions {
 
     @Option(names = "--auth", defaultValue = "warn", paramLabel = "enforce|warn|off", converter = ModeConverter.class,
-            description = {"enforce: refuse what API Gateway refuses (401/403 with its bodies); warn: check, log what it "
-                    + "would refuse and let it through; off: check nothing (default: ${DEFAULT-VALUE})"})
+            description = {"enforce: refuse what API Gateway refuses (401/403 with its bodies); warn: check, log "
+                    + "what it would refuse and let it through; off: check nothing (default: ${DEFAULT-VALUE})"})
     AuthMode mode;
 
     @Option(names = "--iam-profile", paramLabel = "NAME",
-            description = "a shared-config profile whose access key may sign requests to AWS_IAM routes (repeatable; default: "
-                    + "the environment's keys and $AWS_PROFILE or default)")
+            description = "a shared-config profile whose access key may sign requests to AWS_IAM routes (repeatable; "
+                    + "default: the environment's keys and $AWS_PROFILE or default)")
     List<String> profiles = new ArrayList<>();
 
     @Option(names = "--local-issuer-dir", paramLabel = "DIR", defaultValue = ".skiff/local-issuer",
-            description = "the local token issuer's key, which `skiff local token` signs with (default: ${DEFAULT-VALUE})")
+            description = "the local token issuer's key, which `skiff local token` signs with "
+                    + "(default: ${DEFAULT-VALUE})")
     Path localIssuer = LocalIssuer.DEFAULT_DIRECTORY;
 
     AuthSettings settings() {

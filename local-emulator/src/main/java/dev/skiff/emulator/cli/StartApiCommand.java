@@ -32,7 +32,8 @@ final class StartApiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Emulator running = Emulator.start(emulator.toOptions(host, port, lambdaPort, LogSink.console()).withAuth(auth.settings()));
+        Emulator running = Emulator.start(emulator.toOptions(host, port, lambdaPort, LogSink.console())
+                .withAuth(auth.settings()));
         for (HttpRoute route : running.template().routes()) {
             String target = route.target() instanceof RouteTarget.Lambda lambda
                     ? lambda.functionName() + (lambda.qualifier() == null ? "" : ":" + lambda.qualifier())
@@ -41,8 +42,8 @@ final class StartApiCommand implements Callable<Integer> {
         }
         System.out.println("HTTP API on http://" + host + ":" + running.apiPort());
         running.authorizer().describe(running.template().routes()).forEach(System.out::println);
-        System.out.println("Local JWT issuer: " + running.localIssuerUrl() + " (`skiff local token` mints its tokens; keys in "
-                + auth.localIssuer + ")");
+        System.out.println("Local JWT issuer: " + running.localIssuerUrl() + " (`skiff local token` mints its tokens; "
+                + "keys in " + auth.localIssuer + ")");
         if (running.lambdaPort() >= 0) {
             System.out.println("Lambda API on http://" + host + ":" + running.lambdaPort());
         }

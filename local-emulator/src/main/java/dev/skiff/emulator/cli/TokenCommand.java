@@ -33,11 +33,13 @@ final class TokenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--scope", paramLabel = "SCOPE", description = "a scope the token grants (repeatable): its scope claim")
+    @Option(names = "--scope", paramLabel = "SCOPE",
+            description = "a scope the token grants (repeatable): its scope claim")
     List<String> scopes = new ArrayList<>();
 
     @Option(names = "--aud", paramLabel = "AUDIENCE",
-            description = "an audience the token is for (repeatable; default: " + DEFAULT_AUDIENCE + ", unless --client-id)")
+            description = "an audience the token is for (repeatable; default: " + DEFAULT_AUDIENCE
+                    + ", unless --client-id)")
     List<String> audience = new ArrayList<>();
 
     @Option(names = "--client-id", paramLabel = "ID",
@@ -58,7 +60,8 @@ final class TokenCommand implements Callable<Integer> {
     @Option(names = "--expired", description = "a token that expired ten minutes ago")
     boolean expired;
 
-    @Option(names = "--not-before", paramLabel = "SECONDS", description = "a token valid only from SECONDS from now on (nbf)")
+    @Option(names = "--not-before", paramLabel = "SECONDS",
+            description = "a token valid only from SECONDS from now on (nbf)")
     Long notBefore;
 
     @Option(names = "--claim", paramLabel = "NAME=VALUE", description = "another claim, a string (repeatable)")
@@ -72,7 +75,8 @@ final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (expiresIn <= 0) {
-            throw new ParameterException(spec.commandLine(), "--expires-in must be a positive number of seconds, got " + expiresIn);
+            throw new ParameterException(spec.commandLine(),
+                    "--expires-in must be a positive number of seconds, got " + expiresIn);
         }
         Instant now = Instant.now();
         Instant expires = expired ? now.minus(Duration.ofMinutes(10)) : now.plusSeconds(expiresIn);

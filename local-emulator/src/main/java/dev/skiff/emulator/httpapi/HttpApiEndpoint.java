@@ -17,6 +17,7 @@ import dev.skiff.emulator.server.HttpEndpoint;
 import dev.skiff.emulator.server.HttpReply;
 import dev.skiff.emulator.template.RouteTarget;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -59,8 +60,8 @@ public final class HttpApiEndpoint implements HttpEndpoint {
      * @param authorizer how routes are authorized, or null to check nothing
      * @param issuer the local token issuer whose documents this port serves, or null for none
      */
-    public HttpApiEndpoint(RouteTable routes, Invoker invoker, LogSink log, LocalGpuPool gpuPool, RouteAuthorizer authorizer,
-            LocalIssuer issuer) {
+    public HttpApiEndpoint(RouteTable routes, Invoker invoker, LogSink log, LocalGpuPool gpuPool,
+            RouteAuthorizer authorizer, LocalIssuer issuer) {
         this.routes = routes;
         this.invoker = invoker;
         this.log = log;
@@ -121,7 +122,7 @@ public final class HttpApiEndpoint implements HttpEndpoint {
     private HttpReply issuerDocument(String path) {
         try {
             return path.equals(LocalIssuer.DISCOVERY_PATH) ? HttpReply.json(200, LocalIssuer.discovery(issuerUrl))
-                    : HttpReply.json(200, issuer.publicKeys().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    : HttpReply.json(200, issuer.publicKeys().toString().getBytes(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             log.line(LOG_NAME, "the local token issuer cannot serve " + path + ": " + e.getMessage());
             return HttpReply.message(500, "Internal Server Error");
@@ -129,7 +130,8 @@ public final class HttpApiEndpoint implements HttpEndpoint {
     }
 
     /** The authorized request, to its integration. */
-    private CompletableFuture<HttpReply> serve(HttpCall call, RouteTable.Match match, String requestId, ObjectNode identity) {
+    private CompletableFuture<HttpReply> serve(HttpCall call, RouteTable.Match match, String requestId,
+            ObjectNode identity) {
         if (match.route().target() instanceof RouteTarget.HttpProxy proxy) {
             return toGpuPool(call, match, proxy);
         }

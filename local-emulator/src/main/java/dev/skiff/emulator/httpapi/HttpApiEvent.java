@@ -27,9 +27,9 @@ final class HttpApiEvent {
 
     private HttpApiEvent() {}
 
-    /** @param authorizer {@code requestContext.authorizer}: the caller's JWT claims or IAM identity, or null for none */
-    static byte[] build(HttpCall call, RouteTable.Match match, String apiId, String requestId, String traceId, int localPort,
-            ObjectNode authorizer) {
+    /** @param authorizer {@code requestContext.authorizer}: the caller's JWT claims or IAM identity, or null */
+    static byte[] build(HttpCall call, RouteTable.Match match, String apiId, String requestId, String traceId,
+            int localPort, ObjectNode authorizer) {
         ObjectNode event = JSON.createObjectNode();
         String routeKey = match.route().routeKey();
         event.put("version", "2.0");

@@ -18,7 +18,8 @@ final class AuthReader {
     private static final String IAM = "AWS_IAM";
 
     /** What an {@code AWS::Serverless::HttpApi}'s Auth declares: its authorizers and the routes' default. */
-    record ApiAuth(Map<String, Authorizer> authorizers, Map<String, List<String>> defaultScopes, RouteAuth defaultAuth) {
+    record ApiAuth(Map<String, Authorizer> authorizers, Map<String, List<String>> defaultScopes,
+            RouteAuth defaultAuth) {
         static final ApiAuth NONE = new ApiAuth(Map.of(), Map.of(), RouteAuth.NONE);
     }
 
@@ -28,7 +29,7 @@ final class AuthReader {
         this.warnings = warnings;
     }
 
-    /** SAM's {@code Auth} property of an HttpApi: {@code Authorizers}, {@code DefaultAuthorizer}, {@code EnableIamAuthorizer}. */
+    /** SAM's {@code Auth} of an HttpApi: {@code Authorizers}, {@code DefaultAuthorizer}, {@code EnableIamAuthorizer} */
     ApiAuth samApiAuth(Object auth, String where) {
         if (!(auth instanceof Map<?, ?> properties)) {
             return ApiAuth.NONE;
@@ -51,7 +52,8 @@ final class AuthReader {
         RouteAuth defaultAuth = RouteAuth.NONE;
         Object defaultName = get(properties, "DefaultAuthorizer");
         if (defaultName != null) {
-            defaultAuth = named(String.valueOf(defaultName), null, authorizers, defaultScopes, where + ".Auth.DefaultAuthorizer");
+            defaultAuth = named(String.valueOf(defaultName), null, authorizers, defaultScopes,
+                    where + ".Auth.DefaultAuthorizer");
         }
         return new ApiAuth(Map.copyOf(authorizers), Map.copyOf(defaultScopes), defaultAuth);
     }
@@ -73,7 +75,8 @@ final class AuthReader {
             declared.forEach((name, value) -> {
                 String schemeName = String.valueOf(name);
                 Map<?, ?> scheme = value instanceof Map<?, ?> m ? m : Map.of();
-                schemes.put(schemeName, scheme(schemeName, scheme, where + ".components.securitySchemes." + schemeName));
+                String at = where + ".components.securitySchemes." + schemeName;
+                schemes.put(schemeName, scheme(schemeName, scheme, at));
             });
         }
         return schemes;
@@ -101,18 +104,22 @@ final class AuthReader {
         if (!(security instanceof List<?> requirements)) {
             return fallback;
         }
-        if (requirements.isEmpty() || !(requirements.get(0) instanceof Map<?, ?> requirement) || requirement.isEmpty()) {
+        if (requirements.isEmpty() || !(requirements.get(0) instanceof Map<?, ?> requirement)
+                || requirement.isEmpty()) {
             return RouteAuth.NONE;
         }
         if (requirements.size() > 1 || requirement.size() > 1) {
-            warnings.add(where + ": API Gateway applies one authorizer to a route; the emulator uses the first of " + requirements);
+            warnings.add(where + ": API Gateway applies one authorizer to a route; the emulator uses the first of "
+                    + requirements);
         }
         Map.Entry<?, ?> first = requirement.entrySet().iterator().next();
         String name = String.valueOf(first.getKey());
         Authorizer authorizer = schemes.get(name);
-        if (authorizer == null) {
-            throw new TemplateException(where + ".security names '" + name + "', which components.securitySchemes does not declare"
-                    + (schemes.isEmpty() ? "" : " (declared: " + String.join(", ", schemes.keySet()) + ")"));
+        if (authorizer == null) { // API Gateway refuses to import the body; locally, a route no one may call
+            warnings.add(where + ".security names '" + name + "', which components.securitySchemes does not declare"
+                    + (schemes.isEmpty() ? "" : " (declared: " + String.join(", ", schemes.keySet()) + ")")
+                    + ": API Gateway would not import it; with --auth enforce the route answers 401");
+            authorizer = new Authorizer.NotEmulated(name, "undeclared security scheme");
         }
         return new RouteAuth(authorizer, strings(first.getValue()));
     }
@@ -137,7 +144,8 @@ final class AuthReader {
                 }
                 yield new RouteAuth(notEmulated(name, "Lambda authorizer", where), scopes);
             }
-            default -> throw new TemplateException(where + ".AuthorizationType must be NONE, AWS_IAM, JWT or CUSTOM, got " + type);
+            default -> throw new TemplateException(where + ".AuthorizationType must be NONE, AWS_IAM, JWT or CUSTOM, "
+                    + "got " + type);
         };
     }
 
@@ -151,17 +159,19 @@ final class AuthReader {
         }
         Authorizer authorizer = authorizers.get(name);
         if (authorizer == null) {
-            throw new TemplateException(where + " names '" + name + "', which is neither AWS_IAM, NONE nor one of the API's "
-                    + "Auth.Authorizers" + (authorizers.isEmpty() ? "" : " (" + String.join(", ", authorizers.keySet()) + ")"));
+            throw new TemplateException(where + " names '" + name + "', which is neither AWS_IAM, NONE nor one of the "
+                    + "API's Auth.Authorizers"
+                    + (authorizers.isEmpty() ? "" : " (" + String.join(", ", authorizers.keySet()) + ")"));
         }
         return new RouteAuth(authorizer, scopes != null ? scopes : defaultScopes.getOrDefault(name, List.of()));
     }
 
     private Authorizer.Jwt jwt(String name, Object identitySource, Map<?, ?> configuration, String where) {
-        String source = identitySource == null ? DEFAULT_IDENTITY_SOURCE : String.valueOf(identitySource).split(",")[0].trim();
+        String source = identitySource == null ? DEFAULT_IDENTITY_SOURCE
+                : String.valueOf(identitySource).split(",")[0].trim();
         if (!source.startsWith("$request.header.") && !source.startsWith("$request.querystring.")) {
-            throw new TemplateException(where + ": identity source '" + source + "' is not emulated (a JWT authorizer reads "
-                    + "$request.header.NAME or $request.querystring.NAME)");
+            throw new TemplateException(where + ": identity source '" + source + "' is not emulated (a JWT authorizer "
+                    + "reads $request.header.NAME or $request.querystring.NAME)");
         }
         Object issuer = get(configuration, "issuer");
         List<String> audience = strings(get(configuration, "audience")).stream().filter(a -> !a.isBlank()).toList();
@@ -175,7 +185,8 @@ final class AuthReader {
     }
 
     private Authorizer notEmulated(String name, String kind, String where) {
-        warnings.add(where + ": " + kind + " '" + name + "' is not emulated: with --auth enforce its routes answer 401");
+        warnings.add(where + ": " + kind + " '" + name + "' is not emulated: with --auth enforce its routes answer "
+                + "401");
         return new Authorizer.NotEmulated(name, kind);
     }
 

@@ -117,7 +117,8 @@ public final class SamTemplateLoader {
                 }
                 case "AWS::Serverless::HttpApi" -> routes.addAll(httpApiRoutes(id, properties));
                 case "AWS::ApiGatewayV2::Route" -> apiRoutes.put(id, properties);
-                case "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Authorizer" -> { } // read through the routes using it
+                // read through the routes that use them
+                case "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Authorizer" -> { }
                 case "AWS::Lambda::Alias" -> aliases.add(alias(id, properties));
                 case "AWS::ECS::TaskDefinition" -> {
                     if (!gpuPool(id, resource, properties)) awsOnly.add(id + " (" + type + ")");
@@ -140,7 +141,8 @@ public final class SamTemplateLoader {
             if ("AWS::Serverless::HttpApi".equals(resource.get("Type")) && included(entry.getKey(), resource)
                     && resource.get("Properties") instanceof Map<?, ?> properties && properties.get("Auth") != null) {
                 String where = entry.getKey() + ".Auth";
-                apiAuth.put(entry.getKey(), auth.samApiAuth(resolver.resolve(properties.get("Auth"), where), entry.getKey()));
+                Object declared = resolver.resolve(properties.get("Auth"), where);
+                apiAuth.put(entry.getKey(), auth.samApiAuth(declared, entry.getKey()));
             }
         }
     }
@@ -322,11 +324,13 @@ public final class SamTemplateLoader {
             String apiId = String.valueOf(p.getOrDefault("ApiId", IMPLICIT_HTTP_API));
             String path = p.containsKey("Path") ? String.valueOf(p.get("Path")) : "$default";
             String method = p.containsKey("Method") ? String.valueOf(p.get("Method")).toUpperCase(Locale.ROOT) : "ANY";
-            RouteAuth routeAuth = auth.eventAuth(p.get("Auth"), apiAuth.getOrDefault(apiId, AuthReader.ApiAuth.NONE), where);
+            AuthReader.ApiAuth api = apiAuth.getOrDefault(apiId, AuthReader.ApiAuth.NONE);
+            RouteAuth routeAuth = auth.eventAuth(p.get("Auth"), api, where);
             routes.add(new HttpRoute(apiId, method, path,
                     new RouteTarget.Lambda(function.functionName(), function.autoPublishAlias()),
                     String.valueOf(p.getOrDefault("PayloadFormatVersion", "2.0")),
-                    integer(p.getOrDefault("TimeoutInMillis", 30000), where + ".TimeoutInMillis", 50, 30000), where, routeAuth));
+                    integer(p.getOrDefault("TimeoutInMillis", 30000), where + ".TimeoutInMillis", 50, 30000), where,
+                    routeAuth));
         }
         return routes;
     }
@@ -384,7 +388,8 @@ public final class SamTemplateLoader {
                         int timeout = integer(integration.containsKey("timeoutInMillis") ? integration.get("timeoutInMillis") : 30000,
                                 where + ".timeoutInMillis", 50, 30000);
                         RouteAuth routeAuth = auth.operationAuth(op.get("security"), schemes, bodyAuth, where);
-                        routes.add(new HttpRoute(apiId, method, pathEntry.getKey(), target, format, timeout, where, routeAuth));
+                        routes.add(new HttpRoute(apiId, method, pathEntry.getKey(), target, format, timeout, where,
+                                routeAuth));
                     }
                 }
             }
@@ -433,7 +438,8 @@ public final class SamTemplateLoader {
             throw new TemplateException(routeId + ".AuthorizerId names '" + authorizerId
                     + "', which is not an AWS::ApiGatewayV2::Authorizer of this template");
         }
-        return map(resolver.resolve(authorizer.get("Properties"), String.valueOf(authorizerId)), String.valueOf(authorizerId));
+        String id = String.valueOf(authorizerId);
+        return map(resolver.resolve(authorizer.get("Properties"), id), id);
     }
 
     private RouteTarget integrationTarget(String type, String uri, String where) {

@@ -49,18 +49,18 @@ class RouteAuthTemplateTest {
                         /scored:
                           post:
                             security: [{jwt: [fraud/infer, fraud/admin]}]
-                            x-amazon-apigateway-integration: {type: aws_proxy, uri: 'arn:aws:lambda:eu-west-1:1:function:Fn'}
+                            x-amazon-apigateway-integration: {type: aws_proxy, uri: !GetAtt Fn.Arn}
                         /default:
                           get:
-                            x-amazon-apigateway-integration: {type: aws_proxy, uri: 'arn:aws:lambda:eu-west-1:1:function:Fn'}
+                            x-amazon-apigateway-integration: {type: aws_proxy, uri: !GetAtt Fn.Arn}
                         /signed:
                           get:
                             security: [{sigv4: []}]
-                            x-amazon-apigateway-integration: {type: aws_proxy, uri: 'arn:aws:lambda:eu-west-1:1:function:Fn'}
+                            x-amazon-apigateway-integration: {type: aws_proxy, uri: !GetAtt Fn.Arn}
                         /open:
                           get:
                             security: []
-                            x-amazon-apigateway-integration: {type: aws_proxy, uri: 'arn:aws:lambda:eu-west-1:1:function:Fn'}
+                            x-amazon-apigateway-integration: {type: aws_proxy, uri: !GetAtt Fn.Arn}
                       components:
                         securitySchemes:
                           jwt:
@@ -115,18 +115,27 @@ class RouteAuthTemplateTest {
                             Path: /b
                             Method: POST
                             Auth: {Authorizer: Cognito, AuthorizationScopes: [models/write]}
-                        Signed: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /c, Method: GET, Auth: {Authorizer: AWS_IAM}}}
-                        Open: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /d, Method: GET, Auth: {Authorizer: NONE}}}
-                        Lambda: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /e, Method: GET, Auth: {Authorizer: Custom}}}
+                        Signed:
+                          Type: HttpApi
+                          Properties: {ApiId: !Ref Api, Path: /c, Method: GET, Auth: {Authorizer: AWS_IAM}}
+                        Open:
+                          Type: HttpApi
+                          Properties: {ApiId: !Ref Api, Path: /d, Method: GET, Auth: {Authorizer: NONE}}
+                        Lambda:
+                          Type: HttpApi
+                          Properties: {ApiId: !Ref Api, Path: /e, Method: GET, Auth: {Authorizer: Custom}}
                 """), Map.of(), "eu-west-1");
-        assertEquals(new RouteAuth(COGNITO, List.of("models/read")), auth(template, "GET /a"), "the authorizer's scopes");
-        assertEquals(new RouteAuth(COGNITO, List.of("models/write")), auth(template, "POST /b"), "the event's scopes win");
+        assertEquals(new RouteAuth(COGNITO, List.of("models/read")), auth(template, "GET /a"),
+                "the authorizer's scopes");
+        assertEquals(new RouteAuth(COGNITO, List.of("models/write")), auth(template, "POST /b"),
+                "the event's scopes win");
         assertEquals(RouteAuth.IAM, auth(template, "GET /c"));
         assertEquals(RouteAuth.NONE, auth(template, "GET /d"));
         assertEquals(new Authorizer.NotEmulated("Custom", "Lambda authorizer"), auth(template, "GET /e").authorizer());
         assertTrue(template.warnings().stream().anyMatch(w -> w.contains("Lambda authorizer 'Custom' is not emulated")),
                 template.warnings().toString());
-        assertTrue(template.warnings().stream().noneMatch(w -> w.contains("properties not emulated")), template.warnings().toString());
+        assertTrue(template.warnings().stream().noneMatch(w -> w.contains("properties not emulated")),
+                template.warnings().toString());
     }
 
     @Test
@@ -147,7 +156,7 @@ class RouteAuthTemplateTest {
                       Audience: [client-a, client-b]
                 Integration:
                   Type: AWS::ApiGatewayV2::Integration
-                  Properties: {ApiId: !Ref Api, IntegrationType: AWS_PROXY, IntegrationUri: 'arn:aws:lambda:eu-west-1:1:function:Fn'}
+                  Properties: {ApiId: !Ref Api, IntegrationType: AWS_PROXY, IntegrationUri: !GetAtt Fn.Arn}
                 Scoped:
                   Type: AWS::ApiGatewayV2::Route
                   Properties:
@@ -166,7 +175,10 @@ class RouteAuthTemplateTest {
                     Target: !Join [/, [integrations, !Ref Integration]]
                 Open:
                   Type: AWS::ApiGatewayV2::Route
-                  Properties: {ApiId: !Ref Api, RouteKey: GET /open, Target: !Join [/, [integrations, !Ref Integration]]}
+                  Properties:
+                    ApiId: !Ref Api
+                    RouteKey: GET /open
+                    Target: !Join [/, [integrations, !Ref Integration]]
                 """);
         assertEquals(new RouteAuth(COGNITO, List.of("fraud/infer")), auth(template, "POST /scored"));
         assertEquals(RouteAuth.IAM, auth(template, "GET /signed"));
@@ -175,7 +187,7 @@ class RouteAuthTemplateTest {
 
     @Test
     void mistakesNameWhereTheyAre() {
-        TemplateException unknownScheme = assertThrows(TemplateException.class, () -> load("""
+        SamTemplate unknownScheme = load("""
                 Api:
                   Type: AWS::Serverless::HttpApi
                   Properties:
@@ -184,10 +196,13 @@ class RouteAuthTemplateTest {
                         /a:
                           get:
                             security: [{missing: []}]
-                            x-amazon-apigateway-integration: {type: aws_proxy, uri: 'arn:aws:lambda:eu-west-1:1:function:Fn'}
-                """));
-        assertEquals("Api.DefinitionBody.paths./a.get.security names 'missing', which components.securitySchemes does not "
-                + "declare", unknownScheme.getMessage());
+                            x-amazon-apigateway-integration: {type: aws_proxy, uri: !GetAtt Fn.Arn}
+                """);
+        assertEquals(new Authorizer.NotEmulated("missing", "undeclared security scheme"),
+                auth(unknownScheme, "GET /a").authorizer());
+        assertTrue(unknownScheme.warnings().contains("Api.DefinitionBody.paths./a.get.security names 'missing', which "
+                + "components.securitySchemes does not declare: API Gateway would not import it; with --auth enforce "
+                + "the route answers 401"), unknownScheme.warnings().toString());
 
         TemplateException unknownAuthorizer = assertThrows(TemplateException.class, () -> load("""
                 Api:
@@ -195,8 +210,8 @@ class RouteAuthTemplateTest {
                   Properties:
                     Auth: {DefaultAuthorizer: Nope}
                 """));
-        assertTrue(unknownAuthorizer.getMessage().startsWith("Api.Auth.DefaultAuthorizer names 'Nope', which is neither AWS_IAM"),
-                unknownAuthorizer.getMessage());
+        String message = unknownAuthorizer.getMessage();
+        assertTrue(message.startsWith("Api.Auth.DefaultAuthorizer names 'Nope', which is neither AWS_IAM"), message);
 
         SamTemplate noAudience = load("""
                 Api:
@@ -207,7 +222,8 @@ class RouteAuthTemplateTest {
                         Jwt: {JwtConfiguration: {issuer: 'https://issuer.example'}}
                       DefaultAuthorizer: Jwt
                 """);
-        assertTrue(noAudience.warnings().stream().anyMatch(w -> w.contains("has no audience, so every token is refused")),
-                noAudience.warnings().toString());
+        List<String> warnings = noAudience.warnings();
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("has no audience, so every token is refused")),
+                warnings.toString());
     }
 }

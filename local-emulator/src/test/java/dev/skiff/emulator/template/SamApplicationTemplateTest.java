@@ -48,21 +48,23 @@ class SamApplicationTemplateTest {
         assertFalse(template.hasGpuPoolRoutes());
         assertNull(template.gpuPool(), "the GPU pool is under a condition that is false by default");
         // AuthType's default: every route asks for SigV4, none is open; nothing is unresolved
-        assertTrue(template.routes().stream().allMatch(r -> r.auth().equals(RouteAuth.IAM)), template.routes().toString());
+        assertTrue(template.routes().stream().allMatch(r -> r.auth().equals(RouteAuth.IAM)),
+                template.routes().toString());
         assertTrue(template.warnings().stream().noneMatch(w -> w.contains("has no local value")), template.warnings().toString());
     }
 
     @Test
     void authTypeJwtPutsEveryRouteBehindTheIssuerAndAudienceGiven() {
-        SamTemplate template = SamTemplateLoader.load(TEMPLATE, Map.of("AuthType", "JWT", "JwtIssuer", "http://127.0.0.1:3000",
-                "JwtAudience", "skiff-local,other-client"), "us-east-1");
-        Authorizer.Jwt expected = new Authorizer.Jwt("skiffAuth", "$request.header.Authorization", "http://127.0.0.1:3000",
-                List.of("skiff-local", "other-client"));
+        SamTemplate template = SamTemplateLoader.load(TEMPLATE, Map.of("AuthType", "JWT",
+                "JwtIssuer", "http://127.0.0.1:3000", "JwtAudience", "skiff-local,other-client"), "us-east-1");
+        Authorizer.Jwt expected = new Authorizer.Jwt("skiffAuth", "$request.header.Authorization",
+                "http://127.0.0.1:3000", List.of("skiff-local", "other-client"));
         assertFalse(template.routes().isEmpty());
         for (HttpRoute route : template.routes()) {
             assertEquals(new RouteAuth(expected, List.of()), route.auth(), route.routeKey());
         }
-        assertTrue(template.warnings().stream().noneMatch(w -> w.contains("JWT authorizer")), template.warnings().toString());
+        assertTrue(template.warnings().stream().noneMatch(w -> w.contains("JWT authorizer")),
+                template.warnings().toString());
     }
 
     @Test
