@@ -1,5 +1,8 @@
 package dev.skiff.emulator;
 
+import dev.skiff.emulator.auth.AuthSettings;
+import dev.skiff.emulator.auth.LocalIssuer;
+import dev.skiff.emulator.auth.RouteAuthorizer;
 import dev.skiff.emulator.environment.EnvironmentHost;
 import dev.skiff.emulator.environment.EnvironmentLauncher;
 import dev.skiff.emulator.environment.EnvironmentPool;
@@ -33,8 +36,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The local emulator, assembled from a SAM template: the Runtime API its environments talk to,
  * the functions with their versions and aliases, and optionally the Lambda API and the HTTP API
- * servers, with the GPU pool run as a local gpu-fallback server when routes go to it. Also scales
- * idle environments to zero and reloads changed code.
+ * servers (its routes authorized as the template says), with the GPU pool run as a local gpu-fallback
+ * server when routes go to it. Also scales idle environments to zero and reloads changed code.
  */
 public final class Emulator implements AutoCloseable {
 
@@ -42,39 +45,46 @@ public final class Emulator implements AutoCloseable {
      * @param apiPort the HTTP API port, 0 for any free one, or -1 for none
      * @param lambdaPort the Lambda API port, 0 for any free one, or -1 for none
      * @param gpuServer how to start the GPU pool's server, or null for the Skiff distribution's (skiff.home)
+     * @param auth how the HTTP API authorizes its routes
      */
     public record Options(Path template, Map<String, String> parameterOverrides, String host, int apiPort,
             int lambdaPort, String region, Duration idleTimeout, Duration reloadInterval, LogSink log,
-            Path javaExecutable, GpuServerCommand gpuServer) {
+            Path javaExecutable, GpuServerCommand gpuServer, AuthSettings auth) {
 
         public static Options defaults(Path template) {
             return new Options(template, Map.of(), "127.0.0.1", -1, -1, "us-east-1", Duration.ofMinutes(10),
-                    Duration.ofSeconds(1), LogSink.console(), EnvironmentLauncher.currentJava(), null);
+                    Duration.ofSeconds(1), LogSink.console(), EnvironmentLauncher.currentJava(), null,
+                    AuthSettings.defaults());
         }
 
         public Options withPorts(int apiPort, int lambdaPort) {
             return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idleTimeout,
-                    reloadInterval, log, javaExecutable, gpuServer);
+                    reloadInterval, log, javaExecutable, gpuServer, auth);
         }
 
         public Options withIdleTimeout(Duration idle) {
             return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idle, reloadInterval,
-                    log, javaExecutable, gpuServer);
+                    log, javaExecutable, gpuServer, auth);
         }
 
         public Options withLog(LogSink sink) {
             return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idleTimeout,
-                    reloadInterval, sink, javaExecutable, gpuServer);
+                    reloadInterval, sink, javaExecutable, gpuServer, auth);
         }
 
         public Options withParameterOverrides(Map<String, String> overrides) {
             return new Options(template, overrides, host, apiPort, lambdaPort, region, idleTimeout, reloadInterval,
-                    log, javaExecutable, gpuServer);
+                    log, javaExecutable, gpuServer, auth);
         }
 
         public Options withGpuServer(GpuServerCommand command) {
             return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idleTimeout,
-                    reloadInterval, log, javaExecutable, command);
+                    reloadInterval, log, javaExecutable, command, auth);
+        }
+
+        public Options withAuth(AuthSettings settings) {
+            return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idleTimeout,
+                    reloadInterval, log, javaExecutable, gpuServer, settings);
         }
     }
 
@@ -86,6 +96,8 @@ public final class Emulator implements AutoCloseable {
     private LoopbackHttpServer apiServer;
     private LoopbackHttpServer lambdaServer;
     private LocalGpuPool gpuPool;
+    private RouteAuthorizer authorizer;
+    private HttpApiEndpoint api;
 
     private Emulator(SamTemplate template, EnvironmentHost host) {
         this.template = template;
@@ -148,9 +160,13 @@ public final class Emulator implements AutoCloseable {
             if (template.hasGpuPoolRoutes()) {
                 gpuPool = startGpuPool(options);
             }
-            HttpApiEndpoint endpoint = new HttpApiEndpoint(new RouteTable(template.routes()), invoker, options.log(), gpuPool);
-            apiServer = LoopbackHttpServer.start("skiff-http-api", options.host(), options.apiPort(), maxInvocationMillis, endpoint);
-            endpoint.localPort(apiServer.port());
+            authorizer = RouteAuthorizer.create(options.auth(), template.routes(), options.region(),
+                    SamTemplateLoader.ACCOUNT_ID, note -> options.log().line("Auth", note));
+            api = new HttpApiEndpoint(new RouteTable(template.routes()), invoker, options.log(), gpuPool, authorizer,
+                    new LocalIssuer(options.auth().localIssuer()));
+            apiServer = LoopbackHttpServer.start("skiff-http-api", options.host(), options.apiPort(), maxInvocationMillis,
+                    api);
+            api.listening(options.host(), apiServer.port());
             servers.add(apiServer);
         }
 
@@ -222,6 +238,16 @@ public final class Emulator implements AutoCloseable {
         return apiServer == null ? -1 : apiServer.port();
     }
 
+    /** How the HTTP API authorizes its routes, or null when it is not served. */
+    public RouteAuthorizer authorizer() {
+        return authorizer;
+    }
+
+    /** The URL of the local token issuer this HTTP API serves, or null when it is not served. */
+    public String localIssuerUrl() {
+        return api == null ? null : api.issuerUrl();
+    }
+
     /** The Lambda API port, or -1 when it is not served. */
     public int lambdaPort() {
         return lambdaServer == null ? -1 : lambdaServer.port();
@@ -236,6 +262,9 @@ public final class Emulator implements AutoCloseable {
         }
         if (gpuPool != null) {
             gpuPool.close();
+        }
+        if (authorizer != null) {
+            authorizer.close();
         }
         host.close(); // environments first, so that they do not see the Runtime API vanish mid-call
         servers.stream().filter(s -> s.name().equals("skiff-runtime-api")).forEach(LoopbackHttpServer::close);

@@ -37,6 +37,6 @@ public final class EmulatorOptions {
         Emulator.Options defaults = Emulator.Options.defaults(template);
         return new Emulator.Options(template, Map.copyOf(parameterOverrides), host, apiPort, lambdaPort, effectiveRegion,
                 Duration.ofSeconds(Math.max(1, idleTimeoutSeconds)), defaults.reloadInterval(), log, defaults.javaExecutable(),
-                gpuFallbackLib == null ? null : GpuServerCommand.fromLib(gpuFallbackLib));
+                gpuFallbackLib == null ? null : GpuServerCommand.fromLib(gpuFallbackLib), defaults.auth());
     }
 }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = "Run a SAM template locally: HTTP API, Lambda API and execution environments, without Docker.",
-        subcommands = {StartApiCommand.class, StartLambdaCommand.class, InvokeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StartApiCommand.class, StartLambdaCommand.class, InvokeCommand.class, TokenCommand.class,
+                CommandLine.HelpCommand.class})
 public final class LocalCommand implements Runnable {
 
     @CommandLine.Spec

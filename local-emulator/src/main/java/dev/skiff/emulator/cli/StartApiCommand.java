@@ -17,6 +17,9 @@ final class StartApiCommand implements Callable<Integer> {
     @Mixin
     EmulatorOptions emulator;
 
+    @Mixin
+    AuthOptions auth;
+
     @Option(names = {"-p", "--port"}, defaultValue = "3000", description = "HTTP API port (default: ${DEFAULT-VALUE})")
     int port;
 
@@ -29,15 +32,18 @@ final class StartApiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Emulator running = Emulator.start(emulator.toOptions(host, port, lambdaPort, LogSink.console()));
+        Emulator running = Emulator.start(emulator.toOptions(host, port, lambdaPort, LogSink.console())
+                .withAuth(auth.settings()));
         for (HttpRoute route : running.template().routes()) {
             String target = route.target() instanceof RouteTarget.Lambda lambda
                     ? lambda.functionName() + (lambda.qualifier() == null ? "" : ":" + lambda.qualifier())
                     : "GPU pool (the local gpu-fallback server, on the CPU)";
-            System.out.println("Mounted " + route.routeKey() + " -> " + target);
+            System.out.println("Mounted " + route.routeKey() + " -> " + target + " (" + route.auth().describe() + ")");
         }
-        System.out.println("HTTP API on http://" + host + ":" + running.apiPort()
-                + " (authorization is not checked locally: every route answers whoever reaches " + host + ")");
+        System.out.println("HTTP API on http://" + host + ":" + running.apiPort());
+        running.authorizer().describe(running.template().routes()).forEach(System.out::println);
+        System.out.println("Local JWT issuer: " + running.localIssuerUrl() + " (`skiff local token` mints its tokens; "
+                + "keys in " + auth.localIssuer + ")");
         if (running.lambdaPort() >= 0) {
             System.out.println("Lambda API on http://" + host + ":" + running.lambdaPort());
         }

@@ -3,6 +3,10 @@ package dev.skiff.emulator.httpapi;
 import dev.skiff.runtime.contract.Limits;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skiff.emulator.auth.AuthMode;
+import dev.skiff.emulator.auth.AuthOutcome;
+import dev.skiff.emulator.auth.LocalIssuer;
+import dev.skiff.emulator.auth.RouteAuthorizer;
 import dev.skiff.emulator.environment.InvocationResult;
 import dev.skiff.emulator.environment.LogSink;
 import dev.skiff.emulator.gpupool.LocalGpuPool;
@@ -13,6 +17,7 @@ import dev.skiff.emulator.server.HttpEndpoint;
 import dev.skiff.emulator.server.HttpReply;
 import dev.skiff.emulator.template.RouteTarget;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -23,8 +28,9 @@ import java.util.concurrent.TimeoutException;
  * API Gateway HTTP API: matches the route, invokes its function (following the route's alias)
  * with a payload 2.0 event, or passes an HTTP_PROXY route's request to the locally run GPU pool,
  * and answers with the response or API Gateway's own errors ({@code {"message": "..."}}). Why a
- * request failed is written to the log, as API Gateway's access log would tell it. Authorization
- * is not checked: every route answers without credentials.
+ * request failed is written to the log, as API Gateway's access log would tell it. Each route is
+ * authorized first (IAM, JWT, as its template says) in the mode the emulator runs; the local token
+ * issuer's discovery document and key set are answered on this port too.
  */
 public final class HttpApiEndpoint implements HttpEndpoint {
 
@@ -38,24 +44,41 @@ public final class HttpApiEndpoint implements HttpEndpoint {
     private final Invoker invoker;
     private final LogSink log;
     private final LocalGpuPool gpuPool;
+    private final RouteAuthorizer authorizer;
+    private final LocalIssuer issuer;
     private final HttpProxyForwarder forwarder = new HttpProxyForwarder();
     private volatile int localPort;
+    private volatile String issuerUrl;
 
+    /** An HTTP API that checks no authorization. */
     public HttpApiEndpoint(RouteTable routes, Invoker invoker, LogSink log) {
-        this(routes, invoker, log, null);
+        this(routes, invoker, log, null, null, null);
     }
 
-    /** @param gpuPool where HTTP_PROXY routes go, or null when the template has none */
-    public HttpApiEndpoint(RouteTable routes, Invoker invoker, LogSink log, LocalGpuPool gpuPool) {
+    /**
+     * @param gpuPool where HTTP_PROXY routes go, or null when the template has none
+     * @param authorizer how routes are authorized, or null to check nothing
+     * @param issuer the local token issuer whose documents this port serves, or null for none
+     */
+    public HttpApiEndpoint(RouteTable routes, Invoker invoker, LogSink log, LocalGpuPool gpuPool,
+            RouteAuthorizer authorizer, LocalIssuer issuer) {
         this.routes = routes;
         this.invoker = invoker;
         this.log = log;
         this.gpuPool = gpuPool;
+        this.authorizer = authorizer;
+        this.issuer = issuer;
     }
 
-    /** The port clients reach, for the x-forwarded-port header. */
-    public void localPort(int port) {
+    /** Where clients reach this API: for the x-forwarded-port header and the local issuer's URL. */
+    public void listening(String host, int port) {
         this.localPort = port;
+        this.issuerUrl = LocalIssuer.url(host, port);
+    }
+
+    /** The local issuer's URL (what a JWT authorizer's issuer names to trust its tokens), once listening. */
+    public String issuerUrl() {
+        return issuerUrl;
     }
 
     @Override
@@ -65,6 +88,10 @@ public final class HttpApiEndpoint implements HttpEndpoint {
     }
 
     private CompletableFuture<HttpReply> answer(HttpCall call, String requestId) {
+        if (issuer != null && call.method().equals("GET")
+                && (call.path().equals(LocalIssuer.DISCOVERY_PATH) || call.path().equals(LocalIssuer.JWKS_PATH))) {
+            return done(issuerDocument(call.path()));
+        }
         RouteTable.Match match = routes.match(call.method(), call.path());
         if (match == null) {
             return done(HttpReply.message(404, "Not Found"));
@@ -72,6 +99,39 @@ public final class HttpApiEndpoint implements HttpEndpoint {
         if (call.body().length > MAX_REQUEST_BYTES) {
             return done(HttpReply.message(413, "Request Entity Too Large"));
         }
+        if (authorizer == null) {
+            return serve(call, match, requestId, null);
+        }
+        String routeKey = match.route().routeKey();
+        return authorizer.authorize(call, match.route().auth()).thenCompose(outcome -> {
+            if (outcome instanceof AuthOutcome.Refused refused) {
+                String answer = refused.reply().status() + " " + refused.reply().bodyText();
+                if (authorizer.mode() == AuthMode.ENFORCE) {
+                    log.line(LOG_NAME, routeKey + ": refused with " + answer + ": " + refused.reason());
+                    return done(refused.reply());
+                }
+                log.line(LOG_NAME, routeKey + ": API Gateway would answer " + answer + ": " + refused.reason()
+                        + " (let through without an identity: --auth warn)");
+                return serve(call, match, requestId, null);
+            }
+            return serve(call, match, requestId, ((AuthOutcome.Allowed) outcome).authorizer());
+        });
+    }
+
+    /** The local issuer's discovery document or key set, for JWT authorizers that trust it. */
+    private HttpReply issuerDocument(String path) {
+        try {
+            return path.equals(LocalIssuer.DISCOVERY_PATH) ? HttpReply.json(200, LocalIssuer.discovery(issuerUrl))
+                    : HttpReply.json(200, issuer.publicKeys().toString().getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            log.line(LOG_NAME, "the local token issuer cannot serve " + path + ": " + e.getMessage());
+            return HttpReply.message(500, "Internal Server Error");
+        }
+    }
+
+    /** The authorized request, to its integration. */
+    private CompletableFuture<HttpReply> serve(HttpCall call, RouteTable.Match match, String requestId,
+            ObjectNode identity) {
         if (match.route().target() instanceof RouteTarget.HttpProxy proxy) {
             return toGpuPool(call, match, proxy);
         }
@@ -83,7 +143,7 @@ public final class HttpApiEndpoint implements HttpEndpoint {
         }
         String traceId = "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
                 + java.util.HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + "00000000;Sampled=0";
-        byte[] event = HttpApiEvent.build(call, match, match.route().apiId(), requestId, traceId, localPort);
+        byte[] event = HttpApiEvent.build(call, match, match.route().apiId(), requestId, traceId, localPort, identity);
         if (event.length > LAMBDA_MAX_EVENT_BYTES) {
             return done(HttpReply.message(413, "Request Entity Too Large"));
         }

@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * Builds the event an HTTP API sends a Lambda proxy integration in payload format 2.0: lower-case
  * headers with repeated values joined by commas, cookies apart, query parameters, path
- * parameters, the request context, and the body (base64 unless it is text).
+ * parameters, the request context with what the route's authorizer found, and the body (base64 unless it is text).
  */
 final class HttpApiEvent {
 
@@ -27,7 +27,9 @@ final class HttpApiEvent {
 
     private HttpApiEvent() {}
 
-    static byte[] build(HttpCall call, RouteTable.Match match, String apiId, String requestId, String traceId, int localPort) {
+    /** @param authorizer {@code requestContext.authorizer}: the caller's JWT claims or IAM identity, or null */
+    static byte[] build(HttpCall call, RouteTable.Match match, String apiId, String requestId, String traceId,
+            int localPort, ObjectNode authorizer) {
         ObjectNode event = JSON.createObjectNode();
         String routeKey = match.route().routeKey();
         event.put("version", "2.0");
@@ -68,6 +70,9 @@ final class HttpApiEvent {
         ObjectNode context = event.putObject("requestContext");
         context.put("accountId", "123456789012");
         context.put("apiId", apiId);
+        if (authorizer != null) {
+            context.set("authorizer", authorizer);
+        }
         context.put("domainName", domainName);
         context.put("domainPrefix", domainName.contains(".") ? domainName.substring(0, domainName.indexOf('.')) : domainName);
         ObjectNode http = context.putObject("http");

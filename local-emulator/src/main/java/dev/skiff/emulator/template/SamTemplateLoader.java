@@ -31,9 +31,9 @@ public final class SamTemplateLoader {
             "Timeout", "Environment", "ReservedConcurrentExecutions", "AutoPublishAlias", "Architectures",
             "Description", "FunctionName", "Events", "PackageType");
     private static final Set<String> HTTP_API_PROPERTIES = Set.of("DefinitionBody", "StageName", "Description",
-            "FailOnWarnings", "Name");
+            "FailOnWarnings", "Name", "Auth");
     private static final Set<String> HTTP_API_EVENT_PROPERTIES = Set.of("ApiId", "Path", "Method",
-            "PayloadFormatVersion", "TimeoutInMillis");
+            "PayloadFormatVersion", "TimeoutInMillis", "Auth");
     private static final Set<String> RUNTIMES = Set.of("java11", "java17", "java21", "java25",
             "provided", "provided.al2", "provided.al2023");
     private static final Pattern FUNCTION_IN_ARN = Pattern.compile("function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?");
@@ -42,6 +42,9 @@ public final class SamTemplateLoader {
     private final Map<String, String> parameterOverrides;
     private final String region;
     private final List<String> warnings = new ArrayList<>();
+    private final AuthReader auth = new AuthReader(warnings);
+    /** Each HttpApi's SAM Auth, read before the functions whose events use it. */
+    private final Map<String, AuthReader.ApiAuth> apiAuth = new LinkedHashMap<>();
     private Map<String, Object> resources;
     private Map<String, Object> functionGlobals = Map.of();
     private IntrinsicResolver resolver;
@@ -89,6 +92,7 @@ public final class SamTemplateLoader {
         }
         functionGlobals = map(globals.getOrDefault("Function", Map.of()), "Globals.Function");
 
+        readApiAuth();
         List<FunctionDefinition> functions = new ArrayList<>();
         List<AliasDefinition> aliases = new ArrayList<>();
         List<String> awsOnly = new ArrayList<>();
@@ -113,7 +117,8 @@ public final class SamTemplateLoader {
                 }
                 case "AWS::Serverless::HttpApi" -> routes.addAll(httpApiRoutes(id, properties));
                 case "AWS::ApiGatewayV2::Route" -> apiRoutes.put(id, properties);
-                case "AWS::ApiGatewayV2::Integration" -> { } // read through the routes that target it
+                // read through the routes that use them
+                case "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Authorizer" -> { }
                 case "AWS::Lambda::Alias" -> aliases.add(alias(id, properties));
                 case "AWS::ECS::TaskDefinition" -> {
                     if (!gpuPool(id, resource, properties)) awsOnly.add(id + " (" + type + ")");
@@ -128,6 +133,18 @@ public final class SamTemplateLoader {
         }
         return new SamTemplate(file, List.copyOf(functions), List.copyOf(aliases), List.copyOf(routes), gpuPool,
                 List.copyOf(warnings));
+    }
+
+    private void readApiAuth() {
+        for (Map.Entry<String, Object> entry : resources.entrySet()) {
+            Map<String, Object> resource = map(entry.getValue(), "Resources." + entry.getKey());
+            if ("AWS::Serverless::HttpApi".equals(resource.get("Type")) && included(entry.getKey(), resource)
+                    && resource.get("Properties") instanceof Map<?, ?> properties && properties.get("Auth") != null) {
+                String where = entry.getKey() + ".Auth";
+                Object declared = resolver.resolve(properties.get("Auth"), where);
+                apiAuth.put(entry.getKey(), auth.samApiAuth(declared, entry.getKey()));
+            }
+        }
     }
 
     private AliasDefinition alias(String id, Map<String, Object> raw) {
@@ -307,10 +324,13 @@ public final class SamTemplateLoader {
             String apiId = String.valueOf(p.getOrDefault("ApiId", IMPLICIT_HTTP_API));
             String path = p.containsKey("Path") ? String.valueOf(p.get("Path")) : "$default";
             String method = p.containsKey("Method") ? String.valueOf(p.get("Method")).toUpperCase(Locale.ROOT) : "ANY";
+            AuthReader.ApiAuth api = apiAuth.getOrDefault(apiId, AuthReader.ApiAuth.NONE);
+            RouteAuth routeAuth = auth.eventAuth(p.get("Auth"), api, where);
             routes.add(new HttpRoute(apiId, method, path,
                     new RouteTarget.Lambda(function.functionName(), function.autoPublishAlias()),
                     String.valueOf(p.getOrDefault("PayloadFormatVersion", "2.0")),
-                    integer(p.getOrDefault("TimeoutInMillis", 30000), where + ".TimeoutInMillis", 50, 30000), where));
+                    integer(p.getOrDefault("TimeoutInMillis", 30000), where + ".TimeoutInMillis", 50, 30000), where,
+                    routeAuth));
         }
         return routes;
     }
@@ -322,15 +342,17 @@ public final class SamTemplateLoader {
     private List<HttpRoute> httpApiRoutes(String apiId, Map<String, Object> raw) {
         Set<String> notEmulated = new TreeSet<>(raw.keySet());
         notEmulated.removeAll(HTTP_API_PROPERTIES);
-        notEmulated.remove("Auth");
         if (!notEmulated.isEmpty()) {
             warnings.add(apiId + ": properties not emulated locally: " + String.join(", ", notEmulated));
         }
         List<HttpRoute> routes = new ArrayList<>();
-        boolean secured = raw.containsKey("Auth");
         if (raw.get("DefinitionBody") instanceof Map<?, ?>) {
             Map<String, Object> body = map(resolver.resolve(raw.get("DefinitionBody"), apiId + ".DefinitionBody"), apiId);
             Map<String, Object> components = body.get("components") instanceof Map<?, ?> c ? map(c, apiId + ".components") : Map.of();
+            AuthReader.ApiAuth samAuth = apiAuth.getOrDefault(apiId, AuthReader.ApiAuth.NONE);
+            Map<String, Authorizer> schemes = auth.securitySchemes(components, samAuth, apiId + ".DefinitionBody");
+            RouteAuth bodyAuth = auth.operationAuth(body.get("security"), schemes, samAuth.defaultAuth(),
+                    apiId + ".DefinitionBody");
             Map<String, Object> shared = components.get("x-amazon-apigateway-integrations") instanceof Map<?, ?> i
                     ? map(i, apiId + ".components.x-amazon-apigateway-integrations") : Map.of();
             Map<String, Object> paths = map(body.getOrDefault("paths", Map.of()), apiId + ".DefinitionBody.paths");
@@ -344,7 +366,6 @@ public final class SamTemplateLoader {
                             || !(op.get("x-amazon-apigateway-integration") instanceof Map<?, ?> integration)) {
                         continue;
                     }
-                    secured |= op.containsKey("security");
                     String name = where;
                     if (integration.get("$ref") instanceof String ref) {
                         name = ref.substring(ref.lastIndexOf('/') + 1);
@@ -366,13 +387,12 @@ public final class SamTemplateLoader {
                     if (target != null) {
                         int timeout = integer(integration.containsKey("timeoutInMillis") ? integration.get("timeoutInMillis") : 30000,
                                 where + ".timeoutInMillis", 50, 30000);
-                        routes.add(new HttpRoute(apiId, method, pathEntry.getKey(), target, format, timeout, where));
+                        RouteAuth routeAuth = auth.operationAuth(op.get("security"), schemes, bodyAuth, where);
+                        routes.add(new HttpRoute(apiId, method, pathEntry.getKey(), target, format, timeout, where,
+                                routeAuth));
                     }
                 }
             }
-        }
-        if (secured) {
-            warnings.add(apiId + ": authorization (IAM or JWT) is not enforced locally: every route answers without credentials");
         }
         return routes;
     }
@@ -405,7 +425,21 @@ public final class SamTemplateLoader {
         return List.of(new HttpRoute(String.valueOf(p.getOrDefault("ApiId", IMPLICIT_HTTP_API)), method, path,
                 routeTarget, String.valueOf(ip.getOrDefault("PayloadFormatVersion", "2.0")),
                 integer(ip.getOrDefault("TimeoutInMillis", 30000), integrationId + ".TimeoutInMillis", 50, 30000),
-                routeId));
+                routeId, auth.apiGatewayRouteAuth(p, authorizerProperties(routeId, p.get("AuthorizerId")), routeId)));
+    }
+
+    /** The properties of the AWS::ApiGatewayV2::Authorizer a route names, or null when it names none. */
+    private Map<String, Object> authorizerProperties(String routeId, Object authorizerId) {
+        if (authorizerId == null) {
+            return null;
+        }
+        if (!(resources.get(String.valueOf(authorizerId)) instanceof Map<?, ?> authorizer)
+                || !"AWS::ApiGatewayV2::Authorizer".equals(authorizer.get("Type"))) {
+            throw new TemplateException(routeId + ".AuthorizerId names '" + authorizerId
+                    + "', which is not an AWS::ApiGatewayV2::Authorizer of this template");
+        }
+        String id = String.valueOf(authorizerId);
+        return map(resolver.resolve(authorizer.get("Properties"), id), id);
     }
 
     private RouteTarget integrationTarget(String type, String uri, String where) {

@@ -3,6 +3,11 @@ package dev.skiff.emulator.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.skiff.emulator.auth.LocalIssuer;
 import dev.skiff.emulator.support.TestFunctionPackage;
 import dev.skiff.emulator.support.Templates;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +17,10 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -83,5 +92,49 @@ class LocalCommandTest {
         Run badOption = run("start-api", "--port", "many");
         assertEquals(2, badOption.exitCode());
         assertTrue(badOption.err().contains("Invalid value for option '--port'"), badOption.err());
+
+        Run badMode = run("start-api", "--auth", "strict");
+        assertEquals(2, badMode.exitCode());
+        assertTrue(badMode.err().contains("'strict' is not enforce, warn or off"), badMode.err());
+    }
+
+    @Test
+    void tokenPrintsAJwtOfTheLocalIssuerWithTheClaimsAsked() throws Exception {
+        Path keys = directory.resolve("issuer");
+        Run run = run("token", "--key-dir", keys.toString(), "--scope", "fraud/infer", "--scope", "minilm/infer",
+                "--aud", "app", "--sub", "bob", "--claim", "team=risk", "--issuer", "http://127.0.0.1:4000",
+                "--expires-in", "120");
+        assertEquals(0, run.exitCode(), run.err());
+        SignedJWT token = SignedJWT.parse(run.out().trim());
+        RSAKey key = new LocalIssuer(keys).key();
+        assertTrue(token.verify(new RSASSAVerifier(key.toRSAPublicKey())), "signed by the key kept in --key-dir");
+        assertEquals(key.getKeyID(), token.getHeader().getKeyID());
+        JWTClaimsSet claims = token.getJWTClaimsSet();
+        assertEquals("http://127.0.0.1:4000", claims.getIssuer());
+        assertEquals("bob", claims.getSubject());
+        assertEquals(List.of("app"), claims.getAudience());
+        assertEquals("fraud/infer minilm/infer", claims.getStringClaim("scope"));
+        assertEquals("risk", claims.getStringClaim("team"));
+        long lifetime = claims.getExpirationTime().getTime() - claims.getIssueTime().getTime();
+        assertEquals(120_000, lifetime);
+        assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(new LocalIssuer(keys).keyFile()), "the private key is the owner's alone");
+
+        JWTClaimsSet expired = SignedJWT.parse(run("token", "--key-dir", keys.toString(), "--expired").out().trim())
+                .getJWTClaimsSet();
+        assertTrue(expired.getExpirationTime().toInstant().isBefore(Instant.now().minusSeconds(300)));
+        assertEquals(List.of("skiff-local"), expired.getAudience(), "the default audience");
+        SignedJWT later =
+                SignedJWT.parse(run("token", "--key-dir", keys.toString(), "--not-before", "600").out().trim());
+        assertTrue(later.getJWTClaimsSet().getNotBeforeTime().toInstant().isAfter(Instant.now().plusSeconds(500)));
+        assertEquals(key.getKeyID(), later.getHeader().getKeyID(), "the key is made once and kept");
+        JWTClaimsSet cognitoLike = SignedJWT.parse(run("token", "--key-dir", keys.toString(), "--client-id", "c1")
+                .out().trim()).getJWTClaimsSet();
+        assertTrue(cognitoLike.getAudience().isEmpty());
+        assertEquals("c1", cognitoLike.getStringClaim("client_id"));
+
+        Run never = run("token", "--key-dir", keys.toString(), "--expires-in", "0");
+        assertEquals(2, never.exitCode());
+        assertTrue(never.err().contains("--expires-in must be a positive number of seconds, got 0"), never.err());
     }
 }

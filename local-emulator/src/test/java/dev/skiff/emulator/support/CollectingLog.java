@@ -18,6 +18,11 @@ public final class CollectingLog implements LogSink {
         return List.copyOf(lines);
     }
 
+    /** Every line so far, one a line. */
+    public String text() {
+        return String.join("\n", lines);
+    }
+
     public long count(String fragment) {
         return lines.stream().filter(l -> l.contains(fragment)).count();
     }

@@ -47,10 +47,24 @@ class SamApplicationTemplateTest {
         }
         assertFalse(template.hasGpuPoolRoutes());
         assertNull(template.gpuPool(), "the GPU pool is under a condition that is false by default");
-        // what the start-up tells: auth is not enforced; deploy-only properties are named; nothing is unresolved
-        assertTrue(template.warnings().stream().anyMatch(w -> w.contains("authorization (IAM or JWT) is not enforced locally")),
-                template.warnings().toString());
+        // AuthType's default: every route asks for SigV4, none is open; nothing is unresolved
+        assertTrue(template.routes().stream().allMatch(r -> r.auth().equals(RouteAuth.IAM)),
+                template.routes().toString());
         assertTrue(template.warnings().stream().noneMatch(w -> w.contains("has no local value")), template.warnings().toString());
+    }
+
+    @Test
+    void authTypeJwtPutsEveryRouteBehindTheIssuerAndAudienceGiven() {
+        SamTemplate template = SamTemplateLoader.load(TEMPLATE, Map.of("AuthType", "JWT",
+                "JwtIssuer", "http://127.0.0.1:3000", "JwtAudience", "skiff-local,other-client"), "us-east-1");
+        Authorizer.Jwt expected = new Authorizer.Jwt("skiffAuth", "$request.header.Authorization",
+                "http://127.0.0.1:3000", List.of("skiff-local", "other-client"));
+        assertFalse(template.routes().isEmpty());
+        for (HttpRoute route : template.routes()) {
+            assertEquals(new RouteAuth(expected, List.of()), route.auth(), route.routeKey());
+        }
+        assertTrue(template.warnings().stream().noneMatch(w -> w.contains("JWT authorizer")),
+                template.warnings().toString());
     }
 
     @Test
