@@ -11,8 +11,7 @@ public final class ExampleFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ExampleFiles() {
-    }
+    private ExampleFiles() {}
 
     /** Set by the build (root pom, surefire); the module-relative default serves IDE runs. */
     public static Path models() {

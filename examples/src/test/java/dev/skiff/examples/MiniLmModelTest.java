@@ -1,5 +1,9 @@
 package dev.skiff.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -13,12 +17,8 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Set;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.Set;
 
 /** The unpacked all-MiniLM-L6-v2 model and tokenizer go together and match what the text-embedding pipeline expects. */
 class MiniLmModelTest {
@@ -32,7 +32,8 @@ class MiniLmModelTest {
     @BeforeAll
     static void loadModel() throws OrtException {
         environment = OrtEnvironment.getEnvironment();
-        session = environment.createSession(VERSION_DIRECTORY.resolve("model.onnx").toString(), new OrtSession.SessionOptions());
+        session = environment.createSession(
+                VERSION_DIRECTORY.resolve("model.onnx").toString(), new OrtSession.SessionOptions());
     }
 
     @AfterAll
@@ -48,7 +49,8 @@ class MiniLmModelTest {
             assertEquals(ai.onnxruntime.OnnxJavaType.INT64, tensor.type, input.getName());
             assertArrayEquals(new long[] {-1, -1}, tensor.getShape(), input.getName());
         }
-        TensorInfo hiddenState = (TensorInfo) session.getOutputInfo().values().iterator().next().getInfo();
+        TensorInfo hiddenState =
+                (TensorInfo) session.getOutputInfo().values().iterator().next().getInfo();
         assertArrayEquals(new long[] {-1, -1, EMBEDDING_DIMENSION}, hiddenState.getShape());
     }
 
@@ -57,7 +59,11 @@ class MiniLmModelTest {
         JsonNode tokenizer = ExampleFiles.readJson(VERSION_DIRECTORY.resolve("tokenizer.json"));
         assertEquals("WordPiece", tokenizer.at("/model/type").asText());
         JsonNode vocabulary = tokenizer.at("/model/vocab");
-        long[] tokenIds = {vocabulary.get("[CLS]").asLong(), vocabulary.get("fraud").asLong(), vocabulary.get("[SEP]").asLong()};
+        long[] tokenIds = {
+            vocabulary.get("[CLS]").asLong(),
+            vocabulary.get("fraud").asLong(),
+            vocabulary.get("[SEP]").asLong()
+        };
 
         Map<String, OnnxTensor> inputs = new HashMap<>();
         inputs.put("input_ids", OnnxTensor.createTensor(environment, new long[][] {tokenIds}));
@@ -77,7 +83,8 @@ class MiniLmModelTest {
 
     @Test
     void exampleRequestSendsTwoTexts() throws IOException {
-        JsonNode input = ExampleFiles.readJson(ExampleFiles.requests().resolve("minilm.json")).at("/inputs/0");
+        JsonNode input = ExampleFiles.readJson(ExampleFiles.requests().resolve("minilm.json"))
+                .at("/inputs/0");
         assertEquals("text", input.get("name").asText());
         assertEquals("BYTES", input.get("datatype").asText());
         assertEquals("[2]", input.get("shape").toString());

@@ -53,23 +53,36 @@ public final class GpuServer implements AutoCloseable {
     private GpuServer(ServerOptions options, PrintStream requestLog) throws Exception {
         this.options = options;
         this.provider = ExecutionProviderSelector.select(options.executionProvider(), options.cudaDevice());
-        LOG.atInfo().addKeyValue("provider", provider.label()).addKeyValue("device", provider.deviceId())
-                .addKeyValue("reason", provider.reason()).log("execution provider chosen");
+        LOG.atInfo()
+                .addKeyValue("provider", provider.label())
+                .addKeyValue("device", provider.deviceId())
+                .addKeyValue("reason", provider.reason())
+                .log("execution provider chosen");
         this.metrics = new PoolMetrics(provider);
-        this.registry = new ModelRegistry(options.models(), new VersionLoader(provider, options.batching(), metrics),
-                options.drainTimeout());
+        this.registry = new ModelRegistry(
+                options.models(), new VersionLoader(provider, options.batching(), metrics), options.drainTimeout());
         this.aliases = new AliasTable();
         this.backend = new PoolBackend(registry, aliases);
-        this.aliasFile = options.aliasesFile() == null ? null
-                : new AliasFileLoader(options.aliasesFile(), aliases, registry);
+        this.aliasFile =
+                options.aliasesFile() == null ? null : new AliasFileLoader(options.aliasesFile(), aliases, registry);
         ManagementApi management = options.management() ? new ManagementApi(registry, aliases) : null;
-        this.answering = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("answer-", 0).factory());
-        this.handler = new PoolRequestHandler(new InferenceApi(backend, options.maxBodyBytes()), backend, management, metrics,
-                new RequestLog(requestLog, PoolRequestHandler.TARGET), options.maxBodyBytes(), answering,
+        this.answering = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("answer-", 0).factory());
+        this.handler = new PoolRequestHandler(
+                new InferenceApi(backend, options.maxBodyBytes()),
+                backend,
+                management,
+                metrics,
+                new RequestLog(requestLog, PoolRequestHandler.TARGET),
+                options.maxBodyBytes(),
+                answering,
                 ResponseWriter.serverMetadata(InferenceApi.SERVER_NAME, InferenceApi.SERVER_VERSION, extensions()));
         this.http = HttpFrontend.start(options.host(), options.port(), handler);
-        LOG.atInfo().addKeyValue("host", options.host()).addKeyValue("port", http.port())
-                .addKeyValue("models", options.models().toString()).addKeyValue("batching", options.batching())
+        LOG.atInfo()
+                .addKeyValue("host", options.host())
+                .addKeyValue("port", http.port())
+                .addKeyValue("models", options.models().toString())
+                .addKeyValue("batching", options.batching())
                 .log("listening");
     }
 
@@ -100,7 +113,8 @@ public final class GpuServer implements AutoCloseable {
         if (!options.pollInterval().isZero()) {
             watcher = new RepositoryWatcher(registry, aliases, aliasFile, options.pollInterval());
         }
-        LOG.atInfo().addKeyValue("models", registry.modelNames().toString())
+        LOG.atInfo()
+                .addKeyValue("models", registry.modelNames().toString())
                 .addKeyValue("loadMs", (System.nanoTime() - start) / 1_000_000)
                 .addKeyValue("provider", provider.label())
                 .log(backend.ready() ? "ready" : "not ready: a model has no version that loads");
@@ -145,7 +159,9 @@ public final class GpuServer implements AutoCloseable {
         if (!drained.compareAndSet(false, true)) return true;
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
-        LOG.atInfo().addKeyValue("inFlight", handler.inFlight()).addKeyValue("timeoutMs", timeout.toMillis())
+        LOG.atInfo()
+                .addKeyValue("inFlight", handler.inFlight())
+                .addKeyValue("timeoutMs", timeout.toMillis())
                 .log("draining");
         backend.startDraining();
         if (watcher != null) watcher.close();
@@ -171,7 +187,9 @@ public final class GpuServer implements AutoCloseable {
             LOG.atWarn().setCause(e).log("stopping the HTTP server failed");
         }
         answering.shutdown();
-        LOG.atInfo().addKeyValue("drainMs", (System.nanoTime() - start) / 1_000_000).addKeyValue("abandoned", abandoned)
+        LOG.atInfo()
+                .addKeyValue("drainMs", (System.nanoTime() - start) / 1_000_000)
+                .addKeyValue("abandoned", abandoned)
                 .log(finished ? "drained" : "drain timed out");
         return finished;
     }
@@ -187,7 +205,8 @@ public final class GpuServer implements AutoCloseable {
 
     /** Flags and environment variables as {@link ServerCommand} reads them ({@code --help} lists them). */
     public static void main(String[] args) {
-        int exitCode = ServerCommand.commandLine(System.getenv(), GpuServer::serve).execute(args);
+        int exitCode =
+                ServerCommand.commandLine(System.getenv(), GpuServer::serve).execute(args);
         // not on success: that return comes after SIGTERM, inside the JVM's own exit, where System.exit would hang
         if (exitCode != 0) System.exit(exitCode);
     }
@@ -198,7 +217,9 @@ public final class GpuServer implements AutoCloseable {
         try {
             server = start(options);
         } catch (Exception | Error e) {
-            LOG.atError().addKeyValue("reason", e.getMessage()).addKeyValue("error", e.toString())
+            LOG.atError()
+                    .addKeyValue("reason", e.getMessage())
+                    .addKeyValue("error", e.toString())
                     .log("the server could not start");
             return 1;
         }

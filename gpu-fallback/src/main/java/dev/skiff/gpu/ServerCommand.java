@@ -32,10 +32,16 @@ import java.util.function.ToIntFunction;
  * emulator) set instead; a flag wins over its variable. A flag's variable, range and help are all
  * written on its field.
  */
-@Command(name = "GpuServer", sortOptions = false, usageHelpAutoWidth = true, showDefaultValues = true,
+@Command(
+        name = "GpuServer",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        showDefaultValues = true,
         customSynopsis = "java -cp 'gpu-fallback/target/lib/*' dev.skiff.gpu.GpuServer [OPTIONS]",
-        description = {"The GPU pool's inference server (gpu-fallback/README.md).",
-                "Each option falls back to the environment variable named beside it; a flag wins over its variable."})
+        description = {
+            "The GPU pool's inference server (gpu-fallback/README.md).",
+            "Each option falls back to the environment variable named beside it; a flag wins over its variable."
+        })
 public final class ServerCommand implements Callable<Integer> {
 
     /** The environment variable an option takes its value from when the flag is not given. */
@@ -55,77 +61,120 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     @Env("SKIFF_MODEL_REPOSITORY")
-    @Option(names = "--models", paramLabel = "DIR", defaultValue = "models",
+    @Option(
+            names = "--models",
+            paramLabel = "DIR",
+            defaultValue = "models",
             description = "the model repository (docs/model-repository.md); env SKIFF_MODEL_REPOSITORY")
     private Path models;
 
     @Env("SKIFF_MODELS")
-    @Option(names = "--only", paramLabel = "NAME", split = "\\s*,\\s*", splitSynopsisLabel = ",",
+    @Option(
+            names = "--only",
+            paramLabel = "NAME",
+            split = "\\s*,\\s*",
+            splitSynopsisLabel = ",",
             showDefaultValue = CommandLine.Help.Visibility.NEVER,
             description = "serve only these models, all when not given; env SKIFF_MODELS")
     private Set<String> only = new LinkedHashSet<>();
 
     @Env("SKIFF_HOST")
-    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--host",
+            paramLabel = "HOST",
+            defaultValue = "127.0.0.1",
             description = "address to listen on (the images set 0.0.0.0); env SKIFF_HOST")
     private String host;
 
     @Env("SKIFF_PORT")
     @Within(min = 0, max = 65535)
-    @Option(names = "--port", paramLabel = "N", defaultValue = "8080",
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            defaultValue = "8080",
             description = "port, 0 for any free one (read it from the \"listening\" line); env SKIFF_PORT")
     private int port;
 
     @Env("SKIFF_EXECUTION_PROVIDER")
-    @Option(names = "--execution-provider", paramLabel = "P", defaultValue = "auto",
+    @Option(
+            names = "--execution-provider",
+            paramLabel = "P",
+            defaultValue = "auto",
             description = "auto (CUDA when it works, else CPU), cuda (refuse to start without it) or cpu; "
                     + "env SKIFF_EXECUTION_PROVIDER")
     private Preference executionProvider;
 
     @Env("SKIFF_CUDA_DEVICE")
     @Within(min = 0, max = 1024)
-    @Option(names = "--cuda-device", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--cuda-device",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "the CUDA device; env SKIFF_CUDA_DEVICE")
     private int cudaDevice;
 
     @Env("SKIFF_BATCHING")
-    @Option(names = "--batching", paramLabel = "on|off", arity = "1", defaultValue = "on", converter = OnOff.class,
+    @Option(
+            names = "--batching",
+            paramLabel = "on|off",
+            arity = "1",
+            defaultValue = "on",
+            converter = OnOff.class,
             showDefaultValue = CommandLine.Help.Visibility.ALWAYS, // picocli hides a boolean's otherwise
             description = "merge requests into batches; off runs each alone; env SKIFF_BATCHING")
     private boolean batching;
 
     @Env("SKIFF_ALIASES_FILE")
-    @Option(names = "--aliases", paramLabel = "FILE",
+    @Option(
+            names = "--aliases",
+            paramLabel = "FILE",
             description = "aliases to set at start (JSON, see README), none when not given; env SKIFF_ALIASES_FILE")
     private Path aliasesFile;
 
     @Env("SKIFF_POLL_SECONDS")
     @Within(min = 0, max = 86_400)
-    @Option(names = "--poll-seconds", paramLabel = "N", defaultValue = "0",
-            description = "watch the repository and the aliases file every N seconds, 0 is off; "
-                    + "env SKIFF_POLL_SECONDS")
+    @Option(
+            names = "--poll-seconds",
+            paramLabel = "N",
+            defaultValue = "0",
+            description =
+                    "watch the repository and the aliases file every N seconds, 0 is off; " + "env SKIFF_POLL_SECONDS")
     private int pollSeconds;
 
     @Env("SKIFF_DRAIN_SECONDS")
     @Within(min = 0, max = 3_600)
-    @Option(names = "--drain-seconds", paramLabel = "N", defaultValue = "25",
+    @Option(
+            names = "--drain-seconds",
+            paramLabel = "N",
+            defaultValue = "25",
             description = "how long SIGTERM waits for requests in flight; env SKIFF_DRAIN_SECONDS")
     private int drainSeconds;
 
     @Env("SKIFF_MAX_BODY_BYTES")
     @Within(min = 1, max = Integer.MAX_VALUE - 8)
-    @Option(names = "--max-body-bytes", paramLabel = "N", defaultValue = "" + Limits.MAX_REQUEST_BODY_BYTES,
+    @Option(
+            names = "--max-body-bytes",
+            paramLabel = "N",
+            defaultValue = "" + Limits.MAX_REQUEST_BODY_BYTES,
             description = "request body limit (Lambda's, so both targets take the same requests); "
                     + "env SKIFF_MAX_BODY_BYTES")
     private int maxBodyBytes;
 
     @Env("SKIFF_MANAGEMENT")
-    @Option(names = "--management", paramLabel = "on|off", arity = "1", defaultValue = "on", converter = OnOff.class,
+    @Option(
+            names = "--management",
+            paramLabel = "on|off",
+            arity = "1",
+            defaultValue = "on",
+            converter = OnOff.class,
             showDefaultValue = CommandLine.Help.Visibility.ALWAYS, // picocli hides a boolean's otherwise
             description = "the /v2/repository routes; env SKIFF_MANAGEMENT")
     private boolean management;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "print this help and exit")
     private boolean help;
 
     @Spec
@@ -174,8 +223,18 @@ public final class ServerCommand implements Callable<Integer> {
         checkRanges();
         Set<String> names = new LinkedHashSet<>();
         for (String name : only) if (!name.isBlank()) names.add(name);
-        return new ServerOptions(models, Set.copyOf(names), host, port, executionProvider, cudaDevice, batching,
-                aliasesFile, Duration.ofSeconds(pollSeconds), Duration.ofSeconds(drainSeconds), maxBodyBytes,
+        return new ServerOptions(
+                models,
+                Set.copyOf(names),
+                host,
+                port,
+                executionProvider,
+                cudaDevice,
+                batching,
+                aliasesFile,
+                Duration.ofSeconds(pollSeconds),
+                Duration.ofSeconds(drainSeconds),
+                maxBodyBytes,
                 management);
     }
 
@@ -185,8 +244,11 @@ public final class ServerCommand implements Callable<Integer> {
             if (range == null) continue;
             int value = option.getValue();
             if (value < range.min() || value > range.max()) {
-                throw new ParameterException(spec.commandLine(), option.longestName() + " must be from " + range.min()
-                        + " to " + range.max() + ", not " + value, option, Integer.toString(value));
+                throw new ParameterException(
+                        spec.commandLine(),
+                        option.longestName() + " must be from " + range.min() + " to " + range.max() + ", not " + value,
+                        option,
+                        Integer.toString(value));
             }
         }
     }
@@ -196,8 +258,12 @@ public final class ServerCommand implements Callable<Integer> {
         ArgSpec arg = e.getArgSpec();
         EnvironmentDefaults defaults = (EnvironmentDefaults) e.getCommandLine().getDefaultValueProvider();
         if (arg == null || !defaults.supplied(arg)) return e;
-        return new ParameterException(e.getCommandLine(), e.getMessage() + " (from the environment variable "
-                + variable(arg) + ")", e, arg, e.getValue());
+        return new ParameterException(
+                e.getCommandLine(),
+                e.getMessage() + " (from the environment variable " + variable(arg) + ")",
+                e,
+                arg,
+                e.getValue());
     }
 
     private static Field field(ArgSpec arg) {

@@ -23,7 +23,18 @@ public record ServerOptions(
 
     /** The same options with another port and batching switch (tests and the benchmark). */
     public ServerOptions with(int newPort, boolean newBatching) {
-        return new ServerOptions(models, only, host, newPort, executionProvider, cudaDevice, newBatching, aliasesFile,
-                pollInterval, drainTimeout, maxBodyBytes, management);
+        return new ServerOptions(
+                models,
+                only,
+                host,
+                newPort,
+                executionProvider,
+                cudaDevice,
+                newBatching,
+                aliasesFile,
+                pollInterval,
+                drainTimeout,
+                maxBodyBytes,
+                management);
     }
 }

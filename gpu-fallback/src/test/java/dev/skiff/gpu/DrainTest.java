@@ -1,5 +1,8 @@
 package dev.skiff.gpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.runtime.testing.OnnxModelBuilder;
 import dev.skiff.runtime.testing.Repositories;
 import org.junit.jupiter.api.Test;
@@ -16,9 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** SIGTERM's drain: stop taking requests, finish those in flight (queued ones included), then stop. */
 class DrainTest {
     static final String BODY = BatchingTest.request(null, "x", "FP32", new long[] {1, 2}, "[1,2]");
@@ -28,7 +28,11 @@ class DrainTest {
 
     /** Requests wait in the queue this long, so a drain starts while they are in flight. */
     private void heldModel(int delayMs) throws Exception {
-        Repositories.model(repository, "held", 1, OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n", 2),
+        Repositories.model(
+                repository,
+                "held",
+                1,
+                OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n", 2),
                 "{\"batching\": {\"maxQueueDelayMs\": " + delayMs + "}}");
     }
 
@@ -52,7 +56,8 @@ class DrainTest {
             assertEquals("1", refused.header("retry-after"));
 
             assertTrue(drain.get(), "the drain timed out");
-            for (Future<TestServer.Reply> request : inFlight) assertEquals(200, request.get().status());
+            for (Future<TestServer.Reply> request : inFlight)
+                assertEquals(200, request.get().status());
         } finally {
             pool.close();
         }
@@ -64,24 +69,40 @@ class DrainTest {
         heldModel(1500);
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Path log = repository.resolve("server.log"); // a file, not a pipe: the JDK closes a pipe under its reader at exit
-        Process process = new ProcessBuilder(java, "-cp", classPath, GpuServer.class.getName(),
-                "--models", repository.toString(), "--port", "0", "--execution-provider", "cpu")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path log =
+                repository.resolve("server.log"); // a file, not a pipe: the JDK closes a pipe under its reader at exit
+        Process process = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        classPath,
+                        GpuServer.class.getName(),
+                        "--models",
+                        repository.toString(),
+                        "--port",
+                        "0",
+                        "--execution-provider",
+                        "cpu")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (!Files.readString(log).contains("\"message\":\"ready\"")) {
-                assertTrue(process.isAlive() && System.nanoTime() < deadline, () -> "the server did not start: " + read(log));
+                assertTrue(
+                        process.isAlive() && System.nanoTime() < deadline,
+                        () -> "the server did not start: " + read(log));
                 Thread.sleep(20);
             }
             int port = -1;
             for (String line : Files.readAllLines(log)) {
-                if (line.contains("\"message\":\"listening\"")) port = TestServer.JSON.readTree(line).get("port").asInt();
+                if (line.contains("\"message\":\"listening\""))
+                    port = TestServer.JSON.readTree(line).get("port").asInt();
             }
             TestServer.Client client = new TestServer.Client(port);
             List<Future<TestServer.Reply>> inFlight = new ArrayList<>();
-            for (int i = 0; i < 3; i++) inFlight.add(clients.submit(() -> client.send("POST", "/v2/models/held/infer",
-                    BODY.getBytes(StandardCharsets.UTF_8))));
+            for (int i = 0; i < 3; i++)
+                inFlight.add(clients.submit(
+                        () -> client.send("POST", "/v2/models/held/infer", BODY.getBytes(StandardCharsets.UTF_8))));
             while (BatchingTest.metric(client.send("GET", "/metrics", null).text(), "skiff_queue_depth", "held") < 3) {
                 assertTrue(System.nanoTime() < deadline, "the requests never queued");
                 Thread.sleep(10);
@@ -89,9 +110,12 @@ class DrainTest {
 
             process.destroy(); // SIGTERM
 
-            for (Future<TestServer.Reply> request : inFlight) assertEquals(200, request.get().status());
+            for (Future<TestServer.Reply> request : inFlight)
+                assertEquals(200, request.get().status());
             assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the server did not exit");
-            assertTrue(Files.readString(log).contains("\"message\":\"drained\""), () -> "no drain in the log: " + read(log));
+            assertTrue(
+                    Files.readString(log).contains("\"message\":\"drained\""),
+                    () -> "no drain in the log: " + read(log));
         } finally {
             process.destroyForcibly();
         }

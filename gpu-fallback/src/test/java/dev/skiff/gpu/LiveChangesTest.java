@@ -1,5 +1,8 @@
 package dev.skiff.gpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skiff.runtime.testing.OnnxModelBuilder;
 import dev.skiff.runtime.testing.Repositories;
@@ -21,22 +24,24 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Versions and aliases changed while clients keep sending: no request is lost, a broken version changes nothing. */
 class LiveChangesTest {
     static final String BODY = BatchingTest.request(null, "x", "FP32", new long[] {1, 2}, "[1,2]");
 
     @TempDir
     static Path repository;
+
     static TestServer pool;
 
     @BeforeAll
     static void start() throws Exception {
         // version 1 answers x, version 2 answers 2x: each answer shows which version ran it
         for (String name : List.of("moving", "sturdy")) {
-            Repositories.model(repository, name, 1, OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n", 2),
+            Repositories.model(
+                    repository,
+                    name,
+                    1,
+                    OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n", 2),
                     "{\"batching\": {\"maxQueueDelayMs\": 2}}");
             Repositories.model(repository, name, 2, doubling(), null);
         }
@@ -49,7 +54,9 @@ class LiveChangesTest {
     }
 
     static OnnxModelBuilder doubling() {
-        return new OnnxModelBuilder().input("x", OnnxModelBuilder.FLOAT, "n", 2).output("y", OnnxModelBuilder.FLOAT, "n", 2)
+        return new OnnxModelBuilder()
+                .input("x", OnnxModelBuilder.FLOAT, "n", 2)
+                .output("y", OnnxModelBuilder.FLOAT, "n", 2)
                 .node("Add", List.of("x", "x"), List.of("y"));
     }
 
@@ -81,12 +88,21 @@ class LiveChangesTest {
                     return null;
                 }));
             }
-            String[] routes = {"{\"version\": \"2\"}", "{\"version\": \"1\", \"additionalVersionWeights\": {\"2\": 0.5}}",
-                    "{\"version\": 1}"};
+            String[] routes = {
+                "{\"version\": \"2\"}",
+                "{\"version\": \"1\", \"additionalVersionWeights\": {\"2\": 0.5}}",
+                "{\"version\": 1}"
+            };
             for (int round = 0; round < 3; round++) {
                 assertEquals(200, setAlias("moving", "live", routes[round]).status());
-                assertEquals(200, pool.post("/v2/repository/models/moving/versions/2/load", null).status());
-                assertEquals(200, pool.post("/v2/repository/models/moving/versions/1/load", null).status());
+                assertEquals(
+                        200,
+                        pool.post("/v2/repository/models/moving/versions/2/load", null)
+                                .status());
+                assertEquals(
+                        200,
+                        pool.post("/v2/repository/models/moving/versions/1/load", null)
+                                .status());
             }
             running.set(false);
             for (Future<?> loop : loops) loop.get();
@@ -108,16 +124,23 @@ class LiveChangesTest {
 
             TestServer.Reply answer = pool.post("/v2/models/sturdy/versions/2/infer", BODY);
             assertEquals(200, answer.status(), answer::text);
-            assertEquals(2f, answer.json().get("outputs").get(0).get("data").get(0).floatValue());
+            assertEquals(
+                    2f, answer.json().get("outputs").get(0).get("data").get(0).floatValue());
 
             // a new version that cannot load is reported, and is not routable
             Files.createDirectories(model.getParent().resolveSibling("3"));
             Files.writeString(model.getParent().resolveSibling("3").resolve("model.onnx"), "garbage");
-            assertEquals(400, pool.post("/v2/repository/models/sturdy/versions/3/load", null).status());
+            assertEquals(
+                    400,
+                    pool.post("/v2/repository/models/sturdy/versions/3/load", null)
+                            .status());
             assertEquals(404, pool.get("/v2/models/sturdy/versions/3").status());
-            assertEquals(409, setAlias("sturdy", "canary", "{\"version\": \"3\"}").status());
+            assertEquals(
+                    409, setAlias("sturdy", "canary", "{\"version\": \"3\"}").status());
             JsonNode index = pool.post("/v2/repository/index", null).json();
-            assertTrue(index.toString().contains("\"version\":\"3\",\"state\":\"UNAVAILABLE\",\"reason\":"), index::toString);
+            assertTrue(
+                    index.toString().contains("\"version\":\"3\",\"state\":\"UNAVAILABLE\",\"reason\":"),
+                    index::toString);
             assertTrue(pool.log().contains("\"message\":\"version failed to load\""));
         } finally {
             Files.write(model, good);
@@ -130,10 +153,14 @@ class LiveChangesTest {
         TestServer.Reply refused = pool.post("/v2/repository/models/sturdy/versions/1/unload", null);
         assertEquals(409, refused.status(), refused::text);
         assertTrue(refused.text().contains("stable"), refused::text);
-        assertEquals(200, pool.send("DELETE", "/v2/repository/models/sturdy/aliases/stable", null).status());
+        assertEquals(
+                200,
+                pool.send("DELETE", "/v2/repository/models/sturdy/aliases/stable", null)
+                        .status());
     }
 
     private static TestServer.Reply setAlias(String model, String alias, String route) {
-        return pool.send("PUT", "/v2/repository/models/" + model + "/aliases/" + alias, route.getBytes(StandardCharsets.UTF_8));
+        return pool.send(
+                "PUT", "/v2/repository/models/" + model + "/aliases/" + alias, route.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,10 @@
 package dev.skiff.gpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.gpu.provider.ExecutionProviderSelector.Preference;
 import dev.skiff.runtime.contract.Limits;
 import org.junit.jupiter.api.Test;
@@ -18,19 +23,27 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The flags, their environment variables, what wins, and the errors a bad value gets. */
 class ServerCommandTest {
 
     @Test
     void defaultsSuitALaptop() {
         ServerOptions options = ServerCommand.parse(new String[0], Map.of());
-        assertEquals(new ServerOptions(Path.of("models"), Set.of(), "127.0.0.1", 8080, Preference.AUTO, 0, true, null,
-                Duration.ZERO, Duration.ofSeconds(25), Limits.MAX_REQUEST_BODY_BYTES, true), options);
+        assertEquals(
+                new ServerOptions(
+                        Path.of("models"),
+                        Set.of(),
+                        "127.0.0.1",
+                        8080,
+                        Preference.AUTO,
+                        0,
+                        true,
+                        null,
+                        Duration.ZERO,
+                        Duration.ofSeconds(25),
+                        Limits.MAX_REQUEST_BODY_BYTES,
+                        true),
+                options);
     }
 
     @Test
@@ -42,15 +55,27 @@ class ServerCommandTest {
                 Map.entry("SKIFF_BATCHING", "off"), Map.entry("SKIFF_ALIASES_FILE", "/opt/aliases.json"),
                 Map.entry("SKIFF_POLL_SECONDS", "10"), Map.entry("SKIFF_DRAIN_SECONDS", "5"),
                 Map.entry("SKIFF_MAX_BODY_BYTES", "1024"), Map.entry("SKIFF_MANAGEMENT", "no"));
-        assertEquals(new ServerOptions(Path.of("/opt/models"), Set.of("fraud", "minilm"), "0.0.0.0", 9000,
-                Preference.CUDA, 3, false, Path.of("/opt/aliases.json"), Duration.ofSeconds(10), Duration.ofSeconds(5),
-                1024, false),
+        assertEquals(
+                new ServerOptions(
+                        Path.of("/opt/models"),
+                        Set.of("fraud", "minilm"),
+                        "0.0.0.0",
+                        9000,
+                        Preference.CUDA,
+                        3,
+                        false,
+                        Path.of("/opt/aliases.json"),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(5),
+                        1024,
+                        false),
                 ServerCommand.parse(new String[0], env));
     }
 
     @Test
     void aFlagWinsOverItsVariable() {
-        ServerOptions options = ServerCommand.parse(new String[] {"--port", "9001", "--batching=off", "--only", "a,b"},
+        ServerOptions options = ServerCommand.parse(
+                new String[] {"--port", "9001", "--batching=off", "--only", "a,b"},
                 Map.of("SKIFF_PORT", "9000", "SKIFF_BATCHING", "on", "SKIFF_MODELS", "c", "SKIFF_HOST", "10.0.0.1"));
         assertEquals(9001, options.port());
         assertFalse(options.batching());
@@ -60,31 +85,39 @@ class ServerCommandTest {
 
     @Test
     void aVariableAFlagOverridesIsNotEvenRead() {
-        assertEquals(9001, ServerCommand.parse(new String[] {"--port", "9001"}, Map.of("SKIFF_PORT", "x")).port());
+        assertEquals(
+                9001,
+                ServerCommand.parse(new String[] {"--port", "9001"}, Map.of("SKIFF_PORT", "x"))
+                        .port());
     }
 
     @Test
     void aBlankVariableIsUnset() {
-        assertEquals(8080, ServerCommand.parse(new String[0], Map.of("SKIFF_PORT", "  ")).port());
+        assertEquals(
+                8080,
+                ServerCommand.parse(new String[0], Map.of("SKIFF_PORT", "  ")).port());
     }
 
     @Test
     void badValuesNameTheFlagAndWhereTheValueCameFrom() {
         assertTrue(error(new String[] {"--prot", "1"}, Map.of()).startsWith("Unknown options: '--prot', '1'"));
-        assertEquals("Invalid value for option '--port': 'x' is not an int",
-                error(new String[] {"--port", "x"}, Map.of()));
-        assertEquals("Invalid value for option '--port': 'x' is not an int (from the environment variable SKIFF_PORT)",
+        assertEquals(
+                "Invalid value for option '--port': 'x' is not an int", error(new String[] {"--port", "x"}, Map.of()));
+        assertEquals(
+                "Invalid value for option '--port': 'x' is not an int (from the environment variable SKIFF_PORT)",
                 error(new String[0], Map.of("SKIFF_PORT", "x")));
         assertEquals("--port must be from 0 to 65535, not 70000", error(new String[] {"--port", "70000"}, Map.of()));
-        assertEquals("--drain-seconds must be from 0 to 3600, not -1 (from the environment variable "
-                + "SKIFF_DRAIN_SECONDS)",
+        assertEquals(
+                "--drain-seconds must be from 0 to 3600, not -1 (from the environment variable "
+                        + "SKIFF_DRAIN_SECONDS)",
                 error(new String[0], Map.of("SKIFF_DRAIN_SECONDS", "-1")));
-        assertEquals("Invalid value for option '--batching': 'maybe' is not on or off",
+        assertEquals(
+                "Invalid value for option '--batching': 'maybe' is not on or off",
                 error(new String[] {"--batching", "maybe"}, Map.of()));
         assertTrue(error(new String[] {"--execution-provider", "tpu"}, Map.of())
                 .startsWith("Invalid value for option '--execution-provider': expected one of [AUTO, CUDA, CPU]"));
-        assertEquals("Missing required parameter for option '--models' (DIR)",
-                error(new String[] {"--models"}, Map.of()));
+        assertEquals(
+                "Missing required parameter for option '--models' (DIR)", error(new String[] {"--models"}, Map.of()));
     }
 
     @Test
@@ -98,9 +131,13 @@ class ServerCommandTest {
         command.setErr(new PrintWriter(err));
         assertEquals(CommandLine.ExitCode.USAGE, command.execute("--port", "0"));
         assertTrue(started.isEmpty());
-        assertTrue(err.toString().startsWith("Invalid value for option '--cuda-device': 'gpu0' is not an int (from the "
-                + "environment variable SKIFF_CUDA_DEVICE)"), err::toString);
-        assertTrue(err.toString().contains("Usage: java -cp 'gpu-fallback/target/lib/*' dev.skiff.gpu.GpuServer"),
+        assertTrue(
+                err.toString()
+                        .startsWith("Invalid value for option '--cuda-device': 'gpu0' is not an int (from the "
+                                + "environment variable SKIFF_CUDA_DEVICE)"),
+                err::toString);
+        assertTrue(
+                err.toString().contains("Usage: java -cp 'gpu-fallback/target/lib/*' dev.skiff.gpu.GpuServer"),
                 err::toString);
     }
 
@@ -127,8 +164,11 @@ class ServerCommandTest {
         int flags = 0;
         for (OptionSpec option : command.getCommandSpec().options()) {
             if (option.usageHelp()) continue;
-            String variable = ((Field) option.userObject()).getAnnotation(ServerCommand.Env.class).value();
-            assertTrue(String.join(" ", option.description()).contains(variable),
+            String variable = ((Field) option.userObject())
+                    .getAnnotation(ServerCommand.Env.class)
+                    .value();
+            assertTrue(
+                    String.join(" ", option.description()).contains(variable),
                     option.longestName() + " names " + variable);
             assertTrue(help.contains(option.longestName()), help);
             flags++;
@@ -142,7 +182,8 @@ class ServerCommandTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process process = new ProcessBuilder(java, "-cp", classPath, GpuServer.class.getName(), "--port", "http")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes());
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         assertEquals(2, process.exitValue(), output);
@@ -152,6 +193,7 @@ class ServerCommandTest {
     }
 
     private static String error(String[] args, Map<String, String> env) {
-        return assertThrows(ParameterException.class, () -> ServerCommand.parse(args, env)).getMessage();
+        return assertThrows(ParameterException.class, () -> ServerCommand.parse(args, env))
+                .getMessage();
     }
 }

@@ -1,5 +1,9 @@
 package dev.skiff.gpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.testing.OnnxModelBuilder;
@@ -14,10 +18,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The server's own log: one JSON object a line, key/value pairs as typed fields; a bad model is logged, not fatal. */
 class ServerLogTest {
@@ -36,8 +36,8 @@ class ServerLogTest {
         }
         JsonNode listening = line(lines, "listening");
         assertEquals("INFO", listening.get("level").asText());
-        assertEquals(Target.GPU_POOL.wireName(), listening.get("Target").asText(),
-                "logback.xml's Target is the contract's");
+        assertEquals(
+                Target.GPU_POOL.wireName(), listening.get("Target").asText(), "logback.xml's Target is the contract's");
         assertTrue(listening.get("port").isInt(), "the local emulator reads the port as a number: " + listening);
         assertEquals(port, listening.get("port").asInt());
         assertTrue(listening.get("batching").isBoolean(), listening::toString);
@@ -47,11 +47,14 @@ class ServerLogTest {
         JsonNode loaded = line(lines, "version loaded");
         assertEquals("good", loaded.get("model").asText());
         assertEquals("1", loaded.get("version").asText());
-        assertTrue(loaded.get("loadMs").isIntegralNumber() && loaded.get("instances").isInt(), loaded::toString);
+        assertTrue(
+                loaded.get("loadMs").isIntegralNumber()
+                        && loaded.get("instances").isInt(),
+                loaded::toString);
         assertTrue(line(lines, "ready").get("models").asText().contains("good"));
 
-        assertTrue(lines.stream().anyMatch(l -> "good".equals(l.path("Model").asText())),
-                "the request line is there too");
+        assertTrue(
+                lines.stream().anyMatch(l -> "good".equals(l.path("Model").asText())), "the request line is there too");
     }
 
     @Test
@@ -70,7 +73,8 @@ class ServerLogTest {
             assertEquals("broken", failed.get("model").asText());
             assertTrue(failed.get("reason").asText().startsWith("ONNX Runtime cannot load"), failed::toString);
             JsonNode empty = line(lines, "model has no versions");
-            assertTrue(empty.get("reason").asText().startsWith("model 'empty' has no version directories"),
+            assertTrue(
+                    empty.get("reason").asText().startsWith("model 'empty' has no version directories"),
                     empty::toString);
             JsonNode notReady = line(lines, "not ready: a model has no version that loads");
             assertTrue(notReady.get("models").asText().contains("good"), notReady::toString);
@@ -98,7 +102,9 @@ class ServerLogTest {
     }
 
     private static JsonNode line(List<JsonNode> lines, String message) {
-        return lines.stream().filter(l -> message.equals(l.path("message").asText())).findFirst()
+        return lines.stream()
+                .filter(l -> message.equals(l.path("message").asText()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no \"" + message + "\" line in " + lines));
     }
 }

@@ -40,7 +40,8 @@ public final class TestServer implements AutoCloseable {
 
     /** @param extraArgs more flags, such as "--aliases", file */
     public static TestServer start(Path models, String... extraArgs) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--models", models.toString(), "--port", "0", "--execution-provider", "cpu"));
+        List<String> args =
+                new ArrayList<>(List.of("--models", models.toString(), "--port", "0", "--execution-provider", "cpu"));
         args.addAll(List.of(extraArgs));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream requestLines = new PrintStream(log, true, StandardCharsets.UTF_8);
@@ -55,7 +56,6 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** The server's lines and the request lines, in the order written. */
-
     String log() {
         synchronized (log) {
             return log.toString(StandardCharsets.UTF_8);
@@ -96,28 +96,34 @@ public final class TestServer implements AutoCloseable {
     /** An HTTP/1.1 client for a server on a loopback port. */
     static final class Client {
         private final int port;
-        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        private final HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
 
         Client(int port) {
             this.port = port;
         }
 
-    Reply send(String method, String path, byte[] body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (body != null) request.header("content-type", "application/json");
-        try {
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Reply(response.statusCode(), response.headers().map(), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + path, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        Reply send(String method, String path, byte[] body) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(60))
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(body));
+            if (body != null) request.header("content-type", "application/json");
+            try {
+                HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                return new Reply(response.statusCode(), response.headers().map(), response.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(method + " " + path, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
-    }
     }
 
     @Override

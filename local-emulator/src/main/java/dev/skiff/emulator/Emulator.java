@@ -24,6 +24,7 @@ import dev.skiff.emulator.template.FunctionDefinition;
 import dev.skiff.emulator.template.GpuPoolDefinition;
 import dev.skiff.emulator.template.SamTemplate;
 import dev.skiff.emulator.template.SamTemplateLoader;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -47,44 +48,130 @@ public final class Emulator implements AutoCloseable {
      * @param gpuServer how to start the GPU pool's server, or null for the Skiff distribution's (skiff.home)
      * @param auth how the HTTP API authorizes its routes
      */
-    public record Options(Path template, Map<String, String> parameterOverrides, String host, int apiPort,
-            int lambdaPort, String region, Duration idleTimeout, Duration reloadInterval, LogSink log,
-            Path javaExecutable, GpuServerCommand gpuServer, AuthSettings auth) {
+    public record Options(
+            Path template,
+            Map<String, String> parameterOverrides,
+            String host,
+            int apiPort,
+            int lambdaPort,
+            String region,
+            Duration idleTimeout,
+            Duration reloadInterval,
+            LogSink log,
+            Path javaExecutable,
+            GpuServerCommand gpuServer,
+            AuthSettings auth) {
 
         public static Options defaults(Path template) {
-            return new Options(template, Map.of(), "127.0.0.1", -1, -1, "us-east-1", Duration.ofMinutes(10),
-                    Duration.ofSeconds(1), LogSink.console(), EnvironmentLauncher.currentJava(), null,
+            return new Options(
+                    template,
+                    Map.of(),
+                    "127.0.0.1",
+                    -1,
+                    -1,
+                    "us-east-1",
+                    Duration.ofMinutes(10),
+                    Duration.ofSeconds(1),
+                    LogSink.console(),
+                    EnvironmentLauncher.currentJava(),
+                    null,
                     AuthSettings.defaults());
         }
 
         public Options withPorts(int apiPort, int lambdaPort) {
-            return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idleTimeout,
-                    reloadInterval, log, javaExecutable, gpuServer, auth);
+            return new Options(
+                    template,
+                    parameterOverrides,
+                    host,
+                    apiPort,
+                    lambdaPort,
+                    region,
+                    idleTimeout,
+                    reloadInterval,
+                    log,
+                    javaExecutable,
+                    gpuServer,
+                    auth);
         }
 
         public Options withIdleTimeout(Duration idle) {
-            return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idle, reloadInterval,
-                    log, javaExecutable, gpuServer, auth);
+            return new Options(
+                    template,
+                    parameterOverrides,
+                    host,
+                    apiPort,
+                    lambdaPort,
+                    region,
+                    idle,
+                    reloadInterval,
+                    log,
+                    javaExecutable,
+                    gpuServer,
+                    auth);
         }
 
         public Options withLog(LogSink sink) {
-            return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idleTimeout,
-                    reloadInterval, sink, javaExecutable, gpuServer, auth);
+            return new Options(
+                    template,
+                    parameterOverrides,
+                    host,
+                    apiPort,
+                    lambdaPort,
+                    region,
+                    idleTimeout,
+                    reloadInterval,
+                    sink,
+                    javaExecutable,
+                    gpuServer,
+                    auth);
         }
 
         public Options withParameterOverrides(Map<String, String> overrides) {
-            return new Options(template, overrides, host, apiPort, lambdaPort, region, idleTimeout, reloadInterval,
-                    log, javaExecutable, gpuServer, auth);
+            return new Options(
+                    template,
+                    overrides,
+                    host,
+                    apiPort,
+                    lambdaPort,
+                    region,
+                    idleTimeout,
+                    reloadInterval,
+                    log,
+                    javaExecutable,
+                    gpuServer,
+                    auth);
         }
 
         public Options withGpuServer(GpuServerCommand command) {
-            return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idleTimeout,
-                    reloadInterval, log, javaExecutable, command, auth);
+            return new Options(
+                    template,
+                    parameterOverrides,
+                    host,
+                    apiPort,
+                    lambdaPort,
+                    region,
+                    idleTimeout,
+                    reloadInterval,
+                    log,
+                    javaExecutable,
+                    command,
+                    auth);
         }
 
         public Options withAuth(AuthSettings settings) {
-            return new Options(template, parameterOverrides, host, apiPort, lambdaPort, region, idleTimeout,
-                    reloadInterval, log, javaExecutable, gpuServer, settings);
+            return new Options(
+                    template,
+                    parameterOverrides,
+                    host,
+                    apiPort,
+                    lambdaPort,
+                    region,
+                    idleTimeout,
+                    reloadInterval,
+                    log,
+                    javaExecutable,
+                    gpuServer,
+                    settings);
         }
     }
 
@@ -105,9 +192,11 @@ public final class Emulator implements AutoCloseable {
     }
 
     public static Emulator start(Options options) throws Exception {
-        SamTemplate template = SamTemplateLoader.load(options.template(), options.parameterOverrides(), options.region());
+        SamTemplate template =
+                SamTemplateLoader.load(options.template(), options.parameterOverrides(), options.region());
         template.warnings().forEach(w -> options.log().line("Template", w));
-        EnvironmentHost host = new EnvironmentHost(new EnvironmentLauncher(options.region(), options.javaExecutable()), options.log());
+        EnvironmentHost host =
+                new EnvironmentHost(new EnvironmentLauncher(options.region(), options.javaExecutable()), options.log());
         Emulator emulator = new Emulator(template, host);
         try {
             emulator.startServers(options);
@@ -120,15 +209,15 @@ public final class Emulator implements AutoCloseable {
 
     private void startServers(Options options) throws Exception {
         // environments poll for minutes while idle: the Runtime API keeps silent connections open
-        LoopbackHttpServer runtimeApi = LoopbackHttpServer.start("skiff-runtime-api", "127.0.0.1", 0,
-                TimeUnit.DAYS.toMillis(1), new RuntimeApiEndpoint(host));
+        LoopbackHttpServer runtimeApi = LoopbackHttpServer.start(
+                "skiff-runtime-api", "127.0.0.1", 0, TimeUnit.DAYS.toMillis(1), new RuntimeApiEndpoint(host));
         servers.add(runtimeApi);
         host.runtimeApiAddress("127.0.0.1:" + runtimeApi.port());
 
         for (FunctionDefinition definition : template.functions()) {
             CodePackage code = new CodePackage(definition.code());
-            EnvironmentPool pool = new EnvironmentPool(definition.functionName(), definition.reservedConcurrency(), host,
-                    () -> codeDirectory(code));
+            EnvironmentPool pool = new EnvironmentPool(
+                    definition.functionName(), definition.reservedConcurrency(), host, () -> codeDirectory(code));
             String arn = "arn:aws:lambda:" + options.region() + ":" + SamTemplateLoader.ACCOUNT_ID + ":function:"
                     + definition.functionName();
             LambdaFunction function = new LambdaFunction(definition, arn, code, pool);
@@ -139,20 +228,30 @@ public final class Emulator implements AutoCloseable {
             registry.add(function);
         }
         for (AliasDefinition alias : template.aliases()) { // a deploy points them at the version it publishes: here, 1
-            LambdaFunction function = registry.all().stream().filter(f -> f.name().equals(alias.functionName())).findFirst()
+            LambdaFunction function = registry.all().stream()
+                    .filter(f -> f.name().equals(alias.functionName()))
+                    .findFirst()
                     .orElse(null);
             if (function == null) {
-                options.log().line("Template", alias.logicalId() + ": alias " + alias.name() + " of " + alias.functionName()
-                        + ", a function this template does not run locally; skipped");
+                options.log()
+                        .line(
+                                "Template",
+                                alias.logicalId() + ": alias " + alias.name() + " of " + alias.functionName()
+                                        + ", a function this template does not run locally; skipped");
                 continue;
             }
-            FunctionVersion version = function.versions().size() > 1 ? function.version("1") : function.publishVersion("", null);
+            FunctionVersion version =
+                    function.versions().size() > 1 ? function.version("1") : function.publishVersion("", null);
             function.createAlias(alias.name(), version.version(), "", Map.of());
         }
 
         long maxInvocationMillis = TimeUnit.MINUTES.toMillis(16);
         if (options.lambdaPort() >= 0) {
-            lambdaServer = LoopbackHttpServer.start("skiff-lambda-api", options.host(), options.lambdaPort(), maxInvocationMillis,
+            lambdaServer = LoopbackHttpServer.start(
+                    "skiff-lambda-api",
+                    options.host(),
+                    options.lambdaPort(),
+                    maxInvocationMillis,
                     new LambdaApiEndpoint(invoker, host.timer()));
             servers.add(lambdaServer);
         }
@@ -160,30 +259,45 @@ public final class Emulator implements AutoCloseable {
             if (template.hasGpuPoolRoutes()) {
                 gpuPool = startGpuPool(options);
             }
-            authorizer = RouteAuthorizer.create(options.auth(), template.routes(), options.region(),
-                    SamTemplateLoader.ACCOUNT_ID, note -> options.log().line("Auth", note));
-            api = new HttpApiEndpoint(new RouteTable(template.routes()), invoker, options.log(), gpuPool, authorizer,
+            authorizer = RouteAuthorizer.create(
+                    options.auth(),
+                    template.routes(),
+                    options.region(),
+                    SamTemplateLoader.ACCOUNT_ID,
+                    note -> options.log().line("Auth", note));
+            api = new HttpApiEndpoint(
+                    new RouteTable(template.routes()),
+                    invoker,
+                    options.log(),
+                    gpuPool,
+                    authorizer,
                     new LocalIssuer(options.auth().localIssuer()));
-            apiServer = LoopbackHttpServer.start("skiff-http-api", options.host(), options.apiPort(), maxInvocationMillis,
-                    api);
+            apiServer = LoopbackHttpServer.start(
+                    "skiff-http-api", options.host(), options.apiPort(), maxInvocationMillis, api);
             api.listening(options.host(), apiServer.port());
             servers.add(apiServer);
         }
 
         long idleNanos = options.idleTimeout().toNanos();
         long idleCheckMillis = Math.max(50, Math.min(1000, options.idleTimeout().toMillis() / 4));
-        host.timer().scheduleWithFixedDelay(() -> registry.all().forEach(f -> f.pool().stopIdle(idleNanos)),
-                idleCheckMillis, idleCheckMillis, TimeUnit.MILLISECONDS);
+        host.timer()
+                .scheduleWithFixedDelay(
+                        () -> registry.all().forEach(f -> f.pool().stopIdle(idleNanos)),
+                        idleCheckMillis,
+                        idleCheckMillis,
+                        TimeUnit.MILLISECONDS);
         long reloadMillis = Math.max(100, options.reloadInterval().toMillis());
-        host.timer().scheduleWithFixedDelay(() -> reloadChangedCode(options.log()), reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
+        host.timer()
+                .scheduleWithFixedDelay(
+                        () -> reloadChangedCode(options.log()), reloadMillis, reloadMillis, TimeUnit.MILLISECONDS);
     }
 
     /** The GPU pool on the CPU, in the background: Lambda routes answer while its models load. */
     private LocalGpuPool startGpuPool(Options options) {
         GpuPoolDefinition definition = template.gpuPool();
         if (definition == null) {
-            return LocalGpuPool.unavailable("no AWS::ECS::TaskDefinition in the template carries " + GpuPoolDefinition.MODELS_METADATA
-                    + " metadata, so there is no pool to run locally");
+            return LocalGpuPool.unavailable("no AWS::ECS::TaskDefinition in the template carries "
+                    + GpuPoolDefinition.MODELS_METADATA + " metadata, so there is no pool to run locally");
         }
         GpuServerCommand command = options.gpuServer() != null ? options.gpuServer() : GpuServerCommand.ofSkiffHome();
         if (command == null) {
@@ -198,8 +312,9 @@ public final class Emulator implements AutoCloseable {
         for (LambdaFunction function : registry.all()) {
             try {
                 if (function.code().refresh()) {
-                    log.line(function.name(), "code changed in " + function.code().source()
-                            + ": new requests start fresh environments");
+                    log.line(
+                            function.name(),
+                            "code changed in " + function.code().source() + ": new requests start fresh environments");
                     function.codeChanged();
                 }
             } catch (RuntimeException e) {

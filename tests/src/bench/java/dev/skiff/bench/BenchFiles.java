@@ -19,7 +19,8 @@ public final class BenchFiles {
         String configured = System.getProperty("skiff.repo");
         if (configured != null) return Path.of(configured).toAbsolutePath();
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("examples/requests")) && Files.isRegularFile(dir.resolve("mvnw"))) return dir;
+            if (Files.isDirectory(dir.resolve("examples/requests")) && Files.isRegularFile(dir.resolve("mvnw")))
+                return dir;
         }
         throw new IllegalStateException("cannot find the repository root (examples/requests); set -Dskiff.repo");
     }

@@ -1,12 +1,12 @@
 package dev.skiff.gpu;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skiff.runtime.testing.TestFunction;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The pool over the example models logs one JSON line per request, naming its target. */
 class PoolRequestLogTest {
@@ -22,7 +22,8 @@ class PoolRequestLogTest {
                 if (fraudRequest) last = line;
             }
             String found = last;
-            assertTrue(found != null && found.contains("\"Target\":\"gpu-pool\""),
+            assertTrue(
+                    found != null && found.contains("\"Target\":\"gpu-pool\""),
                     () -> "no request line for fraud: " + pool.log());
         }
     }

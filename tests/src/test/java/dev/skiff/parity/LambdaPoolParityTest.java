@@ -1,5 +1,9 @@
 package dev.skiff.parity;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.gpu.TestServer;
@@ -21,10 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The protocol vectors both targets serve, sent to each: the Lambda function through real API
  * Gateway events, the GPU pool's server over HTTP. Same status (the vector's), same body bytes,
@@ -33,11 +33,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LambdaPoolParityTest {
     /** The headers a client reads; each equal on both targets unless a vector says it differs. */
-    static final List<String> HEADERS = List.of("content-type", "x-skiff-model", "x-skiff-model-version", "allow",
-            "x-skiff-target");
+    static final List<String> HEADERS =
+            List.of("content-type", "x-skiff-model", "x-skiff-model-version", "allow", "x-skiff-target");
 
     @TempDir
     static Path temp;
+
     static TestServer pool;
     static TestFunction lambda;
 
@@ -46,7 +47,8 @@ class LambdaPoolParityTest {
         // both targets are reached through the set's alias: the function's qualifier, the pool's alias document
         String alias = ProtocolVectors.builtIn().throughAlias();
         assertEquals("live", alias, "TestFunction.ARN invokes through live");
-        Path aliases = Files.writeString(temp.resolve("aliases.json"),
+        Path aliases = Files.writeString(
+                temp.resolve("aliases.json"),
                 "{\"fraud\": {\"live\": {\"version\": \"1\"}}, \"minilm\": {\"live\": {\"version\": 1}}}");
         pool = TestServer.start(TestFunction.examples(), "--aliases", aliases.toString());
         lambda = new TestFunction(TestFunction.examples(), "fraud", "minilm");
@@ -75,17 +77,24 @@ class LambdaPoolParityTest {
             if (vector.differsByTarget().headers().contains(header)) continue;
             assertEquals(text(lambdaHeaders.get(header)), reply.header(header), header);
         }
-        assertEquals(Target.LAMBDA.wireName(), lambdaHeaders.get("x-skiff-target").asText());
+        assertEquals(
+                Target.LAMBDA.wireName(), lambdaHeaders.get("x-skiff-target").asText());
         assertEquals(Target.GPU_POOL.wireName(), reply.header("x-skiff-target"));
         if (vector.differsByTarget().bodyFields().isEmpty()) {
-            assertArrayEquals(lambdaBody, reply.body(), () -> "body\n lambda: "
-                    + new String(lambdaBody, StandardCharsets.UTF_8) + "\n pool:   " + reply.text());
+            assertArrayEquals(
+                    lambdaBody,
+                    reply.body(),
+                    () -> "body\n lambda: " + new String(lambdaBody, StandardCharsets.UTF_8) + "\n pool:   "
+                            + reply.text());
         } else {
             ObjectNode lambdaJson = (ObjectNode) TestFunction.JSON.readTree(lambdaBody);
             ObjectNode poolJson = (ObjectNode) reply.json();
             lambdaJson.remove(vector.differsByTarget().bodyFields());
             poolJson.remove(vector.differsByTarget().bodyFields());
-            assertEquals(lambdaJson, poolJson, "the body, but for " + vector.differsByTarget().bodyFields());
+            assertEquals(
+                    lambdaJson,
+                    poolJson,
+                    "the body, but for " + vector.differsByTarget().bodyFields());
         }
     }
 

@@ -32,7 +32,9 @@ public final class AwsClients {
 
     public S3Client s3() {
         // path-style addressing: LocalStack and other endpoint overrides do not serve bucket subdomains
-        return configure(S3Client.builder()).forcePathStyle(settings.endpoint() != null).build();
+        return configure(S3Client.builder())
+                .forcePathStyle(settings.endpoint() != null)
+                .build();
     }
 
     public LambdaClient lambda() {
@@ -46,7 +48,10 @@ public final class AwsClients {
     public Region region() {
         if (settings.region() != null) return Region.of(settings.region());
         if (settings.profile() != null) {
-            return DefaultAwsRegionProviderChain.builder().profileName(settings.profile()).build().getRegion();
+            return DefaultAwsRegionProviderChain.builder()
+                    .profileName(settings.profile())
+                    .build()
+                    .getRegion();
         }
         return new DefaultAwsRegionProviderChain().getRegion();
     }
@@ -55,7 +60,9 @@ public final class AwsClients {
         builder.region(region()).credentialsProvider(credentials());
         if (settings.endpoint() != null) builder.endpointOverride(settings.endpoint());
         // an inference or a stack call may take a while; a hung connection must not hang skiff forever
-        builder.overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofMinutes(16)).build());
+        builder.overrideConfiguration(ClientOverrideConfiguration.builder()
+                .apiCallTimeout(Duration.ofMinutes(16))
+                .build());
         return builder;
     }
 

@@ -13,18 +13,27 @@ public final class AwsErrors {
     public static String explain(SdkException error) {
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
         if (error instanceof AwsServiceException service) {
-            String code = service.awsErrorDetails() == null ? "" : service.awsErrorDetails().errorCode();
-            String detail = service.awsErrorDetails() == null ? message : service.awsErrorDetails().errorMessage();
-            String operation = service.awsErrorDetails() == null ? "" : service.awsErrorDetails().serviceName() + ": ";
+            String code = service.awsErrorDetails() == null
+                    ? ""
+                    : service.awsErrorDetails().errorCode();
+            String detail = service.awsErrorDetails() == null
+                    ? message
+                    : service.awsErrorDetails().errorMessage();
+            String operation = service.awsErrorDetails() == null
+                    ? ""
+                    : service.awsErrorDetails().serviceName() + ": ";
             if (code != null && (code.contains("ExpiredToken") || code.contains("RequestExpired"))) {
-                return operation + "the AWS credentials have expired (" + detail + "); refresh them, e.g. aws sso login --profile NAME";
+                return operation + "the AWS credentials have expired (" + detail
+                        + "); refresh them, e.g. aws sso login --profile NAME";
             }
-            if (service.statusCode() == 403 || (code != null && (code.contains("AccessDenied") || code.contains("Unauthorized")))) {
+            if (service.statusCode() == 403
+                    || (code != null && (code.contains("AccessDenied") || code.contains("Unauthorized")))) {
                 return operation + "access denied (" + detail + "); the identity needs permission for this action, "
                         + "or pass --profile for one that has it";
             }
             if (code != null && (code.contains("InvalidClientTokenId") || code.contains("SignatureDoesNotMatch"))) {
-                return operation + "AWS does not recognise these credentials (" + detail + "); check --profile / AWS_ACCESS_KEY_ID";
+                return operation + "AWS does not recognise these credentials (" + detail
+                        + "); check --profile / AWS_ACCESS_KEY_ID";
             }
             return operation + (code == null || code.isEmpty() ? "" : code + ": ") + detail;
         }
@@ -37,7 +46,8 @@ public final class AwsErrors {
                 return "no AWS region; pass --region (e.g. --region us-east-1) or set AWS_REGION";
             }
             if (causedBy(error, ConnectException.class)) {
-                return "cannot connect to the AWS endpoint (" + message + "); check --endpoint-url and that the service runs";
+                return "cannot connect to the AWS endpoint (" + message
+                        + "); check --endpoint-url and that the service runs";
             }
         }
         return message;

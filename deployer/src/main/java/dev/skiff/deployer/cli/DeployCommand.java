@@ -29,9 +29,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code skiff deploy}: uploads what package built, renders the template, and applies it through a change set. */
-@Command(name = "deploy", mixinStandardHelpOptions = true,
-        description = {"Upload the packages skiff package built to S3, render the SAM template for them, and create or "
-                + "update the CloudFormation stack through a change set, shown before it executes."})
+@Command(
+        name = "deploy",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Upload the packages skiff package built to S3, render the SAM template for them, and create or "
+                    + "update the CloudFormation stack through a change set, shown before it executes."
+        })
 public final class DeployCommand implements Callable<Integer> {
     @Mixin
     AwsOptions aws;
@@ -39,7 +43,10 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--stack", defaultValue = "skiff", description = "stack name (default: ${DEFAULT-VALUE})")
     String stack;
 
-    @Option(names = "--package-dir", defaultValue = ".skiff", description = "what skiff package wrote (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--package-dir",
+            defaultValue = ".skiff",
+            description = "what skiff package wrote (default: ${DEFAULT-VALUE})")
     Path packageDir;
 
     @Option(names = "--bucket", description = "S3 bucket for packages (default: skiff-artifacts-ACCOUNT-REGION)")
@@ -48,17 +55,29 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--create-bucket", description = "create the bucket when it does not exist")
     boolean createBucket;
 
-    @Option(names = "--runtime", defaultValue = "java21", description = "Lambda runtime: java21 or java25 (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--runtime",
+            defaultValue = "java21",
+            description = "Lambda runtime: java21 or java25 (default: ${DEFAULT-VALUE})")
     String runtime;
 
-    @Option(names = "--parameter-overrides", arity = "1..*", paramLabel = "KEY=VALUE",
-            description = "template parameters, e.g. GpuImageRepository=skiff-gpu-pool AuthType=JWT JwtIssuer=https://...")
+    @Option(
+            names = "--parameter-overrides",
+            arity = "1..*",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "template parameters, e.g. GpuImageRepository=skiff-gpu-pool AuthType=JWT JwtIssuer=https://...")
     Map<String, String> parameterOverrides = new LinkedHashMap<>();
 
-    @Option(names = {"-y", "--yes"}, description = "execute the change set without asking")
+    @Option(
+            names = {"-y", "--yes"},
+            description = "execute the change set without asking")
     boolean yes;
 
-    @Option(names = "--poll-seconds", defaultValue = "5", description = "how often to read stack events (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--poll-seconds",
+            defaultValue = "5",
+            description = "how often to read stack events (default: ${DEFAULT-VALUE})")
     double pollSeconds;
 
     @Spec
@@ -70,7 +89,8 @@ public final class DeployCommand implements Callable<Integer> {
         PackageManifest manifest = PackageManifest.read(packageDir);
         StackTemplate.checkParameters(manifest, parameterOverrides);
         AwsClients clients = aws.clients();
-        try (S3Client s3 = clients.s3(); CloudFormationClient cloudFormation = clients.cloudFormation()) {
+        try (S3Client s3 = clients.s3();
+                CloudFormationClient cloudFormation = clients.cloudFormation()) {
             String bucketName = bucket != null ? bucket : defaultBucket(clients);
             ArtifactUploader uploader = new ArtifactUploader(s3, bucketName, "skiff/" + stack + "/", line -> {
                 out.println(line);
@@ -88,10 +108,13 @@ public final class DeployCommand implements Callable<Integer> {
             Map<String, String> parameters = new LinkedHashMap<>();
             parameters.put("Runtime", runtime);
             parameters.putAll(parameterOverrides);
-            DeployRequest request = new DeployRequest(stack, inline ? template : null,
-                    inline ? null : uploader.uploadTemplate(stack, template), parameters);
-            ChangeSetDeployer deployer = new ChangeSetDeployer(cloudFormation, out,
-                    Duration.ofMillis((long) (pollSeconds * 1000)), Duration.ofMinutes(60));
+            DeployRequest request = new DeployRequest(
+                    stack,
+                    inline ? template : null,
+                    inline ? null : uploader.uploadTemplate(stack, template),
+                    parameters);
+            ChangeSetDeployer deployer = new ChangeSetDeployer(
+                    cloudFormation, out, Duration.ofMillis((long) (pollSeconds * 1000)), Duration.ofMinutes(60));
             DeployOutcome outcome = deployer.deploy(request, this::confirm);
             return switch (outcome) {
                 case DEPLOYED, NO_CHANGES -> ExitCodes.OK;
@@ -108,7 +131,8 @@ public final class DeployCommand implements Callable<Integer> {
             throw new UserError("no terminal to ask whether to execute the change set; pass --yes to execute it");
         }
         String answer = console.readLine("Execute this change set? [y/N] ");
-        return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
+        return answer != null
+                && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
     }
 
     private static String defaultBucket(AwsClients clients) {

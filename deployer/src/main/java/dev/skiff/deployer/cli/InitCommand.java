@@ -13,19 +13,28 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code skiff init}: a ready project that builds and serves its model locally with no edits. */
-@Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Create a project that serves a model on Lambda: pom, handler wiring, model repository, "
-                + "SAM template, README and an example request; prints the commands that build and serve it."})
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Create a project that serves a model on Lambda: pom, handler wiring, model repository, "
+                    + "SAM template, README and an example request; prints the commands that build and serve it."
+        })
 public final class InitCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "the new project's directory (absent or empty)")
     Path dir;
 
-    @Option(names = "--framework", defaultValue = "plain",
+    @Option(
+            names = "--framework",
+            defaultValue = "plain",
             description = "plain, quarkus or micronaut (default: ${DEFAULT-VALUE})")
     String framework;
 
-    @Option(names = "--model", paramLabel = "PATH",
-            description = "a model folder (config.json and 1/model.onnx ...) or an .onnx file; Skiff's example fraud model when absent")
+    @Option(
+            names = "--model",
+            paramLabel = "PATH",
+            description =
+                    "a model folder (config.json and 1/model.onnx ...) or an .onnx file; Skiff's example fraud model when absent")
     Path model;
 
     @Spec
@@ -34,7 +43,8 @@ public final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String home = System.getProperty("skiff.home", System.getenv("SKIFF_HOME"));
-        if (home == null) throw new UserError("skiff init needs the Skiff home: run it through bin/skiff, or set SKIFF_HOME");
+        if (home == null)
+            throw new UserError("skiff init needs the Skiff home: run it through bin/skiff, or set SKIFF_HOME");
         String modelName;
         try {
             modelName = new StarterProject(Path.of(home), SkiffCli.VERSION).create(framework, model, dir);

@@ -13,9 +13,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code skiff plan}: which target for which model, and why. */
-@Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Inspect and profile each model on this machine, then choose Lambda (and its memory size) "
-                + "or the GPU pool, with the reasons and a cost estimate per million requests."})
+@Command(
+        name = "plan",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Inspect and profile each model on this machine, then choose Lambda (and its memory size) "
+                    + "or the GPU pool, with the reasons and a cost estimate per million requests."
+        })
 public final class PlanCommand implements Callable<Integer> {
     @Mixin
     PlanOptions options;

@@ -21,25 +21,40 @@ import java.util.List;
 
 /** What plan, package and deploy share: which models, which architecture, how to profile and price. */
 public final class PlanOptions {
-    @Parameters(arity = "0..*", paramLabel = "MODEL_DIR",
+    @Parameters(
+            arity = "0..*",
+            paramLabel = "MODEL_DIR",
             description = "model directories (<name>/<version>/model.onnx) or repositories of them (default: models)")
     List<Path> modelDirs = new ArrayList<>();
 
-    @Option(names = "--arch", defaultValue = "arm64", converter = ArchitectureConverter.class,
+    @Option(
+            names = "--arch",
+            defaultValue = "arm64",
+            converter = ArchitectureConverter.class,
             description = "Lambda architecture: arm64 or x86_64 (default: ${DEFAULT-VALUE})")
     Architecture architecture = Architecture.ARM64;
 
-    @Option(names = "--runs", defaultValue = "20", description = "timed runs per request shape (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--runs",
+            defaultValue = "20",
+            description = "timed runs per request shape (default: ${DEFAULT-VALUE})")
     int runs = 20;
 
-    @Option(names = "--warmup", defaultValue = "10", description = "untimed runs first, for the JIT (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--warmup",
+            defaultValue = "10",
+            description = "untimed runs first, for the JIT (default: ${DEFAULT-VALUE})")
     int warmup = 10;
 
-    @Option(names = "--cpu-factor", defaultValue = "1.0",
+    @Option(
+            names = "--cpu-factor",
+            defaultValue = "1.0",
             description = "how much slower a Lambda vCPU is than one core here (default: ${DEFAULT-VALUE})")
     double cpuFactor = 1.0;
 
-    @Option(names = "--price-gb-second", description = "Lambda price per GB-second (default: the architecture's list price)")
+    @Option(
+            names = "--price-gb-second",
+            description = "Lambda price per GB-second (default: the architecture's list price)")
     Double pricePerGbSecond;
 
     @Option(names = "--price-per-million-requests", description = "Lambda price per million requests (default: 0.20)")
@@ -61,8 +76,11 @@ public final class PlanOptions {
     public LambdaPricing pricing() {
         LambdaPricing base = architecture == Architecture.ARM64 ? LambdaPricing.arm64() : LambdaPricing.x86_64();
         if (pricePerGbSecond == null && pricePerMillionRequests == null) return base;
-        return new LambdaPricing(base.architecture(), pricePerGbSecond == null ? base.perGbSecond() : pricePerGbSecond,
-                pricePerMillionRequests == null ? base.perMillionRequests() : pricePerMillionRequests, "given on the command line");
+        return new LambdaPricing(
+                base.architecture(),
+                pricePerGbSecond == null ? base.perGbSecond() : pricePerGbSecond,
+                pricePerMillionRequests == null ? base.perMillionRequests() : pricePerMillionRequests,
+                "given on the command line");
     }
 
     /** Plans every model, reporting each step on {@code progress} (stderr, so --json output stays clean). */
@@ -73,7 +91,11 @@ public final class PlanOptions {
     public List<ModelPlan> plan(List<ModelDirectory> models, LambdaLimits limits, PrintWriter progress) {
         ProfileSettings settings = profileSettings();
         Profiler profiler = new Profiler(settings, line -> progress.println("plan: " + line));
-        Planner planner = new Planner(profiler::profile, limits, pricing(), new LatencyScaling(settings.cpuFactor()),
+        Planner planner = new Planner(
+                profiler::profile,
+                limits,
+                pricing(),
+                new LatencyScaling(settings.cpuFactor()),
                 FunctionRuntimeFiles.locate().unzippedBaseBytes(architecture));
         List<ModelPlan> plans = new ArrayList<>();
         for (ModelDirectory model : models) {

@@ -14,10 +14,14 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import java.util.concurrent.Callable;
 
 /** {@code skiff promote MODEL --to VERSION [--canary PERCENT] [--alias live]}. */
-@Command(name = "promote", mixinStandardHelpOptions = true,
-        description = {"Point a model's alias at a version: all at once, or as a weighted canary that sends PERCENT of "
-                + "requests to it. VERSION is a published version of the model's function (or of the pool), as skiff "
-                + "status lists them."})
+@Command(
+        name = "promote",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Point a model's alias at a version: all at once, or as a weighted canary that sends PERCENT of "
+                    + "requests to it. VERSION is a published version of the model's function (or of the pool), as skiff "
+                    + "status lists them."
+        })
 public final class PromoteCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL")
     String model;
@@ -43,8 +47,15 @@ public final class PromoteCommand implements Callable<Integer> {
             ReleaseChannel channel = release.channel(model, lambda);
             AliasState before = channel.alias(alias).orElse(null);
             AliasState after = AliasMover.promote(channel, alias, version, canaryPercent);
-            spec.commandLine().getOut().printf("%s %s: alias %s %s -> %s%n", model, channel.target(), alias,
-                    before == null ? "(new)" : before.describe(), after.describe());
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "%s %s: alias %s %s -> %s%n",
+                            model,
+                            channel.target(),
+                            alias,
+                            before == null ? "(new)" : before.describe(),
+                            after.describe());
             spec.commandLine().getOut().flush();
             return ExitCodes.OK;
         }

@@ -18,10 +18,14 @@ public final class ReleaseOptions {
     @Option(names = "--stack", description = "only the functions of this stack")
     String stack;
 
-    @Option(names = "--function", description = "the model's Lambda function, when it cannot be found by its SKIFF_MODELS")
+    @Option(
+            names = "--function",
+            description = "the model's Lambda function, when it cannot be found by its SKIFF_MODELS")
     String function;
 
-    @Option(names = "--pool-url", description = "the GPU pool's URL (inside the VPC, or tunnelled): the model runs on the pool")
+    @Option(
+            names = "--pool-url",
+            description = "the GPU pool's URL (inside the VPC, or tunnelled): the model runs on the pool")
     URI poolUrl;
 
     /** The model's channel; the Lambda client is the caller's to close. */

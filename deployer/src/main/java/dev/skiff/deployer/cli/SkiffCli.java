@@ -9,17 +9,30 @@ import software.amazon.awssdk.core.exception.SdkException;
  * {@code skiff}: the command line of the whole project. plan, package, deploy, promote, rollback
  * and status are the deployer's; {@code local} is the local emulator's command, nested.
  */
-@Command(name = "skiff", mixinStandardHelpOptions = true, version = "skiff 0.1.0",
+@Command(
+        name = "skiff",
+        mixinStandardHelpOptions = true,
+        version = "skiff 0.1.0",
         description = "Serve ONNX models on AWS Lambda or a GPU pool: plan, package, deploy, promote, roll back.",
-        subcommands = {PlanCommand.class, PackageCommand.class, DeployCommand.class, PromoteCommand.class,
-                RollbackCommand.class, StatusCommand.class, InitCommand.class, LocalCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            PlanCommand.class,
+            PackageCommand.class,
+            DeployCommand.class,
+            PromoteCommand.class,
+            RollbackCommand.class,
+            StatusCommand.class,
+            InitCommand.class,
+            LocalCommand.class,
+            CommandLine.HelpCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:done",
-                "1:a deploy failed in AWS (the stack rolled back, a change set failed)",
-                "2:bad arguments or input (a missing model, an unknown version, a bad config)",
-                "3:AWS refused or could not be reached (credentials, permissions, endpoint, bucket)",
-                "4:the change set was declined at the prompt; nothing changed"})
+            "0:done",
+            "1:a deploy failed in AWS (the stack rolled back, a change set failed)",
+            "2:bad arguments or input (a missing model, an unknown version, a bad config)",
+            "3:AWS refused or could not be reached (credentials, permissions, endpoint, bucket)",
+            "4:the change set was declined at the prompt; nothing changed"
+        })
 public final class SkiffCli implements Runnable {
     /** The version of this Skiff, which starter projects depend on. */
     public static final String VERSION = "0.1.0-SNAPSHOT";

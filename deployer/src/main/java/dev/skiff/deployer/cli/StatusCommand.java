@@ -20,10 +20,16 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code skiff status [MODEL]}: each model's target, versions, aliases and their weights. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         description = {"Show each model's target, published versions, and aliases with their weights."})
 public final class StatusCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "one model (default: every Skiff model)")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "MODEL",
+            description = "one model (default: every Skiff model)")
     String model;
 
     @Mixin
@@ -62,9 +68,16 @@ public final class StatusCommand implements Callable<Integer> {
             ReleaseChannel channel = entry.getValue();
             String versions = String.join(", ", channel.versions());
             List<AliasState> aliases = new ArrayList<>(channel.aliases());
-            if (aliases.isEmpty()) table.row(entry.getKey(), channel.target(), channel.location(), versions, "-", "-", "-");
+            if (aliases.isEmpty())
+                table.row(entry.getKey(), channel.target(), channel.location(), versions, "-", "-", "-");
             for (AliasState alias : aliases) {
-                table.row(entry.getKey(), channel.target(), channel.location(), versions, alias.name(), alias.describe(),
+                table.row(
+                        entry.getKey(),
+                        channel.target(),
+                        channel.location(),
+                        versions,
+                        alias.name(),
+                        alias.describe(),
                         alias.hasCanary() ? alias.version() + " (drop canary)" : alias.previousVersion());
             }
         }

@@ -1,5 +1,7 @@
 package dev.skiff.deployer.deploy;
 
+import static dev.skiff.deployer.report.Sizes.bytes;
+
 import dev.skiff.deployer.cli.ExitCodes;
 import dev.skiff.deployer.cli.UserError;
 import dev.skiff.deployer.packaging.PackagedModel;
@@ -17,8 +19,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.function.Consumer;
-
-import static dev.skiff.deployer.report.Sizes.bytes;
 
 /**
  * Puts function packages in S3 under a content-addressed key, so an unchanged package is neither
@@ -49,8 +49,11 @@ public final class ArtifactUploader {
                 return;
             }
             if (e.statusCode() == 403) {
-                throw new UserError("bucket " + bucket + " exists but this identity may not use it (403); name your own "
-                        + "with --bucket", ExitCodes.AWS_ERROR, e);
+                throw new UserError(
+                        "bucket " + bucket + " exists but this identity may not use it (403); name your own "
+                                + "with --bucket",
+                        ExitCodes.AWS_ERROR,
+                        e);
             }
             throw e;
         }
@@ -58,14 +61,17 @@ public final class ArtifactUploader {
 
     private void createMissingBucket(boolean create, Region region) {
         if (!create) {
-            throw new UserError("bucket " + bucket + " does not exist; create it, name another with --bucket, or pass "
-                    + "--create-bucket", ExitCodes.AWS_ERROR);
+            throw new UserError(
+                    "bucket " + bucket + " does not exist; create it, name another with --bucket, or pass "
+                            + "--create-bucket",
+                    ExitCodes.AWS_ERROR);
         }
         progress.accept("creating bucket " + bucket);
         CreateBucketRequest.Builder request = CreateBucketRequest.builder().bucket(bucket);
         if (region != null && !region.equals(Region.US_EAST_1)) {
             request.createBucketConfiguration(CreateBucketConfiguration.builder()
-                    .locationConstraint(BucketLocationConstraint.fromValue(region.id())).build());
+                    .locationConstraint(BucketLocationConstraint.fromValue(region.id()))
+                    .build());
         }
         s3.createBucket(request.build());
     }
@@ -90,10 +96,12 @@ public final class ArtifactUploader {
         }
         long start = System.nanoTime();
         progress.accept(model.name() + ": uploading " + bytes(model.zippedBytes()) + " to " + uri + " ...");
-        s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/zip"), RequestBody.fromFile(model.artifact()));
+        s3.putObject(
+                b -> b.bucket(bucket).key(key).contentType("application/zip"), RequestBody.fromFile(model.artifact()));
         double seconds = (System.nanoTime() - start) / 1e9;
-        progress.accept(String.format("%s: uploaded in %.1f s (%s/s)", model.name(), seconds,
-                bytes((long) (model.zippedBytes() / Math.max(seconds, 0.001)))));
+        progress.accept(String.format(
+                "%s: uploaded in %.1f s (%s/s)",
+                model.name(), seconds, bytes((long) (model.zippedBytes() / Math.max(seconds, 0.001)))));
         return uri;
     }
 

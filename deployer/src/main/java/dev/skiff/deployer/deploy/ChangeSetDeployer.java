@@ -31,15 +31,16 @@ import java.util.function.BooleanSupplier;
  * which resources failed and why.
  */
 public final class ChangeSetDeployer {
-    static final List<Capability> CAPABILITIES = List.of(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM,
-            Capability.CAPABILITY_AUTO_EXPAND);
+    static final List<Capability> CAPABILITIES =
+            List.of(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM, Capability.CAPABILITY_AUTO_EXPAND);
 
     private final CloudFormationClient cloudFormation;
     private final PrintWriter out;
     private final Duration pollInterval;
     private final Duration timeout;
 
-    public ChangeSetDeployer(CloudFormationClient cloudFormation, PrintWriter out, Duration pollInterval, Duration timeout) {
+    public ChangeSetDeployer(
+            CloudFormationClient cloudFormation, PrintWriter out, Duration pollInterval, Duration timeout) {
         this.cloudFormation = cloudFormation;
         this.out = out;
         this.pollInterval = pollInterval;
@@ -51,9 +52,12 @@ public final class ChangeSetDeployer {
         Optional<Stack> existing = stack(request.stackName());
         existing.ifPresent(stack -> checkDeployable(request.stackName(), stack.stackStatus()));
         boolean create = existing.isEmpty() || existing.get().stackStatus() == StackStatus.REVIEW_IN_PROGRESS;
-        String changeSetName = "skiff-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
+        String changeSetName =
+                "skiff-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
         cloudFormation.createChangeSet(changeSetRequest(request, changeSetName, create));
-        out.printf("Creating change set %s for %s stack %s ...%n", changeSetName, create ? "new" : "existing", request.stackName());
+        out.printf(
+                "Creating change set %s for %s stack %s ...%n",
+                changeSetName, create ? "new" : "existing", request.stackName());
         out.flush();
 
         DescribeChangeSetResponse changeSet = awaitChangeSet(request.stackName(), changeSetName);
@@ -61,7 +65,8 @@ public final class ChangeSetDeployer {
             String reason = String.valueOf(changeSet.statusReason());
             if (reason.contains("didn't contain changes") || reason.contains("No updates are to be performed")) {
                 out.println("No changes: stack " + request.stackName() + " already matches.");
-                cloudFormation.deleteChangeSet(b -> b.stackName(request.stackName()).changeSetName(changeSetName));
+                cloudFormation.deleteChangeSet(
+                        b -> b.stackName(request.stackName()).changeSetName(changeSetName));
                 return DeployOutcome.NO_CHANGES;
             }
             out.println("The change set failed: " + reason);
@@ -90,14 +95,19 @@ public final class ChangeSetDeployer {
     /** The CreateChangeSet request for a rendered template: tests compare it with the template. */
     public static CreateChangeSetRequest changeSetRequest(DeployRequest request, String changeSetName, boolean create) {
         List<Parameter> parameters = new ArrayList<>();
-        request.parameters().forEach((k, v) -> parameters.add(Parameter.builder().parameterKey(k).parameterValue(v).build()));
+        request.parameters()
+                .forEach((k, v) -> parameters.add(
+                        Parameter.builder().parameterKey(k).parameterValue(v).build()));
         CreateChangeSetRequest.Builder builder = CreateChangeSetRequest.builder()
                 .stackName(request.stackName())
                 .changeSetName(changeSetName)
                 .changeSetType(create ? ChangeSetType.CREATE : ChangeSetType.UPDATE)
                 .capabilities(CAPABILITIES)
                 .parameters(parameters)
-                .tags(Tag.builder().key("skiff:stack").value(request.stackName()).build())
+                .tags(Tag.builder()
+                        .key("skiff:stack")
+                        .value(request.stackName())
+                        .build())
                 .description("skiff deploy");
         if (request.templateUrl() != null) builder.templateURL(request.templateUrl());
         else builder.templateBody(request.templateBody());
@@ -106,7 +116,8 @@ public final class ChangeSetDeployer {
 
     private Optional<Stack> stack(String name) {
         try {
-            return cloudFormation.describeStacks(b -> b.stackName(name)).stacks().stream().findFirst();
+            return cloudFormation.describeStacks(b -> b.stackName(name)).stacks().stream()
+                    .findFirst();
         } catch (CloudFormationException e) {
             if (String.valueOf(e.getMessage()).contains("does not exist")) return Optional.empty();
             throw e;
@@ -114,31 +125,41 @@ public final class ChangeSetDeployer {
     }
 
     private static void checkDeployable(String name, StackStatus status) {
-        if (status == StackStatus.ROLLBACK_COMPLETE || status == StackStatus.ROLLBACK_FAILED
+        if (status == StackStatus.ROLLBACK_COMPLETE
+                || status == StackStatus.ROLLBACK_FAILED
                 || status == StackStatus.DELETE_FAILED) {
-            throw new UserError("stack " + name + " is " + status + " after a failed create and cannot be updated; delete it "
-                    + "(aws cloudformation delete-stack --stack-name " + name + ") and deploy again", ExitCodes.DEPLOY_FAILED);
+            throw new UserError(
+                    "stack " + name + " is " + status + " after a failed create and cannot be updated; delete it "
+                            + "(aws cloudformation delete-stack --stack-name " + name + ") and deploy again",
+                    ExitCodes.DEPLOY_FAILED);
         }
         if (status == StackStatus.UPDATE_ROLLBACK_FAILED) {
-            throw new UserError("stack " + name + " is UPDATE_ROLLBACK_FAILED; continue the rollback (aws cloudformation "
-                    + "continue-update-rollback --stack-name " + name + ") and deploy again", ExitCodes.DEPLOY_FAILED);
+            throw new UserError(
+                    "stack " + name + " is UPDATE_ROLLBACK_FAILED; continue the rollback (aws cloudformation "
+                            + "continue-update-rollback --stack-name " + name + ") and deploy again",
+                    ExitCodes.DEPLOY_FAILED);
         }
         if (status.toString().endsWith("_IN_PROGRESS") && status != StackStatus.REVIEW_IN_PROGRESS) {
-            throw new UserError("stack " + name + " is " + status + "; wait for it to finish (skiff status, or the "
-                    + "CloudFormation console) and deploy again", ExitCodes.DEPLOY_FAILED);
+            throw new UserError(
+                    "stack " + name + " is " + status + "; wait for it to finish (skiff status, or the "
+                            + "CloudFormation console) and deploy again",
+                    ExitCodes.DEPLOY_FAILED);
         }
     }
 
     private DescribeChangeSetResponse awaitChangeSet(String stack, String name) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            DescribeChangeSetResponse response = cloudFormation.describeChangeSet(b -> b.stackName(stack).changeSetName(name));
+            DescribeChangeSetResponse response =
+                    cloudFormation.describeChangeSet(b -> b.stackName(stack).changeSetName(name));
             if (response.status() == ChangeSetStatus.CREATE_COMPLETE || response.status() == ChangeSetStatus.FAILED) {
                 return response;
             }
             if (System.nanoTime() > deadline) {
-                throw new UserError("change set " + name + " is still " + response.status() + " after " + timeout.toSeconds()
-                        + " s; look at it in the CloudFormation console", ExitCodes.DEPLOY_FAILED);
+                throw new UserError(
+                        "change set " + name + " is still " + response.status() + " after " + timeout.toSeconds()
+                                + " s; look at it in the CloudFormation console",
+                        ExitCodes.DEPLOY_FAILED);
             }
             StackEventFollower.sleep(pollInterval);
         }
@@ -150,7 +171,10 @@ public final class ChangeSetDeployer {
         for (Change change : changes) {
             ResourceChange r = change.resourceChange();
             if (r == null) continue;
-            table.row(r.actionAsString(), r.logicalResourceId(), r.resourceType(),
+            table.row(
+                    r.actionAsString(),
+                    r.logicalResourceId(),
+                    r.resourceType(),
                     r.replacementAsString() == null ? "" : r.replacementAsString());
         }
         table.print(out, "  ");
@@ -158,6 +182,8 @@ public final class ChangeSetDeployer {
     }
 
     private void printOutputs(String name) {
-        stack(name).ifPresent(stack -> stack.outputs().forEach(o -> out.println("  " + o.outputKey() + " = " + o.outputValue())));
+        stack(name)
+                .ifPresent(stack ->
+                        stack.outputs().forEach(o -> out.println("  " + o.outputKey() + " = " + o.outputValue())));
     }
 }

@@ -41,7 +41,11 @@ final class StackEventFollower {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             printNewEvents(stack, since, expectedResources);
-            StackStatus status = cloudFormation.describeStacks(b -> b.stackName(stack)).stacks().getFirst().stackStatus();
+            StackStatus status = cloudFormation
+                    .describeStacks(b -> b.stackName(stack))
+                    .stacks()
+                    .getFirst()
+                    .stackStatus();
             if (!status.toString().endsWith("_IN_PROGRESS")) {
                 printNewEvents(stack, since, expectedResources);
                 if (!failures.isEmpty()) {
@@ -51,8 +55,10 @@ final class StackEventFollower {
                 return status;
             }
             if (System.nanoTime() > deadline) {
-                throw new UserError("stack " + stack + " is still " + status + " after " + timeout.toMinutes() + " min; skiff "
-                        + "stopped watching, CloudFormation goes on (skiff status, or the console)", ExitCodes.DEPLOY_FAILED);
+                throw new UserError(
+                        "stack " + stack + " is still " + status + " after " + timeout.toMinutes() + " min; skiff "
+                                + "stopped watching, CloudFormation goes on (skiff status, or the console)",
+                        ExitCodes.DEPLOY_FAILED);
             }
             sleep(pollInterval);
         }
@@ -60,7 +66,8 @@ final class StackEventFollower {
 
     private void printNewEvents(String stack, Instant since, int expectedResources) {
         List<StackEvent> fresh = new ArrayList<>();
-        for (StackEvent event : cloudFormation.describeStackEvents(b -> b.stackName(stack)).stackEvents()) { // newest first
+        for (StackEvent event :
+                cloudFormation.describeStackEvents(b -> b.stackName(stack)).stackEvents()) { // newest first
             if (event.timestamp() != null && event.timestamp().isBefore(since)) break;
             if (seen.add(event.eventId())) fresh.add(event);
         }
@@ -69,12 +76,19 @@ final class StackEventFollower {
             ResourceStatus status = event.resourceStatus();
             String name = String.valueOf(status);
             if (name.endsWith("_COMPLETE") && !resource.equals(stack)) done.add(resource);
-            if (name.endsWith("_FAILED") && event.resourceStatusReason() != null
+            if (name.endsWith("_FAILED")
+                    && event.resourceStatusReason() != null
                     && !event.resourceStatusReason().contains("Resource creation cancelled")) {
                 failures.putIfAbsent(resource + " (" + event.resourceType() + ")", event.resourceStatusReason());
             }
-            out.printf("  [%d/%d] %-24s %-36s %s%s%n", done.size(), Math.max(expectedResources, done.size()), name, resource,
-                    event.resourceType(), event.resourceStatusReason() == null ? "" : "  " + event.resourceStatusReason());
+            out.printf(
+                    "  [%d/%d] %-24s %-36s %s%s%n",
+                    done.size(),
+                    Math.max(expectedResources, done.size()),
+                    name,
+                    resource,
+                    event.resourceType(),
+                    event.resourceStatusReason() == null ? "" : "  " + event.resourceStatusReason());
         }
         out.flush();
     }

@@ -27,14 +27,17 @@ public final class StackTemplate {
         List<TemplateModel> models = new ArrayList<>();
         for (PackagedModel m : manifest.models()) {
             if (m.target() == Target.LAMBDA && !m.isLambdaZip()) {
-                throw new UserError("model '" + m.name() + "' ships as a Lambda container image (" + m.artifact() + "): skiff "
-                        + "deploy handles .zip packages only so far; build and push that image (its Dockerfile says how) and "
-                        + "deploy it with sam, or lower the package below 250 MB");
+                throw new UserError(
+                        "model '" + m.name() + "' ships as a Lambda container image (" + m.artifact() + "): skiff "
+                                + "deploy handles .zip packages only so far; build and push that image (its Dockerfile says how) and "
+                                + "deploy it with sam, or lower the package below 250 MB");
             }
             if (m.isLambdaZip()) {
                 int timeout = m.timeoutSeconds() != null ? m.timeoutSeconds() : DEFAULT_TIMEOUT_SECONDS;
                 int alarm = m.latencyAlarmMs() != null ? m.latencyAlarmMs() : timeout * 800;
-                models.add(TemplateModel.onLambda(m.name(), m.versions(),
+                models.add(TemplateModel.onLambda(
+                        m.name(),
+                        m.versions(),
                         new TemplateModel.LambdaFunction(codeUri.apply(m), m.memoryMb(), timeout, alarm, List.of())));
             } else {
                 models.add(TemplateModel.onGpuPool(m.name(), m.versions()));
@@ -52,9 +55,11 @@ public final class StackTemplate {
     public static void checkParameters(PackageManifest manifest, Map<String, String> given) {
         for (String name : requiredParameters(manifest)) {
             if (!given.containsKey(name)) {
-                throw new UserError("GPU-pool models need --parameter-overrides " + name + "=REPOSITORY: an ECR repository of "
-                        + "this account and region holding the image built from the package's " + POOL_MODELS.split("/")[0]
-                        + "/ directory (its Dockerfile says how), optionally with GpuImageTag=TAG");
+                throw new UserError(
+                        "GPU-pool models need --parameter-overrides " + name + "=REPOSITORY: an ECR repository of "
+                                + "this account and region holding the image built from the package's "
+                                + POOL_MODELS.split("/")[0]
+                                + "/ directory (its Dockerfile says how), optionally with GpuImageTag=TAG");
             }
         }
     }

@@ -22,8 +22,11 @@ public record NextSteps(Path skiffHome, Path launcher, boolean callerHasJdk21, S
     /** As bin/skiff started this process. */
     public static NextSteps ofThisProcess(Path skiffHome) {
         String launcher = System.getProperty("skiff.launcher");
-        return new NextSteps(skiffHome, launcher == null ? null : Path.of(launcher),
-                !"false".equals(System.getenv("SKIFF_CALLER_HAS_JDK21")), System.getProperty("java.home"),
+        return new NextSteps(
+                skiffHome,
+                launcher == null ? null : Path.of(launcher),
+                !"false".equals(System.getenv("SKIFF_CALLER_HAS_JDK21")),
+                System.getProperty("java.home"),
                 System.getenv().getOrDefault("PATH", ""));
     }
 
@@ -32,8 +35,11 @@ public record NextSteps(Path skiffHome, Path launcher, boolean callerHasJdk21, S
         Path dir = project.toAbsolutePath().normalize();
         // no comment on a command line: zsh, interactive, would pass it to mvnw as arguments
         String build = callerHasJdk21 ? "./mvnw -B package" : "JAVA_HOME=" + javaHome + " ./mvnw -B package";
-        String next = callerHasJdk21 ? "Next:" : "Next (./mvnw needs a JDK 21+; this shell's java is older, so it gets skiff's):";
-        return List.of("created " + dir + " (" + framework + "). " + next,
+        String next = callerHasJdk21
+                ? "Next:"
+                : "Next (./mvnw needs a JDK 21+; this shell's java is older, so it gets skiff's):";
+        return List.of(
+                "created " + dir + " (" + framework + "). " + next,
                 "  cd " + dir + " && " + build,
                 "  " + skiffCommand() + " local start-api --template template.yaml",
                 "then, from " + dir + " in another shell:",
@@ -47,7 +53,9 @@ public record NextSteps(Path skiffHome, Path launcher, boolean callerHasJdk21, S
             if (entry.isEmpty()) continue;
             Path candidate = Path.of(entry, "skiff");
             if (!Files.isExecutable(candidate)) continue;
-            return sameFile(candidate, self) || sameFile(candidate, skiffHome.resolve("bin/skiff")) ? "skiff" : absolute(self);
+            return sameFile(candidate, self) || sameFile(candidate, skiffHome.resolve("bin/skiff"))
+                    ? "skiff"
+                    : absolute(self);
         }
         return absolute(self);
     }

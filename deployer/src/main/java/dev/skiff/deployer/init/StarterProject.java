@@ -6,8 +6,8 @@ import dev.skiff.runtime.protocol.ResponseWriter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,15 +46,22 @@ public final class StarterProject {
             throw new IllegalArgumentException("unknown framework '" + framework + "'; choose one of " + FRAMEWORKS);
         }
         Path starter = skiffHome.resolve("templates/starters").resolve(framework);
-        if (!Files.isDirectory(starter)) throw new IllegalArgumentException("no starter at " + starter + "; is SKIFF_HOME right?");
+        if (!Files.isDirectory(starter))
+            throw new IllegalArgumentException("no starter at " + starter + "; is SKIFF_HOME right?");
         if (Files.exists(dir) && !isEmptyDirectory(dir)) {
             throw new FileAlreadyExistsException(dir + " exists and is not empty; choose a new directory");
         }
         if (model != null && !Files.exists(model)) throw new IllegalArgumentException("no model at " + model);
-        String modelName = model == null ? EXAMPLE_MODEL : model.getFileName().toString().replaceFirst("\\.onnx$", "");
-        String artifactId = dir.toAbsolutePath().normalize().getFileName().toString().toLowerCase().replaceAll("[^a-z0-9_.-]", "-");
-        Map<String, String> values = Map.of("{{artifactId}}", artifactId, "{{model}}", modelName,
-                "{{skiffVersion}}", skiffVersion);
+        String modelName =
+                model == null ? EXAMPLE_MODEL : model.getFileName().toString().replaceFirst("\\.onnx$", "");
+        String artifactId = dir.toAbsolutePath()
+                .normalize()
+                .getFileName()
+                .toString()
+                .toLowerCase()
+                .replaceAll("[^a-z0-9_.-]", "-");
+        Map<String, String> values =
+                Map.of("{{artifactId}}", artifactId, "{{model}}", modelName, "{{skiffVersion}}", skiffVersion);
 
         copyStarter(starter, dir, values);
         Path modelDir = dir.resolve("models").resolve(modelName);
@@ -67,14 +74,17 @@ public final class StarterProject {
             } else {
                 Files.createDirectories(modelDir.resolve("1"));
                 Files.copy(model, modelDir.resolve("1/model.onnx"));
-                Files.writeString(modelDir.resolve(ModelConfig.FILE_NAME), "{\"pipeline\": \"none\", \"target\": \"lambda\"}\n");
+                Files.writeString(
+                        modelDir.resolve(ModelConfig.FILE_NAME), "{\"pipeline\": \"none\", \"target\": \"lambda\"}\n");
             }
             Files.write(dir.resolve("request.json"), exampleRequest(modelName, modelDir));
         }
         Files.copy(skiffHome.resolve("mvnw"), dir.resolve("mvnw"));
         dir.resolve("mvnw").toFile().setExecutable(true);
         Files.createDirectories(dir.resolve(".mvn/wrapper"));
-        Files.copy(skiffHome.resolve(".mvn/wrapper/maven-wrapper.properties"), dir.resolve(".mvn/wrapper/maven-wrapper.properties"));
+        Files.copy(
+                skiffHome.resolve(".mvn/wrapper/maven-wrapper.properties"),
+                dir.resolve(".mvn/wrapper/maven-wrapper.properties"));
         Files.writeString(dir.resolve(".mvn/maven.config"), mavenConfig(skiffHome));
         return modelName;
     }
@@ -84,7 +94,8 @@ public final class StarterProject {
      * behind the user's own, until Skiff's artifacts are on Maven Central.
      */
     static String mavenConfig(Path skiffHome) {
-        return "-Dmaven.repo.local.tail=" + skiffHome.toAbsolutePath().normalize().resolve(REPOSITORY) + "\n";
+        return "-Dmaven.repo.local.tail="
+                + skiffHome.toAbsolutePath().normalize().resolve(REPOSITORY) + "\n";
     }
 
     /** One tensor per input, placeholder values of the model's own shapes, from its highest version. */
@@ -93,8 +104,11 @@ public final class StarterProject {
         Path version;
         try (Stream<Path> children = Files.list(modelDir)) {
             version = children.filter(p -> p.getFileName().toString().matches("[0-9]+"))
-                    .max((a, b) -> Long.compare(Long.parseLong(a.getFileName().toString()), Long.parseLong(b.getFileName().toString())))
-                    .orElseThrow(() -> new IllegalArgumentException(modelDir + " has no version folders (1/model.onnx, ...)"));
+                    .max((a, b) -> Long.compare(
+                            Long.parseLong(a.getFileName().toString()),
+                            Long.parseLong(b.getFileName().toString())))
+                    .orElseThrow(() ->
+                            new IllegalArgumentException(modelDir + " has no version folders (1/model.onnx, ...)"));
         }
         try (ModelVersion loaded = ModelVersion.load(name, version.getFileName().toString(), version, config)) {
             return ResponseWriter.inferRequest(name + "-example", loaded.placeholderInputs());
@@ -111,7 +125,8 @@ public final class StarterProject {
                 Files.writeString(target, fill(Files.readString(source, StandardCharsets.UTF_8), values));
             }
         } catch (UncheckedIOException e) {
-            if (e.getCause() instanceof CharacterCodingException) throw new IOException("a starter file is not UTF-8 text", e);
+            if (e.getCause() instanceof CharacterCodingException)
+                throw new IOException("a starter file is not UTF-8 text", e);
             throw e;
         }
     }

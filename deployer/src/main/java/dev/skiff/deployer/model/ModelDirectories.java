@@ -27,9 +27,12 @@ public final class ModelDirectories {
                 throw new UserError(path + " is not a directory; name a model directory (<name>/<version>/model.onnx) "
                         + "or a repository of them, e.g. examples/models");
             }
-            List<Path> found = isModel(path) ? List.of(path) : children(path).stream().filter(ModelDirectories::isModel).toList();
+            List<Path> found = isModel(path)
+                    ? List.of(path)
+                    : children(path).stream().filter(ModelDirectories::isModel).toList();
             if (found.isEmpty()) {
-                throw new UserError("no model in " + path + ": a model directory holds <version>/model.onnx, e.g. fraud/1/model.onnx");
+                throw new UserError("no model in " + path
+                        + ": a model directory holds <version>/model.onnx, e.g. fraud/1/model.onnx");
             }
             for (Path dir : found) {
                 ModelDirectory model = read(dir);
@@ -59,14 +62,16 @@ public final class ModelDirectories {
                 versions.add(version);
             }
         }
-        if (versions.isEmpty()) throw new UserError("model '" + name + "' has no <version>/model.onnx under " + absolute);
+        if (versions.isEmpty())
+            throw new UserError("model '" + name + "' has no <version>/model.onnx under " + absolute);
         versions.sort((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)));
         return new ModelDirectory(name, absolute, config, List.copyOf(versions));
     }
 
     static boolean isModel(Path dir) {
-        return children(dir).stream().anyMatch(child -> ModelRepository.isVersion(child.getFileName().toString())
-                && Files.isRegularFile(child.resolve(OnnxModel.MODEL_FILE)));
+        return children(dir).stream()
+                .anyMatch(child -> ModelRepository.isVersion(child.getFileName().toString())
+                        && Files.isRegularFile(child.resolve(OnnxModel.MODEL_FILE)));
     }
 
     private static List<Path> children(Path dir) {

@@ -51,8 +51,12 @@ public final class OnnxFileReader {
             } catch (RuntimeException e) {
                 throw new IOException(file + " is not a readable ONNX model: " + e.getMessage(), e);
             }
-            return new OnnxGraphSummary(reader.parameterBytes, reader.parameterCount, reader.initializerCount,
-                    reader.operators, reader.opsets);
+            return new OnnxGraphSummary(
+                    reader.parameterBytes,
+                    reader.parameterCount,
+                    reader.initializerCount,
+                    reader.operators,
+                    reader.opsets);
         }
     }
 
@@ -132,13 +136,13 @@ public final class OnnxFileReader {
     /** Bytes per element of an ONNX TensorProto.DataType (4-bit types take half a byte). */
     static double elementBytes(int dataType) {
         return switch (dataType) {
-            case 2, 3, 9, 17, 18, 19, 20, 23 -> 1;       // uint8, int8, bool, float8 variants
-            case 4, 5, 10, 16 -> 2;                       // uint16, int16, float16, bfloat16
-            case 1, 6, 12 -> 4;                           // float, int32, uint32
-            case 7, 11, 13, 14 -> 8;                      // int64, double, uint64, complex64
-            case 15 -> 16;                                // complex128
-            case 21, 22 -> 0.5;                           // uint4, int4
-            default -> 0;                                 // strings and unknown types: no fixed size
+            case 2, 3, 9, 17, 18, 19, 20, 23 -> 1; // uint8, int8, bool, float8 variants
+            case 4, 5, 10, 16 -> 2; // uint16, int16, float16, bfloat16
+            case 1, 6, 12 -> 4; // float, int32, uint32
+            case 7, 11, 13, 14 -> 8; // int64, double, uint64, complex64
+            case 15 -> 16; // complex128
+            case 21, 22 -> 0.5; // uint4, int4
+            default -> 0; // strings and unknown types: no fixed size
         };
     }
 
@@ -180,7 +184,8 @@ public final class OnnxFileReader {
                 in.position(in.position() + length);
             }
             case 5 -> in.position(in.position() + 4);
-            default -> throw new IllegalStateException("unsupported wire type " + wireType(tag) + " at byte " + in.position());
+            default ->
+                throw new IllegalStateException("unsupported wire type " + wireType(tag) + " at byte " + in.position());
         }
     }
 }

@@ -12,5 +12,9 @@ import java.util.SortedMap;
  * @param operators operator type to how many nodes use it (main graph and subgraphs)
  * @param opsets domain ("" for the default one) to opset version
  */
-public record OnnxGraphSummary(long parameterBytes, long parameterCount, int initializerCount,
-                               SortedMap<String, Integer> operators, Map<String, Long> opsets) {}
+public record OnnxGraphSummary(
+        long parameterBytes,
+        long parameterCount,
+        int initializerCount,
+        SortedMap<String, Integer> operators,
+        Map<String, Long> opsets) {}

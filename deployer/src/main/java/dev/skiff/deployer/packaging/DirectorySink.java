@@ -29,6 +29,5 @@ final class DirectorySink implements PackageSink {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -73,7 +73,8 @@ public final class FunctionPackager {
             Path versionDir = model.versionDirectory(version);
             try (Stream<Path> list = Files.list(versionDir)) {
                 for (Path file : list.filter(Files::isRegularFile).sorted().toList()) {
-                    if (file.getFileName().toString().equals(OnnxModel.OPTIMIZED_MODEL_FILE)) continue; // rewritten below
+                    if (file.getFileName().toString().equals(OnnxModel.OPTIMIZED_MODEL_FILE))
+                        continue; // rewritten below
                     addFile(sink, root + version + "/" + file.getFileName(), file);
                 }
             }
@@ -89,7 +90,8 @@ public final class FunctionPackager {
             OrtRuntime.writeOptimizedModel(model, optimized);
         } catch (OrtException e) {
             throw new UserError("ONNX Runtime cannot optimize " + model + ": " + e.getMessage()
-                    + "; check that the model loads (skiff plan " + model.getParent().getParent() + ")");
+                    + "; check that the model loads (skiff plan "
+                    + model.getParent().getParent() + ")");
         }
     }
 

@@ -56,15 +56,18 @@ public final class FunctionRuntimeFiles {
     static FunctionRuntimeFiles of(Properties manifest, List<Path> classPath) {
         Map<String, Path> byName = new LinkedHashMap<>();
         for (Path entry : classPath) {
-            if (entry.getFileName() != null) byName.putIfAbsent(entry.getFileName().toString(), entry);
+            if (entry.getFileName() != null)
+                byName.putIfAbsent(entry.getFileName().toString(), entry);
         }
         Map<String, Path> libraries = new LinkedHashMap<>();
         for (String packagePath : entries(manifest, "lib")) {
-            if (!packagePath.startsWith("lib/")) throw new UserError(MANIFEST + " names " + packagePath + " outside lib/");
+            if (!packagePath.startsWith("lib/"))
+                throw new UserError(MANIFEST + " names " + packagePath + " outside lib/");
             libraries.put(packagePath, jar(packagePath, byName));
         }
         List<String> onnxRuntime = entries(manifest, "onnxruntime");
-        if (onnxRuntime.size() != 1) throw new UserError(MANIFEST + " must name one ONNX Runtime jar, not " + onnxRuntime);
+        if (onnxRuntime.size() != 1)
+            throw new UserError(MANIFEST + " must name one ONNX Runtime jar, not " + onnxRuntime);
         return new FunctionRuntimeFiles(Collections.unmodifiableMap(libraries), jar(onnxRuntime.getFirst(), byName));
     }
 
@@ -106,13 +109,17 @@ public final class FunctionRuntimeFiles {
 
     /** Whether a jar entry of ONNX Runtime is one of its classes (everything but natives and META-INF). */
     static boolean isOnnxRuntimeClassFile(ZipEntry entry) {
-        return !entry.isDirectory() && !entry.getName().startsWith(NATIVE_PREFIX) && !entry.getName().startsWith("META-INF/");
+        return !entry.isDirectory()
+                && !entry.getName().startsWith(NATIVE_PREFIX)
+                && !entry.getName().startsWith("META-INF/");
     }
 
     /** Whether a jar entry is one of the natives for the architecture (not debug symbols). */
     static boolean isNative(ZipEntry entry, Architecture architecture) {
         String prefix = NATIVE_PREFIX + architecture.onnxRuntimeFolder + "/";
-        return !entry.isDirectory() && entry.getName().startsWith(prefix) && entry.getName().indexOf('/', prefix.length()) < 0;
+        return !entry.isDirectory()
+                && entry.getName().startsWith(prefix)
+                && entry.getName().indexOf('/', prefix.length()) < 0;
     }
 
     /** Bytes the package holds before any model: lib/, ONNX Runtime's classes and one architecture's natives. */
@@ -124,7 +131,8 @@ public final class FunctionRuntimeFiles {
                 Enumeration<? extends ZipEntry> entries = jar.entries();
                 while (entries.hasMoreElements()) {
                     ZipEntry entry = entries.nextElement();
-                    if (isOnnxRuntimeClassFile(entry) || isNative(entry, architecture)) total += Math.max(0, entry.getSize());
+                    if (isOnnxRuntimeClassFile(entry) || isNative(entry, architecture))
+                        total += Math.max(0, entry.getSize());
                 }
             }
         } catch (IOException e) {

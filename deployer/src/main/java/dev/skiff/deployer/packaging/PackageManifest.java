@@ -30,7 +30,11 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
             node.put("target", m.target().wireName());
             node.put("packageType", m.packageType());
             node.put("architecture", m.architecture());
-            node.put("artifact", outDir.toAbsolutePath().relativize(m.artifact().toAbsolutePath()).toString());
+            node.put(
+                    "artifact",
+                    outDir.toAbsolutePath()
+                            .relativize(m.artifact().toAbsolutePath())
+                            .toString());
             if (m.sha256() != null) node.put("sha256", m.sha256());
             node.put("unzippedBytes", m.unzippedBytes());
             node.put("zippedBytes", m.zippedBytes());
@@ -57,12 +61,19 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
         for (JsonNode node : root.path("models")) {
             List<String> versions = new ArrayList<>();
             node.path("versions").forEach(v -> versions.add(v.asText()));
-            models.add(new PackagedModel(node.path("name").asText(), target(file, node),
-                    node.path("packageType").asText(), node.path("architecture").asText(),
+            models.add(new PackagedModel(
+                    node.path("name").asText(),
+                    target(file, node),
+                    node.path("packageType").asText(),
+                    node.path("architecture").asText(),
                     outDir.resolve(node.path("artifact").asText()).normalize(),
-                    node.hasNonNull("sha256") ? node.get("sha256").asText() : null, node.path("unzippedBytes").asLong(),
-                    node.path("zippedBytes").asLong(), optionalInt(node, "memoryMb"), List.copyOf(versions),
-                    optionalInt(node, "timeoutSeconds"), optionalInt(node, "latencyAlarmMs")));
+                    node.hasNonNull("sha256") ? node.get("sha256").asText() : null,
+                    node.path("unzippedBytes").asLong(),
+                    node.path("zippedBytes").asLong(),
+                    optionalInt(node, "memoryMb"),
+                    List.copyOf(versions),
+                    optionalInt(node, "timeoutSeconds"),
+                    optionalInt(node, "latencyAlarmMs")));
         }
         return new PackageManifest(root.path("architecture").asText(), List.copyOf(models));
     }

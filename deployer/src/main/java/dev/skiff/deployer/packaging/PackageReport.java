@@ -1,5 +1,7 @@
 package dev.skiff.deployer.packaging;
 
+import static dev.skiff.deployer.report.Sizes.bytes;
+
 import dev.skiff.deployer.plan.LambdaLimits;
 import dev.skiff.deployer.report.TextTable;
 import dev.skiff.runtime.contract.Target;
@@ -8,23 +10,30 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.skiff.deployer.report.Sizes.bytes;
-
 /** Package sizes against Lambda's limits, and the problems a deploy would hit. */
 public final class PackageReport {
     private PackageReport() {}
 
     public static void print(PackageManifest manifest, LambdaLimits limits, PrintWriter out) {
-        TextTable table = new TextTable("MODEL", "TARGET", "PACKAGE", "ZIPPED", "UNZIPPED", "LIMIT", "NATIVES", "ARTIFACT");
+        TextTable table =
+                new TextTable("MODEL", "TARGET", "PACKAGE", "ZIPPED", "UNZIPPED", "LIMIT", "NATIVES", "ARTIFACT");
         for (PackagedModel m : manifest.models()) {
             String limit = switch (m.packageType()) {
-                case "zip" -> verdict(m.unzippedBytes(), limits.zipUnzippedBytes()) + " of 250 MB unzipped"
-                        + (m.zippedBytes() > limits.zipUploadBytes() ? "; over 50 MB zipped: deployed from S3" : "");
+                case "zip" ->
+                    verdict(m.unzippedBytes(), limits.zipUnzippedBytes()) + " of 250 MB unzipped"
+                            + (m.zippedBytes() > limits.zipUploadBytes()
+                                    ? "; over 50 MB zipped: deployed from S3"
+                                    : "");
                 case "image" -> verdict(m.unzippedBytes(), limits.imageBytes()) + " of 10 GB image";
                 default -> "GPU pool image";
             };
-            table.row(m.name(), m.target(), m.packageType(), m.zippedBytes() == 0 ? null : bytes(m.zippedBytes()),
-                    bytes(m.unzippedBytes()), limit,
+            table.row(
+                    m.name(),
+                    m.target(),
+                    m.packageType(),
+                    m.zippedBytes() == 0 ? null : bytes(m.zippedBytes()),
+                    bytes(m.unzippedBytes()),
+                    limit,
                     m.target() == Target.LAMBDA ? architectureNatives(m.architecture()) : "-",
                     m.artifact());
         }
@@ -38,8 +47,9 @@ public final class PackageReport {
         List<String> problems = new ArrayList<>();
         for (PackagedModel m : manifest.models()) {
             if (m.packageType().equals("zip") && m.unzippedBytes() > limits.zipUnzippedBytes()) {
-                problems.add(m.name() + ": " + bytes(m.unzippedBytes()) + " unzipped is over Lambda's 250 MB .zip limit; "
-                        + "the plan underestimated it: set \"target\": \"gpu\" or ship fewer versions");
+                problems.add(
+                        m.name() + ": " + bytes(m.unzippedBytes()) + " unzipped is over Lambda's 250 MB .zip limit; "
+                                + "the plan underestimated it: set \"target\": \"gpu\" or ship fewer versions");
             }
         }
         return problems;

@@ -17,9 +17,19 @@ import java.util.List;
  * @param timeoutSeconds the Lambda timeout from the plan; null for the GPU pool (or a package.json from before)
  * @param latencyAlarmMs the p99 duration that rolls a deploy back; null for the GPU pool (or a package.json from before)
  */
-public record PackagedModel(String name, Target target, String packageType, String architecture, Path artifact,
-                            String sha256, long unzippedBytes, long zippedBytes, Integer memoryMb, List<String> versions,
-                            Integer timeoutSeconds, Integer latencyAlarmMs) {
+public record PackagedModel(
+        String name,
+        Target target,
+        String packageType,
+        String architecture,
+        Path artifact,
+        String sha256,
+        long unzippedBytes,
+        long zippedBytes,
+        Integer memoryMb,
+        List<String> versions,
+        Integer timeoutSeconds,
+        Integer latencyAlarmMs) {
     public boolean isLambdaZip() {
         return target == Target.LAMBDA && "zip".equals(packageType);
     }

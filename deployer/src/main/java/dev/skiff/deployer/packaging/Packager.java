@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 public final class Packager {
     /** The GPU pool's base image, built from gpu-fallback/Dockerfile (see gpu-fallback's README). */
     public static final String GPU_BASE_IMAGE = "skiff-gpu-fallback:latest";
+
     static final String LAMBDA_BASE_IMAGE = "public.ecr.aws/lambda/java:21";
 
     private final FunctionPackager function;
@@ -72,8 +73,18 @@ public final class Packager {
             function.writeModel(sink, plan.model(), work);
             unzipped = sink.unzippedBytes();
         }
-        return new PackagedModel(plan.name(), Target.LAMBDA, PackageType.ZIP.label, architecture.lambdaName, zip,
-                sha256(zip), unzipped, Files.size(zip), plan.memoryMb(), plan.model().versions(), plan.timeoutSeconds(),
+        return new PackagedModel(
+                plan.name(),
+                Target.LAMBDA,
+                PackageType.ZIP.label,
+                architecture.lambdaName,
+                zip,
+                sha256(zip),
+                unzipped,
+                Files.size(zip),
+                plan.memoryMb(),
+                plan.model().versions(),
+                plan.timeoutSeconds(),
                 plan.latencyAlarmMs());
     }
 
@@ -94,10 +105,27 @@ public final class Packager {
                 COPY task/ ${LAMBDA_TASK_ROOT}/
                 ENV SKIFF_MODELS=%s
                 CMD ["dev.skiff.runtime.lambda.SkiffHandler::handleRequest"]
-                """.formatted(plan.name(), dockerPlatform(), "skiff-" + plan.name(), dockerPlatform(), LAMBDA_BASE_IMAGE, plan.name());
+                """.formatted(
+                        plan.name(),
+                        dockerPlatform(),
+                        "skiff-" + plan.name(),
+                        dockerPlatform(),
+                        LAMBDA_BASE_IMAGE,
+                        plan.name());
         Files.writeString(context.resolve("Dockerfile"), dockerfile);
-        return new PackagedModel(plan.name(), Target.LAMBDA, PackageType.IMAGE.label, architecture.lambdaName, context,
-                null, unzipped, 0, plan.memoryMb(), plan.model().versions(), plan.timeoutSeconds(), plan.latencyAlarmMs());
+        return new PackagedModel(
+                plan.name(),
+                Target.LAMBDA,
+                PackageType.IMAGE.label,
+                architecture.lambdaName,
+                context,
+                null,
+                unzipped,
+                0,
+                plan.memoryMb(),
+                plan.model().versions(),
+                plan.timeoutSeconds(),
+                plan.latencyAlarmMs());
     }
 
     private List<PackagedModel> poolImage(List<ModelPlan> plans, Path outDir, Path work) throws IOException {
@@ -113,8 +141,19 @@ public final class Packager {
                 unzipped = sink.unzippedBytes();
             }
             names.add(plan.name());
-            built.add(new PackagedModel(plan.name(), Target.GPU_POOL, "pool-image", "x86_64", context, null, unzipped,
-                    0, null, plan.model().versions(), null, null));
+            built.add(new PackagedModel(
+                    plan.name(),
+                    Target.GPU_POOL,
+                    "pool-image",
+                    "x86_64",
+                    context,
+                    null,
+                    unzipped,
+                    0,
+                    null,
+                    plan.model().versions(),
+                    null,
+                    null));
         }
         String dockerfile = """
                 # The GPU pool's image: the gpu-fallback server (gpu-fallback/Dockerfile) with these models, written by skiff package.
@@ -135,7 +174,8 @@ public final class Packager {
     static String sha256(Path file) throws IOException {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+            return HexFormat.of()
+                    .formatHex(((DigestInputStream) in).getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -15,10 +15,20 @@ import java.util.List;
  * @param chosen         the chosen memory size's figures, null for the GPU pool
  * @param options        every memory size tried, for the table
  */
-public record ModelPlan(ModelDirectory model, long modelFileBytes, OnnxGraphSummary graph, Profile profile,
-                        long estimatedPackageBytes, int requiredMemoryMb, Target target, PackageType packageType,
-                        Integer memoryMb, MemoryOption chosen, List<MemoryOption> options, List<Reason> reasons,
-                        LambdaPricing pricing) {
+public record ModelPlan(
+        ModelDirectory model,
+        long modelFileBytes,
+        OnnxGraphSummary graph,
+        Profile profile,
+        long estimatedPackageBytes,
+        int requiredMemoryMb,
+        Target target,
+        PackageType packageType,
+        Integer memoryMb,
+        MemoryOption chosen,
+        List<MemoryOption> options,
+        List<Reason> reasons,
+        LambdaPricing pricing) {
 
     public String name() {
         return model.name();

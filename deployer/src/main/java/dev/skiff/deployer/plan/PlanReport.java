@@ -1,5 +1,10 @@
 package dev.skiff.deployer.plan;
 
+import static dev.skiff.deployer.report.Sizes.bytes;
+import static dev.skiff.deployer.report.Sizes.count;
+import static dev.skiff.deployer.report.Sizes.millis;
+import static java.lang.String.format;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,11 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import static dev.skiff.deployer.report.Sizes.bytes;
-import static dev.skiff.deployer.report.Sizes.count;
-import static dev.skiff.deployer.report.Sizes.millis;
-import static java.lang.String.format;
-
 /** Prints plans as tables for people, or as JSON for machines. */
 public final class PlanReport {
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -27,22 +27,34 @@ public final class PlanReport {
     public static void printText(List<ModelPlan> plans, ProfileSettings settings, PrintWriter out) {
         if (plans.isEmpty()) return;
         LambdaPricing pricing = plans.getFirst().pricing();
-        out.printf("Profiled on this machine (%d cores) with 1 intra-op thread, %d runs after %d warm-up; latencies "
+        out.printf(
+                "Profiled on this machine (%d cores) with 1 intra-op thread, %d runs after %d warm-up; latencies "
                         + "scaled to each memory size's vCPUs (1,769 MB = 1 vCPU, CPU factor %.2f)%n",
-                Runtime.getRuntime().availableProcessors(), settings.runs(), settings.warmupRuns(), settings.cpuFactor());
-        out.printf("Prices: %s $%.10f per GB-s, $%.2f per million requests (%s)%n%n", pricing.architecture(),
-                pricing.perGbSecond(), pricing.perMillionRequests(), pricing.source());
-        TextTable summary = new TextTable("MODEL", "TARGET", "MEMORY", "PACKAGE", "PARAMS", "LOAD", "P99 1 ROW",
-                "P99 MAX BATCH", "$/1M REQ");
+                Runtime.getRuntime().availableProcessors(),
+                settings.runs(),
+                settings.warmupRuns(),
+                settings.cpuFactor());
+        out.printf(
+                "Prices: %s $%.10f per GB-s, $%.2f per million requests (%s)%n%n",
+                pricing.architecture(), pricing.perGbSecond(), pricing.perMillionRequests(), pricing.source());
+        TextTable summary = new TextTable(
+                "MODEL", "TARGET", "MEMORY", "PACKAGE", "PARAMS", "LOAD", "P99 1 ROW", "P99 MAX BATCH", "$/1M REQ");
         for (ModelPlan plan : plans) {
             MemoryOption chosen = plan.chosen();
-            summary.row(plan.name(), plan.target().wireName(),
+            summary.row(
+                    plan.name(),
+                    plan.target().wireName(),
                     plan.memoryMb() == null ? null : format("%,d MB", plan.memoryMb()),
-                    plan.packageType() == null ? "image (pool)" : plan.packageType().label + " " + bytes(plan.estimatedPackageBytes()),
+                    plan.packageType() == null
+                            ? "image (pool)"
+                            : plan.packageType().label + " " + bytes(plan.estimatedPackageBytes()),
                     bytes(plan.graph().parameterBytes()),
                     plan.profile() == null ? null : millis(plan.profile().loadMs()),
                     chosen == null ? null : millis(chosen.p99BatchOneMs()),
-                    chosen == null ? null : millis(chosen.p99MaxBatchMs()) + " (" + plan.profile().maxBatch().rows() + ")",
+                    chosen == null
+                            ? null
+                            : millis(chosen.p99MaxBatchMs()) + " ("
+                                    + plan.profile().maxBatch().rows() + ")",
                     chosen == null ? null : format("$%.4f", chosen.costPerMillion()));
         }
         summary.print(out, "");
@@ -54,46 +66,85 @@ public final class PlanReport {
 
     private static void printModel(ModelPlan plan, PrintWriter out) {
         ModelConfig c = plan.model().config();
-        out.printf("%s -> %s%s%n", plan.name(), plan.target().wireName(),
-                plan.memoryMb() == null ? "" : format(" at %,d MB (%s package)", plan.memoryMb(), plan.packageType().label));
-        out.printf("  model:   %s, version%s %s; model.onnx %s, %s parameters (%s) in %d initializers%n",
-                plan.model().directory(), plan.model().versions().size() == 1 ? "" : "s", String.join(", ", plan.model().versions()),
-                bytes(plan.modelFileBytes()), count(plan.graph().parameterCount()), bytes(plan.graph().parameterBytes()),
+        out.printf(
+                "%s -> %s%s%n",
+                plan.name(),
+                plan.target().wireName(),
+                plan.memoryMb() == null
+                        ? ""
+                        : format(" at %,d MB (%s package)", plan.memoryMb(), plan.packageType().label));
+        out.printf(
+                "  model:   %s, version%s %s; model.onnx %s, %s parameters (%s) in %d initializers%n",
+                plan.model().directory(),
+                plan.model().versions().size() == 1 ? "" : "s",
+                String.join(", ", plan.model().versions()),
+                bytes(plan.modelFileBytes()),
+                count(plan.graph().parameterCount()),
+                bytes(plan.graph().parameterBytes()),
                 plan.graph().initializerCount());
-        out.printf("  ops:     %s; opsets %s%n", operators(plan.graph().operators()), plan.graph().opsets().entrySet().stream()
-                .map(e -> (e.getKey().isEmpty() ? "ai.onnx" : e.getKey()) + " " + e.getValue()).collect(Collectors.joining(", ")));
-        out.printf("  hints:   target %s, gpu %s, memoryMb %s, latencyObjectiveMs %s, maxBatchSize %d%n",
-                ModelConfig.targetWord(c.target()), c.gpu().name().toLowerCase(),
+        out.printf(
+                "  ops:     %s; opsets %s%n",
+                operators(plan.graph().operators()),
+                plan.graph().opsets().entrySet().stream()
+                        .map(e -> (e.getKey().isEmpty() ? "ai.onnx" : e.getKey()) + " " + e.getValue())
+                        .collect(Collectors.joining(", ")));
+        out.printf(
+                "  hints:   target %s, gpu %s, memoryMb %s, latencyObjectiveMs %s, maxBatchSize %d%n",
+                ModelConfig.targetWord(c.target()),
+                c.gpu().name().toLowerCase(),
                 c.memoryMb() == null ? "-" : c.memoryMb(),
-                c.latencyObjectiveMs() == null ? "-" : c.latencyObjectiveMs(), c.maxBatchSize());
+                c.latencyObjectiveMs() == null ? "-" : c.latencyObjectiveMs(),
+                c.maxBatchSize());
         Profile p = plan.profile();
         if (p == null) {
             out.println("  profile: not needed, a rule decided first");
         } else {
             out.printf("  inputs:  %s%n  outputs: %s%n", specs(p.inputs()), specs(p.outputs()));
-            out.printf("  here:    load %s; 1 row p50 %s p99 %s; %d rows p50 %s p99 %s; parallel share %.0f%% / %.0f%%; "
+            out.printf(
+                    "  here:    load %s; 1 row p50 %s p99 %s; %d rows p50 %s p99 %s; parallel share %.0f%% / %.0f%%; "
                             + "memory +%.0f MB -> needs ~%,d MB%n",
-                    millis(p.loadMs()), millis(p.batchOne().p50Ms()), millis(p.batchOne().p99Ms()), p.maxBatch().rows(),
-                    millis(p.maxBatch().p50Ms()), millis(p.maxBatch().p99Ms()), 100 * p.parallelBatchOne(),
-                    100 * p.parallelMaxBatch(), p.memoryGrowthMb(), plan.requiredMemoryMb());
+                    millis(p.loadMs()),
+                    millis(p.batchOne().p50Ms()),
+                    millis(p.batchOne().p99Ms()),
+                    p.maxBatch().rows(),
+                    millis(p.maxBatch().p50Ms()),
+                    millis(p.maxBatch().p99Ms()),
+                    100 * p.parallelBatchOne(),
+                    100 * p.parallelMaxBatch(),
+                    p.memoryGrowthMb(),
+                    plan.requiredMemoryMb());
         }
         out.println("  reasons:");
         for (Reason reason : plan.reasons()) out.println("    " + reason);
         if (!plan.options().isEmpty()) {
-            TextTable table = new TextTable("MEMORY", "VCPU", "P50 1 ROW", "P99 1 ROW", "P99 " + p.maxBatch().rows() + " ROWS",
-                    "$/1M REQ", "VERDICT");
+            TextTable table = new TextTable(
+                    "MEMORY",
+                    "VCPU",
+                    "P50 1 ROW",
+                    "P99 1 ROW",
+                    "P99 " + p.maxBatch().rows() + " ROWS",
+                    "$/1M REQ",
+                    "VERDICT");
             for (MemoryOption o : plan.options()) {
-                String verdict = !o.meetsObjective() ? "misses objective"
+                String verdict = !o.meetsObjective()
+                        ? "misses objective"
                         : !o.withinApiGatewayTimeout() ? "over 30 s" : o.equals(plan.chosen()) ? "chosen" : "ok";
-                table.row(format("%,d MB", o.memoryMb()), format("%.2f", o.vcpus()), millis(o.p50BatchOneMs()),
-                        millis(o.p99BatchOneMs()), millis(o.p99MaxBatchMs()), format("$%.4f", o.costPerMillion()), verdict);
+                table.row(
+                        format("%,d MB", o.memoryMb()),
+                        format("%.2f", o.vcpus()),
+                        millis(o.p50BatchOneMs()),
+                        millis(o.p99BatchOneMs()),
+                        millis(o.p99MaxBatchMs()),
+                        format("$%.4f", o.costPerMillion()),
+                        verdict);
             }
             table.print(out, "    ");
         }
     }
 
     private static String operators(Map<String, Integer> operators) {
-        return operators.entrySet().stream().map(e -> e.getKey() + (e.getValue() > 1 ? " x" + e.getValue() : ""))
+        return operators.entrySet().stream()
+                .map(e -> e.getKey() + (e.getValue() > 1 ? " x" + e.getValue() : ""))
                 .collect(Collectors.joining(", "));
     }
 

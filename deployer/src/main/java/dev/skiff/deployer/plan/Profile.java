@@ -13,6 +13,12 @@ import java.util.List;
  * @param parallelMaxBatch the same for a max-batch request
  * @param memoryGrowthMb   resident memory the process grew by while loading and running the model
  */
-public record Profile(double loadMs, List<TensorSpec> inputs, List<TensorSpec> outputs, LatencyStats batchOne,
-                      LatencyStats maxBatch, double parallelBatchOne, double parallelMaxBatch,
-                      double memoryGrowthMb) {}
+public record Profile(
+        double loadMs,
+        List<TensorSpec> inputs,
+        List<TensorSpec> outputs,
+        LatencyStats batchOne,
+        LatencyStats maxBatch,
+        double parallelBatchOne,
+        double parallelMaxBatch,
+        double memoryGrowthMb) {}

@@ -45,7 +45,8 @@ public final class Profiler {
         long start = System.nanoTime();
         try (ModelVersion oneThread = load(model, version, versionDir, 1)) {
             double loadMs = (System.nanoTime() - start) / 1e6;
-            progress.accept(model.name() + ": loaded in " + Math.round(loadMs) + " ms, profiling " + settings.runs() + " runs");
+            progress.accept(
+                    model.name() + ": loaded in " + Math.round(loadMs) + " ms, profiling " + settings.runs() + " runs");
             int maxRows = maxRows(oneThread);
             LatencyStats batchOne = measure(oneThread, 1);
             LatencyStats maxBatch = maxRows == 1 ? batchOne : measure(oneThread, maxRows);
@@ -54,11 +55,19 @@ public final class Profiler {
             if (Runtime.getRuntime().availableProcessors() >= 2) {
                 try (ModelVersion twoThreads = load(model, version, versionDir, 2)) {
                     parallelBatchOne = parallelFraction(batchOne, measure(twoThreads, 1));
-                    parallelMaxBatch = maxRows == 1 ? parallelBatchOne : parallelFraction(maxBatch, measure(twoThreads, maxRows));
+                    parallelMaxBatch =
+                            maxRows == 1 ? parallelBatchOne : parallelFraction(maxBatch, measure(twoThreads, maxRows));
                 }
             }
-            return new Profile(loadMs, oneThread.inputs(), oneThread.outputs(), batchOne, maxBatch, parallelBatchOne,
-                    parallelMaxBatch, memoryGrowthMb);
+            return new Profile(
+                    loadMs,
+                    oneThread.inputs(),
+                    oneThread.outputs(),
+                    batchOne,
+                    maxBatch,
+                    parallelBatchOne,
+                    parallelMaxBatch,
+                    memoryGrowthMb);
         }
     }
 
@@ -94,7 +103,8 @@ public final class Profiler {
             InferRequest request = version.parser().parse(body);
             ResponseWriter.infer(version.infer(request));
         } catch (ProtocolException e) {
-            throw new UserError("model '" + version.modelName() + "' rejects its own placeholder inputs: " + e.getMessage());
+            throw new UserError(
+                    "model '" + version.modelName() + "' rejects its own placeholder inputs: " + e.getMessage());
         } catch (RuntimeException e) {
             throw new UserError("model '" + version.modelName() + "' failed on placeholder inputs: " + e.getMessage());
         }
@@ -113,7 +123,8 @@ public final class Profiler {
                 tensors.add(Tensor.strings(t.name(), shape, strings));
             } else {
                 ByteBuffer row = t.data();
-                ByteBuffer all = ByteBuffer.allocateDirect(row.capacity() * rows).order(ByteOrder.nativeOrder());
+                ByteBuffer all =
+                        ByteBuffer.allocateDirect(row.capacity() * rows).order(ByteOrder.nativeOrder());
                 for (int r = 0; r < rows; r++) all.put(row.duplicate().clear());
                 tensors.add(Tensor.numeric(t.name(), t.datatype(), shape, all.flip()));
             }

@@ -16,8 +16,8 @@ public final class AliasMover {
     public static AliasState promote(ReleaseChannel channel, String alias, String version, Integer canaryPercent) {
         List<String> versions = channel.versions();
         if (!versions.contains(version)) {
-            throw new UserError(channel.target() + " " + channel.location() + " has no version " + version + "; versions: "
-                    + (versions.isEmpty() ? "none yet (deploy first)" : String.join(", ", versions)));
+            throw new UserError(channel.target() + " " + channel.location() + " has no version " + version
+                    + "; versions: " + (versions.isEmpty() ? "none yet (deploy first)" : String.join(", ", versions)));
         }
         if (canaryPercent != null && (canaryPercent < 0 || canaryPercent > 100)) {
             throw new UserError("--canary is a percent from 0 to 100, not " + canaryPercent);
@@ -25,7 +25,8 @@ public final class AliasMover {
         Optional<AliasState> current = channel.alias(alias);
         AliasState next;
         if (canaryPercent == null || canaryPercent == 100) {
-            String previous = current.map(c -> c.version().equals(version) ? c.previousVersion() : c.version()).orElse(null);
+            String previous = current.map(c -> c.version().equals(version) ? c.previousVersion() : c.version())
+                    .orElse(null);
             next = AliasState.to(alias, version, previous);
         } else {
             AliasState now = current.orElseThrow(() -> new UserError("alias '" + alias + "' does not exist yet, so "
@@ -35,7 +36,8 @@ public final class AliasMover {
                 throw new UserError("alias '" + alias + "' already sends its main traffic to version " + version
                         + "; a canary needs another version");
             }
-            next = canaryPercent == 0 ? AliasState.to(alias, now.version(), now.previousVersion())
+            next = canaryPercent == 0
+                    ? AliasState.to(alias, now.version(), now.previousVersion())
                     : new AliasState(alias, now.version(), version, canaryPercent / 100.0, now.previousVersion());
         }
         channel.setAlias(next);
@@ -47,17 +49,22 @@ public final class AliasMover {
      * the alias goes back to the version it pointed at before, or the highest version below.
      */
     public static AliasState rollback(ReleaseChannel channel, String alias) {
-        AliasState now = channel.alias(alias).orElseThrow(() -> new UserError(channel.target() + " "
-                + channel.location() + " has no alias '" + alias + "' to roll back"));
+        AliasState now = channel.alias(alias)
+                .orElseThrow(() -> new UserError(
+                        channel.target() + " " + channel.location() + " has no alias '" + alias + "' to roll back"));
         AliasState next;
         if (now.hasCanary()) {
             next = AliasState.to(alias, now.version(), now.previousVersion());
         } else {
             List<String> versions = channel.versions();
-            String target = now.previousVersion() != null && versions.contains(now.previousVersion()) ? now.previousVersion()
-                    : versions.stream().filter(v -> number(v) < number(now.version())).reduce((a, b) -> b).orElseThrow(() ->
-                            new UserError("alias '" + alias + "' is on version " + now.version() + " and there is no earlier "
-                                    + "version to roll back to; versions: " + String.join(", ", versions)));
+            String target = now.previousVersion() != null && versions.contains(now.previousVersion())
+                    ? now.previousVersion()
+                    : versions.stream()
+                            .filter(v -> number(v) < number(now.version()))
+                            .reduce((a, b) -> b)
+                            .orElseThrow(() -> new UserError(
+                                    "alias '" + alias + "' is on version " + now.version() + " and there is no earlier "
+                                            + "version to roll back to; versions: " + String.join(", ", versions)));
             next = AliasState.to(alias, target, null);
         }
         channel.setAlias(next);

@@ -9,8 +9,8 @@ package dev.skiff.deployer.release;
  * @param previousVersion the version the alias pointed at before the last full promote (what
  *                        rollback returns to), or null when not recorded
  */
-public record AliasState(String name, String version, String canaryVersion, double canaryWeight,
-                         String previousVersion) {
+public record AliasState(
+        String name, String version, String canaryVersion, double canaryWeight, String previousVersion) {
 
     public boolean hasCanary() {
         return canaryVersion != null && canaryWeight > 0;
@@ -23,6 +23,7 @@ public record AliasState(String name, String version, String canaryVersion, doub
     /** "2", or "2 (90%) + 3 (10%)" with a canary. */
     public String describe() {
         if (!hasCanary()) return version;
-        return String.format("%s (%.0f%%) + %s (%.0f%%)", version, 100 * (1 - canaryWeight), canaryVersion, 100 * canaryWeight);
+        return String.format(
+                "%s (%.0f%%) + %s (%.0f%%)", version, 100 * (1 - canaryWeight), canaryVersion, 100 * canaryWeight);
     }
 }

@@ -19,16 +19,18 @@ public final class LambdaFunctions {
     public static Map<String, String> byModel(LambdaClient lambda, String stack) {
         Map<String, String> functions = new LinkedHashMap<>();
         for (FunctionConfiguration f : lambda.listFunctionsPaginator().functions()) {
-            Map<String, String> env = f.environment() == null || f.environment().variables() == null ? Map.of()
+            Map<String, String> env = f.environment() == null || f.environment().variables() == null
+                    ? Map.of()
                     : f.environment().variables();
             String models = env.get("SKIFF_MODELS");
             if (models == null || models.isBlank()) continue;
             if (stack != null && env.containsKey("SKIFF_STACK") && !stack.equals(env.get("SKIFF_STACK"))) continue;
-            for (String model : Arrays.stream(models.split(",")).map(String::trim).toList()) {
+            for (String model :
+                    Arrays.stream(models.split(",")).map(String::trim).toList()) {
                 String other = functions.putIfAbsent(model, f.functionName());
                 if (other != null && !other.equals(f.functionName())) {
-                    throw new UserError("model '" + model + "' is served by two functions, " + other + " and " + f.functionName()
-                            + "; name the stack with --stack or the function with --function");
+                    throw new UserError("model '" + model + "' is served by two functions, " + other + " and "
+                            + f.functionName() + "; name the stack with --stack or the function with --function");
                 }
             }
         }
@@ -39,9 +41,12 @@ public final class LambdaFunctions {
         Map<String, String> functions = byModel(lambda, stack);
         String function = functions.get(model);
         if (function == null) {
-            throw new UserError("no Lambda function serves model '" + model + "'" + (stack == null ? "" : " in stack " + stack)
-                    + (functions.isEmpty() ? "; deploy it first (skiff deploy)" : "; Lambda models: " + String.join(", ", functions.keySet()))
-                    + "; for a GPU-pool model pass --pool-url");
+            throw new UserError(
+                    "no Lambda function serves model '" + model + "'" + (stack == null ? "" : " in stack " + stack)
+                            + (functions.isEmpty()
+                                    ? "; deploy it first (skiff deploy)"
+                                    : "; Lambda models: " + String.join(", ", functions.keySet()))
+                            + "; for a GPU-pool model pass --pool-url");
         }
         return function;
     }

@@ -39,7 +39,8 @@ public final class LambdaReleaseChannel implements ReleaseChannel {
     @Override
     public List<String> versions() {
         List<String> versions = new ArrayList<>();
-        for (FunctionConfiguration v : lambda.listVersionsByFunctionPaginator(b -> b.functionName(functionName)).versions()) {
+        for (FunctionConfiguration v : lambda.listVersionsByFunctionPaginator(b -> b.functionName(functionName))
+                .versions()) {
             if (!v.version().equals("$LATEST")) versions.add(v.version());
         }
         versions.sort((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)));
@@ -49,7 +50,8 @@ public final class LambdaReleaseChannel implements ReleaseChannel {
     @Override
     public List<AliasState> aliases() {
         List<AliasState> aliases = new ArrayList<>();
-        for (AliasConfiguration alias : lambda.listAliasesPaginator(b -> b.functionName(functionName)).aliases()) {
+        for (AliasConfiguration alias :
+                lambda.listAliasesPaginator(b -> b.functionName(functionName)).aliases()) {
             aliases.add(route(alias));
         }
         return aliases;
@@ -58,32 +60,42 @@ public final class LambdaReleaseChannel implements ReleaseChannel {
     @Override
     public void setAlias(AliasState route) {
         AliasRoutingConfiguration routing = AliasRoutingConfiguration.builder()
-                .additionalVersionWeights(route.hasCanary() ? Map.of(route.canaryVersion(), route.canaryWeight()) : Map.of())
+                .additionalVersionWeights(
+                        route.hasCanary() ? Map.of(route.canaryVersion(), route.canaryWeight()) : Map.of())
                 .build();
         String description = route.previousVersion() == null ? "" : PREVIOUS_MARK + route.previousVersion();
         try {
             lambda.getAlias(b -> b.functionName(functionName).name(route.name()));
         } catch (ResourceNotFoundException e) {
-            lambda.createAlias(b -> b.functionName(functionName).name(route.name()).functionVersion(route.version())
-                    .routingConfig(routing).description(description));
+            lambda.createAlias(b -> b.functionName(functionName)
+                    .name(route.name())
+                    .functionVersion(route.version())
+                    .routingConfig(routing)
+                    .description(description));
             return;
         }
-        lambda.updateAlias(b -> b.functionName(functionName).name(route.name()).functionVersion(route.version())
-                .routingConfig(routing).description(description));
+        lambda.updateAlias(b -> b.functionName(functionName)
+                .name(route.name())
+                .functionVersion(route.version())
+                .routingConfig(routing)
+                .description(description));
     }
 
     static AliasState route(AliasConfiguration alias) {
         String canary = null;
         double weight = 0;
         if (alias.routingConfig() != null && alias.routingConfig().hasAdditionalVersionWeights()) {
-            for (Map.Entry<String, Double> entry : alias.routingConfig().additionalVersionWeights().entrySet()) {
+            for (Map.Entry<String, Double> entry :
+                    alias.routingConfig().additionalVersionWeights().entrySet()) {
                 canary = entry.getKey();
                 weight = entry.getValue();
             }
         }
         String description = alias.description() == null ? "" : alias.description();
         int mark = description.indexOf(PREVIOUS_MARK);
-        String previous = mark < 0 ? null : description.substring(mark + PREVIOUS_MARK.length()).split("\\s")[0];
+        String previous = mark < 0
+                ? null
+                : description.substring(mark + PREVIOUS_MARK.length()).split("\\s")[0];
         return new AliasState(alias.name(), alias.functionVersion(), canary, weight, previous);
     }
 }

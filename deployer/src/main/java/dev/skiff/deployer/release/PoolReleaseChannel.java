@@ -28,7 +28,8 @@ import java.util.List;
 public final class PoolReleaseChannel implements ReleaseChannel {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI base;
     private final String model;
 
@@ -58,7 +59,8 @@ public final class PoolReleaseChannel implements ReleaseChannel {
     @Override
     public List<AliasState> aliases() {
         List<AliasState> aliases = new ArrayList<>();
-        for (JsonNode alias : send("GET", "v2/repository/models/" + model + "/aliases", null).path("aliases")) {
+        for (JsonNode alias :
+                send("GET", "v2/repository/models/" + model + "/aliases", null).path("aliases")) {
             aliases.add(state(alias));
         }
         return aliases;
@@ -84,8 +86,12 @@ public final class PoolReleaseChannel implements ReleaseChannel {
 
     static AliasState state(String name, AliasRoute route) {
         Long canary = route.additionalVersion();
-        return new AliasState(name, Long.toString(route.version()), canary == null ? null : canary.toString(),
-                canary == null ? 0 : route.additionalWeight(), null);
+        return new AliasState(
+                name,
+                Long.toString(route.version()),
+                canary == null ? null : canary.toString(),
+                canary == null ? 0 : route.additionalWeight(),
+                null);
     }
 
     /** One alias of the management API's list: its name beside its route, as AliasDocument.routeJson writes it. */
@@ -101,27 +107,36 @@ public final class PoolReleaseChannel implements ReleaseChannel {
     }
 
     private UserError unreadable(String problem) {
-        return new UserError("the GPU pool at " + base + " lists " + problem
-                + "; is --pool-url a Skiff GPU pool of the same Skiff version?", ExitCodes.AWS_ERROR);
+        return new UserError(
+                "the GPU pool at " + base + " lists " + problem
+                        + "; is --pool-url a Skiff GPU pool of the same Skiff version?",
+                ExitCodes.AWS_ERROR);
     }
 
     private JsonNode send(String method, String path, byte[] body) {
         URI uri = base.resolve(path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("accept", "application/json");
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("accept", "application/json");
+        request.method(
+                method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) request.header("content-type", "application/json");
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode answer = response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
             if (response.statusCode() >= 300) {
-                throw new UserError("the GPU pool answered " + response.statusCode() + " to " + method + " " + uri + ": "
-                        + answer.path("error").asText(response.body()), ExitCodes.USAGE_OR_INPUT);
+                throw new UserError(
+                        "the GPU pool answered " + response.statusCode() + " to " + method + " " + uri + ": "
+                                + answer.path("error").asText(response.body()),
+                        ExitCodes.USAGE_OR_INPUT);
             }
             return answer;
         } catch (IOException e) {
-            throw new UserError("cannot reach the GPU pool at " + uri + " (" + e.getMessage() + "); check --pool-url and that "
-                    + "this machine can reach the pool (it is internal to the VPC)", ExitCodes.AWS_ERROR, e);
+            throw new UserError(
+                    "cannot reach the GPU pool at " + uri + " (" + e.getMessage() + "); check --pool-url and that "
+                            + "this machine can reach the pool (it is internal to the VPC)",
+                    ExitCodes.AWS_ERROR,
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError("interrupted while talking to the GPU pool", ExitCodes.AWS_ERROR);

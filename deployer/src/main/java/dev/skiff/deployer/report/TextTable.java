@@ -23,7 +23,9 @@ public final class TextTable {
     public void print(PrintWriter out, String indent) {
         int[] widths = new int[headers.size()];
         for (int i = 0; i < widths.length; i++) widths[i] = headers.get(i).length();
-        for (List<String> row : rows) for (int i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i], row.get(i).length());
+        for (List<String> row : rows)
+            for (int i = 0; i < widths.length; i++)
+                widths[i] = Math.max(widths[i], row.get(i).length());
         out.println(indent + line(headers, widths).stripTrailing());
         for (List<String> row : rows) out.println(indent + line(row, widths).stripTrailing());
     }
@@ -33,7 +35,9 @@ public final class TextTable {
         for (int i = 0; i < widths.length; i++) {
             String cell = cells.get(i);
             boolean number = !cell.isEmpty() && (Character.isDigit(cell.charAt(0)) || cell.charAt(0) == '$') && i > 0;
-            String padded = number ? " ".repeat(widths[i] - cell.length()) + cell : cell + " ".repeat(widths[i] - cell.length());
+            String padded = number
+                    ? " ".repeat(widths[i] - cell.length()) + cell
+                    : cell + " ".repeat(widths[i] - cell.length());
             line.append(padded).append(i + 1 < widths.length ? "  " : "");
         }
         return line.toString();

@@ -30,8 +30,9 @@ public final class TemplateFragments {
 
     public static String load(String name) {
         try (InputStream in = TemplateFragments.class.getResourceAsStream(RESOURCE_ROOT + name)) {
-            if (in == null) throw new IllegalStateException("template fragment " + name + " is missing from the deployer jar; "
-                    + "rebuild it (templates/deployer/" + name + ")");
+            if (in == null)
+                throw new IllegalStateException("template fragment " + name + " is missing from the deployer jar; "
+                        + "rebuild it (templates/deployer/" + name + ")");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read template fragment " + name, e);
@@ -70,8 +71,8 @@ public final class TemplateFragments {
                     }
                     mapping.setValue(entries);
                 }
-                default -> throw new IllegalStateException("fragment " + fragment
-                        + " holds an anchor or alias; write it out");
+                default ->
+                    throw new IllegalStateException("fragment " + fragment + " holds an anchor or alias; write it out");
             }
             return node;
         }

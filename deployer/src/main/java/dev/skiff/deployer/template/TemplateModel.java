@@ -12,18 +12,20 @@ import java.util.Objects;
  * @param gpuPool  whether the GPU pool can serve it (its image carries the model)
  * @param planned  where the plan put it: with both targets, the default of its Target parameter
  */
-public record TemplateModel(String name, List<String> versions, LambdaFunction lambda, boolean gpuPool,
-                            Target planned) {
+public record TemplateModel(
+        String name, List<String> versions, LambdaFunction lambda, boolean gpuPool, Target planned) {
 
     /**
      * @param codeUri        where the function's code is: an s3:// URI for AWS, a local path for the emulator
      * @param latencyAlarmMs the p99 duration above which a deploy of a new version rolls back
      * @param extraAliases   aliases besides live that get their own route, each on the newest deployed version
      */
-    public record LambdaFunction(String codeUri, int memoryMb, int timeoutSeconds, int latencyAlarmMs, List<String> extraAliases) {
+    public record LambdaFunction(
+            String codeUri, int memoryMb, int timeoutSeconds, int latencyAlarmMs, List<String> extraAliases) {
         public LambdaFunction {
             extraAliases = List.copyOf(extraAliases);
-            if (extraAliases.contains("live")) throw new IllegalArgumentException("live is every function's alias already");
+            if (extraAliases.contains("live"))
+                throw new IllegalArgumentException("live is every function's alias already");
         }
     }
 

@@ -21,8 +21,13 @@ import java.util.Map;
  */
 public final class TemplateRenderer {
     /** Where the HTTP API's integrations are in the stack. */
-    private static final List<String> INTEGRATIONS = List.of("Resources", "InferenceApi", "Properties",
-            "DefinitionBody", "components", "x-amazon-apigateway-integrations");
+    private static final List<String> INTEGRATIONS = List.of(
+            "Resources",
+            "InferenceApi",
+            "Properties",
+            "DefinitionBody",
+            "components",
+            "x-amazon-apigateway-integrations");
     /** Fn::Or takes 2 to 10 conditions. */
     private static final int MAX_OR = 10;
 
@@ -44,7 +49,9 @@ public final class TemplateRenderer {
             }
         }
         Map<String, String> values = new LinkedHashMap<>();
-        values.put("models", String.join(", ", models.stream().map(TemplateModel::name).toList()));
+        values.put(
+                "models",
+                String.join(", ", models.stream().map(TemplateModel::name).toList()));
         values.put("architecture", options.architecture());
         TemplateRenderer renderer = new TemplateRenderer(TemplateFragments.fill("stack.yaml", values));
         renderer.models(models, options);
@@ -58,10 +65,13 @@ public final class TemplateRenderer {
         add("server-routes.yaml", TemplateFragments.fill("server-routes.yaml", Map.of("integration", first)));
         for (TemplateModel model : models) model(model);
 
-        List<TemplateModel> pool = models.stream().filter(TemplateModel::gpuPool).toList();
+        List<TemplateModel> pool =
+                models.stream().filter(TemplateModel::gpuPool).toList();
         if (!pool.isEmpty()) {
             Map<String, String> values = new LinkedHashMap<>();
-            values.put("poolModels", String.join(",", pool.stream().map(TemplateModel::name).toList()));
+            values.put(
+                    "poolModels",
+                    String.join(",", pool.stream().map(TemplateModel::name).toList()));
             values.put("localModels", options.localPoolModels());
             Map<String, Node> nodes = Map.of("poolCondition", poolCondition(pool));
             add("gpu-pool.yaml", TemplateFragments.fill("gpu-pool.yaml", values, nodes));
@@ -75,8 +85,11 @@ public final class TemplateRenderer {
         values.put("logicalId", id);
         values.put("versions", String.join(", ", model.versions()));
         values.put("integration", id);
-        values.put("targetText", model.switchable() ? "Lambda or the GPU pool, as " + id + "Target says"
-                : model.lambda() != null ? "Lambda" : "GPU pool");
+        values.put(
+                "targetText",
+                model.switchable()
+                        ? "Lambda or the GPU pool, as " + id + "Target says"
+                        : model.lambda() != null ? "Lambda" : "GPU pool");
         if (model.switchable()) {
             values.put("defaultTarget", model.planned().wireName());
             add("model-target.yaml", TemplateFragments.fill("model-target.yaml", values));
@@ -132,24 +145,36 @@ public final class TemplateRenderer {
             throw new UserError("model '" + model.name() + "' needs integration " + name + ", which model '" + owner
                     + "' has already; rename a model or an alias");
         }
-        Node lambda = model.lambda() == null ? null
+        Node lambda = model.lambda() == null
+                ? null
                 : TemplateFragments.fill("lambda-integration.yaml", Map.of("aliasArn", aliasArn));
         Node pool = model.gpuPool() ? TemplateFragments.fill("gpu-integration.yaml", Map.of()) : null;
-        Node integration = lambda == null ? pool : pool == null ? lambda : TemplateYaml.mapping("Fn::If",
-                TemplateYaml.blockSequence(List.of(TemplateYaml.plain(model.logicalId() + "OnGpuPool"), pool, lambda)));
-        TemplateYaml.merge(TemplateYaml.mappingAt(stack, INTEGRATIONS), TemplateYaml.mapping(name, integration),
+        Node integration = lambda == null
+                ? pool
+                : pool == null
+                        ? lambda
+                        : TemplateYaml.mapping(
+                                "Fn::If",
+                                TemplateYaml.blockSequence(
+                                        List.of(TemplateYaml.plain(model.logicalId() + "OnGpuPool"), pool, lambda)));
+        TemplateYaml.merge(
+                TemplateYaml.mappingAt(stack, INTEGRATIONS),
+                TemplateYaml.mapping(name, integration),
                 String.join(".", INTEGRATIONS));
     }
 
     /** True when any model is on the pool: always for a pool-only model, else per Target parameter. */
     private static Node poolCondition(List<TemplateModel> pool) {
         String gpuPool = Target.GPU_POOL.wireName();
-        List<String> fixed = pool.stream().filter(m -> m.lambda() == null).map(TemplateModel::name).toList();
+        List<String> fixed = pool.stream()
+                .filter(m -> m.lambda() == null)
+                .map(TemplateModel::name)
+                .toList();
         if (!fixed.isEmpty()) {
-            Node always = TemplateYaml.tagged("!Equals",
-                    List.of(TemplateYaml.plain(gpuPool), TemplateYaml.plain(gpuPool)));
-            return TemplateYaml.withInlineComment(always, "always: the GPU pool is the only target of "
-                    + String.join(", ", fixed));
+            Node always =
+                    TemplateYaml.tagged("!Equals", List.of(TemplateYaml.plain(gpuPool), TemplateYaml.plain(gpuPool)));
+            return TemplateYaml.withInlineComment(
+                    always, "always: the GPU pool is the only target of " + String.join(", ", fixed));
         }
         if (pool.size() == 1) {
             Node parameter = TemplateYaml.tagged("!Ref", pool.getFirst().logicalId() + "Target");

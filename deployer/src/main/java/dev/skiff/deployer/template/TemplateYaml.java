@@ -35,7 +35,9 @@ final class TemplateYaml {
             .setSchema(new CoreSchema())
             .setDumpComments(true)
             // block sequences indented under their key, as CloudFormation's examples write them
-            .setIndent(2).setIndicatorIndent(2).setIndentWithIndicator(true)
+            .setIndent(2)
+            .setIndicatorIndent(2)
+            .setIndentWithIndicator(true)
             // one line per scalar and flow collection: a reader searches the template for what it holds
             .setSplitLines(false)
             .build();
@@ -46,10 +48,14 @@ final class TemplateYaml {
 
     /** One YAML document with its comments (blank lines are kept as comments too). */
     static Node parse(String yaml, String label) {
-        LoadSettings settings = LoadSettings.builder().setLabel(label).setSchema(new CoreSchema())
-                .setParseComments(true).build();
+        LoadSettings settings = LoadSettings.builder()
+                .setLabel(label)
+                .setSchema(new CoreSchema())
+                .setParseComments(true)
+                .build();
         try {
-            return new Compose(settings).composeString(yaml)
+            return new Compose(settings)
+                    .composeString(yaml)
                     .orElseThrow(() -> new IllegalStateException(label + " holds no YAML document"));
         } catch (YamlEngineException e) {
             throw new IllegalStateException(label + " is not valid YAML: " + e.getMessage(), e);
@@ -83,8 +89,8 @@ final class TemplateYaml {
      */
     static ScalarNode withValue(ScalarNode scalar, String value) {
         Tag tag = scalar.isResolved() ? RESOLVER.resolve(value, scalar.isPlain()) : scalar.getTag();
-        ScalarNode replaced = new ScalarNode(tag, scalar.isResolved(), value, scalar.getScalarStyle(), Optional.empty(),
-                Optional.empty());
+        ScalarNode replaced = new ScalarNode(
+                tag, scalar.isResolved(), value, scalar.getScalarStyle(), Optional.empty(), Optional.empty());
         replaced.setBlockComments(scalar.getBlockComments());
         replaced.setInLineComments(scalar.getInLineComments());
         replaced.setEndComments(scalar.getEndComments());
@@ -93,8 +99,8 @@ final class TemplateYaml {
 
     /** A short-form intrinsic in flow style: {@code tagged("!Equals", a, b)} is {@code !Equals [a, b]}. */
     static SequenceNode tagged(String tag, List<Node> arguments) {
-        return new SequenceNode(new Tag(tag), false, new ArrayList<>(arguments), FlowStyle.FLOW, Optional.empty(),
-                Optional.empty());
+        return new SequenceNode(
+                new Tag(tag), false, new ArrayList<>(arguments), FlowStyle.FLOW, Optional.empty(), Optional.empty());
     }
 
     /** A short-form intrinsic of one scalar: {@code !Ref X}, {@code !Condition C}. */

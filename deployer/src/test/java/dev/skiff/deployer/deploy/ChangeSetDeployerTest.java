@@ -1,5 +1,9 @@
 package dev.skiff.deployer.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.deployer.cli.UserError;
 import dev.skiff.deployer.packaging.Architecture;
 import dev.skiff.deployer.packaging.PackageManifest;
@@ -18,20 +22,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The change-set requests deploy sends, checked against the template it rendered; and how it follows the outcome. */
 class ChangeSetDeployerTest {
     final FakeCloudFormation cloudFormation = new FakeCloudFormation();
     final StringWriter output = new StringWriter();
-    final ChangeSetDeployer deployer = new ChangeSetDeployer(cloudFormation, new PrintWriter(output, true),
-            Duration.ofMillis(1), Duration.ofSeconds(30));
+    final ChangeSetDeployer deployer = new ChangeSetDeployer(
+            cloudFormation, new PrintWriter(output, true), Duration.ofMillis(1), Duration.ofSeconds(30));
 
     static String renderedTemplate() {
         PackageManifest manifest = FraudPackages.of(Architecture.ARM64);
-        return StackTemplate.render(manifest, m -> "s3://skiff-artifacts/skiff/demo/" + m.name() + "/" + m.sha256() + ".zip");
+        return StackTemplate.render(
+                manifest, m -> "s3://skiff-artifacts/skiff/demo/" + m.name() + "/" + m.sha256() + ".zip");
     }
 
     static DeployRequest request(String template) {
@@ -47,9 +48,15 @@ class ChangeSetDeployerTest {
         assertEquals("demo", sent.stackName());
         assertEquals(ChangeSetType.CREATE, sent.changeSetType());
         assertEquals(template, sent.templateBody(), "the change set carries exactly the rendered template");
-        assertTrue(sent.capabilities().containsAll(List.of(Capability.CAPABILITY_IAM, Capability.CAPABILITY_AUTO_EXPAND)),
+        assertTrue(
+                sent.capabilities().containsAll(List.of(Capability.CAPABILITY_IAM, Capability.CAPABILITY_AUTO_EXPAND)),
                 "SAM's transform needs CAPABILITY_AUTO_EXPAND, its roles CAPABILITY_IAM");
-        assertEquals(List.of(Parameter.builder().parameterKey("Runtime").parameterValue("java21").build()), sent.parameters());
+        assertEquals(
+                List.of(Parameter.builder()
+                        .parameterKey("Runtime")
+                        .parameterValue("java21")
+                        .build()),
+                sent.parameters());
         assertEquals(List.of(sent.changeSetName()), cloudFormation.executed);
         String out = output.toString();
         assertTrue(out.contains("FraudFunction") && out.contains("AWS::Lambda::Function"), out);
@@ -65,17 +72,20 @@ class ChangeSetDeployerTest {
         Map<String, Object> root = (Map<String, Object>) CloudFormationYaml.parse(body, "request");
         assertEquals("AWS::Serverless-2016-10-31", root.get("Transform"));
         Map<String, Object> resources = (Map<String, Object>) root.get("Resources");
-        Map<String, Object> function = (Map<String, Object>) ((Map<String, Object>) resources.get("FraudFunction")).get("Properties");
+        Map<String, Object> function =
+                (Map<String, Object>) ((Map<String, Object>) resources.get("FraudFunction")).get("Properties");
         String sha = manifest.models().getFirst().sha256();
         assertEquals("s3://skiff-artifacts/skiff/demo/fraud/" + sha + ".zip", function.get("CodeUri"));
         assertEquals(512, ((Number) function.get("MemorySize")).intValue());
         assertEquals(List.of(Map.of("Ref", "Architecture")), function.get("Architectures"));
-        Map<String, Object> architecture = (Map<String, Object>) ((Map<String, Object>) root.get("Parameters")).get("Architecture");
+        Map<String, Object> architecture =
+                (Map<String, Object>) ((Map<String, Object>) root.get("Parameters")).get("Architecture");
         assertEquals("arm64", architecture.get("Default"), "the package's architecture");
         assertEquals(manifest.models().getFirst().timeoutSeconds(), function.get("Timeout"));
         assertEquals("live", function.get("AutoPublishAlias"));
         assertEquals(Map.of("ApplyOn", "PublishedVersions"), function.get("SnapStart"));
-        Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) function.get("Environment")).get("Variables");
+        Map<String, Object> env =
+                (Map<String, Object>) ((Map<String, Object>) function.get("Environment")).get("Variables");
         assertEquals("fraud", env.get("SKIFF_MODELS"));
         Map<String, Object> auth = (Map<String, Object>) ((Map<String, Object>) root.get("Parameters")).get("AuthType");
         assertEquals("AWS_IAM", auth.get("Default"));
@@ -93,7 +103,8 @@ class ChangeSetDeployerTest {
     void aFailedStackPrintsEachFailedResourceAndWhy() {
         cloudFormation.outcome = StackStatus.ROLLBACK_COMPLETE;
         cloudFormation.failedResource = "FraudFunction";
-        cloudFormation.failureReason = "Resource handler returned message: \"Code uncompressed size is greater than max allowed size\"";
+        cloudFormation.failureReason =
+                "Resource handler returned message: \"Code uncompressed size is greater than max allowed size\"";
         assertEquals(DeployOutcome.FAILED, deployer.deploy(request(renderedTemplate()), () -> true));
         String out = output.toString();
         assertTrue(out.contains("Failed resources:"), out);
@@ -105,7 +116,8 @@ class ChangeSetDeployerTest {
     void aStackLeftInRollbackCompleteMustBeDeletedFirst() {
         cloudFormation.existing = StackStatus.ROLLBACK_COMPLETE;
         UserError error = assertThrows(UserError.class, () -> deployer.deploy(request(renderedTemplate()), () -> true));
-        assertTrue(error.getMessage().contains("aws cloudformation delete-stack --stack-name demo"), error.getMessage());
+        assertTrue(
+                error.getMessage().contains("aws cloudformation delete-stack --stack-name demo"), error.getMessage());
         assertTrue(cloudFormation.created.isEmpty());
     }
 
@@ -119,7 +131,8 @@ class ChangeSetDeployerTest {
     @Test
     void aChangeSetWithoutChangesLeavesTheStackAlone() {
         cloudFormation.existing = StackStatus.UPDATE_COMPLETE;
-        cloudFormation.changeSetFailure = "The submitted information didn't contain changes. Submit different information to create a change set.";
+        cloudFormation.changeSetFailure =
+                "The submitted information didn't contain changes. Submit different information to create a change set.";
         assertEquals(DeployOutcome.NO_CHANGES, deployer.deploy(request(renderedTemplate()), () -> true));
         assertTrue(cloudFormation.executed.isEmpty());
     }

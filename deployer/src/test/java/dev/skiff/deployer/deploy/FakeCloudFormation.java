@@ -32,11 +32,11 @@ import java.util.List;
  * outcome with its events when the change set executes.
  */
 final class FakeCloudFormation implements CloudFormationClient {
-    StackStatus existing;                // null: the stack does not exist yet
+    StackStatus existing; // null: the stack does not exist yet
     StackStatus outcome = StackStatus.CREATE_COMPLETE;
-    String failedResource;               // with a failing outcome: which resource failed, and why
+    String failedResource; // with a failing outcome: which resource failed, and why
     String failureReason;
-    String changeSetFailure;             // the change set itself fails with this reason
+    String changeSetFailure; // the change set itself fails with this reason
     final List<CreateChangeSetRequest> created = new ArrayList<>();
     final List<String> executed = new ArrayList<>();
     final List<String> deleted = new ArrayList<>();
@@ -48,28 +48,43 @@ final class FakeCloudFormation implements CloudFormationClient {
     public DescribeStacksResponse describeStacks(DescribeStacksRequest request) {
         StackStatus current = status != null ? status : existing;
         if (current == null) {
-            throw CloudFormationException.builder().statusCode(400)
-                    .message("Stack with id " + request.stackName() + " does not exist").build();
+            throw CloudFormationException.builder()
+                    .statusCode(400)
+                    .message("Stack with id " + request.stackName() + " does not exist")
+                    .build();
         }
         if (status != null && status.toString().endsWith("_IN_PROGRESS") && ++describeCalls > 2) settle();
-        return DescribeStacksResponse.builder().stacks(Stack.builder().stackName(request.stackName())
-                .stackStatus(status != null ? status : current).build()).build();
+        return DescribeStacksResponse.builder()
+                .stacks(Stack.builder()
+                        .stackName(request.stackName())
+                        .stackStatus(status != null ? status : current)
+                        .build())
+                .build();
     }
 
     @Override
     public CreateChangeSetResponse createChangeSet(CreateChangeSetRequest request) {
         created.add(request);
-        return CreateChangeSetResponse.builder().id("arn:changeset/" + request.changeSetName()).build();
+        return CreateChangeSetResponse.builder()
+                .id("arn:changeset/" + request.changeSetName())
+                .build();
     }
 
     @Override
     public DescribeChangeSetResponse describeChangeSet(DescribeChangeSetRequest request) {
         if (changeSetFailure != null) {
-            return DescribeChangeSetResponse.builder().status(ChangeSetStatus.FAILED).statusReason(changeSetFailure).build();
+            return DescribeChangeSetResponse.builder()
+                    .status(ChangeSetStatus.FAILED)
+                    .statusReason(changeSetFailure)
+                    .build();
         }
-        return DescribeChangeSetResponse.builder().status(ChangeSetStatus.CREATE_COMPLETE).changes(
-                change("InferenceApi", "AWS::ApiGatewayV2::Api"), change("FraudFunction", "AWS::Lambda::Function"),
-                change("FraudFunctionAliaslive", "AWS::Lambda::Alias")).build();
+        return DescribeChangeSetResponse.builder()
+                .status(ChangeSetStatus.CREATE_COMPLETE)
+                .changes(
+                        change("InferenceApi", "AWS::ApiGatewayV2::Api"),
+                        change("FraudFunction", "AWS::Lambda::Function"),
+                        change("FraudFunctionAliaslive", "AWS::Lambda::Alias"))
+                .build();
     }
 
     @Override
@@ -77,7 +92,12 @@ final class FakeCloudFormation implements CloudFormationClient {
         executed.add(request.changeSetName());
         String stack = request.stackName();
         status = existing == null ? StackStatus.CREATE_IN_PROGRESS : StackStatus.UPDATE_IN_PROGRESS;
-        event(stack, stack, "AWS::CloudFormation::Stack", existing == null ? "CREATE_IN_PROGRESS" : "UPDATE_IN_PROGRESS", "User Initiated");
+        event(
+                stack,
+                stack,
+                "AWS::CloudFormation::Stack",
+                existing == null ? "CREATE_IN_PROGRESS" : "UPDATE_IN_PROGRESS",
+                "User Initiated");
         event(stack, "InferenceApi", "AWS::ApiGatewayV2::Api", "CREATE_IN_PROGRESS", null);
         return ExecuteChangeSetResponse.builder().build();
     }
@@ -107,14 +127,25 @@ final class FakeCloudFormation implements CloudFormationClient {
     }
 
     private void event(String stack, String resource, String type, String resourceStatus, String reason) {
-        events.addFirst(StackEvent.builder().eventId("e" + events.size()).stackName(stack).logicalResourceId(resource)
-                .resourceType(type).resourceStatus(ResourceStatus.fromValue(resourceStatus)).resourceStatusReason(reason)
-                .timestamp(Instant.now()).build());
+        events.addFirst(StackEvent.builder()
+                .eventId("e" + events.size())
+                .stackName(stack)
+                .logicalResourceId(resource)
+                .resourceType(type)
+                .resourceStatus(ResourceStatus.fromValue(resourceStatus))
+                .resourceStatusReason(reason)
+                .timestamp(Instant.now())
+                .build());
     }
 
     private static Change change(String id, String type) {
-        return Change.builder().resourceChange(ResourceChange.builder().action(ChangeAction.ADD).logicalResourceId(id)
-                .resourceType(type).build()).build();
+        return Change.builder()
+                .resourceChange(ResourceChange.builder()
+                        .action(ChangeAction.ADD)
+                        .logicalResourceId(id)
+                        .resourceType(type)
+                        .build())
+                .build();
     }
 
     @Override
@@ -123,6 +154,5 @@ final class FakeCloudFormation implements CloudFormationClient {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -1,5 +1,10 @@
 package dev.skiff.deployer.init;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.runtime.testing.OnnxModelBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,14 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class StarterProjectTest {
     static final Path SKIFF_HOME = Path.of(System.getProperty("skiff.examples.models", "../examples/models"))
-            .getParent().getParent();
+            .getParent()
+            .getParent();
 
     @TempDir
     Path work;
@@ -38,12 +39,16 @@ class StarterProjectTest {
         assertTrue(Files.readString(dir.resolve("request.json")).contains("\"features\""));
         String pom = Files.readString(dir.resolve("pom.xml"));
         assertTrue(pom.contains("<artifactId>my-fraud-scorer</artifactId>"));
-        assertTrue(pom.contains("<artifactId>skiff-function-parent</artifactId>\n    <version>0.1.0-SNAPSHOT</version>"), pom);
-        assertEquals("-Dmaven.repo.local.tail=" + SKIFF_HOME.toAbsolutePath().normalize().resolve("repository") + "\n",
+        assertTrue(
+                pom.contains("<artifactId>skiff-function-parent</artifactId>\n    <version>0.1.0-SNAPSHOT</version>"),
+                pom);
+        assertEquals(
+                "-Dmaven.repo.local.tail="
+                        + SKIFF_HOME.toAbsolutePath().normalize().resolve("repository") + "\n",
                 Files.readString(dir.resolve(".mvn/maven.config")));
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)
-                    .filter(f -> !f.toString().endsWith(".onnx"))::iterator) {
+            for (Path file : (Iterable<Path>)
+                    files.filter(Files::isRegularFile).filter(f -> !f.toString().endsWith(".onnx"))::iterator) {
                 assertFalse(Files.readString(file).contains("{{"), "placeholder left in " + file);
             }
         }
@@ -51,14 +56,18 @@ class StarterProjectTest {
 
     @Test
     void anOnnxFileBecomesAModelWithAnExampleRequestOfItsOwnInputs() throws Exception {
-        Path onnx = new OnnxModelBuilder().input("pixels", OnnxModelBuilder.FLOAT, "batch", 3)
+        Path onnx = new OnnxModelBuilder()
+                .input("pixels", OnnxModelBuilder.FLOAT, "batch", 3)
                 .output("out", OnnxModelBuilder.FLOAT, "batch", 3)
-                .node("Identity", java.util.List.of("pixels"), java.util.List.of("out")).writeTo(work.resolve("vision.onnx"));
+                .node("Identity", java.util.List.of("pixels"), java.util.List.of("out"))
+                .writeTo(work.resolve("vision.onnx"));
         Path dir = work.resolve("vision");
         new StarterProject(SKIFF_HOME, "0.1.0-SNAPSHOT").create("plain", onnx, dir);
         assertTrue(Files.isRegularFile(dir.resolve("models/vision/1/model.onnx")));
-        assertEquals("{\"id\":\"vision-example\",\"inputs\":[{\"name\":\"pixels\",\"datatype\":\"FP32\",\"shape\":[1,3],"
-                + "\"data\":[0.0,0.0,0.0]}]}", Files.readString(dir.resolve("request.json")));
+        assertEquals(
+                "{\"id\":\"vision-example\",\"inputs\":[{\"name\":\"pixels\",\"datatype\":\"FP32\",\"shape\":[1,3],"
+                        + "\"data\":[0.0,0.0,0.0]}]}",
+                Files.readString(dir.resolve("request.json")));
     }
 
     @Test
@@ -67,9 +76,14 @@ class StarterProjectTest {
         Files.writeString(dir.resolve("keep.txt"), "mine");
         StarterProject starters = new StarterProject(SKIFF_HOME, "0.1.0-SNAPSHOT");
         assertThrows(FileAlreadyExistsException.class, () -> starters.create("plain", null, dir));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> starters.create("spring", null, work.resolve("x")))
-                .getMessage().contains("choose one of [plain, quarkus, micronaut]"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> starters.create("plain", work.resolve("none.onnx"),
-                work.resolve("y"))).getMessage().startsWith("no model at"));
+        assertTrue(
+                assertThrows(IllegalArgumentException.class, () -> starters.create("spring", null, work.resolve("x")))
+                        .getMessage()
+                        .contains("choose one of [plain, quarkus, micronaut]"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> starters.create("plain", work.resolve("none.onnx"), work.resolve("y")))
+                .getMessage()
+                .startsWith("no model at"));
     }
 }

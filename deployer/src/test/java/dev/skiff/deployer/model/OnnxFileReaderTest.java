@@ -1,14 +1,14 @@
 package dev.skiff.deployer.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.deployer.testing.Examples;
 import dev.skiff.deployer.testing.GeneratedModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OnnxFileReaderTest {
     @TempDir

@@ -1,5 +1,9 @@
 package dev.skiff.deployer.packaging;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.deployer.testing.FraudPackages;
 import dev.skiff.deployer.testing.LocalLambda;
 import org.junit.jupiter.api.Test;
@@ -10,10 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PackageTest {
     @TempDir
@@ -29,15 +29,20 @@ class PackageTest {
         }
         assertTrue(names.contains("native/libonnxruntime.so"), names.toString());
         assertTrue(names.contains("native/libonnxruntime4j_jni.so"), names.toString());
-        assertTrue(names.stream().noneMatch(n -> n.startsWith("ai/onnxruntime/native/")), "no natives left inside the classes");
-        assertTrue(names.stream().noneMatch(n -> n.endsWith(".dll") || n.endsWith(".dylib")), "no other platform's natives");
+        assertTrue(
+                names.stream().noneMatch(n -> n.startsWith("ai/onnxruntime/native/")),
+                "no natives left inside the classes");
+        assertTrue(
+                names.stream().noneMatch(n -> n.endsWith(".dll") || n.endsWith(".dylib")),
+                "no other platform's natives");
         assertTrue(names.contains("ai/onnxruntime/OrtEnvironment.class"), "ONNX Runtime's classes at the root");
         assertTrue(names.contains("models/fraud/1/model.onnx"));
         assertTrue(names.contains("models/fraud/1/model.optimized.onnx"));
         assertTrue(names.contains("models/fraud/config.json"));
         assertTrue(names.stream().anyMatch(n -> n.startsWith("lib/function-runtime")), names.toString());
         try (ZipFile zip = new ZipFile(fraud.artifact().toFile())) {
-            byte[] elf = zip.getInputStream(zip.getEntry("native/libonnxruntime.so")).readNBytes(20);
+            byte[] elf =
+                    zip.getInputStream(zip.getEntry("native/libonnxruntime.so")).readNBytes(20);
             assertEquals(0xB7, elf[18] & 0xFF, "ELF e_machine is AArch64 (183)");
         }
         assertTrue(fraud.unzippedBytes() < 250L * 1024 * 1024 && fraud.zippedBytes() < fraud.unzippedBytes());
@@ -46,9 +51,13 @@ class PackageTest {
     @Test
     void packagingTwiceGivesTheSameBytes() throws Exception {
         PackageManifest first = FraudPackages.of(Architecture.ARM64);
-        PackageManifest again = PackageManifest.read(first.models().getFirst().artifact().getParent().getParent());
-        assertEquals(first.models().getFirst().sha256(), again.models().getFirst().sha256());
-        assertEquals(Packager.sha256(first.models().getFirst().artifact()), first.models().getFirst().sha256());
+        PackageManifest again = PackageManifest.read(
+                first.models().getFirst().artifact().getParent().getParent());
+        assertEquals(
+                first.models().getFirst().sha256(), again.models().getFirst().sha256());
+        assertEquals(
+                Packager.sha256(first.models().getFirst().artifact()),
+                first.models().getFirst().sha256());
     }
 
     @Test

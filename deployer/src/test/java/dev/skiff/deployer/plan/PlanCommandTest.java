@@ -1,5 +1,8 @@
 package dev.skiff.deployer.plan;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skiff.deployer.cli.SkiffCli;
 import dev.skiff.deployer.testing.Examples;
@@ -12,9 +15,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class PlanCommandTest {
     @TempDir
     Path dir;
@@ -24,7 +24,14 @@ class PlanCommandTest {
         StringWriter out = new StringWriter();
         CommandLine cli = SkiffCli.commandLine();
         cli.setOut(new PrintWriter(out)).setErr(new PrintWriter(new StringWriter()));
-        int code = cli.execute("plan", "--json", "--runs", "3", "--warmup", "1", Examples.models().resolve("fraud").toString());
+        int code = cli.execute(
+                "plan",
+                "--json",
+                "--runs",
+                "3",
+                "--warmup",
+                "1",
+                Examples.models().resolve("fraud").toString());
         assertEquals(0, code);
         JsonNode plan = PlanReport.JSON.readTree(out.toString());
         JsonNode fraud = plan.path("models").get(0);

@@ -1,5 +1,10 @@
 package dev.skiff.deployer.plan;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.deployer.model.ModelDirectories;
 import dev.skiff.deployer.model.ModelDirectory;
 import dev.skiff.deployer.packaging.Architecture;
@@ -16,15 +21,11 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Each rule of the plan fires on a model made to trip it, and the examples land where their configs say. */
 class PlannerTest {
     /** Few runs: the rules need the order of magnitude, and the machine is shared. */
     static final ProfileSettings QUICK = new ProfileSettings(2, 5, 1.0);
+
     static long basePackageBytes;
 
     @TempDir
@@ -36,14 +37,15 @@ class PlannerTest {
     }
 
     static Planner planner(LambdaLimits limits) {
-        Profiler profiler = new Profiler(QUICK, line -> { });
+        Profiler profiler = new Profiler(QUICK, line -> {});
         return new Planner(profiler::profile, limits, LambdaPricing.arm64(), new LatencyScaling(1.0), basePackageBytes);
     }
 
     @Test
     void examplesRunOnLambdaAtTheirConfiguredMemory() {
         List<ModelDirectory> models = ModelDirectories.find(List.of(Examples.models()));
-        List<ModelPlan> plans = models.stream().map(planner(LambdaLimits.aws())::plan).toList();
+        List<ModelPlan> plans =
+                models.stream().map(planner(LambdaLimits.aws())::plan).toList();
         for (ModelPlan plan : plans) {
             ModelDirectory model = plan.model();
             assertEquals(Target.LAMBDA, plan.target(), plan.name() + ": " + plan.reasons());
@@ -70,8 +72,10 @@ class PlannerTest {
 
     @Test
     void packageOverTheZipLimitShipsAsAnImage() throws Exception {
-        Path model = GeneratedModels.heavyWeights(dir, "heavy", 256 * 1024, "{\"maxBatchSize\": 1}"); // 1 MB of weights, 2 MB with its optimized copy
-        LambdaLimits limits = LambdaLimits.aws().withPackageLimits(basePackageBytes + LambdaLimits.MB, 10L * 1024 * LambdaLimits.MB);
+        Path model = GeneratedModels.heavyWeights(
+                dir, "heavy", 256 * 1024, "{\"maxBatchSize\": 1}"); // 1 MB of weights, 2 MB with its optimized copy
+        LambdaLimits limits =
+                LambdaLimits.aws().withPackageLimits(basePackageBytes + LambdaLimits.MB, 10L * 1024 * LambdaLimits.MB);
         ModelPlan plan = planner(limits).plan(ModelDirectories.read(model));
         assertEquals(Target.LAMBDA, plan.target(), plan.reasons().toString());
         assertEquals(PackageType.IMAGE, plan.packageType());
@@ -81,11 +85,14 @@ class PlannerTest {
     @Test
     void packageOverTheImageLimitGoesToThePool() throws Exception {
         Path model = GeneratedModels.heavyWeights(dir, "huge", 256 * 1024, "{\"maxBatchSize\": 1}");
-        LambdaLimits limits = LambdaLimits.aws().withPackageLimits(basePackageBytes, basePackageBytes + LambdaLimits.MB);
+        LambdaLimits limits =
+                LambdaLimits.aws().withPackageLimits(basePackageBytes, basePackageBytes + LambdaLimits.MB);
         ModelPlan plan = planner(limits).plan(ModelDirectories.read(model));
         assertEquals(Target.GPU_POOL, plan.target());
         assertTrue(plan.fired(Rule.IMAGE_SIZE), plan.reasons().toString());
-        assertTrue(plan.reasons().getFirst().detail().contains("image limit"), plan.reasons().toString());
+        assertTrue(
+                plan.reasons().getFirst().detail().contains("image limit"),
+                plan.reasons().toString());
     }
 
     @Test
@@ -103,8 +110,11 @@ class PlannerTest {
         ModelPlan plan = planner(LambdaLimits.aws()).plan(ModelDirectories.read(model));
         assertEquals(Target.LAMBDA, plan.target());
         assertTrue(plan.fired(Rule.CHEAPEST_MEMORY), plan.reasons().toString());
-        double cheapest = plan.options().stream().filter(MemoryOption::acceptable)
-                .mapToDouble(MemoryOption::costPerMillion).min().orElseThrow();
+        double cheapest = plan.options().stream()
+                .filter(MemoryOption::acceptable)
+                .mapToDouble(MemoryOption::costPerMillion)
+                .min()
+                .orElseThrow();
         assertEquals(cheapest, plan.chosen().costPerMillion(), 1e-9);
         assertTrue(plan.memoryMb() >= plan.requiredMemoryMb());
     }

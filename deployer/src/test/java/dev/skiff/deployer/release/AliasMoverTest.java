@@ -1,5 +1,9 @@
 package dev.skiff.deployer.release;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.deployer.cli.UserError;
 import dev.skiff.runtime.contract.Target;
 import org.junit.jupiter.api.Test;
@@ -7,27 +11,38 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The alias rules on a channel that keeps no history, as the GPU pool's aliases do. */
 class AliasMoverTest {
     static final class PoolLikeChannel implements ReleaseChannel {
         final List<String> versions = List.of("1", "2", "3");
         final List<AliasState> aliases = new ArrayList<>();
 
-        @Override public Target target() { return Target.GPU_POOL; }
-        @Override public String location() { return "http://pool"; }
-        @Override public List<String> versions() { return versions; }
-        @Override public List<AliasState> aliases() { return aliases; }
+        @Override
+        public Target target() {
+            return Target.GPU_POOL;
+        }
+
+        @Override
+        public String location() {
+            return "http://pool";
+        }
+
+        @Override
+        public List<String> versions() {
+            return versions;
+        }
+
+        @Override
+        public List<AliasState> aliases() {
+            return aliases;
+        }
 
         @Override
         public void setAlias(AliasState route) {
             aliases.removeIf(a -> a.name().equals(route.name()));
             // the pool keeps version and weights only
-            aliases.add(new AliasState(route.name(), route.version(), route.canaryVersion(), route.canaryWeight(),
-                    null));
+            aliases.add(
+                    new AliasState(route.name(), route.version(), route.canaryVersion(), route.canaryWeight(), null));
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.skiff.deployer.release;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.skiff.deployer.cli.UserError;
@@ -18,11 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The deployer's side of the pool's alias routes: what it writes is read by the pool's codec
@@ -79,7 +79,8 @@ class PoolReleaseChannelTest {
     }
 
     private PoolReleaseChannel channel() {
-        return new PoolReleaseChannel(URI.create("http://127.0.0.1:" + pool.getAddress().getPort() + "/"), "fraud");
+        return new PoolReleaseChannel(
+                URI.create("http://127.0.0.1:" + pool.getAddress().getPort() + "/"), "fraud");
     }
 
     @Test
@@ -88,14 +89,16 @@ class PoolReleaseChannelTest {
         channel().setAlias(AliasState.to("canary", "3", null));
 
         assertEquals(Map.of("live", new AliasRoute(2, 3L, 0.1), "canary", AliasRoute.to(3)), stored);
-        assertEquals(json(AliasDocument.routeJson(null, new AliasRoute(2, 3L, 0.1))), bodies.get(0),
+        assertEquals(
+                json(AliasDocument.routeJson(null, new AliasRoute(2, 3L, 0.1))),
+                bodies.get(0),
                 "the body is the pool's own document for that route");
     }
 
     @Test
     void whatThePoolListsComesBackAsTheSameAliases() {
-        List<AliasState> written = List.of(new AliasState("live", "2", "3", 0.25, null),
-                AliasState.to("canary", "3", null));
+        List<AliasState> written =
+                List.of(new AliasState("live", "2", "3", 0.25, null), AliasState.to("canary", "3", null));
         written.forEach(channel()::setAlias);
 
         assertEquals(written, channel().aliases(), "the pool keeps no previous version; the rest round-trips");
@@ -105,15 +108,17 @@ class PoolReleaseChannelTest {
 
     @Test
     void eachAliasMapsToThePoolsRouteAndBack() {
-        List<AliasState> aliases = List.of(AliasState.to("live", "7", null),
-                new AliasState("live", "7", "8", 0.5, null));
+        List<AliasState> aliases =
+                List.of(AliasState.to("live", "7", null), new AliasState("live", "7", "8", 0.5, null));
         for (AliasState alias : aliases) {
             AliasRoute route = PoolReleaseChannel.route(alias);
             byte[] json = AliasDocument.routeJson(alias.name(), route);
             assertArrayEquals(json, AliasDocument.routeJson(alias.name(), AliasDocument.parseRoute(json, "route")));
             assertEquals(alias, PoolReleaseChannel.state(alias.name(), AliasDocument.parseRoute(json, "route")));
         }
-        assertEquals(AliasRoute.to(7), PoolReleaseChannel.route(new AliasState("live", "7", "8", 0, null)),
+        assertEquals(
+                AliasRoute.to(7),
+                PoolReleaseChannel.route(new AliasState("live", "7", "8", 0, null)),
                 "a canary at 0% is no canary");
     }
 
@@ -121,12 +126,14 @@ class PoolReleaseChannelTest {
     void anAliasThePoolCannotHoldOrTheDeployerCannotReadIsAnErrorThatSaysSo() {
         AliasState latest = AliasState.to("live", "$LATEST", null);
         UserError version = assertThrows(UserError.class, () -> PoolReleaseChannel.route(latest));
-        assertTrue(version.getMessage().contains("alias 'live' cannot route to $LATEST on the GPU pool"),
+        assertTrue(
+                version.getMessage().contains("alias 'live' cannot route to $LATEST on the GPU pool"),
                 version.getMessage());
 
         listOverride = "{\"aliases\": [{\"name\": \"live\", \"version\": \"two\"}]}";
         UserError unreadable = assertThrows(UserError.class, () -> channel().aliases());
-        assertTrue(unreadable.getMessage().contains("alias 'live': \"version\" must be a version number"),
+        assertTrue(
+                unreadable.getMessage().contains("alias 'live': \"version\" must be a version number"),
                 unreadable.getMessage());
         listOverride = "{\"aliases\": [{\"version\": \"2\"}]}";
         UserError nameless = assertThrows(UserError.class, () -> channel().aliases());

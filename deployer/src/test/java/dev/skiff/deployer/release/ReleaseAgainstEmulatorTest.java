@@ -1,5 +1,9 @@
 package dev.skiff.deployer.release;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.deployer.cli.SkiffCli;
 import dev.skiff.deployer.packaging.Architecture;
 import dev.skiff.deployer.packaging.PackageManifest;
@@ -18,10 +22,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * promote, rollback and status through the skiff command line against the local emulator's
  * Lambda API, with the weighted split checked in real invocations of the packaged function.
@@ -31,6 +31,7 @@ class ReleaseAgainstEmulatorTest {
 
     @TempDir
     static Path dir;
+
     static LocalLambda local;
 
     @BeforeAll
@@ -42,7 +43,9 @@ class ReleaseAgainstEmulatorTest {
         local = LocalLambda.start(manifest, dir);
         // a second deploy of new code publishes version 2, as SAM's AutoPublishAlias does in AWS
         LocalLambda.touch(manifest.models().getFirst().artifact());
-        assertEquals("2", local.lambda().publishVersion(b -> b.functionName(FUNCTION)).version());
+        assertEquals(
+                "2",
+                local.lambda().publishVersion(b -> b.functionName(FUNCTION)).version());
     }
 
     @AfterAll
@@ -103,8 +106,11 @@ class ReleaseAgainstEmulatorTest {
     @Test
     void anUnknownVersionIsAnInputErrorThatListsTheVersions() {
         StringWriter err = new StringWriter();
-        CommandLine cli = SkiffCli.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err));
-        int code = cli.execute("promote", "fraud", "--to", "9", "--endpoint-url", local.endpoint(), "--region", "us-east-1");
+        CommandLine cli = SkiffCli.commandLine()
+                .setOut(new PrintWriter(new StringWriter()))
+                .setErr(new PrintWriter(err));
+        int code = cli.execute(
+                "promote", "fraud", "--to", "9", "--endpoint-url", local.endpoint(), "--region", "us-east-1");
         assertEquals(2, code);
         assertTrue(err.toString().contains("versions: 1, 2"), err.toString());
     }

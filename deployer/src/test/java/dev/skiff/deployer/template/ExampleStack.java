@@ -22,10 +22,15 @@ public final class ExampleStack {
 
     static List<TemplateModel> models() {
         return List.of(
-                TemplateModel.onLambda("fraud", List.of("1"),
+                TemplateModel.onLambda(
+                        "fraud",
+                        List.of("1"),
                         new TemplateModel.LambdaFunction(CODE_URI, 512, 10, 50, List.of("canary"))),
-                TemplateModel.onEither("minilm", List.of("1"),
-                        new TemplateModel.LambdaFunction(CODE_URI, 2048, 30, 500, List.of("canary")), Target.LAMBDA));
+                TemplateModel.onEither(
+                        "minilm",
+                        List.of("1"),
+                        new TemplateModel.LambdaFunction(CODE_URI, 2048, 30, 500, List.of("canary")),
+                        Target.LAMBDA));
     }
 
     static String render() {
@@ -35,7 +40,8 @@ public final class ExampleStack {
     /** @param args the repository root (default: the working directory, or its parent when run from deployer/) */
     public static void main(String[] args) throws IOException {
         Path here = Path.of("").toAbsolutePath();
-        Path root = args.length > 0 ? Path.of(args[0]) : Files.isDirectory(here.resolve("sam")) ? here : here.getParent();
+        Path root =
+                args.length > 0 ? Path.of(args[0]) : Files.isDirectory(here.resolve("sam")) ? here : here.getParent();
         Path file = root.resolve("sam/template.yaml");
         Files.writeString(file, render());
         System.out.println("wrote " + file);

@@ -10,22 +10,28 @@ final class Renderings {
     private Renderings() {}
 
     static TemplateModel.LambdaFunction function(String name) {
-        return new TemplateModel.LambdaFunction("s3://skiff-artifacts/skiff/demo/" + name + "/0123abcd.zip", 1024, 5, 200, List.of());
+        return new TemplateModel.LambdaFunction(
+                "s3://skiff-artifacts/skiff/demo/" + name + "/0123abcd.zip", 1024, 5, 200, List.of());
     }
 
     static String lambdaOnly() {
-        return TemplateRenderer.render(List.of(TemplateModel.onLambda("fraud", List.of("1", "2"), function("fraud")),
-                TemplateModel.onLambda("text-embed_2", List.of("3"), function("text-embed_2"))), new StackOptions("x86_64", "gpu-pool/models"));
+        return TemplateRenderer.render(
+                List.of(
+                        TemplateModel.onLambda("fraud", List.of("1", "2"), function("fraud")),
+                        TemplateModel.onLambda("text-embed_2", List.of("3"), function("text-embed_2"))),
+                new StackOptions("x86_64", "gpu-pool/models"));
     }
 
     static String gpuPoolOnly() {
-        return TemplateRenderer.render(List.of(TemplateModel.onGpuPool("llm", List.of("1"))), new StackOptions("arm64", "gpu-pool/models"));
+        return TemplateRenderer.render(
+                List.of(TemplateModel.onGpuPool("llm", List.of("1"))), new StackOptions("arm64", "gpu-pool/models"));
     }
 
     static String manyEither(int count) {
         List<TemplateModel> models = new ArrayList<>();
-        for (int i = 1; i <= count; i++) models.add(TemplateModel.onEither("m" + i, List.of("1"), function("m" + i),
-                i % 2 == 0 ? Target.GPU_POOL : Target.LAMBDA));
+        for (int i = 1; i <= count; i++)
+            models.add(TemplateModel.onEither(
+                    "m" + i, List.of("1"), function("m" + i), i % 2 == 0 ? Target.GPU_POOL : Target.LAMBDA));
         return TemplateRenderer.render(models, new StackOptions("arm64", "gpu-pool/models"));
     }
 }

@@ -1,5 +1,8 @@
 package dev.skiff.deployer.template;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.emulator.Emulator;
@@ -16,10 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 /**
  * skiff local start-api on sam/template.yaml with minilm on the GPU pool: fraud answers from its
  * function (live and canary aliases), minilm from the gpu-fallback server the emulator starts on
@@ -28,18 +27,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class SamApplicationLocalTest {
     private static final Path ROOT = SamApplicationTemplateTest.REPOSITORY;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void lambdaAndGpuPoolRoutesAnswerThroughOneApi() throws Exception {
-        assumeTrue(Files.isDirectory(ROOT.resolve("function-runtime/lambda/target/lambda/models/fraud")),
+        assumeTrue(
+                Files.isDirectory(ROOT.resolve("function-runtime/lambda/target/lambda/models/fraud")),
                 "function-runtime/lambda/target/lambda is not built (./mvnw package builds it)");
         Path serverLib = ROOT.resolve("gpu-fallback/target/lib");
-        assumeTrue(Files.isRegularFile(serverLib.resolve("gpu-fallback.jar")),
+        assumeTrue(
+                Files.isRegularFile(serverLib.resolve("gpu-fallback.jar")),
                 "gpu-fallback/target/lib is not built (./mvnw -pl gpu-fallback -am package builds it)");
 
         Emulator.Options options = Emulator.Options.defaults(SamApplicationTemplateTest.SAM_TEMPLATE)
-                .withParameterOverrides(Map.of("MinilmTarget", "gpu-pool")).withPorts(0, -1).withLog(LogSink.console())
+                .withParameterOverrides(Map.of("MinilmTarget", "gpu-pool"))
+                .withPorts(0, -1)
+                .withLog(LogSink.console())
                 .withGpuServer(GpuServerCommand.fromLib(serverLib));
         try (Emulator emulator = Emulator.start(options)) {
             String base = "http://127.0.0.1:" + emulator.apiPort();
@@ -47,13 +51,20 @@ class SamApplicationLocalTest {
             for (String path : new String[] {"/v2/models/fraud/infer", "/v2/models/fraud/versions/canary/infer"}) {
                 HttpResponse<String> response = post(base + path, fraud);
                 assertEquals(200, response.statusCode(), path + ": " + response.body());
-                assertEquals("fraud", JSON.readTree(response.body()).get("model_name").asText());
-                assertEquals("lambda", response.headers().firstValue("x-skiff-target").orElse(""), path);
+                assertEquals(
+                        "fraud",
+                        JSON.readTree(response.body()).get("model_name").asText());
+                assertEquals(
+                        "lambda",
+                        response.headers().firstValue("x-skiff-target").orElse(""),
+                        path);
             }
 
-            HttpResponse<String> minilm = post(base + "/v2/models/minilm/infer", Files.readString(ROOT.resolve("examples/requests/minilm.json")));
+            HttpResponse<String> minilm = post(
+                    base + "/v2/models/minilm/infer", Files.readString(ROOT.resolve("examples/requests/minilm.json")));
             assertEquals(200, minilm.statusCode(), minilm.body());
-            assertEquals("gpu-pool", minilm.headers().firstValue("x-skiff-target").orElse(""));
+            assertEquals(
+                    "gpu-pool", minilm.headers().firstValue("x-skiff-target").orElse(""));
             JsonNode embedding = JSON.readTree(minilm.body()).get("outputs").get(0);
             assertEquals("embedding", embedding.get("name").asText());
             assertEquals(2, embedding.get("shape").get(0).asInt());
@@ -64,8 +75,12 @@ class SamApplicationLocalTest {
     private static HttpResponse<String> post(String uri, String body) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (true) {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(60))
-                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(uri))
+                            .timeout(Duration.ofSeconds(60))
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 503 || System.nanoTime() > deadline) return response;
             Thread.sleep(250);

@@ -1,13 +1,13 @@
 package dev.skiff.deployer.template;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * sam/template.yaml is what templates/deployer renders for the example models, compared as
@@ -21,42 +21,58 @@ class SamApplicationTemplateTest {
     @Test
     void samTemplateIsWhatTheFragmentsRenderForTheExampleModels() throws Exception {
         List<String> differences = YamlTrees.differences(Files.readString(SAM_TEMPLATE), ExampleStack.render());
-        assertEquals(List.of(), differences, "sam/template.yaml differs from what the fragments render; "
-                + "render it again: bin/jdk ./mvnw -q -pl deployer test-compile exec:java -Dexec.classpathScope=test "
-                + "-Dexec.mainClass=dev.skiff.deployer.template.ExampleStack");
+        assertEquals(
+                List.of(),
+                differences,
+                "sam/template.yaml differs from what the fragments render; "
+                        + "render it again: bin/jdk ./mvnw -q -pl deployer test-compile exec:java -Dexec.classpathScope=test "
+                        + "-Dexec.mainClass=dev.skiff.deployer.template.ExampleStack");
     }
 
     @Test
     void theComparisonSeesValuesTagsTypesOrderAndCommentsButNotPresentation() throws Exception {
         String sam = Files.readString(SAM_TEMPLATE);
-        assertEquals(List.of(), YamlTrees.differences(sam, TemplateYaml.write(TemplateYaml.parse(sam, "sam"))),
+        assertEquals(
+                List.of(),
+                YamlTrees.differences(sam, TemplateYaml.write(TemplateYaml.parse(sam, "sam"))),
                 "written back by the serializer, the template is the same tree");
         String folded = "      Lambda architecture of every model function; "
                 + "the code package's ONNX Runtime natives must\n      be built for it.";
         String refolded = "      Lambda architecture of every model function;\n"
                 + "      the code package's ONNX Runtime natives must be built for it.";
-        assertEquals(List.of(), YamlTrees.differences(sam, changed(sam, folded, refolded)),
+        assertEquals(
+                List.of(),
+                YamlTrees.differences(sam, changed(sam, folded, refolded)),
                 "a folded description wrapped elsewhere is the same text");
         String quoted = changed(sam, "Runtime: !Ref Runtime", "Runtime: !Ref 'Runtime'");
         assertEquals(List.of(), YamlTrees.differences(sam, quoted), "quoting is the serializer's");
 
-        assertDiffers(sam, "    Default: arm64\n", "    Default: x86_64\n",
+        assertDiffers(
+                sam,
+                "    Default: arm64\n",
+                "    Default: x86_64\n",
                 "$.Parameters.Architecture.Default: 'arm64' became 'x86_64'");
         assertDiffers(sam, "Runtime: !Ref Runtime", "Runtime: !Sub Runtime", "tag !Ref became !Sub");
-        assertDiffers(sam, "      MemorySize: 512\n", "      MemorySize: '512'\n",
+        assertDiffers(
+                sam,
+                "      MemorySize: 512\n",
+                "      MemorySize: '512'\n",
                 "MemorySize: tag tag:yaml.org,2002:int became");
         String comment = "      # the model loads and is primed during init, so a restored snapshot answers at once\n";
-        assertDiffers(sam, comment, "",
-                ".SnapStart (key): comments [block: the model loads");
+        assertDiffers(sam, comment, "", ".SnapStart (key): comments [block: the model loads");
         String type = "    Type: AWS::Logs::LogGroup\n";
         String properties = "    Properties:\n      RetentionInDays: !Ref LogRetentionDays\n";
-        assertDiffers(sam, type + properties, properties + type,
+        assertDiffers(
+                sam,
+                type + properties,
+                properties + type,
                 "$.Resources.ApiAccessLogs.Type (key): 'Type' became 'Properties'");
     }
 
     private static void assertDiffers(String sam, String from, String to, String expected) {
         List<String> differences = YamlTrees.differences(sam, changed(sam, from, to));
-        assertTrue(differences.stream().anyMatch(d -> d.contains(expected)),
+        assertTrue(
+                differences.stream().anyMatch(d -> d.contains(expected)),
                 "expected a difference like '" + expected + "': " + differences);
     }
 

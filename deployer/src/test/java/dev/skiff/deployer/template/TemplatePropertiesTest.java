@@ -1,5 +1,13 @@
 package dev.skiff.deployer.template;
 
+import static dev.skiff.deployer.template.ParsedTemplate.list;
+import static dev.skiff.deployer.template.ParsedTemplate.listOrOne;
+import static dev.skiff.deployer.template.ParsedTemplate.map;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -12,14 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import static dev.skiff.deployer.template.ParsedTemplate.list;
-import static dev.skiff.deployer.template.ParsedTemplate.listOrOne;
-import static dev.skiff.deployer.template.ParsedTemplate.map;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** What the production templates promise, checked on the parsed template. */
 class TemplatePropertiesTest {
     /** IAM actions that take no resource but "*"; none of them reads or writes data. */
@@ -27,7 +27,9 @@ class TemplatePropertiesTest {
 
     static Stream<Arguments> templates() throws IOException {
         return Stream.of(
-                Arguments.of("sam/template.yaml", ParsedTemplate.parse("sam", Files.readString(SamApplicationTemplateTest.SAM_TEMPLATE))),
+                Arguments.of(
+                        "sam/template.yaml",
+                        ParsedTemplate.parse("sam", Files.readString(SamApplicationTemplateTest.SAM_TEMPLATE))),
                 Arguments.of("Lambda models only", ParsedTemplate.parse("lambda", Renderings.lambdaOnly())),
                 Arguments.of("a GPU-pool model only", ParsedTemplate.parse("pool", Renderings.gpuPoolOnly())),
                 Arguments.of("12 models on either target", ParsedTemplate.parse("either", Renderings.manyEither(12))));
@@ -45,19 +47,27 @@ class TemplatePropertiesTest {
             for (Map.Entry<String, Object> operation : map(path.getValue()).entrySet()) {
                 String route = operation.getKey().toUpperCase() + " " + path.getKey();
                 Map<String, Object> op = map(operation.getValue());
-                String ref = String.valueOf(map(op.get("x-amazon-apigateway-integration")).get("$ref"));
+                String ref = String.valueOf(
+                        map(op.get("x-amazon-apigateway-integration")).get("$ref"));
                 String integration = ref.substring(ref.lastIndexOf('/') + 1);
-                assertTrue(ref.startsWith("#/components/x-amazon-apigateway-integrations/") && integrations.containsKey(integration),
+                assertTrue(
+                        ref.startsWith("#/components/x-amazon-apigateway-integrations/")
+                                && integrations.containsKey(integration),
                         route + " has no integration of this API: " + ref);
                 for (Object target : branches(integrations.get(integration))) {
-                    assertTrue(Set.of("aws_proxy", "http_proxy").contains(map(target).get("type")), route + " -> " + target);
+                    assertTrue(
+                            Set.of("aws_proxy", "http_proxy")
+                                    .contains(map(target).get("type")),
+                            route + " -> " + target);
                     assertNotNull(map(target).get("uri"), route);
                 }
                 List<?> security = list(op.get("security"));
                 assertFalse(security.isEmpty(), route + " has no authorizer");
                 for (Object requirement : security) {
                     for (String scheme : map(requirement).keySet()) {
-                        assertTrue(schemes.containsKey(scheme), route + " names authorizer " + scheme + ", which is not defined");
+                        assertTrue(
+                                schemes.containsKey(scheme),
+                                route + " names authorizer " + scheme + ", which is not defined");
                         for (Object kind : branches(schemes.get(scheme))) assertAuthorizer(route, map(kind));
                     }
                 }
@@ -73,8 +83,10 @@ class TemplatePropertiesTest {
 
     private static void assertAuthorizer(String route, Map<String, Object> scheme) {
         boolean sigv4 = "awsSigv4".equals(scheme.get("x-amazon-apigateway-authtype"));
-        boolean jwt = scheme.get("x-amazon-apigateway-authorizer") instanceof Map<?, ?> authorizer && "jwt".equals(authorizer.get("type"))
-                && map(authorizer.get("jwtConfiguration")).containsKey("issuer") && map(authorizer.get("jwtConfiguration")).containsKey("audience");
+        boolean jwt = scheme.get("x-amazon-apigateway-authorizer") instanceof Map<?, ?> authorizer
+                && "jwt".equals(authorizer.get("type"))
+                && map(authorizer.get("jwtConfiguration")).containsKey("issuer")
+                && map(authorizer.get("jwtConfiguration")).containsKey("audience");
         assertTrue(sigv4 || jwt, route + ": authorizer " + scheme + " is neither SigV4 nor a JWT authorizer");
     }
 
@@ -91,8 +103,11 @@ class TemplatePropertiesTest {
             assertEquals(Map.of("Ref", "Runtime"), p.get("Runtime"), id);
             assertEquals(List.of(Map.of("Ref", "Architecture")), p.get("Architectures"), id);
             assertEquals("JSON", map(p.get("LoggingConfig")).get("LogFormat"), id);
-            assertTrue(p.get("MemorySize") instanceof Integer && p.get("Timeout") instanceof Integer, id + ": memory and timeout as planned");
-            String jvm = String.valueOf(map(map(p.get("Environment")).get("Variables")).get("JAVA_TOOL_OPTIONS"));
+            assertTrue(
+                    p.get("MemorySize") instanceof Integer && p.get("Timeout") instanceof Integer,
+                    id + ": memory and timeout as planned");
+            String jvm = String.valueOf(
+                    map(map(p.get("Environment")).get("Variables")).get("JAVA_TOOL_OPTIONS"));
             assertTrue(jvm.contains("-XX:TieredStopAtLevel=1"), id + ": " + jvm);
 
             Map<String, Object> deployment = map(p.get("DeploymentPreference"));
@@ -103,21 +118,31 @@ class TemplatePropertiesTest {
                 Map<String, Object> alarm = map(map(alarms.get(alarmId)).get("Properties"));
                 List<?> dimensions = list(alarm.get("Dimensions"));
                 assertTrue(dimensions.contains(Map.of("Name", "FunctionName", "Value", Map.of("Ref", id))), alarmId);
-                assertTrue(dimensions.contains(Map.of("Name", "ExecutedVersion", "Value", Map.of("Fn::GetAtt", List.of(id, "Version.Version")))),
+                assertTrue(
+                        dimensions.contains(Map.of(
+                                "Name",
+                                "ExecutedVersion",
+                                "Value",
+                                Map.of("Fn::GetAtt", List.of(id, "Version.Version")))),
                         alarmId + " watches only the version being deployed");
-                metrics.add(alarm.get("MetricName") + (alarm.containsKey("ExtendedStatistic") ? " " + alarm.get("ExtendedStatistic") : ""));
+                metrics.add(alarm.get("MetricName")
+                        + (alarm.containsKey("ExtendedStatistic") ? " " + alarm.get("ExtendedStatistic") : ""));
             }
             assertEquals(Set.of("Errors", "Duration p99"), metrics, id + "'s rollback alarms");
 
             // its own role, so SAM adds no managed policy; API Gateway may invoke its live alias
             assertTrue(map(p.get("Role")).containsKey("Fn::GetAtt"), id);
             assertFalse(p.containsKey("Policies"), id);
-            assertTrue(template.resources("AWS::Lambda::Permission").values().stream()
-                    .anyMatch(permission -> Map.of("Ref", id + ".Alias").equals(map(permission.get("Properties")).get("FunctionName"))), id);
+            assertTrue(
+                    template.resources("AWS::Lambda::Permission").values().stream()
+                            .anyMatch(permission -> Map.of("Ref", id + ".Alias")
+                                    .equals(map(permission.get("Properties")).get("FunctionName"))),
+                    id);
         }
         assertEquals(List.of("java21", "java25"), template.parameter("Runtime").get("AllowedValues"));
         assertEquals("java21", template.parameter("Runtime").get("Default"));
-        assertTrue(String.valueOf(template.parameter("DeploymentType").get("Default")).startsWith("Canary"));
+        assertTrue(String.valueOf(template.parameter("DeploymentType").get("Default"))
+                .startsWith("Canary"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -128,32 +153,55 @@ class TemplatePropertiesTest {
             assertTrue(balancers.isEmpty(), name);
             return;
         }
-        for (Map<String, Object> balancer : balancers.values()) assertEquals("internal", map(balancer.get("Properties")).get("Scheme"));
+        for (Map<String, Object> balancer : balancers.values())
+            assertEquals("internal", map(balancer.get("Properties")).get("Scheme"));
         Map<String, Object> service = template.properties("GpuPoolService");
-        Object taskGroup = list(map(map(service.get("NetworkConfiguration")).get("AwsvpcConfiguration")).get("SecurityGroups")).getFirst();
-        Object balancerGroup = list(template.properties("GpuPoolLoadBalancer").get("SecurityGroups")).getFirst();
-        Object linkGroup = list(template.properties("GpuPoolVpcLink").get("SecurityGroupIds")).getFirst();
+        Object taskGroup = list(map(map(service.get("NetworkConfiguration")).get("AwsvpcConfiguration"))
+                        .get("SecurityGroups"))
+                .getFirst();
+        Object balancerGroup = list(template.properties("GpuPoolLoadBalancer").get("SecurityGroups"))
+                .getFirst();
+        Object linkGroup = list(template.properties("GpuPoolVpcLink").get("SecurityGroupIds"))
+                .getFirst();
         List<Map<String, Object>> ingress = ingressRules(template);
         for (Map<String, Object> rule : ingress) {
-            assertFalse(rule.containsKey("CidrIp") || rule.containsKey("CidrIpv6") || rule.containsKey("SourcePrefixListId"),
+            assertFalse(
+                    rule.containsKey("CidrIp")
+                            || rule.containsKey("CidrIpv6")
+                            || rule.containsKey("SourcePrefixListId"),
                     "an ingress rule opens a group to addresses, not to a group: " + rule);
         }
-        assertEquals(List.of(balancerGroup), sourcesInto(ingress, taskGroup), "only the load balancer reaches the tasks");
-        assertEquals(List.of(linkGroup), sourcesInto(ingress, balancerGroup), "only the VPC link reaches the load balancer");
-        assertEquals(List.of(), sourcesInto(ingress, Map.of("Ref", "GpuPoolInstanceSecurityGroup")), "nothing reaches the hosts");
+        assertEquals(
+                List.of(balancerGroup), sourcesInto(ingress, taskGroup), "only the load balancer reaches the tasks");
+        assertEquals(
+                List.of(linkGroup), sourcesInto(ingress, balancerGroup), "only the VPC link reaches the load balancer");
+        assertEquals(
+                List.of(),
+                sourcesInto(ingress, Map.of("Ref", "GpuPoolInstanceSecurityGroup")),
+                "nothing reaches the hosts");
 
         Map<String, Object> targets = template.properties("GpuPoolTargetGroup");
         assertEquals("/v2/health/ready", targets.get("HealthCheckPath"));
-        Map<String, Object> container = map(list(template.properties("GpuPoolTaskDefinition").get("ContainerDefinitions")).getFirst());
+        Map<String, Object> container =
+                map(list(template.properties("GpuPoolTaskDefinition").get("ContainerDefinitions"))
+                        .getFirst());
         assertEquals(List.of(Map.of("Type", "GPU", "Value", "1")), container.get("ResourceRequirements"));
-        assertEquals("/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id", template.parameter("GpuAmiId").get("Default"));
+        assertEquals(
+                "/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id",
+                template.parameter("GpuAmiId").get("Default"));
         for (Object type : list(template.parameter("GpuInstanceType").get("AllowedValues"))) {
             assertTrue(type.toString().matches("g[56]\\..*"), type.toString());
         }
-        assertEquals(Map.of("Ref", "GpuPoolMinTasks"), template.properties("GpuPoolScalableTarget").get("MinCapacity"));
-        assertEquals("TargetTrackingScaling", template.properties("GpuPoolScalingPolicy").get("PolicyType"));
-        assertEquals(Map.of("Ref", "GpuPoolInstances"), map(template.properties("GpuPoolCapacityProvider")
-                .get("AutoScalingGroupProvider")).get("AutoScalingGroupArn"));
+        assertEquals(
+                Map.of("Ref", "GpuPoolMinTasks"),
+                template.properties("GpuPoolScalableTarget").get("MinCapacity"));
+        assertEquals(
+                "TargetTrackingScaling",
+                template.properties("GpuPoolScalingPolicy").get("PolicyType"));
+        assertEquals(
+                Map.of("Ref", "GpuPoolInstances"),
+                map(template.properties("GpuPoolCapacityProvider").get("AutoScalingGroupProvider"))
+                        .get("AutoScalingGroupArn"));
         assertEquals("VPC_LINK", poolIntegration(template).get("connectionType"));
         assertEquals(Map.of("Ref", "GpuPoolListener"), poolIntegration(template).get("uri"));
     }
@@ -162,23 +210,33 @@ class TemplatePropertiesTest {
     @MethodSource("templates")
     void noIamStatementGrantsDataActionsOnEverything(String name, ParsedTemplate template) {
         int statements = 0;
-        for (Map.Entry<String, Map<String, Object>> role : template.resources("AWS::IAM::Role").entrySet()) {
+        for (Map.Entry<String, Map<String, Object>> role :
+                template.resources("AWS::IAM::Role").entrySet()) {
             Map<String, Object> p = map(role.getValue().get("Properties"));
-            assertFalse(p.containsKey("ManagedPolicyArns"), role.getKey() + ": a managed policy's statements are not ours to scope");
+            assertFalse(
+                    p.containsKey("ManagedPolicyArns"),
+                    role.getKey() + ": a managed policy's statements are not ours to scope");
             for (Object policy : list(p.get("Policies"))) {
-                for (Object statement : list(map(map(policy).get("PolicyDocument")).get("Statement"))) {
+                for (Object statement :
+                        list(map(map(policy).get("PolicyDocument")).get("Statement"))) {
                     Map<String, Object> s = map(statement);
                     assertEquals("Allow", s.get("Effect"));
-                    List<String> actions = listOrOne(s.get("Action")).stream().map(String::valueOf).toList();
-                    for (String action : actions) assertFalse(action.contains("*"), role.getKey() + ": wildcard action " + action);
+                    List<String> actions = listOrOne(s.get("Action")).stream()
+                            .map(String::valueOf)
+                            .toList();
+                    for (String action : actions)
+                        assertFalse(action.contains("*"), role.getKey() + ": wildcard action " + action);
                     if (listOrOne(s.get("Resource")).contains("*")) {
-                        assertTrue(RESOURCE_LESS_ACTIONS.containsAll(actions), role.getKey() + " grants " + actions + " on *");
+                        assertTrue(
+                                RESOURCE_LESS_ACTIONS.containsAll(actions),
+                                role.getKey() + " grants " + actions + " on *");
                     }
                     statements++;
                 }
             }
         }
-        assertTrue(template.resources("AWS::IAM::Policy").isEmpty() && template.resources("AWS::IAM::ManagedPolicy").isEmpty());
+        assertTrue(template.resources("AWS::IAM::Policy").isEmpty()
+                && template.resources("AWS::IAM::ManagedPolicy").isEmpty());
         assertTrue(statements > 0, name);
     }
 
@@ -189,7 +247,8 @@ class TemplatePropertiesTest {
         assertTrue(outputs.containsKey("ApiUrl"));
         List<String> routes = new ArrayList<>();
         outputs.forEach((key, output) -> {
-            if (key.endsWith("Route")) routes.add(String.valueOf(map(map(output).get("Value")).get("Fn::Sub")));
+            if (key.endsWith("Route"))
+                routes.add(String.valueOf(map(map(output).get("Value")).get("Fn::Sub")));
         });
         for (String path : map(template.apiBody().get("paths")).keySet()) {
             if (path.matches("/v2/models/[^/{}]+/infer")) {
@@ -225,12 +284,20 @@ class TemplatePropertiesTest {
     }
 
     private static List<Object> sourcesInto(List<Map<String, Object>> rules, Object group) {
-        return rules.stream().filter(r -> group.equals(r.get("GroupId"))).map(r -> r.get("SourceSecurityGroupId")).toList();
+        return rules.stream()
+                .filter(r -> group.equals(r.get("GroupId")))
+                .map(r -> r.get("SourceSecurityGroupId"))
+                .toList();
     }
 
     private static Map<String, Object> poolIntegration(ParsedTemplate template) {
-        Map<String, Object> integrations = map(map(template.apiBody().get("components")).get("x-amazon-apigateway-integrations"));
-        return integrations.values().stream().flatMap(i -> branches(i).stream()).map(ParsedTemplate::map)
-                .filter(i -> "http_proxy".equals(i.get("type"))).findFirst().orElseThrow();
+        Map<String, Object> integrations =
+                map(map(template.apiBody().get("components")).get("x-amazon-apigateway-integrations"));
+        return integrations.values().stream()
+                .flatMap(i -> branches(i).stream())
+                .map(ParsedTemplate::map)
+                .filter(i -> "http_proxy".equals(i.get("type")))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -1,5 +1,11 @@
 package dev.skiff.deployer.template;
 
+import static dev.skiff.deployer.template.ParsedTemplate.map;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.deployer.cli.UserError;
 import dev.skiff.deployer.deploy.StackTemplate;
 import dev.skiff.deployer.packaging.PackageManifest;
@@ -12,35 +18,60 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import static dev.skiff.deployer.template.ParsedTemplate.map;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The renderer's choices that the schema and property tests do not show on their own. */
 class TemplateRendererTest {
 
     @Test
     void aPackageWithAGpuPoolModelRendersThePoolAlwaysOnAndNeedsItsImage() {
-        PackagedModel fraud = new PackagedModel("fraud", Target.LAMBDA, "zip", "arm64", Path.of("fraud/function.zip"),
-                "ab", 1, 1, 512, List.of("1"), 4, 50);
-        PackagedModel llm = new PackagedModel("llm", Target.GPU_POOL, "pool-image", "x86_64", Path.of("gpu-pool"),
-                null, 1, 0, null, List.of("1", "2"), null, null);
+        PackagedModel fraud = new PackagedModel(
+                "fraud",
+                Target.LAMBDA,
+                "zip",
+                "arm64",
+                Path.of("fraud/function.zip"),
+                "ab",
+                1,
+                1,
+                512,
+                List.of("1"),
+                4,
+                50);
+        PackagedModel llm = new PackagedModel(
+                "llm",
+                Target.GPU_POOL,
+                "pool-image",
+                "x86_64",
+                Path.of("gpu-pool"),
+                null,
+                1,
+                0,
+                null,
+                List.of("1", "2"),
+                null,
+                null);
         PackageManifest manifest = new PackageManifest("arm64", List.of(fraud, llm));
-        ParsedTemplate template = ParsedTemplate.parse("package", StackTemplate.render(manifest, m -> "s3://bucket/" + m.name() + ".zip"));
+        ParsedTemplate template = ParsedTemplate.parse(
+                "package", StackTemplate.render(manifest, m -> "s3://bucket/" + m.name() + ".zip"));
 
         Map<String, Object> function = template.properties("FraudFunction");
         assertEquals("s3://bucket/fraud.zip", function.get("CodeUri"));
         assertEquals(4, function.get("Timeout"));
         assertEquals(50, template.properties("FraudLatencyAlarm").get("Threshold"));
         assertFalse(template.resources().containsKey("LlmFunction"));
-        assertEquals(Map.of("Fn::Equals", List.of("gpu-pool", "gpu-pool")), map(template.root().get("Conditions")).get("GpuPoolEnabled"),
+        assertEquals(
+                Map.of("Fn::Equals", List.of("gpu-pool", "gpu-pool")),
+                map(template.root().get("Conditions")).get("GpuPoolEnabled"),
                 "a model that runs only on the pool keeps the pool on");
-        assertEquals("gpu-pool/models", map(map(template.resources().get("GpuPoolTaskDefinition")).get("Metadata"))
-                .get("SkiffLocalModelRepository"), "where package put the pool's models, beside template.yaml");
-        assertEquals("http_proxy", map(map(map(template.apiBody().get("components")).get("x-amazon-apigateway-integrations"))
-                .get("Llm")).get("type"));
+        assertEquals(
+                "gpu-pool/models",
+                map(map(template.resources().get("GpuPoolTaskDefinition")).get("Metadata"))
+                        .get("SkiffLocalModelRepository"),
+                "where package put the pool's models, beside template.yaml");
+        assertEquals(
+                "http_proxy",
+                map(map(map(template.apiBody().get("components")).get("x-amazon-apigateway-integrations"))
+                                .get("Llm"))
+                        .get("type"));
 
         assertEquals(List.of("GpuImageRepository"), StackTemplate.requiredParameters(manifest));
         UserError missing = assertThrows(UserError.class, () -> StackTemplate.checkParameters(manifest, Map.of()));
@@ -50,37 +81,58 @@ class TemplateRendererTest {
 
     @Test
     void moreThanTenSwitchableModelsNestTheirConditions() {
-        Object condition = map(ParsedTemplate.parse("many", Renderings.manyEither(12)).root().get("Conditions")).get("GpuPoolEnabled");
+        Object condition = map(ParsedTemplate.parse("many", Renderings.manyEither(12))
+                        .root()
+                        .get("Conditions"))
+                .get("GpuPoolEnabled");
         // Fn::Or takes at most ten: [Or(m1..m10), Or(m11, m12)]
         List<?> groups = ParsedTemplate.list(map(condition).get("Fn::Or"));
         assertEquals(2, groups.size());
         assertEquals(10, ParsedTemplate.list(map(groups.get(0)).get("Fn::Or")).size());
-        assertEquals(Map.of("Fn::Or", List.of(Map.of("Condition", "M11OnGpuPool"), Map.of("Condition", "M12OnGpuPool"))), groups.get(1));
+        assertEquals(
+                Map.of("Fn::Or", List.of(Map.of("Condition", "M11OnGpuPool"), Map.of("Condition", "M12OnGpuPool"))),
+                groups.get(1));
     }
 
     @Test
     void namesThatCollideInTheTemplateAreRefused() {
         TemplateModel.LambdaFunction function = Renderings.function("x");
-        UserError models = assertThrows(UserError.class, () -> TemplateRenderer.render(List.of(
-                TemplateModel.onLambda("text-embed", List.of("1"), function), TemplateModel.onLambda("text_embed", List.of("1"), function)),
-                new StackOptions("arm64", "m")));
+        UserError models = assertThrows(
+                UserError.class,
+                () -> TemplateRenderer.render(
+                        List.of(
+                                TemplateModel.onLambda("text-embed", List.of("1"), function),
+                                TemplateModel.onLambda("text_embed", List.of("1"), function)),
+                        new StackOptions("arm64", "m")));
         assertTrue(models.getMessage().contains("TextEmbed"), models.getMessage());
-        UserError alias = assertThrows(UserError.class, () -> TemplateRenderer.render(List.of(
-                TemplateModel.onLambda("fraud", List.of("1"), new TemplateModel.LambdaFunction("x", 512, 3, 50, List.of("canary"))),
-                TemplateModel.onLambda("fraud-canary", List.of("1"), function)), new StackOptions("arm64", "m")));
+        UserError alias = assertThrows(
+                UserError.class,
+                () -> TemplateRenderer.render(
+                        List.of(
+                                TemplateModel.onLambda(
+                                        "fraud",
+                                        List.of("1"),
+                                        new TemplateModel.LambdaFunction("x", 512, 3, 50, List.of("canary"))),
+                                TemplateModel.onLambda("fraud-canary", List.of("1"), function)),
+                        new StackOptions("arm64", "m")));
         assertTrue(alias.getMessage().contains("FraudCanary"), alias.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new TemplateModel.LambdaFunction("x", 512, 3, 50, List.of("live")));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new TemplateModel.LambdaFunction("x", 512, 3, 50, List.of("live")));
     }
 
     @Test
     void anUnfilledPlaceholderFailsLoudly() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TemplateFragments.fill("alarms.yaml", Map.of()));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> TemplateFragments.fill("alarms.yaml", Map.of()));
         assertTrue(e.getMessage().contains("(("), e.getMessage());
         assertEquals("fragment alarms.yaml needs ((logicalId))", e.getMessage());
         Map<String, String> poolValues = Map.of("poolModels", "m", "localModels", "m");
-        IllegalStateException node = assertThrows(IllegalStateException.class,
-                () -> TemplateFragments.fill("gpu-pool.yaml", poolValues));
-        assertEquals("fragment gpu-pool.yaml needs ((poolCondition))", node.getMessage(),
+        IllegalStateException node =
+                assertThrows(IllegalStateException.class, () -> TemplateFragments.fill("gpu-pool.yaml", poolValues));
+        assertEquals(
+                "fragment gpu-pool.yaml needs ((poolCondition))",
+                node.getMessage(),
                 "a YAML value is a placeholder too");
     }
 
@@ -89,12 +141,16 @@ class TemplateRendererTest {
         // in a flow mapping, text substitution made "m1,m2" two keys: the pool served m1 alone
         ParsedTemplate many = ParsedTemplate.parse("many", Renderings.manyEither(3));
         Map<String, Object> task = many.properties("GpuPoolTaskDefinition");
-        Object environment = map(ParsedTemplate.list(task.get("ContainerDefinitions")).getFirst()).get("Environment");
-        assertEquals(Map.of("Name", "SKIFF_MODELS", "Value", "m1,m2,m3"), ParsedTemplate.list(environment).getFirst());
+        Object environment = map(ParsedTemplate.list(task.get("ContainerDefinitions"))
+                        .getFirst())
+                .get("Environment");
+        assertEquals(
+                Map.of("Name", "SKIFF_MODELS", "Value", "m1,m2,m3"),
+                ParsedTemplate.list(environment).getFirst());
 
         String codeUri = "s3://bucket/a: b # not a comment/{x}.zip";
-        TemplateModel fraud = TemplateModel.onLambda("fraud", List.of("1"),
-                new TemplateModel.LambdaFunction(codeUri, 512, 3, 50, List.of()));
+        TemplateModel fraud = TemplateModel.onLambda(
+                "fraud", List.of("1"), new TemplateModel.LambdaFunction(codeUri, 512, 3, 50, List.of()));
         String rendered = TemplateRenderer.render(List.of(fraud), new StackOptions("arm64", "m"));
         ParsedTemplate odd = ParsedTemplate.parse("odd", rendered);
         assertEquals(codeUri, odd.properties("FraudFunction").get("CodeUri"));
@@ -112,7 +168,8 @@ class TemplateRendererTest {
         Map<String, Object> outputs = map(template.root().get("Outputs"));
         assertEquals("MinilmOnLambda", map(outputs.get("MinilmLiveAlias")).get("Condition"));
         Map<String, Object> target = template.parameter("MinilmTarget");
-        List<String> targets = java.util.Arrays.stream(Target.values()).map(Target::wireName).toList();
+        List<String> targets =
+                java.util.Arrays.stream(Target.values()).map(Target::wireName).toList();
         assertEquals(targets, target.get("AllowedValues"));
         assertEquals(Target.LAMBDA.wireName(), target.get("Default"), "the plan's choice");
         ParsedTemplate many = ParsedTemplate.parse("many", Renderings.manyEither(2));
@@ -124,9 +181,13 @@ class TemplateRendererTest {
         MappingNode stack = (MappingNode) TemplateYaml.parse("Resources:\n  A: {Type: X}\n", "stack");
         TemplateYaml.merge(stack, (MappingNode) TemplateYaml.parse("Resources:\n  B: {Type: Y}\n", "b"), "stack");
         MappingNode resources = TemplateYaml.mappingAt(stack, List.of("Resources"));
-        assertEquals(List.of("A", "B"), resources.getValue().stream().map(TemplateYaml::key).toList());
-        IllegalStateException clash = assertThrows(IllegalStateException.class, () -> TemplateYaml.merge(stack,
-                (MappingNode) TemplateYaml.parse("Resources:\n  A: {Type: Z}\n", "a again"), "stack"));
+        assertEquals(
+                List.of("A", "B"),
+                resources.getValue().stream().map(TemplateYaml::key).toList());
+        IllegalStateException clash = assertThrows(
+                IllegalStateException.class,
+                () -> TemplateYaml.merge(
+                        stack, (MappingNode) TemplateYaml.parse("Resources:\n  A: {Type: Z}\n", "a again"), "stack"));
         assertEquals("stack.Resources.A.Type is defined twice", clash.getMessage());
     }
 }

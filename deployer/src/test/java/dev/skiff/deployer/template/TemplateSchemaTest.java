@@ -1,5 +1,9 @@
 package dev.skiff.deployer.template;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
@@ -20,18 +24,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 /**
  * Every template Skiff ships or renders parses with CloudFormation's intrinsic tags and validates
  * against SAM's published JSON schema (../shared/schemas/sam.schema.json, when it is there).
  */
 class TemplateSchemaTest {
     /** -Dskiff.sam.schema=FILE points at the schema where ../shared is not beside the checkout (a worktree). */
-    static final Path SCHEMA = Path.of(System.getProperty("skiff.sam.schema",
-            SamApplicationTemplateTest.REPOSITORY.resolveSibling("shared/schemas/sam.schema.json").toString()));
+    static final Path SCHEMA = Path.of(System.getProperty(
+            "skiff.sam.schema",
+            SamApplicationTemplateTest.REPOSITORY
+                    .resolveSibling("shared/schemas/sam.schema.json")
+                    .toString()));
+
     private static Schema schema;
 
     @BeforeAll
@@ -41,7 +45,8 @@ class TemplateSchemaTest {
             return;
         }
         try (InputStream in = Files.newInputStream(SCHEMA)) {
-            schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(in);
+            schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4)
+                    .getSchema(in);
         }
     }
 
@@ -53,7 +58,9 @@ class TemplateSchemaTest {
         all.add(Arguments.of("rendered: a GPU-pool model only", Renderings.gpuPoolOnly()));
         all.add(Arguments.of("rendered: 12 models on either target", Renderings.manyEither(12)));
         try (Stream<Path> starters = Files.list(root.resolve("templates/starters"))) {
-            for (Path starter : starters.filter(p -> Files.isRegularFile(p.resolve("template.yaml"))).sorted().toList()) {
+            for (Path starter : starters.filter(p -> Files.isRegularFile(p.resolve("template.yaml")))
+                    .sorted()
+                    .toList()) {
                 // skiff init fills {{model}}; the rest is the starter as shipped
                 String text = Files.readString(starter.resolve("template.yaml")).replace("{{model}}", "example");
                 all.add(Arguments.of("templates/starters/" + starter.getFileName() + "/template.yaml", text));
@@ -66,7 +73,9 @@ class TemplateSchemaTest {
     void theValidatorRejectsWhatSamWouldReject() throws Exception {
         assumeTrue(schema != null, "no SAM schema at " + SCHEMA);
         String yaml = Renderings.lambdaOnly().replace("      SnapStart:\n", "      SnapStarts:\n");
-        List<Error> errors = schema.validate(new ObjectMapper().writeValueAsString(ParsedTemplate.parse("typo", yaml).root()),
+        List<Error> errors = schema.validate(
+                new ObjectMapper()
+                        .writeValueAsString(ParsedTemplate.parse("typo", yaml).root()),
                 InputFormat.JSON);
         assertFalse(errors.isEmpty(), "a misspelt function property must fail validation");
     }
@@ -79,6 +88,7 @@ class TemplateSchemaTest {
         assumeTrue(schema != null, "no SAM schema at " + SCHEMA + ": parsed, not validated");
         List<Error> errors = schema.validate(new ObjectMapper().writeValueAsString(template.root()), InputFormat.JSON);
         assertTrue(errors.isEmpty(), () -> errors.size() + " schema errors: " + errors);
-        System.out.println("SAM schema: " + name + ": valid, " + template.resources().size() + " resources");
+        System.out.println(
+                "SAM schema: " + name + ": valid, " + template.resources().size() + " resources");
     }
 }

@@ -1,9 +1,9 @@
 package dev.skiff.deployer.testing;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The example model repository the examples module builds (surefire passes its path). */
 public final class Examples {
@@ -11,7 +11,8 @@ public final class Examples {
 
     public static Path models() {
         Path models = Path.of(System.getProperty("skiff.examples.models", "../examples/models"));
-        assumeTrue(Files.isRegularFile(models.resolve("fraud/1/model.onnx")),
+        assumeTrue(
+                Files.isRegularFile(models.resolve("fraud/1/model.onnx")),
                 "the example models are not built (" + models + "); build the examples module first");
         return models;
     }

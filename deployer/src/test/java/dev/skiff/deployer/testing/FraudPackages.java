@@ -31,8 +31,9 @@ public final class FraudPackages {
         return BUILT.computeIfAbsent(architecture, arch -> {
             try {
                 Path out = Files.createTempDirectory("skiff-package-" + arch.lambdaName);
-                ModelPlan plan = planner(arch).plan(ModelDirectories.read(Examples.models().resolve("fraud")));
-                return new Packager(FunctionRuntimeFiles.locate(), arch, line -> { }).packageAll(List.of(plan), out);
+                ModelPlan plan = planner(arch)
+                        .plan(ModelDirectories.read(Examples.models().resolve("fraud")));
+                return new Packager(FunctionRuntimeFiles.locate(), arch, line -> {}).packageAll(List.of(plan), out);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -41,7 +42,11 @@ public final class FraudPackages {
 
     static Planner planner(Architecture architecture) {
         ProfileSettings quick = new ProfileSettings(1, 3, 1.0);
-        return new Planner(new Profiler(quick, line -> { })::profile, LambdaLimits.aws(), LambdaPricing.arm64(),
-                new LatencyScaling(1.0), FunctionRuntimeFiles.locate().unzippedBaseBytes(architecture));
+        return new Planner(
+                new Profiler(quick, line -> {})::profile,
+                LambdaLimits.aws(),
+                LambdaPricing.arm64(),
+                new LatencyScaling(1.0),
+                FunctionRuntimeFiles.locate().unzippedBaseBytes(architecture));
     }
 }

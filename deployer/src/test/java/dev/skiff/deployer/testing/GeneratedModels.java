@@ -1,13 +1,13 @@
 package dev.skiff.deployer.testing;
 
+import static dev.skiff.runtime.testing.OnnxModelBuilder.FLOAT;
+
 import dev.skiff.runtime.testing.OnnxModelBuilder;
 import dev.skiff.runtime.testing.Repositories;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-
-import static dev.skiff.runtime.testing.OnnxModelBuilder.FLOAT;
 
 /** Models that trip the plan's rules, built with function-runtime's OnnxModelBuilder. */
 public final class GeneratedModels {
@@ -29,7 +29,8 @@ public final class GeneratedModels {
      * milliseconds for one row on any CPU, while the file holds only 4 MB of weights.
      */
     public static Path slowMatMulChain(Path root, String name, String config) throws IOException {
-        OnnxModelBuilder model = new OnnxModelBuilder().input("x", FLOAT, "batch", 512, 512).output("y", FLOAT, "batch", 512, 512);
+        OnnxModelBuilder model =
+                new OnnxModelBuilder().input("x", FLOAT, "batch", 512, 512).output("y", FLOAT, "batch", 512, 512);
         String previous = "x";
         for (int i = 0; i < 4; i++) {
             String out = i == 3 ? "y" : "h" + i;

@@ -32,16 +32,21 @@ public final class LocalLambda implements AutoCloseable {
 
     private LocalLambda(Emulator emulator) {
         this.emulator = emulator;
-        this.lambda = LambdaClient.builder().region(Region.US_EAST_1).endpointOverride(endpoint(emulator))
+        this.lambda = LambdaClient.builder()
+                .region(Region.US_EAST_1)
+                .endpointOverride(endpoint(emulator))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMinutes(2))).build();
+                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMinutes(2)))
+                .build();
     }
 
     public static LocalLambda start(PackageManifest manifest, Path dir) throws Exception {
-        String template = StackTemplate.render(manifest, m -> m.artifact().toAbsolutePath().toString());
+        String template = StackTemplate.render(
+                manifest, m -> m.artifact().toAbsolutePath().toString());
         Path file = dir.resolve("template.yaml");
         Files.writeString(file, template, StandardCharsets.UTF_8);
-        Emulator.Options options = Emulator.Options.defaults(file).withPorts(-1, 0).withLog(LogSink.console());
+        Emulator.Options options =
+                Emulator.Options.defaults(file).withPorts(-1, 0).withLog(LogSink.console());
         return new LocalLambda(Emulator.start(options));
     }
 
@@ -62,7 +67,8 @@ public final class LocalLambda implements AutoCloseable {
     }
 
     public InvokeResponse invoke(String function, String qualifier, String payload) {
-        return lambda.invoke(b -> b.functionName(function).qualifier(qualifier).payload(SdkBytes.fromUtf8String(payload)));
+        return lambda.invoke(
+                b -> b.functionName(function).qualifier(qualifier).payload(SdkBytes.fromUtf8String(payload)));
     }
 
     /** Makes the emulator see new code, as a deploy would, so PublishVersion publishes a new version. */

@@ -30,7 +30,8 @@ public record FeatureStandardizer(double[] means, double[] standardDeviations) {
         for (int c = 0; c < columns; c++) {
             deviations[c] = Math.sqrt(deviations[c] / transactions.size());
             if (deviations[c] == 0) {
-                throw new IllegalArgumentException("feature " + Transaction.FEATURE_NAMES.get(c) + " is constant in the training data");
+                throw new IllegalArgumentException(
+                        "feature " + Transaction.FEATURE_NAMES.get(c) + " is constant in the training data");
             }
         }
         return new FeatureStandardizer(means, deviations);

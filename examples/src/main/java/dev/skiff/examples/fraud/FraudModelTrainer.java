@@ -53,11 +53,9 @@ public final class FraudModelTrainer {
     private static final LabelFactory LABEL_FACTORY = new LabelFactory();
 
     /** A trained model, the standardization its graph applies first, and how it did. */
-    public record TrainedModel(LinearSGDModel model, FeatureStandardizer standardizer, TrainingReport report) {
-    }
+    public record TrainedModel(LinearSGDModel model, FeatureStandardizer standardizer, TrainingReport report) {}
 
-    private FraudModelTrainer() {
-    }
+    private FraudModelTrainer() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length != 1 && !(args.length == 3 && args[1].equals("--seed"))) {
@@ -83,15 +81,22 @@ public final class FraudModelTrainer {
         FeatureStandardizer standardizer = FeatureStandardizer.fit(training);
 
         // AdaGrad adapts the step per feature; the trainer's seed fixes the shuffling order
-        LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(0.1, 0.1), EPOCHS, -1, 1, seed);
+        LinearSGDTrainer trainer =
+                new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(0.1, 0.1), EPOCHS, -1, 1, seed);
         LinearSGDModel model = (LinearSGDModel) trainer.train(toDataset(training, standardizer, "training"));
 
         LabelEvaluation evaluation = new LabelEvaluator().evaluate(model, toDataset(heldOut, standardizer, "held out"));
         Label fraud = new Label(FRAUD);
-        TrainingReport report = new TrainingReport(seed,
-                training.size(), countFrauds(training),
-                heldOut.size(), countFrauds(heldOut),
-                evaluation.accuracy(), evaluation.AUCROC(fraud), evaluation.precision(fraud), evaluation.recall(fraud));
+        TrainingReport report = new TrainingReport(
+                seed,
+                training.size(),
+                countFrauds(training),
+                heldOut.size(),
+                countFrauds(heldOut),
+                evaluation.accuracy(),
+                evaluation.AUCROC(fraud),
+                evaluation.precision(fraud),
+                evaluation.recall(fraud));
         return new TrainedModel(model, standardizer, report);
     }
 
@@ -108,9 +113,15 @@ public final class FraudModelTrainer {
         onnx.setName("skiff-fraud-logistic-regression");
         ONNXPlaceholder input = onnx.floatInput(INPUT_NAME, Transaction.FEATURE_COUNT);
         ONNXPlaceholder output = onnx.floatOutput(OUTPUT_NAME, LABELS.size());
-        ONNXNode standardized = input
-                .apply(ONNXOperators.SUB, onnx.array("feature_means", trained.standardizer().means(), true))
-                .apply(ONNXOperators.DIV, onnx.array("feature_standard_deviations", trained.standardizer().standardDeviations(), true));
+        ONNXNode standardized = input.apply(
+                        ONNXOperators.SUB,
+                        onnx.array("feature_means", trained.standardizer().means(), true))
+                .apply(
+                        ONNXOperators.DIV,
+                        onnx.array(
+                                "feature_standard_deviations",
+                                trained.standardizer().standardDeviations(),
+                                true));
         model.writeONNXGraph(standardized).assignTo(output);
 
         return OnnxMl.ModelProto.newBuilder()
@@ -125,7 +136,8 @@ public final class FraudModelTrainer {
                         + trained.report().seed())
                 .addMetadataProps(metadata("features", String.join(",", Transaction.FEATURE_NAMES)))
                 .addMetadataProps(metadata("labels", String.join(",", LABELS)))
-                .addMetadataProps(metadata("seed", Long.toString(trained.report().seed())))
+                .addMetadataProps(
+                        metadata("seed", Long.toString(trained.report().seed())))
                 .build();
     }
 
@@ -141,9 +153,11 @@ public final class FraudModelTrainer {
         }
     }
 
-    private static Dataset<Label> toDataset(List<Transaction> transactions, FeatureStandardizer standardizer, String description) {
+    private static Dataset<Label> toDataset(
+            List<Transaction> transactions, FeatureStandardizer standardizer, String description) {
         MutableDataset<Label> dataset = new MutableDataset<>(
-                new SimpleDataSourceProvenance("synthetic card transactions, " + description, LABEL_FACTORY), LABEL_FACTORY);
+                new SimpleDataSourceProvenance("synthetic card transactions, " + description, LABEL_FACTORY),
+                LABEL_FACTORY);
         String[] names = Transaction.FEATURE_NAMES.toArray(String[]::new);
         for (Transaction transaction : transactions) {
             Label label = new Label(transaction.fraud() ? FRAUD : LEGIT);
@@ -154,13 +168,19 @@ public final class FraudModelTrainer {
 
     /** The graph takes columns in Tribuo's id order; fail rather than export a model that reads them wrong. */
     private static void checkColumnOrder(ImmutableFeatureMap features, ImmutableOutputInfo<Label> labels) {
-        List<String> featureOrder = IntStream.range(0, features.size()).mapToObj(id -> features.get(id).getName()).toList();
+        List<String> featureOrder = IntStream.range(0, features.size())
+                .mapToObj(id -> features.get(id).getName())
+                .toList();
         if (!featureOrder.equals(Transaction.FEATURE_NAMES)) {
-            throw new IllegalStateException("Tribuo feature order " + featureOrder + " is not the documented order " + Transaction.FEATURE_NAMES);
+            throw new IllegalStateException("Tribuo feature order " + featureOrder + " is not the documented order "
+                    + Transaction.FEATURE_NAMES);
         }
-        List<String> labelOrder = IntStream.range(0, labels.size()).mapToObj(id -> labels.getOutput(id).getLabel()).toList();
+        List<String> labelOrder = IntStream.range(0, labels.size())
+                .mapToObj(id -> labels.getOutput(id).getLabel())
+                .toList();
         if (!labelOrder.equals(LABELS)) {
-            throw new IllegalStateException("Tribuo label order " + labelOrder + " is not the documented order " + LABELS);
+            throw new IllegalStateException(
+                    "Tribuo label order " + labelOrder + " is not the documented order " + LABELS);
         }
     }
 
@@ -169,7 +189,10 @@ public final class FraudModelTrainer {
     }
 
     private static OnnxMl.StringStringEntryProto metadata(String key, String value) {
-        return OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+        return OnnxMl.StringStringEntryProto.newBuilder()
+                .setKey(key)
+                .setValue(value)
+                .build();
     }
 
     /** True when the model file exists and no trainer class was compiled after it was written. */
@@ -179,17 +202,23 @@ public final class FraudModelTrainer {
         }
         Path classes;
         try {
-            classes = Path.of(FraudModelTrainer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            classes = Path.of(FraudModelTrainer.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (Exception notAFileLocation) {
             return false;
         }
         if (!Files.isDirectory(classes)) {
             return false; // running from a jar: cannot tell, so train
         }
-        Path trainerPackage = classes.resolve(FraudModelTrainer.class.getPackageName().replace('.', '/'));
+        Path trainerPackage =
+                classes.resolve(FraudModelTrainer.class.getPackageName().replace('.', '/'));
         long modelTime = modelFile.toFile().lastModified();
         try (var files = Files.walk(trainerPackage)) {
-            return files.filter(Files::isRegularFile).allMatch(classFile -> classFile.toFile().lastModified() < modelTime);
+            return files.filter(Files::isRegularFile)
+                    .allMatch(classFile -> classFile.toFile().lastModified() < modelTime);
         }
     }
 }

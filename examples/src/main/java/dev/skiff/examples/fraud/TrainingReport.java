@@ -16,14 +16,23 @@ public record TrainingReport(
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, """
+        return String.format(
+                Locale.ROOT,
+                """
                 fraud model, seed %d
                   training: %d transactions, %d fraudulent (%.2f%%)
                   held out: %d transactions, %d fraudulent (%.2f%%)
                   accuracy %.4f, fraud AUC-ROC %.4f, fraud precision %.3f, fraud recall %.3f""",
                 seed,
-                trainingRows, trainingFrauds, 100.0 * trainingFrauds / trainingRows,
-                testRows, testFrauds, 100.0 * testFrauds / testRows,
-                accuracy, fraudAucRoc, fraudPrecision, fraudRecall);
+                trainingRows,
+                trainingFrauds,
+                100.0 * trainingFrauds / trainingRows,
+                testRows,
+                testFrauds,
+                100.0 * testFrauds / testRows,
+                accuracy,
+                fraudAucRoc,
+                fraudPrecision,
+                fraudRecall);
     }
 }

@@ -49,34 +49,37 @@ public final class TransactionGenerator {
 
     private double legitFeature(int column) {
         return switch (column) {
-            case 0 -> cents(logNormal(35, 1.0));                           // amount_usd: median $35
-            case 1 -> Math.floorMod(Math.round(14 + 4 * gaussian()), 24);  // hour: around 2 pm
-            case 2 -> random.nextDouble() < 0.05                           // distance_km: near home,
-                    ? round1(logNormal(800, 0.8))                          // 5% travelling
-                    : round1(logNormal(8, 1.2));
-            case 3 -> round2(clamp01(0.2 + 0.12 * gaussian()));            // merchant_risk
-            case 4 -> poisson(2.5);                                        // transactions_last_24h
-            case 5 -> bernoulli(0.7);                                      // card_present
-            case 6 -> bernoulli(0.05);                                     // foreign
-            case 7 -> Math.min(7300, Math.round(exponential(1500)));       // account_age_days
+            case 0 -> cents(logNormal(35, 1.0)); // amount_usd: median $35
+            case 1 -> Math.floorMod(Math.round(14 + 4 * gaussian()), 24); // hour: around 2 pm
+            case 2 ->
+                random.nextDouble() < 0.05 // distance_km: near home,
+                        ? round1(logNormal(800, 0.8)) // 5% travelling
+                        : round1(logNormal(8, 1.2));
+            case 3 -> round2(clamp01(0.2 + 0.12 * gaussian())); // merchant_risk
+            case 4 -> poisson(2.5); // transactions_last_24h
+            case 5 -> bernoulli(0.7); // card_present
+            case 6 -> bernoulli(0.05); // foreign
+            case 7 -> Math.min(7300, Math.round(exponential(1500))); // account_age_days
             default -> throw new IllegalArgumentException("no feature " + column);
         };
     }
 
     private double fraudFeature(int column) {
         return switch (column) {
-            case 0 -> random.nextDouble() < 0.25                           // card testing
-                    ? cents(1 + 4 * random.nextDouble())
-                    : cents(logNormal(250, 1.0));                          // or a big purchase
+            case 0 ->
+                random.nextDouble() < 0.25 // card testing
+                        ? cents(1 + 4 * random.nextDouble())
+                        : cents(logNormal(250, 1.0)); // or a big purchase
             case 1 -> random.nextDouble() < 0.5 ? random.nextInt(6) : random.nextInt(24); // night
             case 2 -> round1(logNormal(150, 1.6));
             case 3 -> round2(clamp01(0.45 + 0.2 * gaussian()));
-            case 4 -> poisson(6);                                          // bursts
+            case 4 -> poisson(6); // bursts
             case 5 -> bernoulli(0.15);
             case 6 -> bernoulli(0.35);
-            case 7 -> random.nextDouble() < 0.4                            // freshly opened account
-                    ? Math.round(exponential(20))
-                    : Math.min(7300, Math.round(exponential(1500)));
+            case 7 ->
+                random.nextDouble() < 0.4 // freshly opened account
+                        ? Math.round(exponential(20))
+                        : Math.min(7300, Math.round(exponential(1500)));
             default -> throw new IllegalArgumentException("no feature " + column);
         };
     }

@@ -1,5 +1,9 @@
 package dev.skiff.examples.fraud;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -7,10 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FraudModelTrainerTest {
 
@@ -37,7 +37,8 @@ class FraudModelTrainerTest {
     /** Seeds 1 to 6 give an AUC of 0.93 to 0.95: a linear model misses card testing and night hours. */
     @Test
     void beatsQualityBarOnHeldOutTransactions() {
-        TrainingReport report = FraudModelTrainer.train(FraudModelTrainer.DEFAULT_SEED).report();
+        TrainingReport report =
+                FraudModelTrainer.train(FraudModelTrainer.DEFAULT_SEED).report();
 
         assertTrue(report.fraudAucRoc() > 0.9, report::toString);
         assertTrue(report.fraudPrecision() > 0.7, report::toString);

@@ -1,5 +1,9 @@
 package dev.skiff.examples.fraud;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -19,10 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The fraud model the build wrote, run in ONNX Runtime as Skiff runs it. */
 class FraudOnnxModelTest {
 
@@ -34,9 +34,11 @@ class FraudOnnxModelTest {
     @BeforeAll
     static void loadModel() throws OrtException, IOException {
         environment = OrtEnvironment.getEnvironment();
-        session = environment.createSession(ExampleFiles.models().resolve("fraud/1/model.onnx").toString(), new OrtSession.SessionOptions());
+        session = environment.createSession(
+                ExampleFiles.models().resolve("fraud/1/model.onnx").toString(), new OrtSession.SessionOptions());
         configLabels = new ArrayList<>();
-        ExampleFiles.readJson(ExampleFiles.models().resolve("fraud/config.json")).get("labels")
+        ExampleFiles.readJson(ExampleFiles.models().resolve("fraud/config.json"))
+                .get("labels")
                 .forEach(label -> configLabels.add(label.asText()));
         fraudColumn = configLabels.indexOf(FraudModelTrainer.FRAUD);
     }
@@ -69,7 +71,8 @@ class FraudOnnxModelTest {
 
     @Test
     void exampleRequestScoresFraudulentRowAboveLegitimateRow() throws IOException, OrtException {
-        JsonNode input = ExampleFiles.readJson(ExampleFiles.requests().resolve("fraud.json")).at("/inputs/0");
+        JsonNode input = ExampleFiles.readJson(ExampleFiles.requests().resolve("fraud.json"))
+                .at("/inputs/0");
         assertEquals(FraudModelTrainer.INPUT_NAME, input.get("name").asText());
         assertEquals("FP32", input.get("datatype").asText());
         assertEquals("[2," + Transaction.FEATURE_COUNT + "]", input.get("shape").toString());
@@ -87,8 +90,10 @@ class FraudOnnxModelTest {
 
     @Test
     void instancesRequestCarriesTheSameRows() throws IOException {
-        JsonNode inferData = ExampleFiles.readJson(ExampleFiles.requests().resolve("fraud.json")).at("/inputs/0/data");
-        JsonNode instances = ExampleFiles.readJson(ExampleFiles.requests().resolve("fraud-instances.json")).get("instances");
+        JsonNode inferData = ExampleFiles.readJson(ExampleFiles.requests().resolve("fraud.json"))
+                .at("/inputs/0/data");
+        JsonNode instances = ExampleFiles.readJson(ExampleFiles.requests().resolve("fraud-instances.json"))
+                .get("instances");
         List<JsonNode> flattened = new ArrayList<>();
         instances.forEach(row -> row.forEach(flattened::add));
         List<JsonNode> expected = new ArrayList<>();
@@ -109,7 +114,9 @@ class FraudOnnxModelTest {
             }
         }
         float[][] probabilities = score(rows);
-        double[] fraudScores = Arrays.stream(probabilities).mapToDouble(row -> row[fraudColumn]).toArray();
+        double[] fraudScores = Arrays.stream(probabilities)
+                .mapToDouble(row -> row[fraudColumn])
+                .toArray();
         boolean[] fraud = new boolean[transactions.size()];
         for (int i = 0; i < fraud.length; i++) {
             fraud[i] = transactions.get(i).fraud();
@@ -120,7 +127,7 @@ class FraudOnnxModelTest {
 
     private static float[][] score(float[][] rows) throws OrtException {
         try (OnnxTensor tensor = OnnxTensor.createTensor(environment, rows);
-             OrtSession.Result result = session.run(Map.of(FraudModelTrainer.INPUT_NAME, tensor))) {
+                OrtSession.Result result = session.run(Map.of(FraudModelTrainer.INPUT_NAME, tensor))) {
             return (float[][]) result.get(0).getValue();
         }
     }

@@ -1,5 +1,11 @@
 package dev.skiff.micronaut;
 
+import static dev.skiff.runtime.testing.PlainHandler.text;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.lambda.SkiffHandler;
 import dev.skiff.runtime.testing.PlainHandler;
@@ -19,12 +25,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-
-import static dev.skiff.runtime.testing.PlainHandler.text;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Micronaut handler, started as Lambda starts it, answers the protocol vectors for Lambda with
@@ -66,7 +66,9 @@ class MicronautHandlerTest {
     @Order(2)
     void sharesThePlainHandlersFunction() {
         assertSame(SkiffHandler.function(), handler.function, "one set of loaded models per process");
-        assertSame(SkiffHandler.function(), handler.getApplicationContext().getBean(dev.skiff.runtime.lambda.LambdaFunction.class));
+        assertSame(
+                SkiffHandler.function(),
+                handler.getApplicationContext().getBean(dev.skiff.runtime.lambda.LambdaFunction.class));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,5 +1,11 @@
 package dev.skiff.quarkus;
 
+import static dev.skiff.runtime.testing.PlainHandler.text;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.lambda.SkiffHandler;
 import dev.skiff.runtime.testing.PlainHandler;
@@ -24,12 +30,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import static dev.skiff.runtime.testing.PlainHandler.text;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
  * The Quarkus function, in-process: Quarkus's own Lambda poll loop takes each event from the
  * extension's mock event server and dispatches it to the handler bean, as on Lambda. It answers
@@ -47,8 +47,11 @@ class QuarkusHandlerTest {
     /** Invokes the function through the mock event server; it passes no function ARN, as the plain call below. */
     static byte[] viaQuarkus(byte[] event) throws IOException, InterruptedException {
         int port = ConfigProvider.getConfig().getValue("quarkus.lambda.mock-event-server.test-port", Integer.class);
-        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(event)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(event))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, response.statusCode(), () -> "the invocation failed: " + text(response.body()));
         return response.body();
     }

@@ -23,9 +23,15 @@ public record BatchPolicy(boolean mergesRequests, long maxBatchRows, long maxQue
      */
     public static BatchPolicy of(ModelVersion version, boolean batchingEnabled) {
         ModelConfig config = version.config();
-        boolean merges = batchingEnabled && config.batchInvariant() && config.maxBatchSize() > 1
-                && allBatched(version.inputs()) && allBatched(version.outputs());
-        return new BatchPolicy(merges, config.maxBatchSize(), TimeUnit.MILLISECONDS.toNanos(config.maxQueueDelayMs()),
+        boolean merges = batchingEnabled
+                && config.batchInvariant()
+                && config.maxBatchSize() > 1
+                && allBatched(version.inputs())
+                && allBatched(version.outputs());
+        return new BatchPolicy(
+                merges,
+                config.maxBatchSize(),
+                TimeUnit.MILLISECONDS.toNanos(config.maxQueueDelayMs()),
                 config.queueCapacity());
     }
 

@@ -50,15 +50,17 @@ public final class DynamicBatcher {
         }
     }
 
-    public DynamicBatcher(String model, String version, List<ModelVersion> instances, BatchPolicy policy,
-                          PoolMetrics metrics) {
+    public DynamicBatcher(
+            String model, String version, List<ModelVersion> instances, BatchPolicy policy, PoolMetrics metrics) {
         this.model = model;
         this.version = version;
         this.policy = policy;
         this.metrics = metrics;
         for (int i = 0; i < instances.size(); i++) {
             ModelVersion instance = instances.get(i);
-            Thread worker = Thread.ofPlatform().daemon().name("batcher-" + model + "-v" + version + "-" + i)
+            Thread worker = Thread.ofPlatform()
+                    .daemon()
+                    .name("batcher-" + model + "-v" + version + "-" + i)
                     .unstarted(() -> work(instance));
             workers.add(worker);
         }
@@ -82,11 +84,12 @@ public final class DynamicBatcher {
         try {
             if (retired) return null;
             if (queue.size() >= policy.queueCapacity()) {
-                throw ProtocolException.unavailable("model '" + model + "' version " + version + " has "
-                        + queue.size() + " requests queued, its queueCapacity; retry after a short pause");
+                throw ProtocolException.unavailable("model '" + model + "' version " + version + " has " + queue.size()
+                        + " requests queued, its queueCapacity; retry after a short pause");
             }
             queue.addLast(pending);
-            metrics.queueDepth(model, version, queue.size()); // under the lock, so a later size never loses to an earlier one
+            metrics.queueDepth(
+                    model, version, queue.size()); // under the lock, so a later size never loses to an earlier one
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -167,7 +170,9 @@ public final class DynamicBatcher {
         it.next(); // first
         while (it.hasNext() && rows < policy.maxBatchRows()) {
             Pending p = it.next();
-            if (p.shape != null && p.shape.key().equals(first.shape.key()) && rows + p.shape.rows() <= policy.maxBatchRows()) {
+            if (p.shape != null
+                    && p.shape.key().equals(first.shape.key())
+                    && rows + p.shape.rows() <= policy.maxBatchRows()) {
                 batch.add(p);
                 rows += p.shape.rows();
             }
@@ -213,8 +218,14 @@ public final class DynamicBatcher {
         }
         for (int i = 0; i < batch.size(); i++) {
             InferRequest request = requests.get(i);
-            batch.get(i).answer.complete(new InferResponse(merged.modelName(), merged.modelVersion(), request.id(),
-                    shares.get(i), request.tfServing()));
+            batch.get(i)
+                    .answer
+                    .complete(new InferResponse(
+                            merged.modelName(),
+                            merged.modelVersion(),
+                            request.id(),
+                            shares.get(i),
+                            request.tfServing()));
         }
     }
 
@@ -228,7 +239,8 @@ public final class DynamicBatcher {
 
     @Override
     public String toString() {
-        return "batcher of model '" + model + "' version " + version + " (" + TimeUnit.NANOSECONDS.toMillis(policy.maxQueueDelayNanos())
-                + " ms, " + policy.maxBatchRows() + " rows, " + (policy.mergesRequests() ? "merging" : "one request per run") + ")";
+        return "batcher of model '" + model + "' version " + version + " ("
+                + TimeUnit.NANOSECONDS.toMillis(policy.maxQueueDelayNanos()) + " ms, " + policy.maxBatchRows()
+                + " rows, " + (policy.mergesRequests() ? "merging" : "one request per run") + ")";
     }
 }

@@ -44,11 +44,15 @@ public final class RowBatch {
         StringBuilder key = new StringBuilder();
         for (Tensor tensor : byName.values()) {
             long[] shape = tensor.shape();
-            key.append(tensor.name()).append(' ').append(tensor.datatype())
-                    .append(Arrays.toString(Arrays.copyOfRange(shape, 1, shape.length))).append(';');
+            key.append(tensor.name())
+                    .append(' ')
+                    .append(tensor.datatype())
+                    .append(Arrays.toString(Arrays.copyOfRange(shape, 1, shape.length)))
+                    .append(';');
         }
         key.append("->");
-        for (InferRequest.RequestedOutput output : request.outputs()) key.append(output.name()).append(';');
+        for (InferRequest.RequestedOutput output : request.outputs())
+            key.append(output.name()).append(';');
         return new Shape(rows, key.toString());
     }
 

@@ -60,10 +60,18 @@ public final class ManagementApi {
         if (n == 6 && parts[3].equals("versions") && (parts[5].equals("load") || parts[5].equals("unload"))) {
             String version = parts[4];
             if (!ModelRepository.isVersion(version)) {
-                return error(ErrorCode.INVALID_ARGUMENT, "'" + version + "' is not a version number; versions are positive integers", model, null);
+                return error(
+                        ErrorCode.INVALID_ARGUMENT,
+                        "'" + version + "' is not a version number; versions are positive integers",
+                        model,
+                        null);
             }
             long number = Long.parseLong(version);
-            return only("POST", method, path, () -> parts[5].equals("load") ? loadVersion(model, number) : unloadVersion(model, number));
+            return only(
+                    "POST",
+                    method,
+                    path,
+                    () -> parts[5].equals("load") ? loadVersion(model, number) : unloadVersion(model, number));
         }
         if (n == 4 && parts[3].equals("aliases")) return only("GET", method, path, () -> listAliases(model));
         if (n == 5 && parts[3].equals("aliases") && !parts[4].isEmpty()) {
@@ -72,8 +80,11 @@ public final class ManagementApi {
                 case "GET" -> getAlias(model, alias);
                 case "PUT" -> putAlias(model, alias, body);
                 case "DELETE" -> deleteAlias(model, alias);
-                default -> ApiResponse.methodNotAllowed(method + " is not allowed on " + path
-                        + "; use GET, PUT or DELETE", model, "GET, PUT, DELETE");
+                default ->
+                    ApiResponse.methodNotAllowed(
+                            method + " is not allowed on " + path + "; use GET, PUT or DELETE",
+                            model,
+                            "GET, PUT, DELETE");
             };
         }
         return noRoute(method, path);
@@ -105,7 +116,9 @@ public final class ManagementApi {
         if (loaded != null) loaded.versionNames().forEach(versions::add);
         ArrayNode errors = node.putArray("errors");
         failed.forEach(errors::add);
-        return failed.isEmpty() ? ok(node, model, null) : ApiResponse.of(ErrorCode.INVALID_ARGUMENT.httpStatus(), bytes(node), model, null);
+        return failed.isEmpty()
+                ? ok(node, model, null)
+                : ApiResponse.of(ErrorCode.INVALID_ARGUMENT.httpStatus(), bytes(node), model, null);
     }
 
     private ApiResponse loadVersion(String model, long number) {
@@ -115,8 +128,11 @@ public final class ManagementApi {
             registry.loadVersion(model, number);
         } catch (ModelLoadException e) {
             String serving = reload ? "; the copy of version " + number + " loaded before still serves" : "";
-            return error(ErrorCode.INVALID_ARGUMENT, "model '" + model + "' version " + number + " failed to load: " + e.getMessage() + serving,
-                    model, Long.toString(number));
+            return error(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "model '" + model + "' version " + number + " failed to load: " + e.getMessage() + serving,
+                    model,
+                    Long.toString(number));
         }
         ObjectNode node = JSON.createObjectNode();
         node.put("name", model);
@@ -129,11 +145,19 @@ public final class ManagementApi {
     private ApiResponse unloadVersion(String model, long number) {
         Map<String, AliasRoute> using = aliases.routingTo(model, number);
         if (!using.isEmpty()) {
-            return error(ErrorCode.CONFLICT, "model '" + model + "' version " + number + " is routed to by alias(es) " + using.keySet()
-                    + "; move them to another version first", model, Long.toString(number));
+            return error(
+                    ErrorCode.CONFLICT,
+                    "model '" + model + "' version " + number + " is routed to by alias(es) " + using.keySet()
+                            + "; move them to another version first",
+                    model,
+                    Long.toString(number));
         }
         if (!registry.unloadVersion(model, number)) {
-            return error(ErrorCode.NOT_FOUND, "model '" + model + "' has no version " + number + " loaded", model, Long.toString(number));
+            return error(
+                    ErrorCode.NOT_FOUND,
+                    "model '" + model + "' has no version " + number + " loaded",
+                    model,
+                    Long.toString(number));
         }
         ObjectNode node = JSON.createObjectNode();
         node.put("name", model);
@@ -154,7 +178,8 @@ public final class ManagementApi {
     private ApiResponse getAlias(String model, String alias) {
         if (registry.model(model) == null) return unknownModel(model);
         AliasRoute route = aliases.get(model, alias);
-        if (route == null) return error(ErrorCode.NOT_FOUND, "model '" + model + "' has no alias '" + alias + "'", model, null);
+        if (route == null)
+            return error(ErrorCode.NOT_FOUND, "model '" + model + "' has no alias '" + alias + "'", model, null);
         return ok(routeNode(alias, route), model, null);
     }
 
@@ -162,7 +187,11 @@ public final class ManagementApi {
         Model loaded = registry.model(model);
         if (loaded == null) return unknownModel(model);
         if (!AliasTable.isValidName(alias)) {
-            return error(ErrorCode.INVALID_ARGUMENT, "'" + alias + "' is not an alias name: use letters, digits, - and _, not a number alone", model, null);
+            return error(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "'" + alias + "' is not an alias name: use letters, digits, - and _, not a number alone",
+                    model,
+                    null);
         }
         AliasRoute route;
         try {
@@ -172,28 +201,43 @@ public final class ManagementApi {
         }
         for (Long number : new Long[] {route.version(), route.additionalVersion()}) {
             if (number != null && loaded.version(number) == null) {
-                return error(ErrorCode.CONFLICT, "model '" + model + "' version " + number + " is not loaded, so alias '" + alias
-                        + "' cannot route to it; load it first (POST " + PREFIX + "/models/" + model + "/versions/"
-                        + number + "/load); versions: " + loaded.versionNames(), model, null);
+                return error(
+                        ErrorCode.CONFLICT,
+                        "model '" + model + "' version " + number + " is not loaded, so alias '" + alias
+                                + "' cannot route to it; load it first (POST " + PREFIX + "/models/" + model
+                                + "/versions/"
+                                + number + "/load); versions: " + loaded.versionNames(),
+                        model,
+                        null);
             }
         }
         AliasRoute before = aliases.get(model, alias);
         aliases.put(model, alias, route);
-        LOG.atInfo().addKeyValue("model", model).addKeyValue("alias", alias)
+        LOG.atInfo()
+                .addKeyValue("model", model)
+                .addKeyValue("alias", alias)
                 .addKeyValue("route", routeNode(alias, route).toString())
-                .addKeyValue("before", before == null ? null : routeNode(alias, before).toString()).log("alias set");
+                .addKeyValue(
+                        "before",
+                        before == null ? null : routeNode(alias, before).toString())
+                .log("alias set");
         return ok(routeNode(alias, route), model, Long.toString(route.version()));
     }
 
     private ApiResponse deleteAlias(String model, String alias) {
         AliasRoute removed = aliases.remove(model, alias);
-        if (removed == null) return error(ErrorCode.NOT_FOUND, "model '" + model + "' has no alias '" + alias + "'", model, null);
+        if (removed == null)
+            return error(ErrorCode.NOT_FOUND, "model '" + model + "' has no alias '" + alias + "'", model, null);
         LOG.atInfo().addKeyValue("model", model).addKeyValue("alias", alias).log("alias deleted");
         return ok(routeNode(alias, removed), model, null);
     }
 
     private ApiResponse unknownModel(String model) {
-        return error(ErrorCode.NOT_FOUND, "model '" + model + "' is not served here; models: " + registry.modelNames(), model, null);
+        return error(
+                ErrorCode.NOT_FOUND,
+                "model '" + model + "' is not served here; models: " + registry.modelNames(),
+                model,
+                null);
     }
 
     private interface Action {
@@ -202,13 +246,18 @@ public final class ManagementApi {
 
     private static ApiResponse only(String allowed, String method, String path, Action action) {
         if (!allowed.equals(method)) {
-            return ApiResponse.methodNotAllowed(method + " is not allowed on " + path + "; use " + allowed, null, allowed);
+            return ApiResponse.methodNotAllowed(
+                    method + " is not allowed on " + path + "; use " + allowed, null, allowed);
         }
         return action.run();
     }
 
     private static ApiResponse noRoute(String method, String path) {
-        return error(ErrorCode.NOT_FOUND, "no route " + method + " " + path + "; see the management routes in gpu-fallback/README.md", null, null);
+        return error(
+                ErrorCode.NOT_FOUND,
+                "no route " + method + " " + path + "; see the management routes in gpu-fallback/README.md",
+                null,
+                null);
     }
 
     private static ApiResponse ok(Object node, String model, String version) {

@@ -46,8 +46,15 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
 
     private record Reply(ApiResponse response, String contentType, boolean closeConnection) {}
 
-    public PoolRequestHandler(InferenceApi api, PoolBackend backend, ManagementApi management, PoolMetrics metrics,
-                              RequestLog log, int maxBodyBytes, ExecutorService answering, byte[] serverMetadata) {
+    public PoolRequestHandler(
+            InferenceApi api,
+            PoolBackend backend,
+            ManagementApi management,
+            PoolMetrics metrics,
+            RequestLog log,
+            int maxBodyBytes,
+            ExecutorService answering,
+            byte[] serverMetadata) {
         this.api = api;
         this.backend = backend;
         this.management = management;
@@ -72,7 +79,9 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
         String requestId = requestId(request);
         Callback done = Callback.from(callback, inFlight::decrementAndGet);
         Content.Source.asByteArrayAsync(request, maxBodyBytes)
-                .handleAsync((body, failure) -> failure == null ? answer(method, path, body, requestId) : unreadable(failure),
+                .handleAsync(
+                        (body, failure) ->
+                                failure == null ? answer(method, path, body, requestId) : unreadable(failure),
                         answering)
                 .thenAccept(reply -> {
                     record(path, requestId, reply, System.nanoTime() - start); // before the client can see the answer
@@ -88,39 +97,51 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
     private Reply answer(String method, String path, byte[] body, String requestId) {
         try {
             if (path.equals("/metrics")) {
-                if (!method.equals("GET")) return json(ApiResponse.methodNotAllowed(method + " is not allowed on /metrics; use GET", null, "GET"));
+                if (!method.equals("GET"))
+                    return json(
+                            ApiResponse.methodNotAllowed(method + " is not allowed on /metrics; use GET", null, "GET"));
                 return new Reply(ApiResponse.of(200, metrics.scrape()), PoolMetrics.CONTENT_TYPE, false);
             }
             if (backend.draining() && !isHealth(path)) {
-                return new Reply(ApiResponse.error(ErrorCode.UNAVAILABLE, "this server is shutting down and takes no new "
-                        + "requests; retry, and another instance will answer"),
-                        ApiResponse.CONTENT_TYPE, true);
+                return new Reply(
+                        ApiResponse.error(
+                                ErrorCode.UNAVAILABLE,
+                                "this server is shutting down and takes no new "
+                                        + "requests; retry, and another instance will answer"),
+                        ApiResponse.CONTENT_TYPE,
+                        true);
             }
             if (ManagementApi.handles(path)) {
                 if (management == null) {
-                    return json(ApiResponse.error(ErrorCode.NOT_FOUND, "the management API is turned off on this server "
-                            + "(--management off)"));
+                    return json(ApiResponse.error(
+                            ErrorCode.NOT_FOUND,
+                            "the management API is turned off on this server " + "(--management off)"));
                 }
                 return json(management.handle(method, path, body));
             }
-            if (method.equals("GET") && isServerMetadata(path)) { // the one answer that differs from Lambda's: it names the provider
+            if (method.equals("GET")
+                    && isServerMetadata(path)) { // the one answer that differs from Lambda's: it names the provider
                 return json(ApiResponse.of(200, serverMetadata));
             }
             return json(api.handle(method, path, body));
         } catch (RuntimeException | Error e) {
             // a defect, not the client's fault: the trace goes to the log, a safe message to the client
             LOG.atError().setCause(e).addKeyValue("requestId", requestId).log("a request failed inside the server");
-            return json(ApiResponse.error(ErrorCode.INTERNAL, "internal error; see the server's log for request " + requestId));
+            return json(ApiResponse.error(
+                    ErrorCode.INTERNAL, "internal error; see the server's log for request " + requestId));
         }
     }
 
     private Reply unreadable(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof IllegalArgumentException) { // Jetty's "too large"
-            return json(ApiResponse.error(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is over the limit of " + maxBodyBytes
-                    + " bytes; send fewer rows per request"));
+            return json(ApiResponse.error(
+                    ErrorCode.PAYLOAD_TOO_LARGE,
+                    "the request body is over the limit of " + maxBodyBytes + " bytes; send fewer rows per request"));
         }
-        return json(ApiResponse.error(ErrorCode.INVALID_ARGUMENT, "the request body could not be read: " + cause.getMessage()));
+        return json(ApiResponse.error(
+                ErrorCode.INVALID_ARGUMENT, "the request body could not be read: " + cause.getMessage()));
     }
 
     private static boolean isServerMetadata(String path) {
@@ -157,14 +178,26 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
         ApiResponse r = reply.response();
         metrics.request(r.model(), r.version(), r.status(), totalNanos);
         String error = r.isError() ? truncated(new String(r.body(), StandardCharsets.UTF_8)) : null;
-        log.write(new RequestLog.Entry(requestId, "http", r.model(), r.version(), r.status(), false,
-                r.parseNanos(), r.inferNanos(), r.writeNanos(), totalNanos, error));
+        log.write(new RequestLog.Entry(
+                requestId,
+                "http",
+                r.model(),
+                r.version(),
+                r.status(),
+                false,
+                r.parseNanos(),
+                r.inferNanos(),
+                r.writeNanos(),
+                totalNanos,
+                error));
     }
 
     private static String requestId(Request request) {
         String given = request.getHeaders().get("x-request-id");
         if (given == null) given = request.getHeaders().get("x-amzn-trace-id");
-        return given != null && given.length() <= 200 ? given : UUID.randomUUID().toString();
+        return given != null && given.length() <= 200
+                ? given
+                : UUID.randomUUID().toString();
     }
 
     private static String truncated(String text) {

@@ -13,7 +13,10 @@ import dev.skiff.runtime.model.OrtRuntime;
  */
 public record ExecutionProvider(Kind kind, int deviceId, String reason) {
 
-    public enum Kind { CUDA, CPU }
+    public enum Kind {
+        CUDA,
+        CPU
+    }
 
     public static ExecutionProvider cpu(String reason) {
         return new ExecutionProvider(Kind.CPU, -1, reason);

@@ -19,7 +19,11 @@ public final class ExecutionProviderSelector {
     static final String PROBE_MODEL = "probe.onnx";
 
     /** What --execution-provider asks for. */
-    public enum Preference { AUTO, CUDA, CPU }
+    public enum Preference {
+        AUTO,
+        CUDA,
+        CPU
+    }
 
     private ExecutionProviderSelector() {}
 

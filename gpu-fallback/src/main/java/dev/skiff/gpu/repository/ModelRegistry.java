@@ -39,8 +39,10 @@ public final class ModelRegistry implements AutoCloseable {
     private final Duration retireTimeout;
     private final ModelRepository models;
     private final Map<ModelVersion, ServedVersion> served = new ConcurrentHashMap<>(); // keyed by identity
-    private final ConcurrentSkipListMap<String, String> failures = new ConcurrentSkipListMap<>(); // "model/version" -> why
-    private final Map<String, String> attemptedFiles = new ConcurrentHashMap<>(); // "model/version" -> files of the last load
+    private final ConcurrentSkipListMap<String, String> failures =
+            new ConcurrentSkipListMap<>(); // "model/version" -> why
+    private final Map<String, String> attemptedFiles =
+            new ConcurrentHashMap<>(); // "model/version" -> files of the last load
     private final Set<String> expected = ConcurrentHashMap.newKeySet();
     private final ReentrantLock changes = new ReentrantLock(); // one load or unload at a time
     private volatile boolean startupComplete;
@@ -96,7 +98,8 @@ public final class ModelRegistry implements AutoCloseable {
      */
     public void loadAll(Set<String> only) {
         List<String> names = ModelRepository.modelDirectories(root, only).stream()
-                .map(d -> d.getFileName().toString()).toList();
+                .map(d -> d.getFileName().toString())
+                .toList();
         expected.addAll(names);
         for (String name : names) loadNewVersions(name);
         startupComplete = true;
@@ -110,7 +113,10 @@ public final class ModelRegistry implements AutoCloseable {
             versionDirs = ModelRepository.requireVersionDirectories(name, modelDir);
         } catch (ModelLoadException e) {
             failures.put(name + "/-", e.getMessage());
-            LOG.atError().addKeyValue("model", name).addKeyValue("reason", e.getMessage()).log("model has no versions");
+            LOG.atError()
+                    .addKeyValue("model", name)
+                    .addKeyValue("reason", e.getMessage())
+                    .log("model has no versions");
             return List.of(e.getMessage());
         }
         List<String> failed = new ArrayList<>();
@@ -152,7 +158,9 @@ public final class ModelRegistry implements AutoCloseable {
             } catch (RuntimeException e) {
                 String why = e.getMessage();
                 failures.put(key, why);
-                LOG.atError().addKeyValue("model", name).addKeyValue("version", Long.toString(number))
+                LOG.atError()
+                        .addKeyValue("model", name)
+                        .addKeyValue("version", Long.toString(number))
                         .addKeyValue("reason", why)
                         .addKeyValue("serving", hadOld ? "the copy loaded before" : "nothing for this version")
                         .log("version failed to load");
@@ -162,7 +170,9 @@ public final class ModelRegistry implements AutoCloseable {
             failures.remove(name + "/-");
             served.put(fresh.primary(), fresh); // before routing can find it
             ModelVersion old = models.putVersion(name, config, fresh.primary());
-            LOG.atInfo().addKeyValue("model", name).addKeyValue("version", Long.toString(number))
+            LOG.atInfo()
+                    .addKeyValue("model", name)
+                    .addKeyValue("version", Long.toString(number))
                     .addKeyValue("loadMs", (System.nanoTime() - start) / 1_000_000)
                     .addKeyValue("instances", config.instances())
                     .addKeyValue("batching", fresh.batcher().toString())
@@ -181,7 +191,8 @@ public final class ModelRegistry implements AutoCloseable {
     /** Version numbers with a directory under the model now. */
     public List<Long> versionsOnDisk(String name) {
         return ModelRepository.versionDirectories(modelDirectory(name)).stream()
-                .map(d -> Long.parseLong(d.getFileName().toString())).toList();
+                .map(d -> Long.parseLong(d.getFileName().toString()))
+                .toList();
     }
 
     /** Whether a version's files (or its model's config.json) differ from those of its last load, or it never loaded. */
@@ -204,8 +215,12 @@ public final class ModelRegistry implements AutoCloseable {
         for (Path path : paths) {
             try {
                 if (!Files.isRegularFile(path)) continue;
-                files.append(path.getFileName()).append(':').append(Files.size(path)).append(':')
-                        .append(Files.getLastModifiedTime(path).toMillis()).append(';');
+                files.append(path.getFileName())
+                        .append(':')
+                        .append(Files.size(path))
+                        .append(':')
+                        .append(Files.getLastModifiedTime(path).toMillis())
+                        .append(';');
             } catch (IOException e) {
                 files.append(path.getFileName()).append(":gone;");
             }
@@ -220,7 +235,9 @@ public final class ModelRegistry implements AutoCloseable {
             ModelVersion old = models.removeVersion(name, number);
             if (old == null) return false;
             attemptedFiles.remove(name + "/" + number);
-            LOG.atInfo().addKeyValue("model", name).addKeyValue("version", Long.toString(number))
+            LOG.atInfo()
+                    .addKeyValue("model", name)
+                    .addKeyValue("version", Long.toString(number))
                     .log("version unloaded");
             retire(name, served.remove(old));
             return true;
@@ -240,7 +257,9 @@ public final class ModelRegistry implements AutoCloseable {
         for (Map.Entry<String, String> failure : failures.entrySet()) {
             String[] parts = failure.getKey().split("/", 2);
             Model model = models.model(parts[0]);
-            boolean loaded = model != null && ModelRepository.isVersion(parts[1]) && model.version(Long.parseLong(parts[1])) != null;
+            boolean loaded = model != null
+                    && ModelRepository.isVersion(parts[1])
+                    && model.version(Long.parseLong(parts[1])) != null;
             if (!loaded) states.add(new VersionState(parts[0], parts[1], false, failure.getValue()));
         }
         return states;
@@ -264,7 +283,9 @@ public final class ModelRegistry implements AutoCloseable {
     private void retire(String model, ServedVersion old) {
         if (old == null) return;
         if (!old.retireAndClose(retireTimeout)) {
-            LOG.atWarn().addKeyValue("model", model).addKeyValue("version", old.primary().version())
+            LOG.atWarn()
+                    .addKeyValue("model", model)
+                    .addKeyValue("version", old.primary().version())
                     .addKeyValue("timeoutMs", retireTimeout.toMillis())
                     .log("a replaced version did not finish its queue in time; its sessions stay open");
         }

@@ -34,7 +34,8 @@ public final class RepositoryWatcher implements AutoCloseable {
         this.registry = registry;
         this.aliases = aliases;
         this.aliasFile = aliasFile;
-        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("repository-watcher").factory());
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("repository-watcher").factory());
         timer.scheduleWithFixedDelay(this::scanSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -77,7 +78,9 @@ public final class RepositoryWatcher implements AutoCloseable {
             if (using.isEmpty()) {
                 registry.unloadVersion(name, number);
             } else if (warned.add(name + "/" + number)) {
-                LOG.atWarn().addKeyValue("model", name).addKeyValue("version", version)
+                LOG.atWarn()
+                        .addKeyValue("model", name)
+                        .addKeyValue("version", version)
                         .addKeyValue("aliases", using.toString())
                         .log("a version's directory is gone but aliases still route to it; it keeps serving");
             }

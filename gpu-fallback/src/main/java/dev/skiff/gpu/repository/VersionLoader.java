@@ -53,8 +53,8 @@ public final class VersionLoader {
         try (OrtSession.SessionOptions options = provider.sessionOptions(intraOpThreads(config))) {
             return ModelVersion.load(model, version, versionDir, config, options);
         } catch (OrtException e) {
-            throw new ModelLoadException("session options for " + versionDir + " on " + provider.label() + ": "
-                    + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "session options for " + versionDir + " on " + provider.label() + ": " + e.getMessage(), e);
         }
     }
 
@@ -69,8 +69,10 @@ public final class VersionLoader {
         try {
             instance.infer(new InferRequest("warm-up", Map.of(), instance.placeholderInputs(), List.of(), false));
         } catch (RuntimeException e) {
-            throw new ModelLoadException("model '" + instance.modelName() + "' version " + instance.version()
-                    + " loaded but failed its warm-up request: " + e.getMessage(), e);
+            throw new ModelLoadException(
+                    "model '" + instance.modelName() + "' version " + instance.version()
+                            + " loaded but failed its warm-up request: " + e.getMessage(),
+                    e);
         }
     }
 }

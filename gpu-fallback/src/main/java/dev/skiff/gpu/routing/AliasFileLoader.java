@@ -40,21 +40,30 @@ public final class AliasFileLoader {
         appliedModified = modified();
         Map<String, Map<String, AliasRoute>> routes;
         try {
-            routes = AliasDocument.parse(Files.readAllBytes(file), file.toString()).models();
+            routes = AliasDocument.parse(Files.readAllBytes(file), file.toString())
+                    .models();
         } catch (IOException | IllegalArgumentException e) {
-            LOG.atError().addKeyValue("file", file.toString()).addKeyValue("reason", e.getMessage())
+            LOG.atError()
+                    .addKeyValue("file", file.toString())
+                    .addKeyValue("reason", e.getMessage())
                     .log("the aliases file cannot be read; aliases are unchanged");
             return;
         }
         routes.forEach((modelName, byAlias) -> byAlias.forEach((alias, route) -> {
             String problem = problem(modelName, alias, route);
             if (problem != null) {
-                LOG.atError().addKeyValue("file", file.toString()).addKeyValue("model", modelName)
-                        .addKeyValue("alias", alias).addKeyValue("reason", problem).log("alias skipped");
+                LOG.atError()
+                        .addKeyValue("file", file.toString())
+                        .addKeyValue("model", modelName)
+                        .addKeyValue("alias", alias)
+                        .addKeyValue("reason", problem)
+                        .log("alias skipped");
                 return;
             }
             aliases.put(modelName, alias, route);
-            LOG.atInfo().addKeyValue("file", file.toString()).addKeyValue("model", modelName)
+            LOG.atInfo()
+                    .addKeyValue("file", file.toString())
+                    .addKeyValue("model", modelName)
                     .addKeyValue("alias", alias)
                     .addKeyValue("route", new String(AliasDocument.routeJson(alias, route), StandardCharsets.UTF_8))
                     .log("alias set");

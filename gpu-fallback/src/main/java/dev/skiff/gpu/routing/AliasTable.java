@@ -1,6 +1,7 @@
 package dev.skiff.gpu.routing;
 
 import dev.skiff.runtime.contract.AliasRoute;
+
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -28,8 +29,8 @@ public final class AliasTable {
 
     public void put(String model, String alias, AliasRoute route) {
         if (!isValidName(alias)) {
-            throw new IllegalArgumentException("'" + alias + "' is not an alias name: use letters, digits, - and _, "
-                    + "not a number alone");
+            throw new IllegalArgumentException(
+                    "'" + alias + "' is not an alias name: use letters, digits, - and _, " + "not a number alone");
         }
         byModel.computeIfAbsent(model, m -> new ConcurrentHashMap<>()).put(alias, route);
     }

@@ -1,9 +1,9 @@
 package dev.skiff.gpu.routing;
 
-import dev.skiff.runtime.contract.AliasRoute;
 import dev.skiff.gpu.repository.ModelRegistry;
 import dev.skiff.gpu.repository.ServedVersion;
 import dev.skiff.runtime.api.InferenceApi;
+import dev.skiff.runtime.contract.AliasRoute;
 import dev.skiff.runtime.model.Model;
 import dev.skiff.runtime.model.ModelRepository;
 import dev.skiff.runtime.model.ModelVersion;

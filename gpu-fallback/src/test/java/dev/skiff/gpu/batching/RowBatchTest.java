@@ -1,17 +1,17 @@
 package dev.skiff.gpu.batching;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.Tensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class RowBatchTest {
 
@@ -40,9 +40,10 @@ class RowBatchTest {
         InferRequest narrow = request("n", floats("x", 1, 2, 1, 2));
         InferRequest wide = request("w", floats("x", 1, 3, 1, 2, 3));
         assertNotEquals(RowBatch.shapeOf(narrow).key(), RowBatch.shapeOf(wide).key());
-        InferRequest someOutputs = new InferRequest("o", Map.of(), narrow.inputs(),
-                List.of(new InferRequest.RequestedOutput("y", Map.of())), false);
-        assertNotEquals(RowBatch.shapeOf(narrow).key(), RowBatch.shapeOf(someOutputs).key());
+        InferRequest someOutputs = new InferRequest(
+                "o", Map.of(), narrow.inputs(), List.of(new InferRequest.RequestedOutput("y", Map.of())), false);
+        assertNotEquals(
+                RowBatch.shapeOf(narrow).key(), RowBatch.shapeOf(someOutputs).key());
     }
 
     @Test
@@ -53,7 +54,8 @@ class RowBatchTest {
 
     @Test
     void anOutputWithoutARowPerInputRowCannotBeSplit() {
-        assertThrows(IllegalStateException.class, () -> RowBatch.split(List.of(floats("y", 1, 2, 7, 8)), new long[] {1, 1}));
+        assertThrows(
+                IllegalStateException.class, () -> RowBatch.split(List.of(floats("y", 1, 2, 7, 8)), new long[] {1, 1}));
     }
 
     private static InferRequest request(String id, Tensor... inputs) {
@@ -67,5 +69,4 @@ class RowBatchTest {
     private static Tensor strings(String name, String... values) {
         return Tensor.strings(name, new long[] {values.length}, values);
     }
-
 }

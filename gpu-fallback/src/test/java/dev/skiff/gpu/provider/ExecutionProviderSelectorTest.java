@@ -1,15 +1,15 @@
 package dev.skiff.gpu.provider;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.gpu.provider.ExecutionProviderSelector.Preference;
 import dev.skiff.runtime.testing.OnnxModelBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** On this CPU build of ONNX Runtime: auto falls back to the CPU and says why; cuda refuses to start. */
 class ExecutionProviderSelectorTest {
@@ -23,8 +23,8 @@ class ExecutionProviderSelectorTest {
 
     @Test
     void cudaRequiredButMissingRefusesToStart() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> ExecutionProviderSelector.select(Preference.CUDA, 0));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> ExecutionProviderSelector.select(Preference.CUDA, 0));
         assertTrue(e.getMessage().contains("cannot be used"), e.getMessage());
     }
 
@@ -35,8 +35,10 @@ class ExecutionProviderSelectorTest {
 
     @Test
     void theProbeModelIsAnIdentityModelFromTheTestBuilder() throws Exception {
-        try (InputStream in = ExecutionProviderSelector.class.getResourceAsStream(ExecutionProviderSelector.PROBE_MODEL)) {
-            assertArrayEquals(OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n").build(), in.readAllBytes());
+        try (InputStream in =
+                ExecutionProviderSelector.class.getResourceAsStream(ExecutionProviderSelector.PROBE_MODEL)) {
+            assertArrayEquals(
+                    OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n").build(), in.readAllBytes());
         }
     }
 }

@@ -1,16 +1,17 @@
 package dev.skiff.emulator.auth;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Access keys the emulator accepts SigV4 signatures from, as API Gateway accepts those of the
@@ -48,7 +49,8 @@ public record IamCredential(String accessKeyId, String secretAccessKey, String s
             try {
                 AwsCredentials credentials = provider.resolveCredentials();
                 String token = credentials instanceof AwsSessionCredentials session ? session.sessionToken() : null;
-                found.putIfAbsent(credentials.accessKeyId(),
+                found.putIfAbsent(
+                        credentials.accessKeyId(),
                         new IamCredential(credentials.accessKeyId(), credentials.secretAccessKey(), token, source));
             } catch (RuntimeException e) {
                 if (!profiles.isEmpty() && source.startsWith("profile ")) {

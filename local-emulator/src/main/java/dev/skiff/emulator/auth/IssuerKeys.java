@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.util.ResourceRetriever;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -87,8 +88,8 @@ final class IssuerKeys {
                     snapshot = fetched;
                     lastFailure = null;
                 } else {
-                    lastFailure = error instanceof CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
+                    lastFailure =
+                            error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                     lastFailureAt = clock.instant();
                 }
             }
@@ -102,7 +103,8 @@ final class IssuerKeys {
                 if (!issuer.startsWith("https://") && !issuer.startsWith("http://")) {
                     throw new KeysUnavailable("the issuer '" + issuer + "' is not an http(s) URL");
                 }
-                URL discovery = URI.create(issuer.replaceAll("/+$", "") + LocalIssuer.DISCOVERY_PATH).toURL();
+                URL discovery = URI.create(issuer.replaceAll("/+$", "") + LocalIssuer.DISCOVERY_PATH)
+                        .toURL();
                 String content = retriever.retrieveResource(discovery).getContent();
                 Map<String, Object> document = JSONObjectUtils.parse(content);
                 String keys = JSONObjectUtils.getString(document, "jwks_uri");

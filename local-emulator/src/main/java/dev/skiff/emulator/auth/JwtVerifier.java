@@ -17,6 +17,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import dev.skiff.emulator.server.HttpCall;
 import dev.skiff.emulator.server.HttpReply;
 import dev.skiff.emulator.template.Authorizer;
+
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -47,20 +48,22 @@ public final class JwtVerifier implements AutoCloseable {
 
     /** API Gateway's quotas on an issuer's discovery and JWKS endpoints: 1500 ms each, 150000 bytes. */
     static final int FETCH_TIMEOUT_MILLIS = 1500;
+
     static final int MAX_KEY_SET_BYTES = 150_000;
     /** "Only RSA-based algorithms are supported." */
     private static final Set<JWSAlgorithm> ALGORITHMS =
             Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512);
     /** The small clock skew allowed on exp, nbf and iat (Nimbus's default). */
     static final long SKEW_SECONDS = DefaultJWTClaimsVerifier.DEFAULT_MAX_CLOCK_SKEW_SECONDS;
+
     private static final String BEARER = "bearer ";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, IssuerKeys> issuers = new ConcurrentHashMap<>();
     private final ResourceRetriever retriever =
             new DefaultResourceRetriever(FETCH_TIMEOUT_MILLIS, FETCH_TIMEOUT_MILLIS, MAX_KEY_SET_BYTES);
-    private final ExecutorService fetches =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("skiff-jwks-", 0).factory());
+    private final ExecutorService fetches = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("skiff-jwks-", 0).factory());
     private final Clock clock;
 
     public JwtVerifier(Clock clock) {
@@ -77,50 +80,60 @@ public final class JwtVerifier implements AutoCloseable {
         try {
             jwt = SignedJWT.parse(token);
         } catch (ParseException e) {
-            return done(invalid(routeScopes, "the token is malformed",
-                    "the token is not a signed JWT: " + e.getMessage()));
+            return done(
+                    invalid(routeScopes, "the token is malformed", "the token is not a signed JWT: " + e.getMessage()));
         }
         JWSAlgorithm algorithm = jwt.getHeader().getAlgorithm();
         if (!ALGORITHMS.contains(algorithm)) {
-            return done(invalid(routeScopes, "signing method " + algorithm + " is invalid",
+            return done(invalid(
+                    routeScopes,
+                    "signing method " + algorithm + " is invalid",
                     "the token is signed with " + algorithm + "; API Gateway accepts RSA only (RS256, RS384, RS512)"));
         }
         String kid = jwt.getHeader().getKeyID();
         if (kid == null) {
-            return done(invalid(routeScopes, "the token has no kid",
-                    "the token's header has no kid naming its signing key"));
+            return done(invalid(
+                    routeScopes, "the token has no kid", "the token's header has no kid naming its signing key"));
         }
-        IssuerKeys keys = issuers.computeIfAbsent(authorizer.issuer(),
-                issuer -> new IssuerKeys(issuer, retriever, fetches, clock));
+        IssuerKeys keys = issuers.computeIfAbsent(
+                authorizer.issuer(), issuer -> new IssuerKeys(issuer, retriever, fetches, clock));
         return keys.keysFor(jwt.getHeader()).handle((matching, error) -> {
             if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
+                Throwable cause =
+                        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 return invalid(routeScopes, "the issuer's signing keys could not be retrieved", cause.getMessage());
             }
             return check(jwt, kid, matching, authorizer, routeScopes);
         });
     }
 
-    private AuthOutcome check(SignedJWT jwt, String kid, List<JWK> keys, Authorizer.Jwt authorizer,
-            List<String> routeScopes) {
+    private AuthOutcome check(
+            SignedJWT jwt, String kid, List<JWK> keys, Authorizer.Jwt authorizer, List<String> routeScopes) {
         if (keys.isEmpty()) {
-            return invalid(routeScopes, "the token's kid is not a key of the issuer",
+            return invalid(
+                    routeScopes,
+                    "the token's kid is not a key of the issuer",
                     "kid " + kid + " is not among the signing keys of issuer " + authorizer.issuer());
         }
         if (!signedBy(jwt, keys)) {
-            return invalid(routeScopes, "the token signature is invalid",
+            return invalid(
+                    routeScopes,
+                    "the token signature is invalid",
                     "the signature does not verify with key " + kid + " of issuer " + authorizer.issuer());
         }
         JWTClaimsSet claims;
         try {
             claims = jwt.getJWTClaimsSet();
         } catch (ParseException e) {
-            return invalid(routeScopes, "the token is malformed",
+            return invalid(
+                    routeScopes,
+                    "the token is malformed",
                     "the token's claims are not a JSON object: " + e.getMessage());
         }
         if (!authorizer.issuer().equals(claims.getIssuer())) {
-            return invalid(routeScopes, "the token does not have a valid issuer",
+            return invalid(
+                    routeScopes,
+                    "the token does not have a valid issuer",
                     "iss '" + claims.getIssuer() + "' is not the authorizer's issuer '" + authorizer.issuer() + "'");
         }
         List<String> audience = claims.getAudience();
@@ -129,9 +142,13 @@ public final class JwtVerifier implements AutoCloseable {
                 ? clientId != null && authorizer.audience().contains(String.valueOf(clientId))
                 : audience.stream().anyMatch(authorizer.audience()::contains);
         if (!validAudience) {
-            return invalid(routeScopes, "the token does not have a valid audience", (audience.isEmpty()
-                    ? "no aud, and client_id " + (clientId == null ? "absent" : "'" + clientId + "'")
-                    : "aud " + audience) + " is not among the authorizer's audience " + authorizer.audience());
+            return invalid(
+                    routeScopes,
+                    "the token does not have a valid audience",
+                    (audience.isEmpty()
+                                    ? "no aud, and client_id " + (clientId == null ? "absent" : "'" + clientId + "'")
+                                    : "aud " + audience)
+                            + " is not among the authorizer's audience " + authorizer.audience());
         }
         Instant now = clock.instant();
         Date expires = claims.getExpirationTime();
@@ -139,23 +156,34 @@ public final class JwtVerifier implements AutoCloseable {
             return invalid(routeScopes, "the token has no expiration", "the token has no exp claim");
         }
         if (!expires.toInstant().plusSeconds(SKEW_SECONDS).isAfter(now)) {
-            return invalid(routeScopes, "the token has expired",
-                    "exp " + expires.toInstant() + " is past (now " + now + ")");
+            return invalid(
+                    routeScopes, "the token has expired", "exp " + expires.toInstant() + " is past (now " + now + ")");
         }
         Date notBefore = claims.getNotBeforeTime();
-        if (notBefore != null && notBefore.toInstant().minusSeconds(SKEW_SECONDS).isAfter(now)) {
-            return invalid(routeScopes, "the token is not valid yet",
+        if (notBefore != null
+                && notBefore.toInstant().minusSeconds(SKEW_SECONDS).isAfter(now)) {
+            return invalid(
+                    routeScopes,
+                    "the token is not valid yet",
                     "nbf " + notBefore.toInstant() + " is still to come (now " + now + ")");
         }
         Date issuedAt = claims.getIssueTime();
         if (issuedAt != null && issuedAt.toInstant().minusSeconds(SKEW_SECONDS).isAfter(now)) {
-            return invalid(routeScopes, "the token was issued in the future",
+            return invalid(
+                    routeScopes,
+                    "the token was issued in the future",
                     "iat " + issuedAt.toInstant() + " is after now (" + now + ")");
         }
         List<String> tokenScopes = scopes(claims);
         if (!routeScopes.isEmpty() && routeScopes.stream().noneMatch(tokenScopes::contains)) {
-            return new AuthOutcome.Refused(HttpReply.message(403, "Forbidden").with("www-authenticate",
-                    challenge(routeScopes, "insufficient_scope", "the token does not have the route's scopes")),
+            return new AuthOutcome.Refused(
+                    HttpReply.message(403, "Forbidden")
+                            .with(
+                                    "www-authenticate",
+                                    challenge(
+                                            routeScopes,
+                                            "insufficient_scope",
+                                            "the token does not have the route's scopes")),
                     "the token's scopes " + tokenScopes + " include none of the route's " + routeScopes);
         }
         ObjectNode authorizerContext = JSON.createObjectNode();
@@ -203,7 +231,8 @@ public final class JwtVerifier implements AutoCloseable {
     /** Claims reach the function as strings: numbers as digits, lists as {@code [a b]}, objects as JSON. */
     private static String claimText(Object value) {
         if (value instanceof List<?> list) {
-            return "[" + String.join(" ", list.stream().map(JwtVerifier::claimText).toList()) + "]";
+            return "["
+                    + String.join(" ", list.stream().map(JwtVerifier::claimText).toList()) + "]";
         }
         if (value instanceof Map<?, ?> map) {
             @SuppressWarnings("unchecked")
@@ -254,8 +283,10 @@ public final class JwtVerifier implements AutoCloseable {
     }
 
     private static AuthOutcome invalid(List<String> routeScopes, String description, String reason) {
-        return new AuthOutcome.Refused(HttpReply.message(401, "Unauthorized")
-                .with("www-authenticate", challenge(routeScopes, "invalid_token", description)), reason);
+        return new AuthOutcome.Refused(
+                HttpReply.message(401, "Unauthorized")
+                        .with("www-authenticate", challenge(routeScopes, "invalid_token", description)),
+                reason);
     }
 
     /** The challenge as API Gateway writes it: {@code Bearer scope="" error="invalid_token" error_description="..."} */

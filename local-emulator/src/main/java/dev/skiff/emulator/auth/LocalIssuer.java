@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,14 +56,16 @@ public final class LocalIssuer {
     /** Signs these claims with the local key (RS256, its {@code kid} in the header). */
     public String mint(JWTClaimsSet claims) {
         RSAKey key = key();
-        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT)
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .keyID(key.getKeyID())
+                .type(JOSEObjectType.JWT)
                 .build();
         SignedJWT jwt = new SignedJWT(header, claims);
         try {
             jwt.sign(new RSASSASigner(key));
         } catch (JOSEException e) {
-            throw new IllegalStateException("cannot sign with the local issuer's key " + keyFile() + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot sign with the local issuer's key " + keyFile() + ": " + e.getMessage(), e);
         }
         return jwt.serialize();
     }
@@ -95,11 +98,13 @@ public final class LocalIssuer {
             }
             return RSAKey.parse(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or write the local issuer's key " + file + ": "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read or write the local issuer's key " + file + ": " + e.getMessage(), e);
         } catch (ParseException e) {
-            throw new IllegalStateException("the local issuer's key " + file + " is not an RSA JWK (" + e.getMessage()
-                    + "); delete the file to make a new key", e);
+            throw new IllegalStateException(
+                    "the local issuer's key " + file + " is not an RSA JWK (" + e.getMessage()
+                            + "); delete the file to make a new key",
+                    e);
         }
     }
 
@@ -111,8 +116,11 @@ public final class LocalIssuer {
         Files.createDirectories(file.getParent());
         RSAKey key;
         try {
-            key = new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
-                    .keyIDFromThumbprint(true).generate();
+            key = new RSAKeyGenerator(2048)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.RS256)
+                    .keyIDFromThumbprint(true)
+                    .generate();
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot make an RSA key: " + e.getMessage(), e);
         }

@@ -4,6 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.emulator.server.HttpCall;
 import dev.skiff.emulator.server.HttpReply;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.signer.Aws4Signer;
+import software.amazon.awssdk.auth.signer.params.Aws4SignerParams;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.regions.Region;
+
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -20,14 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentials;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.signer.Aws4Signer;
-import software.amazon.awssdk.auth.signer.params.Aws4SignerParams;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * Checks a SigV4-signed request as API Gateway checks an AWS_IAM route: the Authorization header's
@@ -46,6 +47,7 @@ public final class SigV4Verifier {
     public static final String SERVICE = "execute-api";
     /** How far a request's X-Amz-Date may be from now, as API Gateway says in its message ("- 5 min."). */
     static final Duration SKEW = Duration.ofMinutes(5);
+
     static final String MISMATCH = "The request signature we calculated does not match the signature you provided. "
             + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
     static final String INVALID_TOKEN = "The security token included in the request is invalid.";
@@ -54,6 +56,7 @@ public final class SigV4Verifier {
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     /** The x-amzn-ErrorType of each refusal. */
     private static final String INCOMPLETE = "IncompleteSignatureException";
+
     private static final String INVALID = "InvalidSignatureException";
     private static final String UNRECOGNIZED = "UnrecognizedClientException";
     private static final Aws4Signer SIGNER = Aws4Signer.create();
@@ -79,83 +82,126 @@ public final class SigV4Verifier {
         String authorization = call.header("Authorization");
         if (authorization == null) {
             boolean presigned = call.rawQuery() != null && call.rawQuery().contains("X-Amz-Signature=");
-            return refused("Forbidden", null, presigned
-                    ? "the request is presigned (X-Amz-Signature in its query): the emulator checks headers only"
-                    : "the request is not signed: no Authorization header");
+            return refused(
+                    "Forbidden",
+                    null,
+                    presigned
+                            ? "the request is presigned (X-Amz-Signature in its query): the emulator checks headers only"
+                            : "the request is not signed: no Authorization header");
         }
         Map<String, String> parts = parts(authorization);
         String amzDate = call.header("X-Amz-Date");
         String incomplete = incomplete(parts, amzDate != null || call.header("Date") != null);
         if (incomplete != null) {
-            return refused(incomplete + " Authorization=" + authorization, INCOMPLETE,
+            return refused(
+                    incomplete + " Authorization=" + authorization,
+                    INCOMPLETE,
                     "the Authorization header is not a complete SigV4 signature");
         }
         if (amzDate == null) {
-            return refused(MISMATCH, INVALID, "signed with a Date header: the emulator checks signatures dated by "
-                    + "X-Amz-Date only");
+            return refused(
+                    MISMATCH,
+                    INVALID,
+                    "signed with a Date header: the emulator checks signatures dated by " + "X-Amz-Date only");
         }
         Instant date;
         try {
             date = AMZ_DATE.parse(amzDate, Instant::from);
         } catch (DateTimeParseException e) {
-            return refused("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"", INCOMPLETE,
+            return refused(
+                    "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"",
+                    INCOMPLETE,
                     "X-Amz-Date '" + amzDate + "' is not yyyyMMdd'T'HHmmss'Z'");
         }
         Instant now = clock.instant();
         if (date.isBefore(now.minus(SKEW))) {
-            return refused("Signature expired: " + amzDate + " is now earlier than " + AMZ_DATE.format(now.minus(SKEW))
-                    + " (" + AMZ_DATE.format(now) + " - 5 min.)", INVALID, "the signature's date is too old");
+            return refused(
+                    "Signature expired: " + amzDate + " is now earlier than " + AMZ_DATE.format(now.minus(SKEW)) + " ("
+                            + AMZ_DATE.format(now) + " - 5 min.)",
+                    INVALID,
+                    "the signature's date is too old");
         }
         if (date.isAfter(now.plus(SKEW))) {
-            return refused("Signature not yet current: " + amzDate + " is still later than "
-                    + AMZ_DATE.format(now.plus(SKEW)) + " (" + AMZ_DATE.format(now) + " + 5 min.)", INVALID,
+            return refused(
+                    "Signature not yet current: " + amzDate + " is still later than " + AMZ_DATE.format(now.plus(SKEW))
+                            + " (" + AMZ_DATE.format(now) + " + 5 min.)",
+                    INVALID,
                     "the signature's date is ahead");
         }
         String[] scope = parts.get("Credential").split("/", -1);
         if (scope.length != 5) {
-            return refused(MISMATCH, INVALID, "Credential '" + parts.get("Credential")
-                    + "' is not KEY/DATE/REGION/SERVICE/aws4_request");
+            return refused(
+                    MISMATCH,
+                    INVALID,
+                    "Credential '" + parts.get("Credential") + "' is not KEY/DATE/REGION/SERVICE/aws4_request");
         }
         if (!scope[1].equals(amzDate.substring(0, 8))) {
-            return refused("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"
-                    + scope[1] + "' != '" + amzDate.substring(0, 8) + "', from '" + amzDate + "'.", INVALID,
+            return refused(
+                    "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"
+                            + scope[1] + "' != '" + amzDate.substring(0, 8) + "', from '" + amzDate + "'.",
+                    INVALID,
                     "the credential scope's date is not the request's");
         }
         if (!scope[2].equals(region)) {
-            return refused("Credential should be scoped to a valid region, not '" + scope[2] + "'. ", INVALID,
+            return refused(
+                    "Credential should be scoped to a valid region, not '" + scope[2] + "'. ",
+                    INVALID,
                     "signed for region " + scope[2] + "; this API is in " + region);
         }
         if (!scope[3].equals(SERVICE)) {
-            return refused("Credential should be scoped to correct service: '" + SERVICE + "'. ", INVALID,
+            return refused(
+                    "Credential should be scoped to correct service: '" + SERVICE + "'. ",
+                    INVALID,
                     "signed for service " + scope[3] + ", not " + SERVICE);
         }
         if (!scope[4].equals("aws4_request")) {
-            return refused("Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4]
-                    + "'. ", INVALID, "the credential scope does not end in aws4_request");
+            return refused(
+                    "Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4] + "'. ",
+                    INVALID,
+                    "the credential scope does not end in aws4_request");
         }
-        List<String> signedHeaders = List.of(parts.get("SignedHeaders").toLowerCase(Locale.ROOT).split(";"));
+        List<String> signedHeaders =
+                List.of(parts.get("SignedHeaders").toLowerCase(Locale.ROOT).split(";"));
         if (!signedHeaders.contains("host")) {
-            return refused("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", INCOMPLETE,
+            return refused(
+                    "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+                    INCOMPLETE,
                     "the host header is not signed");
         }
         IamCredential credential = credentials.get(scope[0]);
         if (credential == null) {
-            return refused(INVALID_TOKEN, UNRECOGNIZED, "access key " + scope[0] + " is not one the emulator knows"
-                    + (credentials.isEmpty() ? " (it knows none)"
-                    : " (it knows " + credentials.values().stream().map(IamCredential::masked).toList() + ")"));
+            return refused(
+                    INVALID_TOKEN,
+                    UNRECOGNIZED,
+                    "access key " + scope[0] + " is not one the emulator knows"
+                            + (credentials.isEmpty()
+                                    ? " (it knows none)"
+                                    : " (it knows "
+                                            + credentials.values().stream()
+                                                    .map(IamCredential::masked)
+                                                    .toList() + ")"));
         }
         if (!sameToken(credential.sessionToken(), call.header("X-Amz-Security-Token"))) {
-            return refused(INVALID_TOKEN, UNRECOGNIZED, "the session token of access key " + credential.masked()
-                    + (credential.sessionToken() == null ? " was sent, but the key has none"
-                    : " is missing or not the key's"));
+            return refused(
+                    INVALID_TOKEN,
+                    UNRECOGNIZED,
+                    "the session token of access key " + credential.masked()
+                            + (credential.sessionToken() == null
+                                    ? " was sent, but the key has none"
+                                    : " is missing or not the key's"));
         }
         String expected = expectedSignature(call, signedHeaders, credential, date);
-        if (expected == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                parts.get("Signature").toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
-            return refused(MISMATCH, INVALID, expected == null
-                    ? "a signed header is missing from the request, or its method or host cannot be signed"
-                    : "the signature is not the one the request's method, path, query, signed headers and body give "
-                    + "with the key " + credential.masked());
+        if (expected == null
+                || !MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.US_ASCII),
+                        parts.get("Signature").toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
+            return refused(
+                    MISMATCH,
+                    INVALID,
+                    expected == null
+                            ? "a signed header is missing from the request, or its method or host cannot be signed"
+                            : "the signature is not the one the request's method, path, query, signed headers and body give "
+                                    + "with the key " + credential.masked());
         }
         return new AuthOutcome.Allowed(identity(credential));
     }
@@ -176,8 +222,8 @@ public final class SigV4Verifier {
     }
 
     /** The signature the SDK's signer gives the request as received, or null when it cannot be rebuilt. */
-    private String expectedSignature(HttpCall call, List<String> signedHeaders, IamCredential credential,
-            Instant date) {
+    private String expectedSignature(
+            HttpCall call, List<String> signedHeaders, IamCredential credential, Instant date) {
         String hostHeader = call.header("Host");
         SdkHttpMethod method;
         URI host;
@@ -187,8 +233,11 @@ public final class SigV4Verifier {
         } catch (IllegalArgumentException | NullPointerException e) {
             return null;
         }
-        SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder().method(method).protocol("http")
-                .host(host.getHost()).encodedPath(call.rawPath())
+        SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder()
+                .method(method)
+                .protocol("http")
+                .host(host.getHost())
+                .encodedPath(call.rawPath())
                 .contentStreamProvider(() -> new ByteArrayInputStream(call.body()));
         if (host.getPort() >= 0) {
             request.port(host.getPort());
@@ -196,7 +245,8 @@ public final class SigV4Verifier {
         if (call.rawQuery() != null && !call.rawQuery().isEmpty()) {
             for (String pair : call.rawQuery().split("&")) {
                 int equals = pair.indexOf('=');
-                request.appendRawQueryParameter(decode(equals < 0 ? pair : pair.substring(0, equals)),
+                request.appendRawQueryParameter(
+                        decode(equals < 0 ? pair : pair.substring(0, equals)),
                         equals < 0 ? "" : decode(pair.substring(equals + 1)));
             }
         }
@@ -212,11 +262,18 @@ public final class SigV4Verifier {
         }
         String id = credential.accessKeyId();
         String secret = credential.secretAccessKey();
-        AwsCredentials keys = credential.sessionToken() == null ? AwsBasicCredentials.create(id, secret)
+        AwsCredentials keys = credential.sessionToken() == null
+                ? AwsBasicCredentials.create(id, secret)
                 : AwsSessionCredentials.create(id, secret, credential.sessionToken());
-        Aws4SignerParams params = Aws4SignerParams.builder().awsCredentials(keys).signingName(SERVICE)
-                .signingRegion(Region.of(region)).signingClockOverride(Clock.fixed(date, ZoneOffset.UTC)).build();
-        String signed = SIGNER.sign(request.build(), params).firstMatchingHeader("Authorization").orElse("");
+        Aws4SignerParams params = Aws4SignerParams.builder()
+                .awsCredentials(keys)
+                .signingName(SERVICE)
+                .signingRegion(Region.of(region))
+                .signingClockOverride(Clock.fixed(date, ZoneOffset.UTC))
+                .build();
+        String signed = SIGNER.sign(request.build(), params)
+                .firstMatchingHeader("Authorization")
+                .orElse("");
         int at = signed.indexOf("Signature=");
         return at < 0 ? null : signed.substring(at + "Signature=".length()).trim();
     }
@@ -240,7 +297,9 @@ public final class SigV4Verifier {
         for (String part : authorization.substring(ALGORITHM.length()).split(",")) {
             int equals = part.indexOf('=');
             if (equals > 0) {
-                parts.put(part.substring(0, equals).trim(), part.substring(equals + 1).trim());
+                parts.put(
+                        part.substring(0, equals).trim(),
+                        part.substring(equals + 1).trim());
             }
         }
         return parts;

@@ -3,40 +3,64 @@ package dev.skiff.emulator.cli;
 import dev.skiff.emulator.Emulator;
 import dev.skiff.emulator.environment.LogSink;
 import dev.skiff.emulator.gpupool.GpuServerCommand;
+import picocli.CommandLine.Option;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine.Option;
 
 /** Options every {@code skiff local} command shares: which template, its parameters, the region. */
 public final class EmulatorOptions {
 
-    @Option(names = {"-t", "--template"}, defaultValue = "sam/template.yaml", description = "SAM template (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = {"-t", "--template"},
+            defaultValue = "sam/template.yaml",
+            description = "SAM template (default: ${DEFAULT-VALUE})")
     Path template;
 
-    @Option(names = "--parameter-overrides", arity = "1..*", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--parameter-overrides",
+            arity = "1..*",
+            paramLabel = "KEY=VALUE",
             description = "template parameter values, e.g. --parameter-overrides Stage=dev MemorySize=1024")
     Map<String, String> parameterOverrides = new LinkedHashMap<>();
 
     @Option(names = "--region", description = "AWS region the functions see (default: $AWS_REGION or us-east-1)")
     String region;
 
-    @Option(names = "--idle-timeout", defaultValue = "600", paramLabel = "SECONDS",
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "600",
+            paramLabel = "SECONDS",
             description = "stop an execution environment idle this long (default: ${DEFAULT-VALUE})")
     long idleTimeoutSeconds;
 
-    @Option(names = "--gpu-fallback-lib", paramLabel = "DIR",
-            description = "the gpu-fallback server's jars, for routes to the GPU pool (default: the Skiff distribution's "
-                    + GpuServerCommand.LIB + ")")
+    @Option(
+            names = "--gpu-fallback-lib",
+            paramLabel = "DIR",
+            description =
+                    "the gpu-fallback server's jars, for routes to the GPU pool (default: the Skiff distribution's "
+                            + GpuServerCommand.LIB + ")")
     Path gpuFallbackLib;
 
     Emulator.Options toOptions(String host, int apiPort, int lambdaPort, LogSink log) {
-        String effectiveRegion = region != null ? region
+        String effectiveRegion = region != null
+                ? region
                 : System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION") : "us-east-1";
         Emulator.Options defaults = Emulator.Options.defaults(template);
-        return new Emulator.Options(template, Map.copyOf(parameterOverrides), host, apiPort, lambdaPort, effectiveRegion,
-                Duration.ofSeconds(Math.max(1, idleTimeoutSeconds)), defaults.reloadInterval(), log, defaults.javaExecutable(),
-                gpuFallbackLib == null ? null : GpuServerCommand.fromLib(gpuFallbackLib), defaults.auth());
+        return new Emulator.Options(
+                template,
+                Map.copyOf(parameterOverrides),
+                host,
+                apiPort,
+                lambdaPort,
+                effectiveRegion,
+                Duration.ofSeconds(Math.max(1, idleTimeoutSeconds)),
+                defaults.reloadInterval(),
+                log,
+                defaults.javaExecutable(),
+                gpuFallbackLib == null ? null : GpuServerCommand.fromLib(gpuFallbackLib),
+                defaults.auth());
     }
 }

@@ -2,6 +2,12 @@ package dev.skiff.emulator.cli;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.skiff.emulator.auth.LocalIssuer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,20 +18,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code skiff local token}: prints a JWT from the local issuer, for routes whose JWT authorizer trusts
  * it; expired, not-yet-valid, other-audience and other-scope tokens are one flag away.
  */
-@Command(name = "token", mixinStandardHelpOptions = true,
-        description = {"Print a JWT signed by the local issuer, whose keys `start-api` serves on its port. Point the "
-                + "template's JWT authorizer at it, e.g. start-api --parameter-overrides AuthType=JWT "
-                + "JwtIssuer=http://127.0.0.1:3000 JwtAudience=skiff-local, then send Authorization: Bearer <token>."})
+@Command(
+        name = "token",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print a JWT signed by the local issuer, whose keys `start-api` serves on its port. Point the "
+                    + "template's JWT authorizer at it, e.g. start-api --parameter-overrides AuthType=JWT "
+                    + "JwtIssuer=http://127.0.0.1:3000 JwtAudience=skiff-local, then send Authorization: Bearer <token>."
+        })
 final class TokenCommand implements Callable<Integer> {
 
     static final String DEFAULT_AUDIENCE = "skiff-local";
@@ -33,41 +38,57 @@ final class TokenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--scope", paramLabel = "SCOPE",
+    @Option(
+            names = "--scope",
+            paramLabel = "SCOPE",
             description = "a scope the token grants (repeatable): its scope claim")
     List<String> scopes = new ArrayList<>();
 
-    @Option(names = "--aud", paramLabel = "AUDIENCE",
-            description = "an audience the token is for (repeatable; default: " + DEFAULT_AUDIENCE
-                    + ", unless --client-id)")
+    @Option(
+            names = "--aud",
+            paramLabel = "AUDIENCE",
+            description =
+                    "an audience the token is for (repeatable; default: " + DEFAULT_AUDIENCE + ", unless --client-id)")
     List<String> audience = new ArrayList<>();
 
-    @Option(names = "--client-id", paramLabel = "ID",
+    @Option(
+            names = "--client-id",
+            paramLabel = "ID",
             description = "a client_id claim; without --aud the token has no aud, as Cognito access tokens have none")
     String clientId;
 
     @Option(names = "--sub", defaultValue = "local-user", description = "the subject (default: ${DEFAULT-VALUE})")
     String subject;
 
-    @Option(names = "--issuer", defaultValue = "http://127.0.0.1:3000",
+    @Option(
+            names = "--issuer",
+            defaultValue = "http://127.0.0.1:3000",
             description = "the iss claim: the URL of the start-api that serves this issuer (default: ${DEFAULT-VALUE})")
     String issuer;
 
-    @Option(names = "--expires-in", defaultValue = "3600", paramLabel = "SECONDS",
+    @Option(
+            names = "--expires-in",
+            defaultValue = "3600",
+            paramLabel = "SECONDS",
             description = "how long the token is valid (default: ${DEFAULT-VALUE})")
     long expiresIn;
 
     @Option(names = "--expired", description = "a token that expired ten minutes ago")
     boolean expired;
 
-    @Option(names = "--not-before", paramLabel = "SECONDS",
+    @Option(
+            names = "--not-before",
+            paramLabel = "SECONDS",
             description = "a token valid only from SECONDS from now on (nbf)")
     Long notBefore;
 
     @Option(names = "--claim", paramLabel = "NAME=VALUE", description = "another claim, a string (repeatable)")
     Map<String, String> extraClaims = new LinkedHashMap<>();
 
-    @Option(names = "--key-dir", paramLabel = "DIR", defaultValue = ".skiff/local-issuer",
+    @Option(
+            names = "--key-dir",
+            paramLabel = "DIR",
+            defaultValue = ".skiff/local-issuer",
             description = "the local issuer's key, made on first use; start-api --local-issuer-dir must name the same "
                     + "(default: ${DEFAULT-VALUE})")
     Path keyDirectory;
@@ -75,8 +96,8 @@ final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (expiresIn <= 0) {
-            throw new ParameterException(spec.commandLine(),
-                    "--expires-in must be a positive number of seconds, got " + expiresIn);
+            throw new ParameterException(
+                    spec.commandLine(), "--expires-in must be a positive number of seconds, got " + expiresIn);
         }
         Instant now = Instant.now();
         Instant expires = expired ? now.minus(Duration.ofMinutes(10)) : now.plusSeconds(expiresIn);

@@ -1,6 +1,7 @@
 package dev.skiff.emulator.environment;
 
 import dev.skiff.emulator.lambda.FunctionVersion;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,7 +48,8 @@ public final class EnvironmentHost implements EnvironmentPool.EnvironmentFactory
             throw new UncheckedIOException("cannot create a temporary directory for environment logs", e);
         }
         // streams what the processes print; invocation ends read their own output synchronously
-        timer.scheduleWithFixedDelay(() -> environments.values().forEach(e -> e.log().pump()), 50, 50, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                () -> environments.values().forEach(e -> e.log().pump()), 50, 50, TimeUnit.MILLISECONDS);
     }
 
     /** The {@code host:port} of the Runtime API server, known once it listens. */
@@ -65,7 +67,8 @@ public final class EnvironmentHost implements EnvironmentPool.EnvironmentFactory
     }
 
     @Override
-    public ExecutionEnvironment create(FunctionVersion version, long codeGeneration, ExecutionEnvironment.Listener listener) {
+    public ExecutionEnvironment create(
+            FunctionVersion version, long codeGeneration, ExecutionEnvironment.Listener listener) {
         String id = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         EnvironmentLog log = new EnvironmentLog(logDirectory.resolve(id + ".log"), version.functionName(), sink);
         ExecutionEnvironment environment = new ExecutionEnvironment(id, version, codeGeneration, log, timer, listener);
@@ -104,7 +107,8 @@ public final class EnvironmentHost implements EnvironmentPool.EnvironmentFactory
         timer.shutdownNow();
         launches.shutdownNow();
         try (Stream<Path> files = Files.walk(logDirectory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // temporary files only
         }

@@ -2,6 +2,7 @@ package dev.skiff.emulator.environment;
 
 import dev.skiff.emulator.lambda.FunctionVersion;
 import dev.skiff.emulator.template.FunctionDefinition;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +23,24 @@ import java.util.UUID;
 public final class EnvironmentLauncher {
 
     /** Variables Lambda sets itself; a template cannot override them. */
-    static final Set<String> RESERVED_VARIABLES = Set.of("_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION",
-            "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-            "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
-            "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR");
+    static final Set<String> RESERVED_VARIABLES = Set.of(
+            "_HANDLER",
+            "_X_AMZN_TRACE_ID",
+            "AWS_DEFAULT_REGION",
+            "AWS_REGION",
+            "AWS_EXECUTION_ENV",
+            "AWS_LAMBDA_FUNCTION_NAME",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+            "AWS_LAMBDA_FUNCTION_VERSION",
+            "AWS_LAMBDA_INITIALIZATION_TYPE",
+            "AWS_LAMBDA_LOG_GROUP_NAME",
+            "AWS_LAMBDA_LOG_STREAM_NAME",
+            "AWS_LAMBDA_RUNTIME_API",
+            "LAMBDA_TASK_ROOT",
+            "LAMBDA_RUNTIME_DIR");
     /** Credentials pass through from the emulator's environment, as SAM CLI does. */
-    private static final List<String> PASSED_THROUGH = List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN", "PATH", "JAVA_HOME");
+    private static final List<String> PASSED_THROUGH =
+            List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "PATH", "JAVA_HOME");
 
     private final String region;
     private final Path javaExecutable;
@@ -83,7 +95,9 @@ public final class EnvironmentLauncher {
         env.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
         // as on Lambda (/var/task:/var/task/lib), so System.loadLibrary finds natives shipped in the package
         String libraries = codeDirectory + ":" + codeDirectory.resolve("lib");
-        env.put("LD_LIBRARY_PATH", parent.containsKey("LD_LIBRARY_PATH") ? libraries + ":" + parent.get("LD_LIBRARY_PATH") : libraries);
+        env.put(
+                "LD_LIBRARY_PATH",
+                parent.containsKey("LD_LIBRARY_PATH") ? libraries + ":" + parent.get("LD_LIBRARY_PATH") : libraries);
         return builder.start();
     }
 

@@ -2,6 +2,7 @@ package dev.skiff.emulator.environment;
 
 import dev.skiff.emulator.lambda.FunctionVersion;
 import dev.skiff.emulator.lambda.LambdaServiceException;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,14 +27,18 @@ public final class EnvironmentPool implements ExecutionEnvironment.Listener {
 
     /** Creates environments; the emulator's {@link EnvironmentHost} implements it. */
     public interface EnvironmentFactory {
-        ExecutionEnvironment create(FunctionVersion version, long codeGeneration, ExecutionEnvironment.Listener listener);
+        ExecutionEnvironment create(
+                FunctionVersion version, long codeGeneration, ExecutionEnvironment.Listener listener);
 
         void launch(ExecutionEnvironment environment, Path codeDirectory);
 
         void forget(ExecutionEnvironment environment);
     }
 
-    public EnvironmentPool(String functionName, Integer reservedConcurrency, EnvironmentFactory factory,
+    public EnvironmentPool(
+            String functionName,
+            Integer reservedConcurrency,
+            EnvironmentFactory factory,
             Supplier<Path> codeDirectory) {
         this.functionName = functionName;
         this.reservedConcurrency = reservedConcurrency;
@@ -54,9 +59,13 @@ public final class EnvironmentPool implements ExecutionEnvironment.Listener {
                 throw LambdaServiceException.throttled("ReservedFunctionConcurrentInvocationLimitExceeded");
             }
             for (ExecutionEnvironment environment : environments) {
-                if (!busy.contains(environment) && !environment.stopped()
+                if (!busy.contains(environment)
+                        && !environment.stopped()
                         && environment.codeGeneration() == codeGeneration
-                        && environment.version().version().equals(invocation.version().version())) {
+                        && environment
+                                .version()
+                                .version()
+                                .equals(invocation.version().version())) {
                     chosen = environment;
                     break;
                 }

@@ -1,6 +1,7 @@
 package dev.skiff.emulator.environment;
 
 import dev.skiff.emulator.lambda.FunctionVersion;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,11 @@ public final class ExecutionEnvironment {
     /** Lambda's limit on the init phase before it is retried within the invocation's own timeout. */
     private static final long INIT_LIMIT_SECONDS = 10;
 
-    enum State { STARTING, READY, STOPPED }
+    enum State {
+        STARTING,
+        READY,
+        STOPPED
+    }
 
     /** Told when the environment can take another invocation or is gone. */
     interface Listener {
@@ -48,8 +53,13 @@ public final class ExecutionEnvironment {
     private CompletableFuture<Invocation> waitingForNext;
     private long idleSinceNanos = System.nanoTime();
 
-    ExecutionEnvironment(String id, FunctionVersion version, long codeGeneration, EnvironmentLog log,
-            ScheduledExecutorService timer, Listener listener) {
+    ExecutionEnvironment(
+            String id,
+            FunctionVersion version,
+            long codeGeneration,
+            EnvironmentLog log,
+            ScheduledExecutorService timer,
+            Listener listener) {
         this.id = id;
         this.version = version;
         this.codeGeneration = codeGeneration;
@@ -86,8 +96,12 @@ public final class ExecutionEnvironment {
             started.onExit().thenAccept(p -> processExited(p.exitValue()));
         } catch (IOException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
-            String type = message.startsWith("Runtime.") ? message.substring(0, message.indexOf(':')) : "Runtime.InvalidEntrypoint";
-            failAndStop(LambdaErrorDocument.of(type, message), "INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: " + type);
+            String type = message.startsWith("Runtime.")
+                    ? message.substring(0, message.indexOf(':'))
+                    : "Runtime.InvalidEntrypoint";
+            failAndStop(
+                    LambdaErrorDocument.of(type, message),
+                    "INIT_REPORT Init Duration: 0.00 ms\tPhase: init\tStatus: error\tError Type: " + type);
         }
     }
 
@@ -121,7 +135,8 @@ public final class ExecutionEnvironment {
     public CompletableFuture<Invocation> nextInvocation() {
         synchronized (this) {
             if (state == State.STOPPED) {
-                return CompletableFuture.failedFuture(new RuntimeApiException(500, "Runtime.Stopped", "environment stopped"));
+                return CompletableFuture.failedFuture(
+                        new RuntimeApiException(500, "Runtime.Stopped", "environment stopped"));
             }
             if (state == State.STARTING) {
                 state = State.READY;
@@ -129,7 +144,9 @@ public final class ExecutionEnvironment {
             }
             if (current != null && delivered) {
                 // asking for the next event without answering the current one: Lambda treats it as a null response
-                throw new RuntimeApiException(403, "InvalidStateTransition",
+                throw new RuntimeApiException(
+                        403,
+                        "InvalidStateTransition",
                         "the runtime asked for the next invocation before answering " + current.requestId());
             }
             if (current != null) {
@@ -149,13 +166,15 @@ public final class ExecutionEnvironment {
             deadline.cancel(false);
         }
         Invocation invocation = current;
-        deadline = timer.schedule(() -> timeOut(invocation), version.definition().timeoutSeconds(), TimeUnit.SECONDS);
+        deadline =
+                timer.schedule(() -> timeOut(invocation), version.definition().timeoutSeconds(), TimeUnit.SECONDS);
         log.emit("START RequestId: " + invocation.requestId() + " Version: " + version.version());
     }
 
     public long deadlineEpochMillis() {
         synchronized (this) {
-            long remainingNanos = version.definition().timeoutSeconds() * 1_000_000_000L - (System.nanoTime() - deliveredNanos);
+            long remainingNanos =
+                    version.definition().timeoutSeconds() * 1_000_000_000L - (System.nanoTime() - deliveredNanos);
             return System.currentTimeMillis() + remainingNanos / 1_000_000;
         }
     }
@@ -182,7 +201,8 @@ public final class ExecutionEnvironment {
             current = null;
             state = State.STOPPED;
         }
-        String report = String.format("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: %s",
+        String report = String.format(
+                "INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: %s",
                 initDurationMs, errorType == null ? "Runtime.Unknown" : errorType);
         completeFailed(failed, errorDocument, report);
         destroy();
@@ -198,8 +218,10 @@ public final class ExecutionEnvironment {
                 throw new RuntimeApiException(403, "InvalidStateTransition", "no invocation is in progress");
             }
             if (!current.requestId().equals(requestId)) {
-                throw new RuntimeApiException(400, "InvalidRequestID", "the invocation in progress is "
-                        + current.requestId() + ", not " + requestId);
+                throw new RuntimeApiException(
+                        400,
+                        "InvalidRequestID",
+                        "the invocation in progress is " + current.requestId() + ", not " + requestId);
             }
             deadline.cancel(false);
             finished = current;
@@ -208,14 +230,19 @@ public final class ExecutionEnvironment {
         }
         String invocationLog = log.endInvocation("END RequestId: " + finished.requestId(), report);
         listener.available(this); // first, so that the caller's next request finds this environment warm
-        finished.result().complete(new InvocationResult(outcome.payload(), outcome.functionError(), version.version(), invocationLog));
+        finished.result()
+                .complete(new InvocationResult(
+                        outcome.payload(), outcome.functionError(), version.version(), invocationLog));
     }
 
     private String report(Invocation invocation, String status) { // holds the lock
         double durationMs = (System.nanoTime() - deliveredNanos) / 1e6;
         StringBuilder line = new StringBuilder(String.format(
                 "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %s MB",
-                invocation.requestId(), durationMs, (long) Math.ceil(durationMs), version.definition().memorySize(),
+                invocation.requestId(),
+                durationMs,
+                (long) Math.ceil(durationMs),
+                version.definition().memorySize(),
                 maxMemoryUsedMb()));
         if (!initDurationReported && initDurationMs >= 0) {
             line.append(String.format("\tInit Duration: %.2f ms", initDurationMs));
@@ -260,11 +287,18 @@ public final class ExecutionEnvironment {
         }
         int timeout = version.definition().timeoutSeconds();
         String stamp = Instant.now().toString();
-        String invocationLog = log.endInvocation(stamp + " " + invocation.requestId() + " "
-                + LambdaErrorDocument.timeoutText(timeout), "END RequestId: " + invocation.requestId(), report);
+        String invocationLog = log.endInvocation(
+                stamp + " " + invocation.requestId() + " " + LambdaErrorDocument.timeoutText(timeout),
+                "END RequestId: " + invocation.requestId(),
+                report);
         destroy();
-        invocation.result().complete(new InvocationResult(LambdaErrorDocument.timedOut(invocation.requestId(), timeout),
-                "Unhandled", version.version(), invocationLog));
+        invocation
+                .result()
+                .complete(new InvocationResult(
+                        LambdaErrorDocument.timedOut(invocation.requestId(), timeout),
+                        "Unhandled",
+                        version.version(),
+                        invocationLog));
     }
 
     private void processExited(int exitValue) {
@@ -282,8 +316,10 @@ public final class ExecutionEnvironment {
                 deadline.cancel(false);
             }
             if (failed != null) {
-                report = delivered ? report(failed, "\tStatus: error\tError Type: Runtime.ExitError")
-                        : String.format("INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: Runtime.ExitError",
+                report = delivered
+                        ? report(failed, "\tStatus: error\tError Type: Runtime.ExitError")
+                        : String.format(
+                                "INIT_REPORT Init Duration: %.2f ms\tPhase: init\tStatus: error\tError Type: Runtime.ExitError",
                                 (System.nanoTime() - startedNanos) / 1e6);
             } else if (wasStopped) {
                 report = null;
@@ -297,8 +333,12 @@ public final class ExecutionEnvironment {
             log.emit("RequestId: " + failed.requestId() + " Error: Runtime exited with error: " + description);
             log.emit("Runtime.ExitError");
             String invocationLog = log.endInvocation("END RequestId: " + failed.requestId(), report);
-            failed.result().complete(new InvocationResult(LambdaErrorDocument.exited(failed.requestId(), description),
-                    "Unhandled", version.version(), invocationLog));
+            failed.result()
+                    .complete(new InvocationResult(
+                            LambdaErrorDocument.exited(failed.requestId(), description),
+                            "Unhandled",
+                            version.version(),
+                            invocationLog));
         } else {
             log.pump();
         }
@@ -324,7 +364,8 @@ public final class ExecutionEnvironment {
         }
         String invocationLog = log.endInvocation(reportLine);
         if (failed != null) {
-            failed.result().complete(new InvocationResult(errorDocument, "Unhandled", version.version(), invocationLog));
+            failed.result()
+                    .complete(new InvocationResult(errorDocument, "Unhandled", version.version(), invocationLog));
         }
     }
 
@@ -333,7 +374,10 @@ public final class ExecutionEnvironment {
     }
 
     synchronized boolean idleLongerThan(long nanos) {
-        return state == State.READY && current == null && waitingForNext != null && System.nanoTime() - idleSinceNanos > nanos;
+        return state == State.READY
+                && current == null
+                && waitingForNext != null
+                && System.nanoTime() - idleSinceNanos > nanos;
     }
 
     synchronized boolean stopped() {

@@ -1,6 +1,7 @@
 package dev.skiff.emulator.environment;
 
 import dev.skiff.emulator.lambda.FunctionVersion;
+
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -10,11 +11,22 @@ import java.util.concurrent.CompletableFuture;
  * @param invokedFunctionArn the ARN the caller used, with its qualifier if it gave one
  * @param clientContext the decoded client context JSON, or null
  */
-public record Invocation(String requestId, byte[] payload, FunctionVersion version, String invokedFunctionArn,
-        String traceId, String clientContext, CompletableFuture<InvocationResult> result) {
+public record Invocation(
+        String requestId,
+        byte[] payload,
+        FunctionVersion version,
+        String invokedFunctionArn,
+        String traceId,
+        String clientContext,
+        CompletableFuture<InvocationResult> result) {
 
-    public Invocation(String requestId, byte[] payload, FunctionVersion version, String invokedFunctionArn,
-            String traceId, String clientContext) {
+    public Invocation(
+            String requestId,
+            byte[] payload,
+            FunctionVersion version,
+            String invokedFunctionArn,
+            String traceId,
+            String clientContext) {
         this(requestId, payload, version, invokedFunctionArn, traceId, clientContext, new CompletableFuture<>());
     }
 }

@@ -2,6 +2,7 @@ package dev.skiff.emulator.environment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.nio.charset.StandardCharsets;
 
 /** The error documents Lambda returns for failures of the platform rather than the function. */
@@ -26,20 +27,23 @@ public final class LambdaErrorDocument {
     }
 
     static byte[] exited(String requestId, String exitDescription) {
-        return of("Runtime.ExitError", "RequestId: " + requestId + " Error: Runtime exited with error: " + exitDescription);
+        return of(
+                "Runtime.ExitError",
+                "RequestId: " + requestId + " Error: Runtime exited with error: " + exitDescription);
     }
 
     /** How Lambda words a process end: {@code exit status 1} or {@code signal: killed}. */
     static String exitDescription(int exitValue) {
         if (exitValue > 128) {
             int signal = exitValue - 128;
-            return "signal: " + switch (signal) {
-                case 9 -> "killed";
-                case 6 -> "aborted";
-                case 11 -> "segmentation fault";
-                case 15 -> "terminated";
-                default -> "signal " + signal;
-            };
+            return "signal: "
+                    + switch (signal) {
+                        case 9 -> "killed";
+                        case 6 -> "aborted";
+                        case 11 -> "segmentation fault";
+                        case 15 -> "terminated";
+                        default -> "signal " + signal;
+                    };
         }
         return "exit status " + exitValue;
     }

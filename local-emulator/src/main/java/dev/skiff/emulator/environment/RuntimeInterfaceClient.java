@@ -27,7 +27,8 @@ final class RuntimeInterfaceClient {
             "software.amazon.awssdk.utilslite.SdkInternalThreadLocal");
 
     /** The client's own switch: load its JNI library from this file instead of unpacking it. */
-    static final String NATIVE_LIBRARY_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
+    static final String NATIVE_LIBRARY_PROPERTY =
+            "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
     private RuntimeInterfaceClient() {}
 
@@ -49,9 +50,11 @@ final class RuntimeInterfaceClient {
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return file;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot unpack the runtime interface client's JNI library into " + directory, e);
+            throw new UncheckedIOException(
+                    "cannot unpack the runtime interface client's JNI library into " + directory, e);
         } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the Lambda runtime interface client is not on the emulator's class path", e);
+            throw new IllegalStateException(
+                    "the Lambda runtime interface client is not on the emulator's class path", e);
         }
     }
 
@@ -60,10 +63,16 @@ final class RuntimeInterfaceClient {
         for (String className : MARKER_CLASSES) {
             try {
                 Class<?> type = Class.forName(className, false, RuntimeInterfaceClient.class.getClassLoader());
-                entries.add(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+                entries.add(Path.of(type.getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI())
+                        .toString());
             } catch (ClassNotFoundException | URISyntaxException | NullPointerException e) {
-                throw new IllegalStateException("the Lambda runtime interface client is not on the emulator's class path ("
-                        + className + " missing); rebuild with ./mvnw -pl local-emulator package", e);
+                throw new IllegalStateException(
+                        "the Lambda runtime interface client is not on the emulator's class path (" + className
+                                + " missing); rebuild with ./mvnw -pl local-emulator package",
+                        e);
             }
         }
         return entries.stream().collect(Collectors.joining(File.pathSeparator));

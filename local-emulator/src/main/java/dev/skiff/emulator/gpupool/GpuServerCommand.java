@@ -25,12 +25,15 @@ public record GpuServerCommand(String classPath, String mainClass) {
     public static GpuServerCommand fromLib(Path lib) {
         List<Path> jars;
         try (Stream<Path> files = Files.list(lib)) {
-            jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+            jars = files.filter(f -> f.getFileName().toString().endsWith(".jar"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + lib, e);
         }
         // ONNX Runtime's CPU and CUDA builds hold the same classes; on this machine the CPU one runs
-        boolean cpuBuild = jars.stream().anyMatch(j -> j.getFileName().toString().matches("onnxruntime-\\d.*\\.jar"));
+        boolean cpuBuild =
+                jars.stream().anyMatch(j -> j.getFileName().toString().matches("onnxruntime-\\d.*\\.jar"));
         List<String> entries = new ArrayList<>();
         for (Path jar : jars) {
             if (cpuBuild && jar.getFileName().toString().startsWith("onnxruntime_gpu-")) continue;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.emulator.environment.LogSink;
 import dev.skiff.emulator.template.GpuPoolDefinition;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,19 +42,31 @@ public final class LocalGpuPool implements AutoCloseable {
 
     public static LocalGpuPool start(GpuPoolDefinition definition, GpuServerCommand command, Path java, LogSink log) {
         if (!Files.isDirectory(definition.modelRepository())) {
-            return unavailable("the GPU pool's model repository " + definition.modelRepository() + " (" + definition.logicalId()
-                    + " metadata " + GpuPoolDefinition.MODELS_METADATA + ") does not exist");
+            return unavailable("the GPU pool's model repository " + definition.modelRepository() + " ("
+                    + definition.logicalId() + " metadata " + GpuPoolDefinition.MODELS_METADATA + ") does not exist");
         }
-        List<String> commandLine = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-XX:+ExitOnOutOfMemoryError", "-cp", command.classPath(), command.mainClass(),
-                "--models", definition.modelRepository().toString(),
-                "--host", "127.0.0.1", "--port", "0", // a free port, read back from the "listening" line
-                "--execution-provider", "cpu"));
+        List<String> commandLine = new ArrayList<>(List.of(
+                java.toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp",
+                command.classPath(),
+                command.mainClass(),
+                "--models",
+                definition.modelRepository().toString(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0", // a free port, read back from the "listening" line
+                "--execution-provider",
+                "cpu"));
         ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
         // the task's variables (SKIFF_MODELS, ...) as ECS sets them; the flags above win over them
         builder.environment().putAll(definition.environment());
-        log.line(LOG_NAME, "starting the local gpu-fallback server on the CPU for " + definition.logicalId() + ", models from "
-                + definition.modelRepository());
+        log.line(
+                LOG_NAME,
+                "starting the local gpu-fallback server on the CPU for " + definition.logicalId() + ", models from "
+                        + definition.modelRepository());
         Process process;
         try {
             process = builder.start();
@@ -67,7 +80,8 @@ public final class LocalGpuPool implements AutoCloseable {
 
     /** Copies the server's log lines and completes the address at its "listening" line. */
     private void follow(LogSink log) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 log.line(LOG_NAME, line);
                 if (!address.isDone() && line.contains("\"listening\"")) listening(line);
@@ -77,8 +91,9 @@ public final class LocalGpuPool implements AutoCloseable {
         }
         try {
             int code = process.waitFor();
-            address.completeExceptionally(new IllegalStateException("the local gpu-fallback server exited with code " + code
-                    + (address.isDone() ? "" : " before it listened") + "; its log is above, prefixed [" + LOG_NAME + "]"));
+            address.completeExceptionally(new IllegalStateException("the local gpu-fallback server exited with code "
+                    + code + (address.isDone() ? "" : " before it listened") + "; its log is above, prefixed ["
+                    + LOG_NAME + "]"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -87,8 +102,10 @@ public final class LocalGpuPool implements AutoCloseable {
     private void listening(String line) {
         try {
             JsonNode node = JSON.readTree(line);
-            if ("listening".equals(node.path("message").asText()) && node.path("port").isInt()) {
-                address.complete(URI.create("http://127.0.0.1:" + node.path("port").asInt()));
+            if ("listening".equals(node.path("message").asText())
+                    && node.path("port").isInt()) {
+                address.complete(
+                        URI.create("http://127.0.0.1:" + node.path("port").asInt()));
             }
         } catch (IOException e) {
             // not a JSON line; keep reading
@@ -98,8 +115,8 @@ public final class LocalGpuPool implements AutoCloseable {
     /** The server's base URI once it listens; fails with the reason when it cannot run or has stopped. */
     public CompletableFuture<URI> address() {
         if (address.isDone() && process != null && !process.isAlive() && !address.isCompletedExceptionally()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("the local gpu-fallback server has stopped; "
-                    + "its log is above, prefixed [" + LOG_NAME + "]"));
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "the local gpu-fallback server has stopped; " + "its log is above, prefixed [" + LOG_NAME + "]"));
         }
         return address;
     }
@@ -110,7 +127,8 @@ public final class LocalGpuPool implements AutoCloseable {
         if (process == null || !process.isAlive()) return;
         process.destroy();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            if (!process.waitFor(10, TimeUnit.SECONDS))
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();

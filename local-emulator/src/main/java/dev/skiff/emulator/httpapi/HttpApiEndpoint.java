@@ -1,6 +1,5 @@
 package dev.skiff.emulator.httpapi;
 
-import dev.skiff.runtime.contract.Limits;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.emulator.auth.AuthMode;
@@ -16,6 +15,8 @@ import dev.skiff.emulator.server.HttpCall;
 import dev.skiff.emulator.server.HttpEndpoint;
 import dev.skiff.emulator.server.HttpReply;
 import dev.skiff.emulator.template.RouteTarget;
+import dev.skiff.runtime.contract.Limits;
+
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -36,6 +37,7 @@ public final class HttpApiEndpoint implements HttpEndpoint {
 
     /** API Gateway's limit on a request to an HTTP API; the Lambda limit applies after it. */
     private static final int MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
     private static final int LAMBDA_MAX_EVENT_BYTES = Limits.LAMBDA_SYNC_PAYLOAD_BYTES;
     private static final String LOG_NAME = "HttpApi";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,8 +62,13 @@ public final class HttpApiEndpoint implements HttpEndpoint {
      * @param authorizer how routes are authorized, or null to check nothing
      * @param issuer the local token issuer whose documents this port serves, or null for none
      */
-    public HttpApiEndpoint(RouteTable routes, Invoker invoker, LogSink log, LocalGpuPool gpuPool,
-            RouteAuthorizer authorizer, LocalIssuer issuer) {
+    public HttpApiEndpoint(
+            RouteTable routes,
+            Invoker invoker,
+            LogSink log,
+            LocalGpuPool gpuPool,
+            RouteAuthorizer authorizer,
+            LocalIssuer issuer) {
         this.routes = routes;
         this.invoker = invoker;
         this.log = log;
@@ -88,8 +95,10 @@ public final class HttpApiEndpoint implements HttpEndpoint {
     }
 
     private CompletableFuture<HttpReply> answer(HttpCall call, String requestId) {
-        if (issuer != null && call.method().equals("GET")
-                && (call.path().equals(LocalIssuer.DISCOVERY_PATH) || call.path().equals(LocalIssuer.JWKS_PATH))) {
+        if (issuer != null
+                && call.method().equals("GET")
+                && (call.path().equals(LocalIssuer.DISCOVERY_PATH)
+                        || call.path().equals(LocalIssuer.JWKS_PATH))) {
             return done(issuerDocument(call.path()));
         }
         RouteTable.Match match = routes.match(call.method(), call.path());
@@ -110,8 +119,10 @@ public final class HttpApiEndpoint implements HttpEndpoint {
                     log.line(LOG_NAME, routeKey + ": refused with " + answer + ": " + refused.reason());
                     return done(refused.reply());
                 }
-                log.line(LOG_NAME, routeKey + ": API Gateway would answer " + answer + ": " + refused.reason()
-                        + " (let through without an identity: --auth warn)");
+                log.line(
+                        LOG_NAME,
+                        routeKey + ": API Gateway would answer " + answer + ": " + refused.reason()
+                                + " (let through without an identity: --auth warn)");
                 return serve(call, match, requestId, null);
             }
             return serve(call, match, requestId, ((AuthOutcome.Allowed) outcome).authorizer());
@@ -121,7 +132,8 @@ public final class HttpApiEndpoint implements HttpEndpoint {
     /** The local issuer's discovery document or key set, for JWT authorizers that trust it. */
     private HttpReply issuerDocument(String path) {
         try {
-            return path.equals(LocalIssuer.DISCOVERY_PATH) ? HttpReply.json(200, LocalIssuer.discovery(issuerUrl))
+            return path.equals(LocalIssuer.DISCOVERY_PATH)
+                    ? HttpReply.json(200, LocalIssuer.discovery(issuerUrl))
                     : HttpReply.json(200, issuer.publicKeys().toString().getBytes(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             log.line(LOG_NAME, "the local token issuer cannot serve " + path + ": " + e.getMessage());
@@ -130,19 +142,22 @@ public final class HttpApiEndpoint implements HttpEndpoint {
     }
 
     /** The authorized request, to its integration. */
-    private CompletableFuture<HttpReply> serve(HttpCall call, RouteTable.Match match, String requestId,
-            ObjectNode identity) {
+    private CompletableFuture<HttpReply> serve(
+            HttpCall call, RouteTable.Match match, String requestId, ObjectNode identity) {
         if (match.route().target() instanceof RouteTarget.HttpProxy proxy) {
             return toGpuPool(call, match, proxy);
         }
         RouteTarget.Lambda target = (RouteTarget.Lambda) match.route().target();
         if (!match.route().payloadFormatVersion().equals("2.0")) {
-            log.line(LOG_NAME, match.route().routeKey() + ": payload format " + match.route().payloadFormatVersion()
-                    + " is not emulated (only 2.0)");
+            log.line(
+                    LOG_NAME,
+                    match.route().routeKey() + ": payload format "
+                            + match.route().payloadFormatVersion() + " is not emulated (only 2.0)");
             return done(HttpReply.message(500, "Internal Server Error"));
         }
         String traceId = "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
-                + java.util.HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + "00000000;Sampled=0";
+                + java.util.HexFormat.of()
+                        .toHexDigits(ThreadLocalRandom.current().nextLong()) + "00000000;Sampled=0";
         byte[] event = HttpApiEvent.build(call, match, match.route().apiId(), requestId, traceId, localPort, identity);
         if (event.length > LAMBDA_MAX_EVENT_BYTES) {
             return done(HttpReply.message(413, "Request Entity Too Large"));
@@ -151,8 +166,10 @@ public final class HttpApiEndpoint implements HttpEndpoint {
         try {
             result = invoker.invoke(target.functionName(), target.qualifier(), event, null);
         } catch (LambdaServiceException e) {
-            log.line(LOG_NAME, match.route().routeKey() + " -> " + target.functionName() + ": " + e.type()
-                    + (e.reason() == null ? "" : " (" + e.reason() + ")") + ": " + e.getMessage());
+            log.line(
+                    LOG_NAME,
+                    match.route().routeKey() + " -> " + target.functionName() + ": " + e.type()
+                            + (e.reason() == null ? "" : " (" + e.reason() + ")") + ": " + e.getMessage());
             return done(HttpReply.message(500, "Internal Server Error"));
         }
         return result.orTimeout(match.route().timeoutMillis(), TimeUnit.MILLISECONDS)
@@ -160,8 +177,11 @@ public final class HttpApiEndpoint implements HttpEndpoint {
                 .exceptionally(error -> {
                     Throwable cause = error.getCause() == null ? error : error.getCause();
                     if (cause instanceof TimeoutException) {
-                        log.line(LOG_NAME, match.route().routeKey() + ": no response from " + target.functionName()
-                                + " within the integration timeout of " + match.route().timeoutMillis() + " ms");
+                        log.line(
+                                LOG_NAME,
+                                match.route().routeKey() + ": no response from " + target.functionName()
+                                        + " within the integration timeout of "
+                                        + match.route().timeoutMillis() + " ms");
                         return HttpReply.message(503, "Service Unavailable");
                     }
                     log.line(LOG_NAME, match.route().routeKey() + ": " + cause);
@@ -171,14 +191,19 @@ public final class HttpApiEndpoint implements HttpEndpoint {
 
     private HttpReply reply(RouteTable.Match match, RouteTarget.Lambda target, InvocationResult result) {
         if (result.failed()) {
-            log.line(LOG_NAME, match.route().routeKey() + " -> " + target.functionName() + ": function error: "
-                    + result.payloadText());
+            log.line(
+                    LOG_NAME,
+                    match.route().routeKey() + " -> " + target.functionName() + ": function error: "
+                            + result.payloadText());
             return HttpReply.message(500, "Internal Server Error");
         }
         HttpReply reply = HttpApiResponse.from(result.payload());
         if (reply == null) {
-            log.line(LOG_NAME, match.route().routeKey() + " -> " + target.functionName()
-                    + ": the response is not valid for payload format 2.0: " + abbreviate(result.payloadText()));
+            log.line(
+                    LOG_NAME,
+                    match.route().routeKey() + " -> " + target.functionName()
+                            + ": the response is not valid for payload format 2.0: "
+                            + abbreviate(result.payloadText()));
             return HttpReply.message(500, "Internal Server Error");
         }
         return reply;
@@ -196,8 +221,10 @@ public final class HttpApiEndpoint implements HttpEndpoint {
                 .exceptionally(error -> {
                     Throwable cause = error.getCause() == null ? error : error.getCause();
                     if (cause instanceof HttpTimeoutException) {
-                        log.line(LOG_NAME, routeKey + ": no response from the GPU pool within the integration timeout of "
-                                + timeout + " ms");
+                        log.line(
+                                LOG_NAME,
+                                routeKey + ": no response from the GPU pool within the integration timeout of "
+                                        + timeout + " ms");
                         return HttpReply.message(503, "Service Unavailable");
                     }
                     return gpuPoolUnavailable(routeKey, proxy, cause.getMessage());

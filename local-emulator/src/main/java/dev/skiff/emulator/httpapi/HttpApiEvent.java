@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.emulator.server.HttpCall;
+
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -23,13 +24,20 @@ import java.util.Map;
 final class HttpApiEvent {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter REQUEST_TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
+    private static final DateTimeFormatter REQUEST_TIME =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH);
 
     private HttpApiEvent() {}
 
     /** @param authorizer {@code requestContext.authorizer}: the caller's JWT claims or IAM identity, or null */
-    static byte[] build(HttpCall call, RouteTable.Match match, String apiId, String requestId, String traceId,
-            int localPort, ObjectNode authorizer) {
+    static byte[] build(
+            HttpCall call,
+            RouteTable.Match match,
+            String apiId,
+            String requestId,
+            String traceId,
+            int localPort,
+            ObjectNode authorizer) {
         ObjectNode event = JSON.createObjectNode();
         String routeKey = match.route().routeKey();
         event.put("version", "2.0");
@@ -74,7 +82,9 @@ final class HttpApiEvent {
             context.set("authorizer", authorizer);
         }
         context.put("domainName", domainName);
-        context.put("domainPrefix", domainName.contains(".") ? domainName.substring(0, domainName.indexOf('.')) : domainName);
+        context.put(
+                "domainPrefix",
+                domainName.contains(".") ? domainName.substring(0, domainName.indexOf('.')) : domainName);
         ObjectNode http = context.putObject("http");
         http.put("method", call.method());
         http.put("path", call.path());
@@ -90,7 +100,11 @@ final class HttpApiEvent {
 
         boolean text = isText(headers.get("content-type"));
         if (call.body().length > 0) {
-            event.put("body", text ? new String(call.body(), StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(call.body()));
+            event.put(
+                    "body",
+                    text
+                            ? new String(call.body(), StandardCharsets.UTF_8)
+                            : Base64.getEncoder().encodeToString(call.body()));
         }
         if (!match.pathParameters().isEmpty()) {
             event.set("pathParameters", JSON.valueToTree(match.pathParameters()));
@@ -105,9 +119,14 @@ final class HttpApiEvent {
             return true; // API Gateway treats a body without a content type as text
         }
         String type = contentType.toLowerCase(Locale.ROOT).split(";")[0].trim();
-        return type.startsWith("text/") || type.equals("application/json") || type.endsWith("+json")
-                || type.equals("application/xml") || type.endsWith("+xml") || type.equals("application/javascript")
-                || type.equals("application/x-www-form-urlencoded") || type.equals("application/graphql");
+        return type.startsWith("text/")
+                || type.equals("application/json")
+                || type.endsWith("+json")
+                || type.equals("application/xml")
+                || type.endsWith("+xml")
+                || type.equals("application/javascript")
+                || type.equals("application/x-www-form-urlencoded")
+                || type.equals("application/graphql");
     }
 
     private static Map<String, String> queryParameters(String rawQuery) {

@@ -3,6 +3,7 @@ package dev.skiff.emulator.httpapi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.emulator.server.HttpReply;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -55,7 +56,9 @@ final class HttpApiResponse {
         reply = new HttpReply(status.asInt(), headers, bytes);
         JsonNode responseHeaders = node.get("headers");
         if (responseHeaders != null && responseHeaders.isObject()) {
-            responseHeaders.properties().forEach(e -> reply.with(e.getKey(), e.getValue().asText()));
+            responseHeaders
+                    .properties()
+                    .forEach(e -> reply.with(e.getKey(), e.getValue().asText()));
         }
         JsonNode multiValue = node.get("multiValueHeaders");
         if (multiValue != null && multiValue.isObject()) {

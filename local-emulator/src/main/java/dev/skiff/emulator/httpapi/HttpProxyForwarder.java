@@ -2,6 +2,7 @@ package dev.skiff.emulator.httpapi;
 
 import dev.skiff.emulator.server.HttpCall;
 import dev.skiff.emulator.server.HttpReply;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,8 +23,19 @@ import java.util.concurrent.CompletableFuture;
  */
 final class HttpProxyForwarder {
     /** Per-connection headers, and those the JDK client sets itself. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
-            "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect", "http2-settings");
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection",
+            "keep-alive",
+            "proxy-authenticate",
+            "proxy-authorization",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "host",
+            "content-length",
+            "expect",
+            "http2-settings");
 
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -38,16 +50,21 @@ final class HttpProxyForwarder {
         URI uri = URI.create(base + call.rawPath() + (call.rawQuery() == null ? "" : "?" + call.rawQuery()));
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofMillis(timeoutMillis))
-                .method(call.method(), call.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(call.body()));
+                .method(
+                        call.method(),
+                        call.body().length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(call.body()));
         call.headers().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(lower) && !lower.startsWith("x-forwarded-")) values.forEach(v -> request.header(name, v));
+            if (!HOP_BY_HOP.contains(lower) && !lower.startsWith("x-forwarded-"))
+                values.forEach(v -> request.header(name, v));
         });
         if (call.remoteAddress() != null) request.header("x-forwarded-for", call.remoteAddress());
         request.header("x-forwarded-proto", "http");
         request.header("x-forwarded-port", Integer.toString(localPort));
-        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(HttpProxyForwarder::reply);
+        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(HttpProxyForwarder::reply);
     }
 
     private static HttpReply reply(HttpResponse<byte[]> response) {

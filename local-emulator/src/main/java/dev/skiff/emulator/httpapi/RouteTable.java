@@ -1,6 +1,7 @@
 package dev.skiff.emulator.httpapi;
 
 import dev.skiff.emulator.template.HttpRoute;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -23,7 +24,8 @@ public final class RouteTable {
         this.routes = new ArrayList<>(routes);
         // most specific first: more literal segments, then fewer variables, then a method before ANY
         this.routes.sort(Comparator.comparingInt((HttpRoute r) -> r.path().equals("$default") ? 1 : 0)
-                .thenComparing(Comparator.comparingInt((HttpRoute r) -> specificity(r.path())).reversed())
+                .thenComparing(Comparator.comparingInt((HttpRoute r) -> specificity(r.path()))
+                        .reversed())
                 .thenComparingInt(r -> r.method().equals("ANY") ? 1 : 0));
     }
 
@@ -73,7 +75,8 @@ public final class RouteTable {
                 if (i >= actual.size()) {
                     return null;
                 }
-                parameters.put(segment.substring(1, segment.length() - 2), String.join("/", actual.subList(i, actual.size())));
+                parameters.put(
+                        segment.substring(1, segment.length() - 2), String.join("/", actual.subList(i, actual.size())));
                 return parameters;
             }
             if (i >= actual.size()) {

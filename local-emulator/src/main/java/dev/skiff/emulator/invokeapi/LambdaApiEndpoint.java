@@ -1,6 +1,5 @@
 package dev.skiff.emulator.invokeapi;
 
-import dev.skiff.runtime.contract.Limits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,6 +14,8 @@ import dev.skiff.emulator.server.HttpCall;
 import dev.skiff.emulator.server.HttpEndpoint;
 import dev.skiff.emulator.server.HttpReply;
 import dev.skiff.emulator.template.FunctionDefinition;
+import dev.skiff.runtime.contract.Limits;
+
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -35,6 +36,7 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
 
     /** Lambda's limits on an Invoke request body. */
     static final int MAX_SYNC_PAYLOAD = Limits.LAMBDA_SYNC_PAYLOAD_BYTES;
+
     static final int MAX_EVENT_PAYLOAD = Limits.LAMBDA_EVENT_PAYLOAD_BYTES;
     /** X-Amz-Log-Result carries the last 4 KB of the invocation's log. */
     static final int LOG_TAIL_BYTES = 4096;
@@ -69,19 +71,28 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
         if (alias.matches()) {
             LambdaFunction function = function(alias.group(1));
             String name = alias.group(2);
-            return done(switch (method) {
-                case "GET" -> HttpReply.json(200, aliasJson(function, function.alias(name)));
-                case "PUT" -> {
-                    JsonNode body = body(call);
-                    yield HttpReply.json(200, aliasJson(function, function.updateAlias(name, text(body, "FunctionVersion"),
-                            text(body, "Description"), weights(body), text(body, "RevisionId"))));
-                }
-                case "DELETE" -> {
-                    function.deleteAlias(name);
-                    yield HttpReply.empty(204);
-                }
-                default -> throw unknownOperation(call);
-            });
+            return done(
+                    switch (method) {
+                        case "GET" -> HttpReply.json(200, aliasJson(function, function.alias(name)));
+                        case "PUT" -> {
+                            JsonNode body = body(call);
+                            yield HttpReply.json(
+                                    200,
+                                    aliasJson(
+                                            function,
+                                            function.updateAlias(
+                                                    name,
+                                                    text(body, "FunctionVersion"),
+                                                    text(body, "Description"),
+                                                    weights(body),
+                                                    text(body, "RevisionId"))));
+                        }
+                        case "DELETE" -> {
+                            function.deleteAlias(name);
+                            yield HttpReply.empty(204);
+                        }
+                        default -> throw unknownOperation(call);
+                    });
         }
         if (FUNCTIONS.matcher(call.path()).matches() && method.equals("GET")) {
             ArrayNode functions = JSON.createArrayNode();
@@ -117,8 +128,8 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
             case "/aliases POST" -> {
                 JsonNode body = body(call);
                 LambdaFunction function = function(reference);
-                FunctionAlias created = function.createAlias(text(body, "Name"), text(body, "FunctionVersion"),
-                        text(body, "Description"), weights(body));
+                FunctionAlias created = function.createAlias(
+                        text(body, "Name"), text(body, "FunctionVersion"), text(body, "Description"), weights(body));
                 return done(HttpReply.json(201, aliasJson(function, created)));
             }
             case "/aliases GET" -> {
@@ -131,7 +142,8 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
             }
             case "/configuration GET" -> {
                 LambdaFunction function = function(reference);
-                return done(HttpReply.json(200, configuration(function, function.version(qualifier(reference, query)))));
+                return done(
+                        HttpReply.json(200, configuration(function, function.version(qualifier(reference, query)))));
             }
             case " GET" -> {
                 LambdaFunction function = function(reference);
@@ -147,24 +159,30 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
     }
 
     private CompletableFuture<HttpReply> invoke(HttpCall call, String reference, String qualifier, String requestId) {
-        String invocationType = call.header("X-Amz-Invocation-Type") == null ? "RequestResponse" : call.header("X-Amz-Invocation-Type");
+        String invocationType =
+                call.header("X-Amz-Invocation-Type") == null ? "RequestResponse" : call.header("X-Amz-Invocation-Type");
         byte[] payload = call.body().length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : call.body();
         int limit = invocationType.equals("Event") ? MAX_EVENT_PAYLOAD : MAX_SYNC_PAYLOAD;
         if (payload.length > limit) {
-            throw new LambdaServiceException(413, "RequestEntityTooLargeException",
+            throw new LambdaServiceException(
+                    413,
+                    "RequestEntityTooLargeException",
                     "Request must be smaller than " + limit + " bytes for the InvokeFunction operation");
         }
         try {
             JSON.readTree(payload);
         } catch (Exception e) {
-            throw new LambdaServiceException(400, "InvalidRequestContentException",
+            throw new LambdaServiceException(
+                    400,
+                    "InvalidRequestContentException",
                     "Could not parse request body into json: " + firstLine(e.getMessage()));
         }
         String clientContext = clientContext(call.header("X-Amz-Client-Context"));
         switch (invocationType) {
             case "RequestResponse" -> {
                 boolean tail = "Tail".equals(call.header("X-Amz-Log-Type"));
-                return invoker.invoke(reference, qualifier, payload, clientContext).thenApply(result -> invokeReply(result, tail));
+                return invoker.invoke(reference, qualifier, payload, clientContext)
+                        .thenApply(result -> invokeReply(result, tail));
             }
             case "Event" -> {
                 invoker.registry().find(reference).function().resolve(qualifier); // unknown function or alias: fail now
@@ -175,20 +193,25 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
                 invoker.registry().find(reference).function().resolve(qualifier);
                 return done(HttpReply.empty(204));
             }
-            default -> throw LambdaServiceException.invalidParameter("1 validation error detected: Value '" + invocationType
-                    + "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
+            default ->
+                throw LambdaServiceException.invalidParameter(
+                        "1 validation error detected: Value '" + invocationType
+                                + "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
         }
     }
 
     private static HttpReply invokeReply(InvocationResult result, boolean tail) {
-        HttpReply reply = HttpReply.json(200, result.payload()).with("X-Amz-Executed-Version", result.executedVersion());
+        HttpReply reply =
+                HttpReply.json(200, result.payload()).with("X-Amz-Executed-Version", result.executedVersion());
         if (result.functionError() != null) {
             reply.with("X-Amz-Function-Error", result.functionError());
         }
         if (tail) {
             byte[] log = result.log().getBytes(StandardCharsets.UTF_8);
             int from = Math.max(0, log.length - LOG_TAIL_BYTES);
-            reply.with("X-Amz-Log-Result", Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(log, from, log.length)));
+            reply.with(
+                    "X-Amz-Log-Result",
+                    Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(log, from, log.length)));
         }
         return reply;
     }
@@ -217,7 +240,9 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
         FunctionDefinition d = version.definition();
         ObjectNode node = JSON.createObjectNode();
         node.put("FunctionName", d.functionName());
-        node.put("FunctionArn", function.arn() + (version.version().equals(FunctionVersion.LATEST) ? "" : ":" + version.version()));
+        node.put(
+                "FunctionArn",
+                function.arn() + (version.version().equals(FunctionVersion.LATEST) ? "" : ":" + version.version()));
         node.put("Runtime", d.runtime());
         node.put("Role", "arn:aws:iam::123456789012:role/skiff-local");
         node.put("Handler", d.handler());
@@ -264,7 +289,8 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
         } catch (Exception e) {
             // reported below
         }
-        throw new LambdaServiceException(400, "InvalidRequestContentException", "The request body is not a JSON object");
+        throw new LambdaServiceException(
+                400, "InvalidRequestContentException", "The request body is not a JSON object");
     }
 
     private static String text(JsonNode body, String field) {
@@ -283,7 +309,8 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
         if (additional != null) {
             additional.properties().forEach(e -> {
                 if (!e.getValue().isNumber()) {
-                    throw LambdaServiceException.invalidParameter("the weight of version " + e.getKey() + " must be a number");
+                    throw LambdaServiceException.invalidParameter(
+                            "the weight of version " + e.getKey() + " must be a number");
                 }
                 weights.put(e.getKey(), e.getValue().asDouble());
             });
@@ -306,7 +333,9 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
     }
 
     private static LambdaServiceException unknownOperation(HttpCall call) {
-        return new LambdaServiceException(404, "UnknownOperationException",
+        return new LambdaServiceException(
+                404,
+                "UnknownOperationException",
                 "The local Lambda API has no operation at " + call.method() + " " + call.path()
                         + " (supported: Invoke, PublishVersion, ListVersionsByFunction, CreateAlias, GetAlias, UpdateAlias,"
                         + " ListAliases, DeleteAlias, GetFunction, GetFunctionConfiguration, ListFunctions)");
@@ -331,7 +360,9 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
 
     @Override
     public HttpReply bodyTooLarge(long limit) {
-        return error(new LambdaServiceException(413, "RequestEntityTooLargeException",
+        return error(new LambdaServiceException(
+                413,
+                "RequestEntityTooLargeException",
                 "Request must be smaller than " + MAX_SYNC_PAYLOAD + " bytes for the InvokeFunction operation"));
     }
 

@@ -84,7 +84,8 @@ public final class CodePackage implements AutoCloseable {
         try (Stream<Path> files = Files.isDirectory(source) ? Files.walk(source) : Stream.of(source)) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                String entry = source.relativize(file) + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "\n";
+                String entry = source.relativize(file) + "|" + Files.size(file) + "|"
+                        + Files.getLastModifiedTime(file).toMillis() + "\n";
                 digest.update(entry.getBytes(StandardCharsets.UTF_8));
             }
             return Base64.getEncoder().encodeToString(digest.digest());
@@ -128,7 +129,8 @@ public final class CodePackage implements AutoCloseable {
     public synchronized void close() {
         for (Path extraction : extractions) {
             try (Stream<Path> files = Files.walk(extraction)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             } catch (IOException e) {
                 // temporary files only
             }

@@ -7,5 +7,9 @@ import java.util.Map;
  *
  * @param additionalVersionWeights at most one entry: version to weight in [0, 1]
  */
-public record FunctionAlias(String name, String functionVersion, Map<String, Double> additionalVersionWeights,
-        String description, String revisionId) {}
+public record FunctionAlias(
+        String name,
+        String functionVersion,
+        Map<String, Double> additionalVersionWeights,
+        String description,
+        String revisionId) {}

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /** The functions the emulator serves, found by name, full or partial ARN, as the Lambda API accepts them. */
 public final class FunctionRegistry {
 
-    // name | name:qualifier | 123456789012:function:name[:qualifier] | arn:aws:lambda:region:account:function:name[:qualifier]
+    // name | name:qualifier | 123456789012:function:name[:qualifier] |
+    // arn:aws:lambda:region:account:function:name[:qualifier]
     private static final Pattern REFERENCE = Pattern.compile(
             "(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:)?(?:\\d{12}:)?(?:function:)?([a-zA-Z0-9_-]{1,140})(?::(\\$LATEST|[a-zA-Z0-9_-]+))?");
 
@@ -29,9 +30,10 @@ public final class FunctionRegistry {
     public Reference find(String reference) {
         Matcher matcher = REFERENCE.matcher(reference == null ? "" : reference);
         if (!matcher.matches()) {
-            throw LambdaServiceException.invalidParameter("1 validation error detected: Value '" + reference
-                    + "' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: "
-                    + "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?");
+            throw LambdaServiceException.invalidParameter(
+                    "1 validation error detected: Value '" + reference
+                            + "' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                            + "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?");
         }
         LambdaFunction function = functions.get(matcher.group(1));
         if (function == null) {

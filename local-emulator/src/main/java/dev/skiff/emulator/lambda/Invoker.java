@@ -3,6 +3,7 @@ package dev.skiff.emulator.lambda;
 import dev.skiff.emulator.environment.Invocation;
 import dev.skiff.emulator.environment.InvocationResult;
 import dev.skiff.emulator.environment.LambdaErrorDocument;
+
 import java.io.IOException;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -27,13 +28,14 @@ public final class Invoker {
      * @param clientContext the client context JSON, or null
      * @throws LambdaServiceException not found, invalid qualifier, or throttled
      */
-    public CompletableFuture<InvocationResult> invoke(String functionReference, String qualifier, byte[] payload,
-            String clientContext) {
+    public CompletableFuture<InvocationResult> invoke(
+            String functionReference, String qualifier, byte[] payload, String clientContext) {
         FunctionRegistry.Reference reference = registry.find(functionReference);
         String effective = qualifier;
         if (reference.qualifier() != null) {
             if (qualifier != null && !qualifier.equals(reference.qualifier())) {
-                throw LambdaServiceException.invalidParameter("The derived qualifier from the function name does not match the specified qualifier.");
+                throw LambdaServiceException.invalidParameter(
+                        "The derived qualifier from the function name does not match the specified qualifier.");
             }
             effective = reference.qualifier();
         }
@@ -46,7 +48,10 @@ public final class Invoker {
             function.code().directory(); // fails clearly when the code was never built
         } catch (IOException e) {
             return CompletableFuture.completedFuture(new InvocationResult(
-                    LambdaErrorDocument.of("Runtime.InvalidEntrypoint", e.getMessage()), "Unhandled", version.version(), ""));
+                    LambdaErrorDocument.of("Runtime.InvalidEntrypoint", e.getMessage()),
+                    "Unhandled",
+                    version.version(),
+                    ""));
         }
         function.pool().dispatch(invocation);
         return invocation.result();
@@ -55,7 +60,9 @@ public final class Invoker {
     /** An X-Ray trace header, always sent: the official Java runtime crashes without one. */
     static String traceId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return String.format("Root=1-%08x-%s;Parent=%s;Sampled=0", System.currentTimeMillis() / 1000,
+        return String.format(
+                "Root=1-%08x-%s;Parent=%s;Sampled=0",
+                System.currentTimeMillis() / 1000,
                 HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextInt()),
                 HexFormat.of().toHexDigits(random.nextLong()));
     }

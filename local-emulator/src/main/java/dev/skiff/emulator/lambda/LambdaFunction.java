@@ -2,6 +2,7 @@ package dev.skiff.emulator.lambda;
 
 import dev.skiff.emulator.environment.EnvironmentPool;
 import dev.skiff.emulator.template.FunctionDefinition;
+
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -35,7 +36,12 @@ public final class LambdaFunction {
         this.arn = arn;
         this.code = code;
         this.pool = pool;
-        this.latest = new FunctionVersion(FunctionVersion.LATEST, definition, code.sha256(), now(), definition.description(),
+        this.latest = new FunctionVersion(
+                FunctionVersion.LATEST,
+                definition,
+                code.sha256(),
+                now(),
+                definition.description(),
                 UUID.randomUUID().toString());
     }
 
@@ -66,7 +72,12 @@ public final class LambdaFunction {
     /** Hot reload: $LATEST takes the new code's hash; running environments are recycled by the pool. */
     public void codeChanged() {
         synchronized (this) {
-            latest = new FunctionVersion(FunctionVersion.LATEST, definition, code.sha256(), now(), latest.description(),
+            latest = new FunctionVersion(
+                    FunctionVersion.LATEST,
+                    definition,
+                    code.sha256(),
+                    now(),
+                    latest.description(),
                     UUID.randomUUID().toString());
         }
         pool.codeChanged();
@@ -80,19 +91,28 @@ public final class LambdaFunction {
         if (code.refresh()) {
             codeChanged();
         }
-        if (expectedCodeSha256 != null && !expectedCodeSha256.isEmpty() && !expectedCodeSha256.equals(latest.codeSha256())) {
-            throw LambdaServiceException.invalidParameter("CodeSha256 (" + expectedCodeSha256
-                    + ") is different from current CodeSha256 in $LATEST (" + latest.codeSha256() + "). Please try again from a newer state.");
+        if (expectedCodeSha256 != null
+                && !expectedCodeSha256.isEmpty()
+                && !expectedCodeSha256.equals(latest.codeSha256())) {
+            throw LambdaServiceException.invalidParameter(
+                    "CodeSha256 (" + expectedCodeSha256 + ") is different from current CodeSha256 in $LATEST ("
+                            + latest.codeSha256() + "). Please try again from a newer state.");
         }
         if (!published.isEmpty()) {
             FunctionVersion newest = published.lastEntry().getValue();
-            if (newest.codeSha256().equals(latest.codeSha256()) && newest.definition().equals(latest.definition())) {
+            if (newest.codeSha256().equals(latest.codeSha256())
+                    && newest.definition().equals(latest.definition())) {
                 return newest;
             }
         }
         int number = published.isEmpty() ? 1 : published.lastKey() + 1;
-        FunctionVersion version = new FunctionVersion(String.valueOf(number), definition, latest.codeSha256(), now(),
-                description == null ? "" : description, UUID.randomUUID().toString());
+        FunctionVersion version = new FunctionVersion(
+                String.valueOf(number),
+                definition,
+                latest.codeSha256(),
+                now(),
+                description == null ? "" : description,
+                UUID.randomUUID().toString());
         published.put(number, version);
         return version;
     }
@@ -125,7 +145,10 @@ public final class LambdaFunction {
      * alias, whose additional version gets its weight's share of requests.
      */
     public synchronized FunctionVersion resolve(String qualifier) {
-        if (qualifier == null || qualifier.isEmpty() || qualifier.equals(FunctionVersion.LATEST) || qualifier.matches("\\d+")) {
+        if (qualifier == null
+                || qualifier.isEmpty()
+                || qualifier.equals(FunctionVersion.LATEST)
+                || qualifier.matches("\\d+")) {
             return version(qualifier);
         }
         FunctionAlias alias = aliases.get(qualifier);
@@ -133,7 +156,8 @@ public final class LambdaFunction {
             throw LambdaServiceException.notFound("Function not found: " + arn + ":" + qualifier);
         }
         double draw = ThreadLocalRandom.current().nextDouble();
-        for (Map.Entry<String, Double> weighted : alias.additionalVersionWeights().entrySet()) {
+        for (Map.Entry<String, Double> weighted :
+                alias.additionalVersionWeights().entrySet()) {
             if (draw < weighted.getValue()) {
                 return version(weighted.getKey());
             }
@@ -142,34 +166,44 @@ public final class LambdaFunction {
         return version(alias.functionVersion());
     }
 
-    public synchronized FunctionAlias createAlias(String name, String functionVersion, String description,
-            Map<String, Double> weights) {
+    public synchronized FunctionAlias createAlias(
+            String name, String functionVersion, String description, Map<String, Double> weights) {
         if (name == null || !ALIAS_NAME.matcher(name).matches()) {
-            throw LambdaServiceException.invalidParameter("1 validation error detected: Value '" + name
-                    + "' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)");
+            throw LambdaServiceException.invalidParameter(
+                    "1 validation error detected: Value '" + name
+                            + "' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)");
         }
         if (aliases.containsKey(name)) {
             throw LambdaServiceException.conflict("Alias already exists: " + arn + ":" + name);
         }
-        FunctionAlias alias = new FunctionAlias(name, checkedVersion(functionVersion, weights),
-                Map.copyOf(weights == null ? Map.of() : weights), description == null ? "" : description,
+        FunctionAlias alias = new FunctionAlias(
+                name,
+                checkedVersion(functionVersion, weights),
+                Map.copyOf(weights == null ? Map.of() : weights),
+                description == null ? "" : description,
                 UUID.randomUUID().toString());
         aliases.put(name, alias);
         return alias;
     }
 
     /** UpdateAlias: a null argument keeps the current value. */
-    public synchronized FunctionAlias updateAlias(String name, String functionVersion, String description,
-            Map<String, Double> weights, String revisionId) {
+    public synchronized FunctionAlias updateAlias(
+            String name, String functionVersion, String description, Map<String, Double> weights, String revisionId) {
         FunctionAlias current = alias(name);
         if (revisionId != null && !revisionId.equals(current.revisionId())) {
-            throw new LambdaServiceException(412, "PreconditionFailedException",
+            throw new LambdaServiceException(
+                    412,
+                    "PreconditionFailedException",
                     "The Revision Id provided does not match the latest Revision Id. Call the GetAlias API to retrieve the latest Revision Id");
         }
         String version = functionVersion == null ? current.functionVersion() : functionVersion;
         Map<String, Double> routing = weights == null ? current.additionalVersionWeights() : weights;
-        FunctionAlias updated = new FunctionAlias(name, checkedVersion(version, routing), Map.copyOf(routing),
-                description == null ? current.description() : description, UUID.randomUUID().toString());
+        FunctionAlias updated = new FunctionAlias(
+                name,
+                checkedVersion(version, routing),
+                Map.copyOf(routing),
+                description == null ? current.description() : description,
+                UUID.randomUUID().toString());
         aliases.put(name, updated);
         return updated;
     }
@@ -184,7 +218,8 @@ public final class LambdaFunction {
 
     public synchronized List<FunctionAlias> aliases(String functionVersion) {
         return aliases.values().stream()
-                .filter(a -> functionVersion == null || a.functionVersion().equals(functionVersion)
+                .filter(a -> functionVersion == null
+                        || a.functionVersion().equals(functionVersion)
                         || a.additionalVersionWeights().containsKey(functionVersion))
                 .toList();
     }
@@ -200,18 +235,22 @@ public final class LambdaFunction {
         version(functionVersion);
         if (weights != null && !weights.isEmpty()) {
             if (weights.size() > 1) {
-                throw LambdaServiceException.invalidParameter("Number of items in AdditionalVersionWeights cannot be greater than 1");
+                throw LambdaServiceException.invalidParameter(
+                        "Number of items in AdditionalVersionWeights cannot be greater than 1");
             }
             if (functionVersion.equals(FunctionVersion.LATEST)) {
-                throw LambdaServiceException.invalidParameter("$LATEST is not supported for an alias pointing to more than 1 version");
+                throw LambdaServiceException.invalidParameter(
+                        "$LATEST is not supported for an alias pointing to more than 1 version");
             }
             for (Map.Entry<String, Double> weight : weights.entrySet()) {
                 if (weight.getKey().equals(functionVersion)) {
-                    throw LambdaServiceException.invalidParameter("Invalid function version " + weight.getKey()
-                            + ". Function version " + weight.getKey() + " is already included in routing configuration.");
+                    throw LambdaServiceException.invalidParameter(
+                            "Invalid function version " + weight.getKey() + ". Function version " + weight.getKey()
+                                    + " is already included in routing configuration.");
                 }
                 if (weight.getKey().equals(FunctionVersion.LATEST)) {
-                    throw LambdaServiceException.invalidParameter("$LATEST is not supported for an alias pointing to more than 1 version");
+                    throw LambdaServiceException.invalidParameter(
+                            "$LATEST is not supported for an alias pointing to more than 1 version");
                 }
                 version(weight.getKey());
                 if (weight.getValue() == null || weight.getValue() < 0 || weight.getValue() > 1) {

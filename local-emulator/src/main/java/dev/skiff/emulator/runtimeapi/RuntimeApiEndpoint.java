@@ -1,6 +1,5 @@
 package dev.skiff.emulator.runtimeapi;
 
-import dev.skiff.runtime.contract.Limits;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.emulator.environment.EnvironmentHost;
@@ -11,6 +10,8 @@ import dev.skiff.emulator.environment.RuntimeApiException;
 import dev.skiff.emulator.server.HttpCall;
 import dev.skiff.emulator.server.HttpEndpoint;
 import dev.skiff.emulator.server.HttpReply;
+import dev.skiff.runtime.contract.Limits;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
@@ -44,7 +45,8 @@ public final class RuntimeApiEndpoint implements HttpEndpoint {
         }
         ExecutionEnvironment environment = host.environment(matcher.group(1));
         if (environment == null) {
-            return done(error(403, "Runtime.Stopped", "execution environment " + matcher.group(1) + " no longer exists"));
+            return done(
+                    error(403, "Runtime.Stopped", "execution environment " + matcher.group(1) + " no longer exists"));
         }
         String resource = matcher.group(2);
         try {
@@ -61,9 +63,15 @@ public final class RuntimeApiEndpoint implements HttpEndpoint {
             String requestId = matcher.group(3);
             if (matcher.group(4).equals("response")) {
                 if (call.body().length > MAX_RESPONSE_BYTES) {
-                    environment.error(requestId, LambdaErrorDocument.of("Function.ResponseSizeTooLarge",
-                            "Response payload size exceeded maximum allowed payload size (" + MAX_RESPONSE_BYTES + " bytes)."));
-                    return done(error(413, "RequestEntityTooLarge",
+                    environment.error(
+                            requestId,
+                            LambdaErrorDocument.of(
+                                    "Function.ResponseSizeTooLarge",
+                                    "Response payload size exceeded maximum allowed payload size (" + MAX_RESPONSE_BYTES
+                                            + " bytes)."));
+                    return done(error(
+                            413,
+                            "RequestEntityTooLarge",
                             "Exceeded maximum allowed payload size (" + MAX_RESPONSE_BYTES + " bytes)."));
                 }
                 environment.respond(requestId, call.body());
@@ -77,11 +85,13 @@ public final class RuntimeApiEndpoint implements HttpEndpoint {
     }
 
     private CompletableFuture<HttpReply> next(ExecutionEnvironment environment) {
-        return environment.nextInvocation()
+        return environment
+                .nextInvocation()
                 .thenApply(invocation -> nextReply(environment, invocation))
                 .exceptionally(failure -> {
                     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                    return cause instanceof RuntimeApiException e ? error(e.status(), e.errorType(), e.getMessage())
+                    return cause instanceof RuntimeApiException e
+                            ? error(e.status(), e.errorType(), e.getMessage())
                             : error(500, "Runtime.Unknown", String.valueOf(cause.getMessage()));
                 });
     }

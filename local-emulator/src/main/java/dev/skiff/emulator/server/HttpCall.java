@@ -12,8 +12,15 @@ import java.util.Map;
  * @param rawQuery the query string as sent, or null
  * @param headers header names in the case the client sent, each with its values in order
  */
-public record HttpCall(String method, String rawPath, String path, String rawQuery, Map<String, List<String>> headers, byte[] body,
-        String remoteAddress, String protocol) {
+public record HttpCall(
+        String method,
+        String rawPath,
+        String path,
+        String rawQuery,
+        Map<String, List<String>> headers,
+        byte[] body,
+        String remoteAddress,
+        String protocol) {
 
     /** The first value of a header, matched without regard to case, or null. */
     public String header(String name) {

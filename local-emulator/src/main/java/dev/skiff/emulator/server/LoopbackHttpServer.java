@@ -1,11 +1,5 @@
 package dev.skiff.emulator.server;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
@@ -18,6 +12,12 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 /**
  * A Jetty server for one {@link HttpEndpoint}: reads each request body without blocking a thread,
@@ -42,8 +42,8 @@ public final class LoopbackHttpServer implements AutoCloseable {
     /**
      * @param idleTimeoutMillis how long a connection may stay silent: long for Runtime API polls
      */
-    public static LoopbackHttpServer start(String name, String host, int port, long idleTimeoutMillis,
-            HttpEndpoint endpoint) throws Exception {
+    public static LoopbackHttpServer start(
+            String name, String host, int port, long idleTimeoutMillis, HttpEndpoint endpoint) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
         threads.setName(name);
         threads.setDaemon(true);
@@ -103,8 +103,10 @@ public final class LoopbackHttpServer implements AutoCloseable {
         }
 
         private HttpReply replyFor(Throwable error) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof IllegalArgumentException && String.valueOf(cause.getMessage()).contains("too large")) {
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof IllegalArgumentException
+                    && String.valueOf(cause.getMessage()).contains("too large")) {
                 return endpoint.bodyTooLarge(MAX_BODY_BYTES);
             }
             System.err.println(name + ": request failed: " + cause);
@@ -117,14 +119,22 @@ public final class LoopbackHttpServer implements AutoCloseable {
             for (HttpField field : fields) {
                 headers.computeIfAbsent(field.getName(), n -> new ArrayList<>()).add(field.getValue());
             }
-            return new HttpCall(request.getMethod(), request.getHttpURI().getPath(), request.getHttpURI().getDecodedPath(),
+            return new HttpCall(
+                    request.getMethod(),
+                    request.getHttpURI().getPath(),
+                    request.getHttpURI().getDecodedPath(),
                     request.getHttpURI().getQuery(),
-                    headers, body, Request.getRemoteAddr(request), request.getConnectionMetaData().getProtocol());
+                    headers,
+                    body,
+                    Request.getRemoteAddr(request),
+                    request.getConnectionMetaData().getProtocol());
         }
 
         private static void send(HttpReply reply, Response response, Callback callback) {
             response.setStatus(reply.status());
-            reply.headers().forEach((headerName, values) -> values.forEach(v -> response.getHeaders().add(headerName, v)));
+            reply.headers()
+                    .forEach((headerName, values) ->
+                            values.forEach(v -> response.getHeaders().add(headerName, v)));
             response.getHeaders().put("Content-Length", String.valueOf(reply.body().length));
             response.write(true, java.nio.ByteBuffer.wrap(reply.body()), callback);
         }

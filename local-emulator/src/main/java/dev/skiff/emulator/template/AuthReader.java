@@ -18,8 +18,8 @@ final class AuthReader {
     private static final String IAM = "AWS_IAM";
 
     /** What an {@code AWS::Serverless::HttpApi}'s Auth declares: its authorizers and the routes' default. */
-    record ApiAuth(Map<String, Authorizer> authorizers, Map<String, List<String>> defaultScopes,
-            RouteAuth defaultAuth) {
+    record ApiAuth(
+            Map<String, Authorizer> authorizers, Map<String, List<String>> defaultScopes, RouteAuth defaultAuth) {
         static final ApiAuth NONE = new ApiAuth(Map.of(), Map.of(), RouteAuth.NONE);
     }
 
@@ -41,8 +41,13 @@ final class AuthReader {
                 String authorizerName = String.valueOf(name);
                 Map<?, ?> authorizer = value instanceof Map<?, ?> m ? m : Map.of();
                 if (get(authorizer, "JwtConfiguration") instanceof Map<?, ?> jwt) {
-                    authorizers.put(authorizerName, jwt(authorizerName, get(authorizer, "IdentitySource"), jwt,
-                            where + ".Auth.Authorizers." + authorizerName));
+                    authorizers.put(
+                            authorizerName,
+                            jwt(
+                                    authorizerName,
+                                    get(authorizer, "IdentitySource"),
+                                    jwt,
+                                    where + ".Auth.Authorizers." + authorizerName));
                     defaultScopes.put(authorizerName, strings(get(authorizer, "AuthorizationScopes")));
                 } else {
                     authorizers.put(authorizerName, notEmulated(authorizerName, "Lambda authorizer", where));
@@ -52,8 +57,8 @@ final class AuthReader {
         RouteAuth defaultAuth = RouteAuth.NONE;
         Object defaultName = get(properties, "DefaultAuthorizer");
         if (defaultName != null) {
-            defaultAuth = named(String.valueOf(defaultName), null, authorizers, defaultScopes,
-                    where + ".Auth.DefaultAuthorizer");
+            defaultAuth = named(
+                    String.valueOf(defaultName), null, authorizers, defaultScopes, where + ".Auth.DefaultAuthorizer");
         }
         return new ApiAuth(Map.copyOf(authorizers), Map.copyOf(defaultScopes), defaultAuth);
     }
@@ -64,8 +69,12 @@ final class AuthReader {
             return api.defaultAuth();
         }
         Object scopes = get(properties, "AuthorizationScopes");
-        return named(String.valueOf(get(properties, "Authorizer")), scopes == null ? null : strings(scopes),
-                api.authorizers(), api.defaultScopes(), where + ".Auth.Authorizer");
+        return named(
+                String.valueOf(get(properties, "Authorizer")),
+                scopes == null ? null : strings(scopes),
+                api.authorizers(),
+                api.defaultScopes(),
+                where + ".Auth.Authorizer");
     }
 
     /** The authorizers an OpenAPI body declares, with SAM's Authorizers (which SAM writes into the body). */
@@ -104,7 +113,8 @@ final class AuthReader {
         if (!(security instanceof List<?> requirements)) {
             return fallback;
         }
-        if (requirements.isEmpty() || !(requirements.get(0) instanceof Map<?, ?> requirement)
+        if (requirements.isEmpty()
+                || !(requirements.get(0) instanceof Map<?, ?> requirement)
                 || requirement.isEmpty()) {
             return RouteAuth.NONE;
         }
@@ -126,7 +136,8 @@ final class AuthReader {
 
     /** An {@code AWS::ApiGatewayV2::Route}'s AuthorizationType, AuthorizerId and AuthorizationScopes. */
     RouteAuth apiGatewayRouteAuth(Map<String, Object> route, Map<String, Object> authorizerResource, String where) {
-        String type = String.valueOf(route.getOrDefault("AuthorizationType", "NONE")).toUpperCase(Locale.ROOT);
+        String type =
+                String.valueOf(route.getOrDefault("AuthorizationType", "NONE")).toUpperCase(Locale.ROOT);
         List<String> scopes = strings(route.get("AuthorizationScopes"));
         return switch (type) {
             case "NONE" -> RouteAuth.NONE;
@@ -144,13 +155,18 @@ final class AuthReader {
                 }
                 yield new RouteAuth(notEmulated(name, "Lambda authorizer", where), scopes);
             }
-            default -> throw new TemplateException(where + ".AuthorizationType must be NONE, AWS_IAM, JWT or CUSTOM, "
-                    + "got " + type);
+            default ->
+                throw new TemplateException(
+                        where + ".AuthorizationType must be NONE, AWS_IAM, JWT or CUSTOM, " + "got " + type);
         };
     }
 
-    private RouteAuth named(String name, List<String> scopes, Map<String, Authorizer> authorizers,
-            Map<String, List<String>> defaultScopes, String where) {
+    private RouteAuth named(
+            String name,
+            List<String> scopes,
+            Map<String, Authorizer> authorizers,
+            Map<String, List<String>> defaultScopes,
+            String where) {
         if (name.equalsIgnoreCase("NONE")) {
             return RouteAuth.NONE;
         }
@@ -167,14 +183,17 @@ final class AuthReader {
     }
 
     private Authorizer.Jwt jwt(String name, Object identitySource, Map<?, ?> configuration, String where) {
-        String source = identitySource == null ? DEFAULT_IDENTITY_SOURCE
+        String source = identitySource == null
+                ? DEFAULT_IDENTITY_SOURCE
                 : String.valueOf(identitySource).split(",")[0].trim();
         if (!source.startsWith("$request.header.") && !source.startsWith("$request.querystring.")) {
             throw new TemplateException(where + ": identity source '" + source + "' is not emulated (a JWT authorizer "
                     + "reads $request.header.NAME or $request.querystring.NAME)");
         }
         Object issuer = get(configuration, "issuer");
-        List<String> audience = strings(get(configuration, "audience")).stream().filter(a -> !a.isBlank()).toList();
+        List<String> audience = strings(get(configuration, "audience")).stream()
+                .filter(a -> !a.isBlank())
+                .toList();
         if (issuer == null || String.valueOf(issuer).isBlank()) {
             warnings.add(where + ": the JWT authorizer has no issuer, so every token is refused");
         }

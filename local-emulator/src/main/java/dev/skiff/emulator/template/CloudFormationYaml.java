@@ -1,7 +1,5 @@
 package dev.skiff.emulator.template;
 
-import java.util.List;
-import java.util.Map;
 import org.snakeyaml.engine.v2.api.ConstructNode;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -14,6 +12,9 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * Reads a CloudFormation YAML document into plain maps and lists, turning the short intrinsic
  * tags ({@code !Ref X}, {@code !GetAtt A.B}, {@code !Sub ...}) into their long JSON form
@@ -22,10 +23,32 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 public final class CloudFormationYaml {
 
     private static final List<String> FN_TAGS = List.of(
-            "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select", "Split",
-            "Sub", "Transform", "And", "Equals", "If", "Not", "Or", "Length", "ToJsonString", "ForEach",
+            "Base64",
+            "Cidr",
+            "FindInMap",
+            "GetAtt",
+            "GetAZs",
+            "ImportValue",
+            "Join",
+            "Select",
+            "Split",
+            "Sub",
+            "Transform",
+            "And",
+            "Equals",
+            "If",
+            "Not",
+            "Or",
+            "Length",
+            "ToJsonString",
+            "ForEach",
             // the Rules section's own functions
-            "Contains", "EachMemberEquals", "EachMemberIn", "RefAll", "ValueOf", "ValueOfAll");
+            "Contains",
+            "EachMemberEquals",
+            "EachMemberIn",
+            "RefAll",
+            "ValueOf",
+            "ValueOfAll");
 
     private CloudFormationYaml() {}
 

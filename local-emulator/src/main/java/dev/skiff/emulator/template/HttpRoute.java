@@ -7,12 +7,25 @@ package dev.skiff.emulator.template;
  * @param path the route path with {@code {param}} and {@code {proxy+}} segments, or {@code $default}
  * @param source where the template declares it, for messages
  */
-public record HttpRoute(String apiId, String method, String path, RouteTarget target,
-        String payloadFormatVersion, int timeoutMillis, String source, RouteAuth auth) {
+public record HttpRoute(
+        String apiId,
+        String method,
+        String path,
+        RouteTarget target,
+        String payloadFormatVersion,
+        int timeoutMillis,
+        String source,
+        RouteAuth auth) {
 
     /** A route that answers without authorization. */
-    public HttpRoute(String apiId, String method, String path, RouteTarget target, String payloadFormatVersion,
-            int timeoutMillis, String source) {
+    public HttpRoute(
+            String apiId,
+            String method,
+            String path,
+            RouteTarget target,
+            String payloadFormatVersion,
+            int timeoutMillis,
+            String source) {
         this(apiId, method, path, target, payloadFormatVersion, timeoutMillis, source, RouteAuth.NONE);
     }
 

@@ -2,6 +2,7 @@ package dev.skiff.emulator.template;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -26,6 +27,7 @@ public final class IntrinsicResolver {
             return "AWS::NoValue";
         }
     };
+
     private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,8 +49,12 @@ public final class IntrinsicResolver {
         Object attribute(String logicalId, String attribute);
     }
 
-    public IntrinsicResolver(Map<String, Object> parameters, Map<String, Object> pseudoParameters,
-            Map<String, Object> mappings, Map<String, Object> conditions, ResourceValues resources,
+    public IntrinsicResolver(
+            Map<String, Object> parameters,
+            Map<String, Object> pseudoParameters,
+            Map<String, Object> mappings,
+            Map<String, Object> conditions,
+            ResourceValues resources,
             List<String> warnings) {
         this.parameters = parameters;
         this.pseudoParameters = pseudoParameters;
@@ -140,7 +146,9 @@ public final class IntrinsicResolver {
             }
             case "Fn::If" -> {
                 List<?> args = list(argument, 3, at);
-                yield condition(text(args.get(0), at), at) ? resolveValue(args.get(1), at) : resolveValue(args.get(2), at);
+                yield condition(text(args.get(0), at), at)
+                        ? resolveValue(args.get(1), at)
+                        : resolveValue(args.get(2), at);
             }
             case "Fn::Equals" -> {
                 List<?> args = list(resolveValue(argument, at), 2, at);
@@ -150,8 +158,9 @@ public final class IntrinsicResolver {
             case "Fn::And" -> list(resolveValue(argument, at), -1, at).stream().allMatch(c -> truth(c, at));
             case "Fn::Or" -> list(resolveValue(argument, at), -1, at).stream().anyMatch(c -> truth(c, at));
             case "Fn::FindInMap" -> findInMap(list(resolveValue(argument, at), 3, at), at);
-            case "Fn::Base64" -> Base64.getEncoder().encodeToString(
-                    text(resolveValue(argument, at), at).getBytes(StandardCharsets.UTF_8));
+            case "Fn::Base64" ->
+                Base64.getEncoder()
+                        .encodeToString(text(resolveValue(argument, at), at).getBytes(StandardCharsets.UTF_8));
             case "Fn::GetAZs" -> {
                 String region = String.valueOf(pseudoParameters.get("AWS::Region"));
                 yield List.of(region + "a", region + "b", region + "c");
@@ -186,7 +195,8 @@ public final class IntrinsicResolver {
         if (resources.exists(name)) {
             return resources.ref(name);
         }
-        throw new TemplateException(where + ": Ref '" + name + "' is neither a parameter, a pseudo parameter nor a resource");
+        throw new TemplateException(
+                where + ": Ref '" + name + "' is neither a parameter, a pseudo parameter nor a resource");
     }
 
     private Object getAtt(Object argument, String where) {
@@ -200,7 +210,8 @@ public final class IntrinsicResolver {
 
     private Object attribute(String logicalId, String attribute, String where) {
         if (!resources.exists(logicalId)) {
-            throw new TemplateException(where + ": Fn::GetAtt names resource '" + logicalId + "', which the template does not define");
+            throw new TemplateException(
+                    where + ": Fn::GetAtt names resource '" + logicalId + "', which the template does not define");
         }
         Object value = resources.attribute(logicalId, attribute);
         if (value == null) {
@@ -248,7 +259,8 @@ public final class IntrinsicResolver {
         String mapName = text(args.get(0), where);
         String topKey = text(args.get(1), where);
         String secondKey = text(args.get(2), where);
-        if (mappings.get(mapName) instanceof Map<?, ?> map && map.get(topKey) instanceof Map<?, ?> inner
+        if (mappings.get(mapName) instanceof Map<?, ?> map
+                && map.get(topKey) instanceof Map<?, ?> inner
                 && inner.containsKey(secondKey)) {
             return resolveValue(inner.get(secondKey), where);
         }
@@ -257,8 +269,8 @@ public final class IntrinsicResolver {
 
     private static List<?> list(Object value, int expectedSize, String where) {
         if (!(value instanceof List<?> list) || (expectedSize >= 0 && list.size() != expectedSize)) {
-            throw new TemplateException(where + ": expected a list" + (expectedSize >= 0 ? " of " + expectedSize : "")
-                    + ", got " + value);
+            throw new TemplateException(
+                    where + ": expected a list" + (expectedSize >= 0 ? " of " + expectedSize : "") + ", got " + value);
         }
         return list;
     }

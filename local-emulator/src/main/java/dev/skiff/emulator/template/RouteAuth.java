@@ -21,8 +21,8 @@ public record RouteAuth(Authorizer authorizer, List<String> scopes) {
         return switch (authorizer) {
             case Authorizer.None none -> "NONE";
             case Authorizer.Iam iam -> "AWS_IAM";
-            case Authorizer.Jwt jwt -> "JWT " + jwt.name()
-                    + (scopes.isEmpty() ? "" : " scopes " + String.join(" ", scopes));
+            case Authorizer.Jwt jwt ->
+                "JWT " + jwt.name() + (scopes.isEmpty() ? "" : " scopes " + String.join(" ", scopes));
             case Authorizer.NotEmulated other -> other.kind() + " " + other.name() + ", not emulated";
         };
     }

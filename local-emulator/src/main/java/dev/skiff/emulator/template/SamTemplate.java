@@ -9,8 +9,13 @@ import java.util.Optional;
  * routes, the GPU pool its HTTP_PROXY routes reach (or null), and the template content it does not
  * emulate (reported to the user by name).
  */
-public record SamTemplate(Path file, List<FunctionDefinition> functions, List<AliasDefinition> aliases, List<HttpRoute> routes,
-        GpuPoolDefinition gpuPool, List<String> warnings) {
+public record SamTemplate(
+        Path file,
+        List<FunctionDefinition> functions,
+        List<AliasDefinition> aliases,
+        List<HttpRoute> routes,
+        GpuPoolDefinition gpuPool,
+        List<String> warnings) {
 
     public Optional<FunctionDefinition> function(String name) {
         return functions.stream()

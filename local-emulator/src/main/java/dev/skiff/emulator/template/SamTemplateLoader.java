@@ -25,17 +25,38 @@ public final class SamTemplateLoader {
     public static final String ACCOUNT_ID = "123456789012";
     public static final String IMPLICIT_HTTP_API = "ServerlessHttpApi";
 
-    private static final Set<String> SECTIONS = Set.of("AWSTemplateFormatVersion", "Transform", "Description",
-            "Metadata", "Parameters", "Mappings", "Conditions", "Globals", "Resources", "Outputs", "Rules");
-    private static final Set<String> FUNCTION_PROPERTIES = Set.of("Runtime", "Handler", "CodeUri", "MemorySize",
-            "Timeout", "Environment", "ReservedConcurrentExecutions", "AutoPublishAlias", "Architectures",
-            "Description", "FunctionName", "Events", "PackageType");
-    private static final Set<String> HTTP_API_PROPERTIES = Set.of("DefinitionBody", "StageName", "Description",
-            "FailOnWarnings", "Name", "Auth");
-    private static final Set<String> HTTP_API_EVENT_PROPERTIES = Set.of("ApiId", "Path", "Method",
-            "PayloadFormatVersion", "TimeoutInMillis", "Auth");
-    private static final Set<String> RUNTIMES = Set.of("java11", "java17", "java21", "java25",
-            "provided", "provided.al2", "provided.al2023");
+    private static final Set<String> SECTIONS = Set.of(
+            "AWSTemplateFormatVersion",
+            "Transform",
+            "Description",
+            "Metadata",
+            "Parameters",
+            "Mappings",
+            "Conditions",
+            "Globals",
+            "Resources",
+            "Outputs",
+            "Rules");
+    private static final Set<String> FUNCTION_PROPERTIES = Set.of(
+            "Runtime",
+            "Handler",
+            "CodeUri",
+            "MemorySize",
+            "Timeout",
+            "Environment",
+            "ReservedConcurrentExecutions",
+            "AutoPublishAlias",
+            "Architectures",
+            "Description",
+            "FunctionName",
+            "Events",
+            "PackageType");
+    private static final Set<String> HTTP_API_PROPERTIES =
+            Set.of("DefinitionBody", "StageName", "Description", "FailOnWarnings", "Name", "Auth");
+    private static final Set<String> HTTP_API_EVENT_PROPERTIES =
+            Set.of("ApiId", "Path", "Method", "PayloadFormatVersion", "TimeoutInMillis", "Auth");
+    private static final Set<String> RUNTIMES =
+            Set.of("java11", "java17", "java21", "java25", "provided", "provided.al2", "provided.al2023");
     private static final Pattern FUNCTION_IN_ARN = Pattern.compile("function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9$_-]+))?");
 
     private final Path file;
@@ -45,6 +66,7 @@ public final class SamTemplateLoader {
     private final AuthReader auth = new AuthReader(warnings);
     /** Each HttpApi's SAM Auth, read before the functions whose events use it. */
     private final Map<String, AuthReader.ApiAuth> apiAuth = new LinkedHashMap<>();
+
     private Map<String, Object> resources;
     private Map<String, Object> functionGlobals = Map.of();
     private IntrinsicResolver resolver;
@@ -81,9 +103,13 @@ public final class SamTemplateLoader {
         if (resources.isEmpty()) {
             throw new TemplateException("the template has no Resources");
         }
-        resolver = new IntrinsicResolver(parameters(map(root.getOrDefault("Parameters", Map.of()), "Parameters")),
-                pseudoParameters(), map(root.getOrDefault("Mappings", Map.of()), "Mappings"),
-                map(root.getOrDefault("Conditions", Map.of()), "Conditions"), new LocalResourceValues(), warnings);
+        resolver = new IntrinsicResolver(
+                parameters(map(root.getOrDefault("Parameters", Map.of()), "Parameters")),
+                pseudoParameters(),
+                map(root.getOrDefault("Mappings", Map.of()), "Mappings"),
+                map(root.getOrDefault("Conditions", Map.of()), "Conditions"),
+                new LocalResourceValues(),
+                warnings);
         Map<String, Object> globals = map(root.getOrDefault("Globals", Map.of()), "Globals");
         for (String section : globals.keySet()) {
             if (!section.equals("Function")) {
@@ -118,7 +144,7 @@ public final class SamTemplateLoader {
                 case "AWS::Serverless::HttpApi" -> routes.addAll(httpApiRoutes(id, properties));
                 case "AWS::ApiGatewayV2::Route" -> apiRoutes.put(id, properties);
                 // read through the routes that use them
-                case "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Authorizer" -> { }
+                case "AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Authorizer" -> {}
                 case "AWS::Lambda::Alias" -> aliases.add(alias(id, properties));
                 case "AWS::ECS::TaskDefinition" -> {
                     if (!gpuPool(id, resource, properties)) awsOnly.add(id + " (" + type + ")");
@@ -131,15 +157,22 @@ public final class SamTemplateLoader {
         if (!awsOnly.isEmpty()) {
             warnings.add("not emulated, they exist only on AWS: " + String.join(", ", awsOnly));
         }
-        return new SamTemplate(file, List.copyOf(functions), List.copyOf(aliases), List.copyOf(routes), gpuPool,
+        return new SamTemplate(
+                file,
+                List.copyOf(functions),
+                List.copyOf(aliases),
+                List.copyOf(routes),
+                gpuPool,
                 List.copyOf(warnings));
     }
 
     private void readApiAuth() {
         for (Map.Entry<String, Object> entry : resources.entrySet()) {
             Map<String, Object> resource = map(entry.getValue(), "Resources." + entry.getKey());
-            if ("AWS::Serverless::HttpApi".equals(resource.get("Type")) && included(entry.getKey(), resource)
-                    && resource.get("Properties") instanceof Map<?, ?> properties && properties.get("Auth") != null) {
+            if ("AWS::Serverless::HttpApi".equals(resource.get("Type"))
+                    && included(entry.getKey(), resource)
+                    && resource.get("Properties") instanceof Map<?, ?> properties
+                    && properties.get("Auth") != null) {
                 String where = entry.getKey() + ".Auth";
                 Object declared = resolver.resolve(properties.get("Auth"), where);
                 apiAuth.put(entry.getKey(), auth.samApiAuth(declared, entry.getKey()));
@@ -169,10 +202,13 @@ public final class SamTemplateLoader {
             warnings.add(id + ": a second GPU pool task definition; the emulator runs only " + gpuPool.logicalId());
             return true;
         }
-        String models = String.valueOf(resolver.resolve(metadata.get(GpuPoolDefinition.MODELS_METADATA), id + ".Metadata"));
+        String models =
+                String.valueOf(resolver.resolve(metadata.get(GpuPoolDefinition.MODELS_METADATA), id + ".Metadata"));
         Map<String, String> environment = new LinkedHashMap<>();
-        if (properties.get("ContainerDefinitions") instanceof List<?> containers && !containers.isEmpty()
-                && containers.get(0) instanceof Map<?, ?> container && container.get("Environment") instanceof List<?> variables) {
+        if (properties.get("ContainerDefinitions") instanceof List<?> containers
+                && !containers.isEmpty()
+                && containers.get(0) instanceof Map<?, ?> container
+                && container.get("Environment") instanceof List<?> variables) {
             for (Object variable : variables) {
                 Map<String, Object> v = map(resolver.resolve(variable, id + ".Environment"), id + ".Environment");
                 environment.put(String.valueOf(v.get("Name")), String.valueOf(v.get("Value")));
@@ -185,7 +221,8 @@ public final class SamTemplateLoader {
     private Map<String, Object> parameters(Map<String, Object> declared) {
         for (String name : parameterOverrides.keySet()) {
             if (!declared.containsKey(name)) {
-                throw new TemplateException("--parameter-overrides names '" + name + "', which Parameters does not declare"
+                throw new TemplateException("--parameter-overrides names '" + name
+                        + "', which Parameters does not declare"
                         + (declared.isEmpty() ? "" : " (declared: " + String.join(", ", declared.keySet()) + ")"));
             }
         }
@@ -193,17 +230,22 @@ public final class SamTemplateLoader {
         for (Map.Entry<String, Object> entry : declared.entrySet()) {
             String name = entry.getKey();
             Map<String, Object> definition = map(entry.getValue(), "Parameters." + name);
-            Object value = parameterOverrides.containsKey(name) ? parameterOverrides.get(name) : definition.get("Default");
+            Object value =
+                    parameterOverrides.containsKey(name) ? parameterOverrides.get(name) : definition.get("Default");
             if (value == null) {
                 continue; // reported only if something refers to it
             }
             if (definition.get("AllowedValues") instanceof List<?> allowed
                     && allowed.stream().noneMatch(a -> String.valueOf(a).equals(String.valueOf(value)))) {
-                throw new TemplateException("parameter " + name + " is '" + value + "' but AllowedValues is " + allowed);
+                throw new TemplateException(
+                        "parameter " + name + " is '" + value + "' but AllowedValues is " + allowed);
             }
             String type = String.valueOf(definition.getOrDefault("Type", "String"));
-            values.put(name, type.startsWith("List<") || type.equals("CommaDelimitedList")
-                    ? List.of(String.valueOf(value).split("\\s*,\\s*")) : String.valueOf(value));
+            values.put(
+                    name,
+                    type.startsWith("List<") || type.equals("CommaDelimitedList")
+                            ? List.of(String.valueOf(value).split("\\s*,\\s*"))
+                            : String.valueOf(value));
         }
         return values;
     }
@@ -213,8 +255,10 @@ public final class SamTemplateLoader {
         values.put("AWS::Region", region);
         values.put("AWS::AccountId", ACCOUNT_ID);
         values.put("AWS::StackName", "skiff-local");
-        values.put("AWS::StackId", "arn:aws:cloudformation:" + region + ":" + ACCOUNT_ID
-                + ":stack/skiff-local/00000000-0000-0000-0000-000000000000");
+        values.put(
+                "AWS::StackId",
+                "arn:aws:cloudformation:" + region + ":" + ACCOUNT_ID
+                        + ":stack/skiff-local/00000000-0000-0000-0000-000000000000");
         values.put("AWS::Partition", "aws");
         values.put("AWS::URLSuffix", "amazonaws.com");
         values.put("AWS::NotificationARNs", List.of());
@@ -272,7 +316,8 @@ public final class SamTemplateLoader {
                     + "); the function is skipped");
             return null;
         }
-        String handler = runtime.startsWith("provided") ? String.valueOf(p.getOrDefault("Handler", "bootstrap"))
+        String handler = runtime.startsWith("provided")
+                ? String.valueOf(p.getOrDefault("Handler", "bootstrap"))
                 : required(p, "Handler", id);
         Object codeUri = p.get("CodeUri");
         if (!(codeUri instanceof String codePath)) {
@@ -284,14 +329,20 @@ public final class SamTemplateLoader {
             variables.forEach((k, v) -> environment.put(String.valueOf(k), String.valueOf(v)));
         }
         String architecture = p.get("Architectures") instanceof List<?> archs && !archs.isEmpty()
-                ? String.valueOf(archs.get(0)) : "x86_64";
-        return new FunctionDefinition(id, String.valueOf(p.getOrDefault("FunctionName", id)), runtime, handler,
+                ? String.valueOf(archs.get(0))
+                : "x86_64";
+        return new FunctionDefinition(
+                id,
+                String.valueOf(p.getOrDefault("FunctionName", id)),
+                runtime,
+                handler,
                 file.getParent().resolve(codePath).normalize(),
                 integer(p.getOrDefault("MemorySize", 128), id + ".MemorySize", 128, 10240),
                 integer(p.getOrDefault("Timeout", 3), id + ".Timeout", 1, 900),
                 environment,
                 p.containsKey("ReservedConcurrentExecutions")
-                        ? integer(p.get("ReservedConcurrentExecutions"), id + ".ReservedConcurrentExecutions", 0, 100000)
+                        ? integer(
+                                p.get("ReservedConcurrentExecutions"), id + ".ReservedConcurrentExecutions", 0, 100000)
                         : null,
                 p.get("AutoPublishAlias") == null ? null : String.valueOf(p.get("AutoPublishAlias")),
                 architecture,
@@ -323,13 +374,18 @@ public final class SamTemplateLoader {
             }
             String apiId = String.valueOf(p.getOrDefault("ApiId", IMPLICIT_HTTP_API));
             String path = p.containsKey("Path") ? String.valueOf(p.get("Path")) : "$default";
-            String method = p.containsKey("Method") ? String.valueOf(p.get("Method")).toUpperCase(Locale.ROOT) : "ANY";
+            String method =
+                    p.containsKey("Method") ? String.valueOf(p.get("Method")).toUpperCase(Locale.ROOT) : "ANY";
             AuthReader.ApiAuth api = apiAuth.getOrDefault(apiId, AuthReader.ApiAuth.NONE);
             RouteAuth routeAuth = auth.eventAuth(p.get("Auth"), api, where);
-            routes.add(new HttpRoute(apiId, method, path,
+            routes.add(new HttpRoute(
+                    apiId,
+                    method,
+                    path,
                     new RouteTarget.Lambda(function.functionName(), function.autoPublishAlias()),
                     String.valueOf(p.getOrDefault("PayloadFormatVersion", "2.0")),
-                    integer(p.getOrDefault("TimeoutInMillis", 30000), where + ".TimeoutInMillis", 50, 30000), where,
+                    integer(p.getOrDefault("TimeoutInMillis", 30000), where + ".TimeoutInMillis", 50, 30000),
+                    where,
                     routeAuth));
         }
         return routes;
@@ -347,20 +403,24 @@ public final class SamTemplateLoader {
         }
         List<HttpRoute> routes = new ArrayList<>();
         if (raw.get("DefinitionBody") instanceof Map<?, ?>) {
-            Map<String, Object> body = map(resolver.resolve(raw.get("DefinitionBody"), apiId + ".DefinitionBody"), apiId);
-            Map<String, Object> components = body.get("components") instanceof Map<?, ?> c ? map(c, apiId + ".components") : Map.of();
+            Map<String, Object> body =
+                    map(resolver.resolve(raw.get("DefinitionBody"), apiId + ".DefinitionBody"), apiId);
+            Map<String, Object> components =
+                    body.get("components") instanceof Map<?, ?> c ? map(c, apiId + ".components") : Map.of();
             AuthReader.ApiAuth samAuth = apiAuth.getOrDefault(apiId, AuthReader.ApiAuth.NONE);
             Map<String, Authorizer> schemes = auth.securitySchemes(components, samAuth, apiId + ".DefinitionBody");
-            RouteAuth bodyAuth = auth.operationAuth(body.get("security"), schemes, samAuth.defaultAuth(),
-                    apiId + ".DefinitionBody");
+            RouteAuth bodyAuth =
+                    auth.operationAuth(body.get("security"), schemes, samAuth.defaultAuth(), apiId + ".DefinitionBody");
             Map<String, Object> shared = components.get("x-amazon-apigateway-integrations") instanceof Map<?, ?> i
-                    ? map(i, apiId + ".components.x-amazon-apigateway-integrations") : Map.of();
+                    ? map(i, apiId + ".components.x-amazon-apigateway-integrations")
+                    : Map.of();
             Map<String, Object> paths = map(body.getOrDefault("paths", Map.of()), apiId + ".DefinitionBody.paths");
             for (Map.Entry<String, Object> pathEntry : paths.entrySet()) {
                 Map<String, Object> operations = map(pathEntry.getValue(), apiId + " path " + pathEntry.getKey());
                 for (Map.Entry<String, Object> operation : operations.entrySet()) {
                     String where = apiId + ".DefinitionBody.paths." + pathEntry.getKey() + "." + operation.getKey();
-                    String method = operation.getKey().equals("x-amazon-apigateway-any-method") ? "ANY"
+                    String method = operation.getKey().equals("x-amazon-apigateway-any-method")
+                            ? "ANY"
                             : operation.getKey().toUpperCase(Locale.ROOT);
                     if (!(operation.getValue() instanceof Map<?, ?> op)
                             || !(op.get("x-amazon-apigateway-integration") instanceof Map<?, ?> integration)) {
@@ -378,18 +438,23 @@ public final class SamTemplateLoader {
                     }
                     String type = String.valueOf(integration.get("type")).toUpperCase(Locale.ROOT);
                     String uri = String.valueOf(integration.get("uri"));
-                    String format = String.valueOf(integration.containsKey("payloadFormatVersion")
-                            ? integration.get("payloadFormatVersion") : "2.0");
+                    String format = String.valueOf(
+                            integration.containsKey("payloadFormatVersion")
+                                    ? integration.get("payloadFormatVersion")
+                                    : "2.0");
                     RouteTarget target = integrationTarget(type, uri, where + ".x-amazon-apigateway-integration");
                     if (target instanceof RouteTarget.HttpProxy) {
                         target = new RouteTarget.HttpProxy(name, uri);
                     }
                     if (target != null) {
-                        int timeout = integer(integration.containsKey("timeoutInMillis") ? integration.get("timeoutInMillis") : 30000,
-                                where + ".timeoutInMillis", 50, 30000);
+                        int timeout = integer(
+                                integration.containsKey("timeoutInMillis") ? integration.get("timeoutInMillis") : 30000,
+                                where + ".timeoutInMillis",
+                                50,
+                                30000);
                         RouteAuth routeAuth = auth.operationAuth(op.get("security"), schemes, bodyAuth, where);
-                        routes.add(new HttpRoute(apiId, method, pathEntry.getKey(), target, format, timeout, where,
-                                routeAuth));
+                        routes.add(new HttpRoute(
+                                apiId, method, pathEntry.getKey(), target, format, timeout, where, routeAuth));
                     }
                 }
             }
@@ -411,9 +476,10 @@ public final class SamTemplateLoader {
             throw new TemplateException(routeId + ".Target names integration '" + integrationId
                     + "', which is not an AWS::ApiGatewayV2::Integration of this template");
         }
-        Map<String, Object> ip = map(resolver.resolve(((Map<?, ?>) integration).get("Properties"), integrationId), integrationId);
-        RouteTarget routeTarget = integrationTarget(String.valueOf(ip.get("IntegrationType")),
-                String.valueOf(ip.get("IntegrationUri")), integrationId);
+        Map<String, Object> ip =
+                map(resolver.resolve(((Map<?, ?>) integration).get("Properties"), integrationId), integrationId);
+        RouteTarget routeTarget = integrationTarget(
+                String.valueOf(ip.get("IntegrationType")), String.valueOf(ip.get("IntegrationUri")), integrationId);
         if (routeTarget instanceof RouteTarget.HttpProxy proxy) {
             routeTarget = new RouteTarget.HttpProxy(integrationId, proxy.uri());
         }
@@ -422,10 +488,15 @@ public final class SamTemplateLoader {
         }
         String method = "$default".equals(routeKey) ? "ANY" : routeKey.split(" ", 2)[0].toUpperCase(Locale.ROOT);
         String path = "$default".equals(routeKey) ? "$default" : routeKey.split(" ", 2)[1];
-        return List.of(new HttpRoute(String.valueOf(p.getOrDefault("ApiId", IMPLICIT_HTTP_API)), method, path,
-                routeTarget, String.valueOf(ip.getOrDefault("PayloadFormatVersion", "2.0")),
+        return List.of(new HttpRoute(
+                String.valueOf(p.getOrDefault("ApiId", IMPLICIT_HTTP_API)),
+                method,
+                path,
+                routeTarget,
+                String.valueOf(ip.getOrDefault("PayloadFormatVersion", "2.0")),
                 integer(ip.getOrDefault("TimeoutInMillis", 30000), integrationId + ".TimeoutInMillis", 50, 30000),
-                routeId, auth.apiGatewayRouteAuth(p, authorizerProperties(routeId, p.get("AuthorizerId")), routeId)));
+                routeId,
+                auth.apiGatewayRouteAuth(p, authorizerProperties(routeId, p.get("AuthorizerId")), routeId)));
     }
 
     /** The properties of the AWS::ApiGatewayV2::Authorizer a route names, or null when it names none. */
@@ -452,7 +523,8 @@ public final class SamTemplateLoader {
                 if (matcher.find()) {
                     return new RouteTarget.Lambda(matcher.group(1), matcher.group(2));
                 }
-                warnings.add(where + ": cannot find a Lambda function in integration uri " + uri + "; route not emulated");
+                warnings.add(
+                        where + ": cannot find a Lambda function in integration uri " + uri + "; route not emulated");
                 return null;
             }
             default -> {
@@ -486,7 +558,9 @@ public final class SamTemplateLoader {
     private final class LocalResourceValues implements IntrinsicResolver.ResourceValues {
         @Override
         public boolean exists(String logicalId) {
-            return resources.containsKey(logicalId) || logicalId.equals(IMPLICIT_HTTP_API) || samReference(logicalId) != null;
+            return resources.containsKey(logicalId)
+                    || logicalId.equals(IMPLICIT_HTTP_API)
+                    || samReference(logicalId) != null;
         }
 
         @Override
@@ -497,11 +571,14 @@ public final class SamTemplateLoader {
             }
             Map<?, ?> resource = resources.get(logicalId) instanceof Map<?, ?> r ? r : Map.of();
             if ("AWS::Serverless::Function".equals(resource.get("Type"))
-                    && resource.get("Properties") instanceof Map<?, ?> p && p.get("FunctionName") != null) {
+                    && resource.get("Properties") instanceof Map<?, ?> p
+                    && p.get("FunctionName") != null) {
                 return resolver.resolve(p.get("FunctionName"), logicalId + ".FunctionName");
             }
-            if ("AWS::Lambda::Alias".equals(resource.get("Type")) && resource.get("Properties") instanceof Map<?, ?> p) {
-                String function = functionName(String.valueOf(resolver.resolve(p.get("FunctionName"), logicalId + ".FunctionName")));
+            if ("AWS::Lambda::Alias".equals(resource.get("Type"))
+                    && resource.get("Properties") instanceof Map<?, ?> p) {
+                String function = functionName(
+                        String.valueOf(resolver.resolve(p.get("FunctionName"), logicalId + ".FunctionName")));
                 return functionArn(function) + ":" + resolver.resolve(p.get("Name"), logicalId + ".Name");
             }
             return logicalId;
@@ -530,8 +607,13 @@ public final class SamTemplateLoader {
             String arn = functionArn(String.valueOf(ref(function)));
             return switch (name.substring(dot + 1)) {
                 case "Alias" -> {
-                    Object alias = mergeGlobals(functionGlobals, map(map(resources.get(function), function)
-                            .getOrDefault("Properties", Map.of()), function)).get("AutoPublishAlias");
+                    Object alias = mergeGlobals(
+                                    functionGlobals,
+                                    map(
+                                            map(resources.get(function), function)
+                                                    .getOrDefault("Properties", Map.of()),
+                                            function))
+                            .get("AutoPublishAlias");
                     yield alias == null ? null : arn + ":" + resolver.resolve(alias, function + ".AutoPublishAlias");
                 }
                 case "Version" -> arn + ":1";
@@ -540,7 +622,8 @@ public final class SamTemplateLoader {
         }
 
         private boolean isFunction(String logicalId) {
-            return resources.get(logicalId) instanceof Map<?, ?> resource && "AWS::Serverless::Function".equals(resource.get("Type"));
+            return resources.get(logicalId) instanceof Map<?, ?> resource
+                    && "AWS::Serverless::Function".equals(resource.get("Type"));
         }
 
         private String functionArn(String functionName) {

@@ -12,6 +12,8 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jose.util.ResourceRetriever;
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 import java.net.URL;
 import java.time.Clock;
@@ -21,7 +23,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.Test;
 
 /** How an issuer's keys are found, kept, fetched again on an unknown kid, and not fetched too often. */
 class IssuerKeysTest {
@@ -41,8 +42,8 @@ class IssuerKeysTest {
                 throw new IOException("connect timed out");
             }
             String discovery = "{\"issuer\":\"" + ISSUER + "\",\"jwks_uri\":\"" + ISSUER + "/keys\"}";
-            return new Resource(url.getPath().equals(LocalIssuer.DISCOVERY_PATH) ? discovery : keys.toString(),
-                    "application/json");
+            return new Resource(
+                    url.getPath().equals(LocalIssuer.DISCOVERY_PATH) ? discovery : keys.toString(), "application/json");
         }
     }
 
@@ -86,8 +87,11 @@ class IssuerKeysTest {
         assertEquals(2, issuer.fetched.size(), "kept from the cache");
 
         issuer.keys = new JWKSet(List.of(first.toPublicJWK(), second.toPublicJWK())); // the issuer rotates
-        assertEquals(second.getKeyID(), keys.keysFor(header(second)).get().get(0).getKeyID());
-        assertEquals(List.of(LocalIssuer.DISCOVERY_PATH, "/keys", "/keys"), issuer.fetched,
+        assertEquals(
+                second.getKeyID(), keys.keysFor(header(second)).get().get(0).getKeyID());
+        assertEquals(
+                List.of(LocalIssuer.DISCOVERY_PATH, "/keys", "/keys"),
+                issuer.fetched,
                 "an unknown kid fetches the set again");
 
         RSAKey unknown = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
@@ -108,11 +112,14 @@ class IssuerKeysTest {
         IssuerKeys keys = new IssuerKeys(ISSUER, issuer, Runnable::run, clock);
         RSAKey key = generate();
 
-        ExecutionException failure = assertThrows(ExecutionException.class, () -> keys.keysFor(header(key)).get());
+        ExecutionException failure = assertThrows(
+                ExecutionException.class, () -> keys.keysFor(header(key)).get());
         assertInstanceOf(IssuerKeys.KeysUnavailable.class, failure.getCause());
         String message = failure.getCause().getMessage();
-        assertTrue(message.contains("cannot fetch the signing keys of issuer https://issuer.example (its discovery "
-                + "document): connect timed out"), message);
+        assertTrue(
+                message.contains("cannot fetch the signing keys of issuer https://issuer.example (its discovery "
+                        + "document): connect timed out"),
+                message);
         assertThrows(ExecutionException.class, () -> keys.keysFor(header(key)).get());
         assertEquals(1, issuer.fetched.size(), "a failure is remembered for a few seconds");
 
@@ -121,7 +128,8 @@ class IssuerKeysTest {
         assertEquals(2, issuer.fetched.size());
 
         IssuerKeys notUrl = new IssuerKeys("cognito pool", issuer, Runnable::run, clock);
-        ExecutionException notHttp = assertThrows(ExecutionException.class, () -> notUrl.keysFor(header(key)).get());
+        ExecutionException notHttp = assertThrows(
+                ExecutionException.class, () -> notUrl.keysFor(header(key)).get());
         assertTrue(notHttp.getCause().getMessage().contains("the issuer 'cognito pool' is not an http(s) URL"));
     }
 

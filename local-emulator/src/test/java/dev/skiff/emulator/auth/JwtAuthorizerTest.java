@@ -15,8 +15,13 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.skiff.emulator.Emulator;
 import dev.skiff.emulator.support.CollectingLog;
-import dev.skiff.emulator.support.TestFunctionPackage;
 import dev.skiff.emulator.support.Templates;
+import dev.skiff.emulator.support.TestFunctionPackage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,10 +33,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A JWT authorizer as the deployer renders it (AuthType=JWT, the issuer a parameter override), trusting
@@ -46,6 +47,7 @@ class JwtAuthorizerTest {
 
     @TempDir
     static Path directory;
+
     static Emulator enforcing;
     static Emulator warning;
     static CollectingLog log = new CollectingLog();
@@ -100,7 +102,8 @@ class JwtAuthorizerTest {
         int port = freePort();
         issuerUrl = LocalIssuer.url("127.0.0.1", port);
         Map<String, String> overrides = Map.of("JwtIssuer", issuerUrl, "JwtAudience", AUDIENCE + ",other-client");
-        AuthSettings auth = AuthSettings.defaults().withLocalIssuer(directory.resolve("issuer"))
+        AuthSettings auth = AuthSettings.defaults()
+                .withLocalIssuer(directory.resolve("issuer"))
                 .withCredentials(List.of());
         Emulator.Options options = Emulator.Options.defaults(template).withParameterOverrides(overrides);
         enforcing = Emulator.start(options.withPorts(port, -1).withLog(log).withAuth(auth.withMode(AuthMode.ENFORCE)));
@@ -122,14 +125,20 @@ class JwtAuthorizerTest {
 
     private static JWTClaimsSet.Builder claims() {
         Instant now = Instant.now();
-        return new JWTClaimsSet.Builder().issuer(issuerUrl).subject("alice").audience(AUDIENCE)
-                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)))
-                .jwtID(UUID.randomUUID().toString()).claim("scope", "fraud/infer");
+        return new JWTClaimsSet.Builder()
+                .issuer(issuerUrl)
+                .subject("alice")
+                .audience(AUDIENCE)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plusSeconds(600)))
+                .jwtID(UUID.randomUUID().toString())
+                .claim("scope", "fraud/infer");
     }
 
     private static HttpResponse<String> infer(Emulator emulator, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + emulator.apiPort()
-                + "/v2/models/fraud/infer")).header("content-type", "application/json")
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + emulator.apiPort() + "/v2/models/fraud/infer"))
+                .header("content-type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"cmd\":\"act:raw\"}"));
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -140,7 +149,8 @@ class JwtAuthorizerTest {
     private static void assertRefused(int status, String message, String challenge, HttpResponse<String> response) {
         assertEquals(status, response.statusCode(), response.body());
         assertEquals("{\"message\":\"" + message + "\"}", response.body());
-        assertEquals(challenge, response.headers().firstValue("www-authenticate").orElse(null));
+        assertEquals(
+                challenge, response.headers().firstValue("www-authenticate").orElse(null));
         assertTrue(response.headers().firstValue("apigw-requestid").isPresent());
     }
 
@@ -150,35 +160,47 @@ class JwtAuthorizerTest {
 
     @Test
     void aValidTokenReachesTheFunctionWithItsClaimsAndScopes() throws Exception {
-        String token = issuer.mint(claims().claim("cognito:groups", List.of("admins", "users")).build());
+        String token = issuer.mint(
+                claims().claim("cognito:groups", List.of("admins", "users")).build());
         HttpResponse<String> response = infer(enforcing, "Bearer " + token);
 
         assertEquals(200, response.statusCode(), response.body());
-        JsonNode jwt = JSON.readTree(response.body()).get("requestContext").get("authorizer").get("jwt");
+        JsonNode jwt = JSON.readTree(response.body())
+                .get("requestContext")
+                .get("authorizer")
+                .get("jwt");
         JsonNode claims = jwt.get("claims");
         assertEquals("alice", claims.get("sub").asText());
         assertEquals(issuerUrl, claims.get("iss").asText());
         assertEquals(AUDIENCE, claims.get("aud").asText());
-        assertTrue(claims.get("exp").isTextual() && claims.get("exp").asText().matches("\\d{10}"),
+        assertTrue(
+                claims.get("exp").isTextual() && claims.get("exp").asText().matches("\\d{10}"),
                 "claims are strings: " + claims);
         assertEquals("[admins users]", claims.get("cognito:groups").asText());
         assertEquals("[\"fraud/infer\"]", jwt.get("scopes").toString());
 
         URI health = URI.create("http://127.0.0.1:" + enforcing.apiPort() + "/v2/health/live?cmd=act:raw");
-        HttpResponse<String> noScopes = HTTP.send(HttpRequest.newBuilder(health).header("Authorization", token).build(),
+        HttpResponse<String> noScopes = HTTP.send(
+                HttpRequest.newBuilder(health).header("Authorization", token).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, noScopes.statusCode(), "the token alone, without Bearer, is accepted: " + noScopes.body());
         JsonNode context = JSON.readTree(noScopes.body()).get("requestContext");
-        assertTrue(context.get("authorizer").get("jwt").get("scopes").isNull(),
-                "a route without scopes gets null scopes");
+        assertTrue(
+                context.get("authorizer").get("jwt").get("scopes").isNull(), "a route without scopes gets null scopes");
     }
 
     @Test
     void clientIdStandsForAnAbsentAudience() throws Exception {
-        String token = issuer.mint(claims().audience((String) null).claim("client_id", "other-client").build());
+        String token = issuer.mint(claims().audience((String) null)
+                .claim("client_id", "other-client")
+                .build());
         assertEquals(200, infer(enforcing, "Bearer " + token).statusCode());
-        String wrong = issuer.mint(claims().audience((String) null).claim("client_id", "stranger").build());
-        assertRefused(401, "Unauthorized", invalid("the token does not have a valid audience"),
+        String wrong = issuer.mint(
+                claims().audience((String) null).claim("client_id", "stranger").build());
+        assertRefused(
+                401,
+                "Unauthorized",
+                invalid("the token does not have a valid audience"),
                 infer(enforcing, "Bearer " + wrong));
     }
 
@@ -188,36 +210,72 @@ class JwtAuthorizerTest {
         assertRefused(401, "Unauthorized", "Bearer", infer(enforcing, null));
         assertRefused(401, "Unauthorized", "Bearer", infer(enforcing, "Bearer "));
         assertRefused(401, "Unauthorized", invalid("the token is malformed"), infer(enforcing, "Bearer not.a.jwt"));
-        assertRefused(401, "Unauthorized", invalid("the token does not have a valid audience"),
-                infer(enforcing, "Bearer " + issuer.mint(claims().audience("someone-else").build())));
-        assertRefused(401, "Unauthorized", invalid("the token does not have a valid issuer"),
-                infer(enforcing, "Bearer " + issuer.mint(claims().issuer("https://issuer.example").build())));
+        assertRefused(
+                401,
+                "Unauthorized",
+                invalid("the token does not have a valid audience"),
+                infer(
+                        enforcing,
+                        "Bearer "
+                                + issuer.mint(claims().audience("someone-else").build())));
+        assertRefused(
+                401,
+                "Unauthorized",
+                invalid("the token does not have a valid issuer"),
+                infer(
+                        enforcing,
+                        "Bearer "
+                                + issuer.mint(claims().issuer("https://issuer.example")
+                                        .build())));
         String expired = issuer.mint(claims().issueTime(Date.from(now.minusSeconds(1200)))
-                .expirationTime(Date.from(now.minusSeconds(600))).build());
+                .expirationTime(Date.from(now.minusSeconds(600)))
+                .build());
         assertRefused(401, "Unauthorized", invalid("the token has expired"), infer(enforcing, "Bearer " + expired));
-        String early = issuer.mint(claims().notBeforeTime(Date.from(now.plusSeconds(600))).build());
+        String early = issuer.mint(
+                claims().notBeforeTime(Date.from(now.plusSeconds(600))).build());
         assertRefused(401, "Unauthorized", invalid("the token is not valid yet"), infer(enforcing, "Bearer " + early));
-        assertRefused(403, "Forbidden", "Bearer scope=\"fraud/infer\" error=\"insufficient_scope\" "
-                + "error_description=\"the token does not have the route's scopes\"",
-                infer(enforcing, "Bearer " + issuer.mint(claims().claim("scope", "minilm/infer").build())));
+        assertRefused(
+                403,
+                "Forbidden",
+                "Bearer scope=\"fraud/infer\" error=\"insufficient_scope\" "
+                        + "error_description=\"the token does not have the route's scopes\"",
+                infer(
+                        enforcing,
+                        "Bearer "
+                                + issuer.mint(
+                                        claims().claim("scope", "minilm/infer").build())));
 
         // a second, unrelated key: signing as the local issuer's key id, and under its own
         RSAKey local = issuer.key();
         RSAKey unrelated = new RSAKeyGenerator(2048).keyID(local.getKeyID()).generate();
-        assertRefused(401, "Unauthorized", invalid("the token signature is invalid"),
+        assertRefused(
+                401,
+                "Unauthorized",
+                invalid("the token signature is invalid"),
                 infer(enforcing, "Bearer " + sign(unrelated, JWSAlgorithm.RS256, claims().build())));
         RSAKey stranger = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
-        assertRefused(401, "Unauthorized", invalid("the token's kid is not a key of the issuer"),
+        assertRefused(
+                401,
+                "Unauthorized",
+                invalid("the token's kid is not a key of the issuer"),
                 infer(enforcing, "Bearer " + sign(stranger, JWSAlgorithm.RS256, claims().build())));
 
-        JWSHeader hs256 = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(local.getKeyID()).build();
+        JWSHeader hs256 = new JWSHeader.Builder(JWSAlgorithm.HS256)
+                .keyID(local.getKeyID())
+                .build();
         SignedJWT hmac = new SignedJWT(hs256, claims().build());
         hmac.sign(new MACSigner(new byte[32]));
-        assertRefused(401, "Unauthorized", invalid("signing method HS256 is invalid"),
+        assertRefused(
+                401,
+                "Unauthorized",
+                invalid("signing method HS256 is invalid"),
                 infer(enforcing, "Bearer " + hmac.serialize()));
 
-        assertTrue(log.text().contains("refused with 401 {\"message\":\"Unauthorized\"}: aud [someone-else] is not "
-                + "among"), log.text());
+        assertTrue(
+                log.text()
+                        .contains("refused with 401 {\"message\":\"Unauthorized\"}: aud [someone-else] is not "
+                                + "among"),
+                log.text());
     }
 
     @Test
@@ -225,26 +283,37 @@ class JwtAuthorizerTest {
         HttpResponse<String> anonymous = infer(warning, null);
         assertEquals(200, anonymous.statusCode(), anonymous.body());
         assertTrue(JSON.readTree(anonymous.body()).get("requestContext").get("authorizer") == null);
-        assertTrue(warnLog.text().contains("POST /v2/models/fraud/infer: API Gateway would answer 401 "
-                + "{\"message\":\"Unauthorized\"}: no token in $request.header.Authorization (let through without an "
-                + "identity: --auth warn)"), warnLog.text());
+        assertTrue(
+                warnLog.text()
+                        .contains("POST /v2/models/fraud/infer: API Gateway would answer 401 "
+                                + "{\"message\":\"Unauthorized\"}: no token in $request.header.Authorization (let through without an "
+                                + "identity: --auth warn)"),
+                warnLog.text());
 
         HttpResponse<String> valid = infer(warning, "Bearer " + issuer.mint(claims().build()));
-        JsonNode claims = JSON.readTree(valid.body()).get("requestContext").get("authorizer").get("jwt").get("claims");
+        JsonNode claims = JSON.readTree(valid.body())
+                .get("requestContext")
+                .get("authorizer")
+                .get("jwt")
+                .get("claims");
         assertEquals("alice", claims.get("sub").asText(), "a valid token still brings its claims");
     }
 
     @Test
     void theEmulatorServesTheLocalIssuersDiscoveryDocumentAndKeys() throws Exception {
         URI discoveryUri = URI.create(issuerUrl + LocalIssuer.DISCOVERY_PATH);
-        JsonNode discovery = JSON.readTree(HTTP.send(HttpRequest.newBuilder(discoveryUri).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode discovery = JSON.readTree(
+                HTTP.send(HttpRequest.newBuilder(discoveryUri).build(), HttpResponse.BodyHandlers.ofString())
+                        .body());
         assertEquals(issuerUrl, discovery.get("issuer").asText());
-        assertEquals(issuerUrl + LocalIssuer.JWKS_PATH, discovery.get("jwks_uri").asText());
+        assertEquals(
+                issuerUrl + LocalIssuer.JWKS_PATH, discovery.get("jwks_uri").asText());
 
         URI jwks = URI.create(discovery.get("jwks_uri").asText());
-        JsonNode keys = JSON.readTree(HTTP.send(HttpRequest.newBuilder(jwks).build(),
-                HttpResponse.BodyHandlers.ofString()).body()).get("keys");
+        JsonNode keys = JSON.readTree(
+                        HTTP.send(HttpRequest.newBuilder(jwks).build(), HttpResponse.BodyHandlers.ofString())
+                                .body())
+                .get("keys");
         assertEquals(1, keys.size());
         assertEquals(issuer.key().getKeyID(), keys.get(0).get("kid").asText());
         assertEquals("RSA", keys.get(0).get("kty").asText());
@@ -252,7 +321,8 @@ class JwtAuthorizerTest {
     }
 
     private static String sign(RSAKey key, JWSAlgorithm algorithm, JWTClaimsSet claims) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
     }

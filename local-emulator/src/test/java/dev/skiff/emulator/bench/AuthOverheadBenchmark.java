@@ -9,9 +9,15 @@ import dev.skiff.emulator.auth.IamCredential;
 import dev.skiff.emulator.auth.LocalIssuer;
 import dev.skiff.emulator.environment.LogSink;
 import dev.skiff.emulator.server.HttpCall;
-import dev.skiff.emulator.support.TestFunctionPackage;
 import dev.skiff.emulator.support.Templates;
+import dev.skiff.emulator.support.TestFunctionPackage;
 import dev.skiff.emulator.template.HttpRoute;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -30,11 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * Not a test: what authorization adds to a warm request through {@code start-api}. One run, requests
@@ -87,17 +88,27 @@ public final class AuthOverheadBenchmark {
                           Type: HttpApi
                           Properties: {ApiId: !Ref Api, Path: /iam, Method: POST, Auth: {Authorizer: AWS_IAM}}
                 """.formatted(issuerUrl, Templates.HANDLER));
-        LogSink quiet = (function, line) -> { };
-        AuthSettings auth = AuthSettings.defaults().withLocalIssuer(directory.resolve("issuer"))
+        LogSink quiet = (function, line) -> {};
+        AuthSettings auth = AuthSettings.defaults()
+                .withLocalIssuer(directory.resolve("issuer"))
                 .withCredentials(List.of(KEY));
-        String token = new LocalIssuer(directory.resolve("issuer")).mint(new JWTClaimsSet.Builder().issuer(issuerUrl)
-                .audience("skiff-local").subject("bench").issueTime(new Date())
-                .expirationTime(Date.from(Instant.now().plusSeconds(3600))).build());
+        String token = new LocalIssuer(directory.resolve("issuer"))
+                .mint(new JWTClaimsSet.Builder()
+                        .issuer(issuerUrl)
+                        .audience("skiff-local")
+                        .subject("bench")
+                        .issueTime(new Date())
+                        .expirationTime(Date.from(Instant.now().plusSeconds(3600)))
+                        .build());
 
         Map<String, List<Double>> millis = new LinkedHashMap<>();
-        try (Emulator enforce = Emulator.start(Emulator.Options.defaults(template).withPorts(port, -1).withLog(quiet)
-                .withAuth(auth.withMode(AuthMode.ENFORCE)));
-                Emulator off = Emulator.start(Emulator.Options.defaults(template).withPorts(0, -1).withLog(quiet)
+        try (Emulator enforce = Emulator.start(Emulator.Options.defaults(template)
+                        .withPorts(port, -1)
+                        .withLog(quiet)
+                        .withAuth(auth.withMode(AuthMode.ENFORCE)));
+                Emulator off = Emulator.start(Emulator.Options.defaults(template)
+                        .withPorts(0, -1)
+                        .withLog(quiet)
                         .withAuth(auth.withMode(AuthMode.OFF)));
                 Client offClient = new Client(off.apiPort());
                 Client enforceClient = new Client(enforce.apiPort())) {
@@ -107,7 +118,8 @@ public final class AuthOverheadBenchmark {
             Map<String, String> bearer = Map.of("Authorization", "Bearer " + token);
             targets.put("enforce, JWT route", () -> enforceClient.post("/jwt", bearer));
             List<Map<String, String>> signatures = new ArrayList<>();
-            targets.put("enforce, AWS_IAM route",
+            targets.put(
+                    "enforce, AWS_IAM route",
                     () -> enforceClient.post("/iam", signatures.remove(signatures.size() - 1)));
             targets.keySet().forEach(name -> millis.put(name, new ArrayList<>()));
             for (int i = 0; i < warmup + requests; i++) {
@@ -128,16 +140,30 @@ public final class AuthOverheadBenchmark {
             HttpRoute iamRoute = route(enforce, "POST /iam");
             HttpCall jwtCall = call("/jwt", Map.of("Authorization", "Bearer " + token), enforce.apiPort());
             Map<String, Double> alone = new LinkedHashMap<>();
-            alone.put("JWT check (cached keys)", p50(measure(requests, warmup, () -> jwtCall,
-                    c -> allowed(enforce.authorizer().authorize(c, jwtRoute.auth()).join()))));
-            alone.put("SigV4 check", p50(measure(requests, warmup, () -> call("/iam", signedHeaders(enforce.apiPort()),
-                    enforce.apiPort()), c -> allowed(enforce.authorizer().authorize(c, iamRoute.auth()).join()))));
+            alone.put(
+                    "JWT check (cached keys)",
+                    p50(measure(
+                            requests,
+                            warmup,
+                            () -> jwtCall,
+                            c -> allowed(enforce.authorizer()
+                                    .authorize(c, jwtRoute.auth())
+                                    .join()))));
+            alone.put(
+                    "SigV4 check",
+                    p50(measure(
+                            requests,
+                            warmup,
+                            () -> call("/iam", signedHeaders(enforce.apiPort()), enforce.apiPort()),
+                            c -> allowed(enforce.authorizer()
+                                    .authorize(c, iamRoute.auth())
+                                    .join()))));
 
             double offP50 = p50(millis.get("--auth off (IAM route, unsigned)"));
             System.out.printf("%d warm requests per target after %d warm-up, interleaved (ms)%n", requests, warmup);
             System.out.printf("%-34s %8s %8s %14s%n", "", "p50", "p99", "p50 - off");
-            millis.forEach((name, values) -> System.out.printf("%-34s %8.3f %8.3f %+14.3f%n", name, p50(values),
-                    percentile(values, 99), p50(values) - offP50));
+            millis.forEach((name, values) -> System.out.printf(
+                    "%-34s %8.3f %8.3f %+14.3f%n", name, p50(values), percentile(values, 99), p50(values) - offP50));
             System.out.println("in-process, no socket or function (p50, ms):");
             alone.forEach((name, value) -> System.out.printf("  %-32s %8.4f%n", name, value));
         }
@@ -150,20 +176,27 @@ public final class AuthOverheadBenchmark {
     }
 
     private static HttpRoute route(Emulator emulator, String routeKey) {
-        return emulator.template().routes().stream().filter(r -> r.routeKey().equals(routeKey)).findFirst()
+        return emulator.template().routes().stream()
+                .filter(r -> r.routeKey().equals(routeKey))
+                .findFirst()
                 .orElseThrow();
     }
 
     /** The headers the SDK v2 signer adds to a POST of BODY to /iam, signed now. */
     private static Map<String, String> signedHeaders(int port) {
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST)
-                .uri(URI.create("http://127.0.0.1:" + port + "/iam")).putHeader("Content-Type", "application/json")
+        SdkHttpRequest request = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(URI.create("http://127.0.0.1:" + port + "/iam"))
+                .putHeader("Content-Type", "application/json")
                 .build();
         AwsCredentialsIdentity keys = AwsCredentialsIdentity.create(KEY.accessKeyId(), KEY.secretAccessKey());
-        SdkHttpRequest signed = AwsV4HttpSigner.create().sign(r -> r.identity(keys).request(request)
-                .payload(ContentStreamProvider.fromUtf8String(BODY))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")).request();
+        SdkHttpRequest signed = AwsV4HttpSigner.create()
+                .sign(r -> r.identity(keys)
+                        .request(request)
+                        .payload(ContentStreamProvider.fromUtf8String(BODY))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"))
+                .request();
         Map<String, String> headers = new LinkedHashMap<>();
         signed.forEachHeader((name, values) -> {
             if (!name.equalsIgnoreCase("Host") && !name.equalsIgnoreCase("Content-Type")) {
@@ -230,7 +263,8 @@ public final class AuthOverheadBenchmark {
                 byte[] content = BODY.getBytes(StandardCharsets.UTF_8);
                 StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
                         + "\r\nContent-Type: application/json\r\nContent-Length: " + content.length + "\r\n");
-                headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+                headers.forEach((name, value) ->
+                        head.append(name).append(": ").append(value).append("\r\n"));
                 out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
                 out.write(content);
                 out.flush();

@@ -9,9 +9,10 @@ import dev.skiff.emulator.environment.LogSink;
 import dev.skiff.emulator.httpapi.HttpApiEndpoint;
 import dev.skiff.emulator.httpapi.RouteTable;
 import dev.skiff.emulator.server.HttpCall;
-import dev.skiff.emulator.support.TestFunctionPackage;
 import dev.skiff.emulator.support.Templates;
+import dev.skiff.emulator.support.TestFunctionPackage;
 import dev.skiff.emulator.testfunctions.ScriptedHandler;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
@@ -42,7 +43,8 @@ import java.util.regex.Pattern;
 public final class StartApiBenchmark {
 
     private static final Pattern INIT_DURATION = Pattern.compile("Init Duration: ([0-9.]+) ms");
-    private static final String BODY = "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}";
+    private static final String BODY =
+            "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}";
 
     public static void main(String[] args) throws Exception {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
@@ -72,24 +74,41 @@ public final class StartApiBenchmark {
         double[] httpOnly;
         double[] endpointOnly;
         List<Double> coldStarts = new ArrayList<>();
-        try (Emulator emulator = Emulator.start(Emulator.Options.defaults(template).withPorts(0, -1).withLog(quiet))) {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + emulator.apiPort()
-                    + "/v2/models/bench/infer?cmd=act:raw")).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
-            event = http.send(request, HttpResponse.BodyHandlers.ofByteArray()).body(); // the event, as the handler got it
+        try (Emulator emulator = Emulator.start(
+                Emulator.Options.defaults(template).withPorts(0, -1).withLog(quiet))) {
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + emulator.apiPort() + "/v2/models/bench/infer?cmd=act:raw"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(BODY))
+                    .build();
+            event = http.send(request, HttpResponse.BodyHandlers.ofByteArray())
+                    .body(); // the event, as the handler got it
             // a minimal keep-alive HTTP/1.1 client, so that the figures are the emulator's, not a client library's
             KeepAliveClient client = new KeepAliveClient(emulator.apiPort());
             throughApi = measure(requests, warmup, () -> client.post("/v2/models/bench/infer?cmd=act:raw", BODY, 200));
             httpOnly = measure(requests, warmup, () -> client.post("/unrouted", BODY, 404));
             client.close();
-            HttpApiEndpoint endpoint = new HttpApiEndpoint(new RouteTable(emulator.template().routes()), emulator.invoker(), quiet);
-            HttpCall call = new HttpCall("POST", "/v2/models/bench/infer", "/v2/models/bench/infer", "cmd=act:raw",
+            HttpApiEndpoint endpoint =
+                    new HttpApiEndpoint(new RouteTable(emulator.template().routes()), emulator.invoker(), quiet);
+            HttpCall call = new HttpCall(
+                    "POST",
+                    "/v2/models/bench/infer",
+                    "/v2/models/bench/infer",
+                    "cmd=act:raw",
                     Map.of("Content-Type", List.of("application/json"), "Host", List.of("127.0.0.1")),
-                    BODY.getBytes(StandardCharsets.UTF_8), "127.0.0.1", "HTTP/1.1");
+                    BODY.getBytes(StandardCharsets.UTF_8),
+                    "127.0.0.1",
+                    "HTTP/1.1");
             endpointOnly = measure(requests, warmup, () -> endpoint.handle(call).get());
             byte[] sameEvent = event;
-            throughRuntimeApi = measure(requests, warmup, () -> emulator.invoker().invoke("Bench", null, sameEvent, null).get());
+            throughRuntimeApi = measure(
+                    requests,
+                    warmup,
+                    () -> emulator.invoker()
+                            .invoke("Bench", null, sameEvent, null)
+                            .get());
             for (int i = 0; i < 5; i++) { // fresh environments: recycle the warm one, then one request each
                 emulator.registry().find("Bench").function().pool().codeChanged();
                 http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -106,7 +125,8 @@ public final class StartApiBenchmark {
         ScriptedHandler handler = new ScriptedHandler();
         Path handlerLog = directory.resolve("in-process.log");
         double[] inProcess;
-        try (PrintStream toFile = new PrintStream(new FileOutputStream(handlerLog.toFile()), true, StandardCharsets.UTF_8)) {
+        try (PrintStream toFile =
+                new PrintStream(new FileOutputStream(handlerLog.toFile()), true, StandardCharsets.UTF_8)) {
             System.setOut(toFile);
             inProcess = measure(requests, warmup, () -> {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -118,12 +138,23 @@ public final class StartApiBenchmark {
 
         System.out.printf("%d warm requests after %d warm-up, same handler and event (ms)%n", requests, warmup);
         System.out.printf("%-28s %8s %8s%n", "", "p50", "p99");
-        System.out.printf("%-28s %8.3f %8.3f%n", "in-process handler call", percentile(inProcess, 50), percentile(inProcess, 99));
-        System.out.printf("%-28s %8.3f %8.3f%n", "Invoker -> Runtime API", percentile(throughRuntimeApi, 50), percentile(throughRuntimeApi, 99));
-        System.out.printf("%-28s %8.3f %8.3f%n", "HTTP only (404, no function)", percentile(httpOnly, 50), percentile(httpOnly, 99));
-        System.out.printf("%-28s %8.3f %8.3f%n", "HTTP API endpoint, no socket", percentile(endpointOnly, 50), percentile(endpointOnly, 99));
-        System.out.printf("%-28s %8.3f %8.3f%n", "through start-api", percentile(throughApi, 50), percentile(throughApi, 99));
-        System.out.printf("%-28s %8.3f %8.3f%n", "added by the emulator", percentile(throughApi, 50) - percentile(inProcess, 50),
+        System.out.printf(
+                "%-28s %8.3f %8.3f%n", "in-process handler call", percentile(inProcess, 50), percentile(inProcess, 99));
+        System.out.printf(
+                "%-28s %8.3f %8.3f%n",
+                "Invoker -> Runtime API", percentile(throughRuntimeApi, 50), percentile(throughRuntimeApi, 99));
+        System.out.printf(
+                "%-28s %8.3f %8.3f%n",
+                "HTTP only (404, no function)", percentile(httpOnly, 50), percentile(httpOnly, 99));
+        System.out.printf(
+                "%-28s %8.3f %8.3f%n",
+                "HTTP API endpoint, no socket", percentile(endpointOnly, 50), percentile(endpointOnly, 99));
+        System.out.printf(
+                "%-28s %8.3f %8.3f%n", "through start-api", percentile(throughApi, 50), percentile(throughApi, 99));
+        System.out.printf(
+                "%-28s %8.3f %8.3f%n",
+                "added by the emulator",
+                percentile(throughApi, 50) - percentile(inProcess, 50),
                 percentile(throughApi, 99) - percentile(inProcess, 99));
         System.out.printf("cold start (REPORT Init Duration, ms): %s%n", coldStarts);
     }
@@ -143,8 +174,10 @@ public final class StartApiBenchmark {
 
         void post(String path, String body, int expectedStatus) throws java.io.IOException {
             byte[] content = body.getBytes(StandardCharsets.UTF_8);
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
-                    + content.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(("POST " + path
+                            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                            + content.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             out.write(content);
             out.flush();
             String status = line();
@@ -204,20 +237,55 @@ public final class StartApiBenchmark {
 
     /** The Context an environment's handler gets, minus what the benchmark does not read. */
     private record BenchContext(PrintStream out) implements Context {
-        public String getAwsRequestId() { return "bench"; }
-        public String getLogGroupName() { return "/aws/lambda/Bench"; }
-        public String getLogStreamName() { return "bench"; }
-        public String getFunctionName() { return "Bench"; }
-        public String getFunctionVersion() { return "$LATEST"; }
-        public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:123456789012:function:Bench"; }
-        public CognitoIdentity getIdentity() { return null; }
-        public ClientContext getClientContext() { return null; }
-        public int getRemainingTimeInMillis() { return 3000; }
-        public int getMemoryLimitInMB() { return 1024; }
+        public String getAwsRequestId() {
+            return "bench";
+        }
+
+        public String getLogGroupName() {
+            return "/aws/lambda/Bench";
+        }
+
+        public String getLogStreamName() {
+            return "bench";
+        }
+
+        public String getFunctionName() {
+            return "Bench";
+        }
+
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        public String getInvokedFunctionArn() {
+            return "arn:aws:lambda:us-east-1:123456789012:function:Bench";
+        }
+
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        public ClientContext getClientContext() {
+            return null;
+        }
+
+        public int getRemainingTimeInMillis() {
+            return 3000;
+        }
+
+        public int getMemoryLimitInMB() {
+            return 1024;
+        }
+
         public LambdaLogger getLogger() {
             return new LambdaLogger() {
-                public void log(String message) { out.print(message); }
-                public void log(byte[] message) { out.print(new String(message, StandardCharsets.UTF_8)); }
+                public void log(String message) {
+                    out.print(message);
+                }
+
+                public void log(byte[] message) {
+                    out.print(new String(message, StandardCharsets.UTF_8));
+                }
             };
         }
     }

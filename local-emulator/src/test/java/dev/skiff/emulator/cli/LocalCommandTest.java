@@ -8,8 +8,12 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.skiff.emulator.auth.LocalIssuer;
-import dev.skiff.emulator.support.TestFunctionPackage;
 import dev.skiff.emulator.support.Templates;
+import dev.skiff.emulator.support.TestFunctionPackage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -21,9 +25,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code skiff local invoke} end to end: response on stdout, START/END/REPORT on stderr, clear errors. */
 class LocalCommandTest {
@@ -45,7 +46,8 @@ class LocalCommandTest {
             CommandLine commandLine = LocalCommand.commandLine(new LocalCommand());
             commandLine.setErr(new PrintWriter(picocliErr, true));
             int exitCode = commandLine.execute(args);
-            return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8) + picocliErr);
+            return new Run(
+                    exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8) + picocliErr);
         } finally {
             System.setOut(originalOut);
             System.setErr(originalErr);
@@ -64,7 +66,15 @@ class LocalCommandTest {
                 """.formatted(Templates.HANDLER));
         Path event = Files.writeString(directory.resolve("event.json"), "{\"hello\":1}");
 
-        Run run = run("invoke", "Echo", "--template", template.toString(), "--event", event.toString(), "--qualifier", "live");
+        Run run = run(
+                "invoke",
+                "Echo",
+                "--template",
+                template.toString(),
+                "--event",
+                event.toString(),
+                "--qualifier",
+                "live");
 
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("\"marker\":\"cli\"") && run.out().contains("\"version\":\"1\""), run.out());
@@ -75,7 +85,8 @@ class LocalCommandTest {
 
     @Test
     void mistakesGetOneClearLine() {
-        Run missingTemplate = run("invoke", "Echo", "--template", directory.resolve("nope.yaml").toString());
+        Run missingTemplate = run(
+                "invoke", "Echo", "--template", directory.resolve("nope.yaml").toString());
         assertEquals(2, missingTemplate.exitCode());
         assertTrue(missingTemplate.err().contains("error: cannot read template"), missingTemplate.err());
 
@@ -87,7 +98,10 @@ class LocalCommandTest {
                 """);
         Run unknownFunction = run("invoke", "Nope", "--template", template.toString());
         assertEquals(2, unknownFunction.exitCode());
-        assertTrue(unknownFunction.err().contains("Function not found") && unknownFunction.err().contains("Echo"), unknownFunction.err());
+        assertTrue(
+                unknownFunction.err().contains("Function not found")
+                        && unknownFunction.err().contains("Echo"),
+                unknownFunction.err());
 
         Run badOption = run("start-api", "--port", "many");
         assertEquals(2, badOption.exitCode());
@@ -101,9 +115,24 @@ class LocalCommandTest {
     @Test
     void tokenPrintsAJwtOfTheLocalIssuerWithTheClaimsAsked() throws Exception {
         Path keys = directory.resolve("issuer");
-        Run run = run("token", "--key-dir", keys.toString(), "--scope", "fraud/infer", "--scope", "minilm/infer",
-                "--aud", "app", "--sub", "bob", "--claim", "team=risk", "--issuer", "http://127.0.0.1:4000",
-                "--expires-in", "120");
+        Run run = run(
+                "token",
+                "--key-dir",
+                keys.toString(),
+                "--scope",
+                "fraud/infer",
+                "--scope",
+                "minilm/infer",
+                "--aud",
+                "app",
+                "--sub",
+                "bob",
+                "--claim",
+                "team=risk",
+                "--issuer",
+                "http://127.0.0.1:4000",
+                "--expires-in",
+                "120");
         assertEquals(0, run.exitCode(), run.err());
         SignedJWT token = SignedJWT.parse(run.out().trim());
         RSAKey key = new LocalIssuer(keys).key();
@@ -115,21 +144,33 @@ class LocalCommandTest {
         assertEquals(List.of("app"), claims.getAudience());
         assertEquals("fraud/infer minilm/infer", claims.getStringClaim("scope"));
         assertEquals("risk", claims.getStringClaim("team"));
-        long lifetime = claims.getExpirationTime().getTime() - claims.getIssueTime().getTime();
+        long lifetime =
+                claims.getExpirationTime().getTime() - claims.getIssueTime().getTime();
         assertEquals(120_000, lifetime);
-        assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
-                Files.getPosixFilePermissions(new LocalIssuer(keys).keyFile()), "the private key is the owner's alone");
+        assertEquals(
+                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(new LocalIssuer(keys).keyFile()),
+                "the private key is the owner's alone");
 
-        JWTClaimsSet expired = SignedJWT.parse(run("token", "--key-dir", keys.toString(), "--expired").out().trim())
+        JWTClaimsSet expired = SignedJWT.parse(run("token", "--key-dir", keys.toString(), "--expired")
+                        .out()
+                        .trim())
                 .getJWTClaimsSet();
-        assertTrue(expired.getExpirationTime().toInstant().isBefore(Instant.now().minusSeconds(300)));
+        assertTrue(
+                expired.getExpirationTime().toInstant().isBefore(Instant.now().minusSeconds(300)));
         assertEquals(List.of("skiff-local"), expired.getAudience(), "the default audience");
-        SignedJWT later =
-                SignedJWT.parse(run("token", "--key-dir", keys.toString(), "--not-before", "600").out().trim());
-        assertTrue(later.getJWTClaimsSet().getNotBeforeTime().toInstant().isAfter(Instant.now().plusSeconds(500)));
+        SignedJWT later = SignedJWT.parse(run("token", "--key-dir", keys.toString(), "--not-before", "600")
+                .out()
+                .trim());
+        assertTrue(later.getJWTClaimsSet()
+                .getNotBeforeTime()
+                .toInstant()
+                .isAfter(Instant.now().plusSeconds(500)));
         assertEquals(key.getKeyID(), later.getHeader().getKeyID(), "the key is made once and kept");
         JWTClaimsSet cognitoLike = SignedJWT.parse(run("token", "--key-dir", keys.toString(), "--client-id", "c1")
-                .out().trim()).getJWTClaimsSet();
+                        .out()
+                        .trim())
+                .getJWTClaimsSet();
         assertTrue(cognitoLike.getAudience().isEmpty());
         assertEquals("c1", cognitoLike.getStringClaim("client_id"));
 

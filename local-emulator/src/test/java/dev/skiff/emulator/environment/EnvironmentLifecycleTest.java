@@ -9,8 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.emulator.Emulator;
 import dev.skiff.emulator.support.CollectingLog;
-import dev.skiff.emulator.support.TestFunctionPackage;
 import dev.skiff.emulator.support.Templates;
+import dev.skiff.emulator.support.TestFunctionPackage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +27,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Cold start, warm reuse, scale-out, scale to zero and hot reload, with real environment processes. */
 class EnvironmentLifecycleTest {
@@ -34,6 +35,7 @@ class EnvironmentLifecycleTest {
 
     @TempDir
     static Path directory;
+
     static Emulator emulator;
     static CollectingLog log = new CollectingLog();
 
@@ -59,7 +61,9 @@ class EnvironmentLifecycleTest {
                     Properties:
                       CodeUri: idle
                 """.formatted(Templates.HANDLER));
-        emulator = Emulator.start(Emulator.Options.defaults(template).withIdleTimeout(Duration.ofSeconds(2)).withLog(log));
+        emulator = Emulator.start(Emulator.Options.defaults(template)
+                .withIdleTimeout(Duration.ofSeconds(2))
+                .withLog(log));
     }
 
     @AfterAll
@@ -68,7 +72,8 @@ class EnvironmentLifecycleTest {
     }
 
     private static JsonNode invoke(String function, String qualifier, String payload) throws Exception {
-        InvocationResult result = emulator.invoker().invoke(function, qualifier, payload.getBytes(StandardCharsets.UTF_8), null)
+        InvocationResult result = emulator.invoker()
+                .invoke(function, qualifier, payload.getBytes(StandardCharsets.UTF_8), null)
                 .get(60, TimeUnit.SECONDS);
         assertNull(result.functionError(), result.payloadText());
         return JSON.readTree(result.payload());
@@ -96,11 +101,16 @@ class EnvironmentLifecycleTest {
         await("the idle environment stopped", () -> pool("Idle").size() == 0);
         assertTrue(ProcessHandle.of(firstPid).map(p -> !p.isAlive()).orElse(true), "its process is gone");
 
-        long reportsWithInit = log.lines().stream().filter(l -> l.startsWith("[Idle] REPORT") && l.contains("Init Duration")).count();
+        long reportsWithInit = log.lines().stream()
+                .filter(l -> l.startsWith("[Idle] REPORT") && l.contains("Init Duration"))
+                .count();
         long coldPid = invoke("Idle", null, "{}").get("pid").asLong();
         assertNotEquals(firstPid, coldPid);
-        assertEquals(reportsWithInit + 1,
-                log.lines().stream().filter(l -> l.startsWith("[Idle] REPORT") && l.contains("Init Duration")).count(),
+        assertEquals(
+                reportsWithInit + 1,
+                log.lines().stream()
+                        .filter(l -> l.startsWith("[Idle] REPORT") && l.contains("Init Duration"))
+                        .count(),
                 "the cold start reports its Init Duration");
     }
 
@@ -108,7 +118,8 @@ class EnvironmentLifecycleTest {
     void parallelRequestsStartMoreEnvironments() throws Exception {
         List<CompletableFuture<InvocationResult>> running = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            running.add(emulator.invoker().invoke("Idle", null, "{\"cmd\":\"act:sleep:1000\"}".getBytes(StandardCharsets.UTF_8), null));
+            running.add(emulator.invoker()
+                    .invoke("Idle", null, "{\"cmd\":\"act:sleep:1000\"}".getBytes(StandardCharsets.UTF_8), null));
         }
         Set<Long> pids = new HashSet<>();
         for (CompletableFuture<InvocationResult> result : running) {

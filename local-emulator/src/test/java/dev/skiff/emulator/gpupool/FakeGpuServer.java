@@ -3,6 +3,7 @@ package dev.skiff.emulator.gpupool;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -19,7 +20,8 @@ public final class FakeGpuServer {
         String provider = arguments.get(arguments.indexOf("--execution-provider") + 1);
         String models = arguments.get(arguments.indexOf("--models") + 1);
         ObjectMapper json = new ObjectMapper();
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, Integer.parseInt(arguments.get(arguments.indexOf("--port") + 1))), 0);
+        HttpServer server = HttpServer.create(
+                new InetSocketAddress(host, Integer.parseInt(arguments.get(arguments.indexOf("--port") + 1))), 0);
         server.createContext("/", exchange -> {
             if (exchange.getRequestURI().getPath().equals("/slow")) {
                 try {
@@ -47,6 +49,7 @@ public final class FakeGpuServer {
         });
         server.start();
         System.out.println("{\"message\":\"starting\"}");
-        System.out.println("{\"level\":\"INFO\",\"message\":\"listening\",\"port\":" + server.getAddress().getPort() + "}");
+        System.out.println("{\"level\":\"INFO\",\"message\":\"listening\",\"port\":"
+                + server.getAddress().getPort() + "}");
     }
 }

@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.emulator.Emulator;
 import dev.skiff.emulator.support.CollectingLog;
 import dev.skiff.emulator.support.Templates;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** HTTP_PROXY routes over a VPC link reach a locally started pool server, run from the task definition. */
 class GpuPoolRoutesTest {
@@ -66,13 +67,19 @@ class GpuPoolRoutesTest {
     void poolRoutesReachTheLocalServerWithTheRequestAsSent() throws Exception {
         Files.createDirectories(directory.resolve("models"));
         CollectingLog log = new CollectingLog();
-        GpuServerCommand fake = new GpuServerCommand(System.getProperty("java.class.path"), FakeGpuServer.class.getName());
+        GpuServerCommand fake =
+                new GpuServerCommand(System.getProperty("java.class.path"), FakeGpuServer.class.getName());
         Emulator emulator = Emulator.start(Emulator.Options.defaults(Templates.write(directory, TEMPLATE))
-                .withPorts(0, -1).withLog(log).withGpuServer(fake));
+                .withPorts(0, -1)
+                .withLog(log)
+                .withGpuServer(fake));
         LocalGpuPool pool = emulator.gpuPool();
         try {
-            HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(uri(emulator, "/v2/models/big/infer?trace=1"))
-                    .header("x-test", "kept").POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[]}")).build(),
+            HttpResponse<byte[]> response = HTTP.send(
+                    HttpRequest.newBuilder(uri(emulator, "/v2/models/big/infer?trace=1"))
+                            .header("x-test", "kept")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[]}"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, response.statusCode());
             JsonNode echo = JSON.readTree(response.body());
@@ -84,18 +91,23 @@ class GpuPoolRoutesTest {
             assertEquals("127.0.0.1", echo.get("forwardedFor").asText());
             assertEquals("big", echo.get("skiffModels").asText(), "the task definition's environment");
             assertEquals("cpu", echo.get("provider").asText());
-            assertEquals(directory.resolve("models").toString(), echo.get("repository").asText());
-            assertEquals("gpu-pool", response.headers().firstValue("x-skiff-target").orElseThrow());
+            assertEquals(
+                    directory.resolve("models").toString(),
+                    echo.get("repository").asText());
+            assertEquals(
+                    "gpu-pool", response.headers().firstValue("x-skiff-target").orElseThrow());
             assertNotNull(response.headers().firstValue("apigw-requestid").orElse(null));
 
-            HttpResponse<String> slow = HTTP.send(HttpRequest.newBuilder(uri(emulator, "/slow")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> slow = HTTP.send(
+                    HttpRequest.newBuilder(uri(emulator, "/slow")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(503, slow.statusCode(), "past the integration's timeoutInMillis");
             assertTrue(log.count("no response from the GPU pool within the integration timeout of 300 ms") >= 1);
 
         } finally {
             emulator.close();
         }
-        assertThrows(Exception.class, () -> pool.address().get(5, TimeUnit.SECONDS), "the server stops with the emulator");
+        assertThrows(
+                Exception.class, () -> pool.address().get(5, TimeUnit.SECONDS), "the server stops with the emulator");
     }
 
     @Test
@@ -104,9 +116,14 @@ class GpuPoolRoutesTest {
         CollectingLog log = new CollectingLog();
         GpuServerCommand broken = new GpuServerCommand(System.getProperty("java.class.path"), "dev.skiff.NoSuchServer");
         try (Emulator emulator = Emulator.start(Emulator.Options.defaults(Templates.write(directory, TEMPLATE))
-                .withPorts(0, -1).withLog(log).withGpuServer(broken))) {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(emulator, "/v2/models/big/infer"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+                .withPorts(0, -1)
+                .withLog(log)
+                .withGpuServer(broken))) {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(uri(emulator, "/v2/models/big/infer"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertEquals(502, response.statusCode());
             String error = JSON.readTree(response.body()).get("error").asText();
             assertTrue(error.contains("exited with code") && error.contains("before it listened"), error);

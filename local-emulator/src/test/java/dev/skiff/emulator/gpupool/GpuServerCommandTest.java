@@ -1,5 +1,8 @@
 package dev.skiff.emulator.gpupool;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -8,9 +11,6 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 class GpuServerCommandTest {
     @TempDir
@@ -30,8 +30,11 @@ class GpuServerCommandTest {
         System.setProperty(GpuServerCommand.SKIFF_HOME_PROPERTY, home.toString());
         GpuServerCommand command = GpuServerCommand.ofSkiffHome();
         assertEquals(GpuServerCommand.MAIN_CLASS, command.mainClass());
-        assertEquals(lib.resolve("gpu-fallback.jar").toAbsolutePath() + File.pathSeparator
-                + lib.resolve("onnxruntime-1.29.0.jar").toAbsolutePath(), command.classPath());
+        assertEquals(
+                lib.resolve("gpu-fallback.jar").toAbsolutePath()
+                        + File.pathSeparator
+                        + lib.resolve("onnxruntime-1.29.0.jar").toAbsolutePath(),
+                command.classPath());
     }
 
     @Test

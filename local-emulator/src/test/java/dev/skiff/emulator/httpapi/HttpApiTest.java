@@ -8,8 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.emulator.Emulator;
 import dev.skiff.emulator.support.CollectingLog;
-import dev.skiff.emulator.support.TestFunctionPackage;
 import dev.skiff.emulator.support.Templates;
+import dev.skiff.emulator.support.TestFunctionPackage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Socket;
@@ -20,10 +25,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** API Gateway HTTP API emulation, with the event checked by a real handler in its own process. */
 class HttpApiTest {
@@ -33,6 +34,7 @@ class HttpApiTest {
 
     @TempDir
     static Path directory;
+
     static Emulator emulator;
     static CollectingLog log = new CollectingLog();
 
@@ -82,7 +84,8 @@ class HttpApiTest {
                       RouteKey: POST /v2/models/resnet/infer
                       Target: !Join [/, [integrations, !Ref GpuIntegration]]
                 """.formatted(Templates.HANDLER));
-        emulator = Emulator.start(Emulator.Options.defaults(template).withPorts(0, -1).withLog(log));
+        emulator = Emulator.start(
+                Emulator.Options.defaults(template).withPorts(0, -1).withLog(log));
     }
 
     @AfterAll
@@ -115,7 +118,8 @@ class HttpApiTest {
         assertEquals("debug=1&tag=a&tag=b", event.get("rawQueryString").asText());
         assertEquals("[\"session=abc\",\"theme=dark\"]", event.get("cookies").toString());
         assertEquals("first", event.get("headers").get("x-custom").asText(), "header names are lower case");
-        assertEquals("application/json", event.get("headers").get("content-type").asText());
+        assertEquals(
+                "application/json", event.get("headers").get("content-type").asText());
         assertFalse(event.get("headers").has("cookie"), "cookies travel apart from the headers");
         assertEquals("1", event.get("queryStringParameters").get("debug").asText());
         assertEquals("a,b", event.get("queryStringParameters").get("tag").asText(), "repeated values joined by commas");
@@ -128,7 +132,9 @@ class HttpApiTest {
         assertEquals("Api", context.get("apiId").asText());
         assertEquals("POST /v2/models/{model}/infer", context.get("routeKey").asText());
         assertEquals("$default", context.get("stage").asText());
-        assertEquals(response.headers().firstValue("apigw-requestid").get(), context.get("requestId").asText());
+        assertEquals(
+                response.headers().firstValue("apigw-requestid").get(),
+                context.get("requestId").asText());
         assertTrue(context.get("time").asText().matches("\\d{2}/[A-Z][a-z]{2}/\\d{4}:\\d{2}:\\d{2}:\\d{2} \\+0000"));
         assertTrue(context.get("timeEpoch").asLong() > 0);
         JsonNode http = context.get("http");
@@ -148,7 +154,8 @@ class HttpApiTest {
         assertEquals(200, response.statusCode());
         JsonNode event = JSON.readTree(response.body());
         assertTrue(event.get("isBase64Encoded").asBoolean());
-        assertEquals(Base64.getEncoder().encodeToString(bytes), event.get("body").asText());
+        assertEquals(
+                Base64.getEncoder().encodeToString(bytes), event.get("body").asText());
     }
 
     @Test
@@ -158,27 +165,36 @@ class HttpApiTest {
         assertEquals(418, response.statusCode());
         assertEquals("yes", response.headers().firstValue("x-scripted").orElseThrow());
         assertEquals("text/plain", response.headers().firstValue("content-type").orElseThrow());
-        assertEquals("session=abc; Path=/", response.headers().firstValue("set-cookie").orElseThrow());
+        assertEquals(
+                "session=abc; Path=/",
+                response.headers().firstValue("set-cookie").orElseThrow());
         assertEquals("scripted status", new String(response.body(), StandardCharsets.UTF_8));
     }
 
     @Test
     void aPlainJsonResponseIsA200() throws Exception {
-        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/v2/health/live")).GET());
+        HttpResponse<byte[]> response =
+                send(HttpRequest.newBuilder(uri("/v2/health/live")).GET());
         assertEquals(200, response.statusCode());
-        assertEquals("application/json", response.headers().firstValue("content-type").orElseThrow());
+        assertEquals(
+                "application/json",
+                response.headers().firstValue("content-type").orElseThrow());
         JsonNode body = JSON.readTree(response.body());
         assertEquals("1", body.get("version").asText(), "the route follows the live alias");
-        assertEquals("arn:aws:lambda:us-east-1:123456789012:function:ModelFunction:live", body.get("invokedArn").asText());
+        assertEquals(
+                "arn:aws:lambda:us-east-1:123456789012:function:ModelFunction:live",
+                body.get("invokedArn").asText());
     }
 
     @Test
     void apiGatewayAnswersItsOwnErrors() throws Exception {
-        HttpResponse<byte[]> notFound = send(HttpRequest.newBuilder(uri("/v2/nothing/here")).GET());
+        HttpResponse<byte[]> notFound =
+                send(HttpRequest.newBuilder(uri("/v2/nothing/here")).GET());
         assertEquals(404, notFound.statusCode());
         assertEquals("{\"message\":\"Not Found\"}", new String(notFound.body(), StandardCharsets.UTF_8));
 
-        HttpResponse<byte[]> wrongMethod = send(HttpRequest.newBuilder(uri("/v2/health/live")).DELETE());
+        HttpResponse<byte[]> wrongMethod =
+                send(HttpRequest.newBuilder(uri("/v2/health/live")).DELETE());
         assertEquals(404, wrongMethod.statusCode());
 
         HttpResponse<byte[]> failed = send(HttpRequest.newBuilder(uri("/v2/models/fraud/infer"))
@@ -187,8 +203,8 @@ class HttpApiTest {
         assertEquals("{\"message\":\"Internal Server Error\"}", new String(failed.body(), StandardCharsets.UTF_8));
         assertTrue(log.count("function error") >= 1, "the reason is in the log");
 
-        HttpResponse<byte[]> gpu = send(HttpRequest.newBuilder(uri("/v2/models/resnet/infer"))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        HttpResponse<byte[]> gpu = send(
+                HttpRequest.newBuilder(uri("/v2/models/resnet/infer")).POST(HttpRequest.BodyPublishers.ofString("{}")));
         assertEquals(502, gpu.statusCode());
         JsonNode body = JSON.readTree(gpu.body());
         assertTrue(body.get("error").asText().contains("GPU pool"), body.toString());
@@ -198,16 +214,22 @@ class HttpApiTest {
     @Test
     void malformedRequestsDoNotHurtTheServer() throws Exception {
         for (String request : new String[] {
-                "POST /v2/models/%ZZ/infer?%%=&=x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nabc",
-                "POST /v2/models/fraud/infer HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nnot json\r\n",
-                "GARBAGE\r\n\r\n"}) {
+            "POST /v2/models/%ZZ/infer?%%=&=x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nabc",
+            "POST /v2/models/fraud/infer HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nnot json\r\n",
+            "GARBAGE\r\n\r\n"
+        }) {
             try (Socket socket = new Socket("127.0.0.1", emulator.apiPort())) {
                 socket.setSoTimeout(10_000);
                 socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-                String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1)).readLine();
-                assertTrue(statusLine != null && statusLine.matches("HTTP/1.1 (200|400|404|500) .*"), request + " -> " + statusLine);
+                String statusLine = new BufferedReader(
+                                new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))
+                        .readLine();
+                assertTrue(
+                        statusLine != null && statusLine.matches("HTTP/1.1 (200|400|404|500) .*"),
+                        request + " -> " + statusLine);
             }
         }
-        assertEquals(200, send(HttpRequest.newBuilder(uri("/v2/health/live")).GET()).statusCode(), "still serving");
+        assertEquals(
+                200, send(HttpRequest.newBuilder(uri("/v2/health/live")).GET()).statusCode(), "still serving");
     }
 }

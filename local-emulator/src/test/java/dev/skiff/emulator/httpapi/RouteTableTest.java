@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.skiff.emulator.template.HttpRoute;
 import dev.skiff.emulator.template.RouteTarget;
+import org.junit.jupiter.api.Test;
+
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
 
@@ -40,7 +41,9 @@ class RouteTableTest {
 
     @Test
     void capturesPathParameters() {
-        assertEquals(Map.of("model", "minilm"), table.match("POST", "/v2/models/minilm/infer").pathParameters());
+        assertEquals(
+                Map.of("model", "minilm"),
+                table.match("POST", "/v2/models/minilm/infer").pathParameters());
         assertEquals(Map.of("proxy", "a/b/c"), table.match("GET", "/v2/a/b/c").pathParameters());
     }
 
@@ -49,6 +52,10 @@ class RouteTableTest {
         RouteTable strict = new RouteTable(List.of(route("GET", "/v2/health/live", "live")));
         assertNull(strict.match("GET", "/v2/health/ready"));
         assertNull(strict.match("POST", "/v2/health/live"));
-        assertEquals("live", ((RouteTarget.Lambda) strict.match("GET", "/v2/health/live/").route().target()).functionName());
+        assertEquals(
+                "live",
+                ((RouteTarget.Lambda)
+                                strict.match("GET", "/v2/health/live/").route().target())
+                        .functionName());
     }
 }

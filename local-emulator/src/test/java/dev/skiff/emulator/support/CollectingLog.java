@@ -1,6 +1,7 @@
 package dev.skiff.emulator.support;
 
 import dev.skiff.emulator.environment.LogSink;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

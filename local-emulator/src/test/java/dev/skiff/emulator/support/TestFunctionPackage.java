@@ -17,13 +17,18 @@ public final class TestFunctionPackage {
     /** Copies the compiled test handlers (classes at the root) and writes marker.txt. */
     public static Path javaPackage(Path directory, String marker) {
         try {
-            Path classes = Path.of(TestFunctionPackage.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path classes = Path.of(TestFunctionPackage.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             Path source = classes.resolve("dev/skiff/emulator/testfunctions");
             Path target = directory.resolve("dev/skiff/emulator/testfunctions");
             Files.createDirectories(target);
             try (Stream<Path> files = Files.list(source)) {
                 for (Path file : files.toList()) {
-                    Files.copy(file, target.resolve(file.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(
+                            file, target.resolve(file.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
             Files.createDirectories(directory.resolve("lib"));

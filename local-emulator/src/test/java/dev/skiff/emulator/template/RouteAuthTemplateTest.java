@@ -5,23 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skiff.emulator.support.Templates;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** How routes are authorized, read from the three places a template can say it. */
 class RouteAuthTemplateTest {
 
-    private static final Authorizer.Jwt COGNITO = new Authorizer.Jwt("Cognito", "$request.header.Authorization",
-            "https://cognito-idp.eu-west-1.amazonaws.com/pool", List.of("client-a", "client-b"));
+    private static final Authorizer.Jwt COGNITO = new Authorizer.Jwt(
+            "Cognito",
+            "$request.header.Authorization",
+            "https://cognito-idp.eu-west-1.amazonaws.com/pool",
+            List.of("client-a", "client-b"));
 
     @TempDir
     Path directory;
 
     private SamTemplate load(String resources) {
-        return SamTemplateLoader.load(Templates.write(directory, """
+        return SamTemplateLoader.load(
+                Templates.write(directory, """
                 Transform: AWS::Serverless-2016-10-31
                 Resources:
                 %s
@@ -32,8 +37,11 @@ class RouteAuthTemplateTest {
     }
 
     private static RouteAuth auth(SamTemplate template, String routeKey) {
-        return template.routes().stream().filter(r -> r.routeKey().equals(routeKey)).findFirst()
-                .orElseThrow(() -> new AssertionError("no route " + routeKey + " in " + template.routes())).auth();
+        return template.routes().stream()
+                .filter(r -> r.routeKey().equals(routeKey))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no route " + routeKey + " in " + template.routes()))
+                .auth();
     }
 
     @Test
@@ -125,16 +133,20 @@ class RouteAuthTemplateTest {
                           Type: HttpApi
                           Properties: {ApiId: !Ref Api, Path: /e, Method: GET, Auth: {Authorizer: Custom}}
                 """), Map.of(), "eu-west-1");
-        assertEquals(new RouteAuth(COGNITO, List.of("models/read")), auth(template, "GET /a"),
-                "the authorizer's scopes");
-        assertEquals(new RouteAuth(COGNITO, List.of("models/write")), auth(template, "POST /b"),
-                "the event's scopes win");
+        assertEquals(
+                new RouteAuth(COGNITO, List.of("models/read")), auth(template, "GET /a"), "the authorizer's scopes");
+        assertEquals(
+                new RouteAuth(COGNITO, List.of("models/write")), auth(template, "POST /b"), "the event's scopes win");
         assertEquals(RouteAuth.IAM, auth(template, "GET /c"));
         assertEquals(RouteAuth.NONE, auth(template, "GET /d"));
-        assertEquals(new Authorizer.NotEmulated("Custom", "Lambda authorizer"), auth(template, "GET /e").authorizer());
-        assertTrue(template.warnings().stream().anyMatch(w -> w.contains("Lambda authorizer 'Custom' is not emulated")),
+        assertEquals(
+                new Authorizer.NotEmulated("Custom", "Lambda authorizer"),
+                auth(template, "GET /e").authorizer());
+        assertTrue(
+                template.warnings().stream().anyMatch(w -> w.contains("Lambda authorizer 'Custom' is not emulated")),
                 template.warnings().toString());
-        assertTrue(template.warnings().stream().noneMatch(w -> w.contains("properties not emulated")),
+        assertTrue(
+                template.warnings().stream().noneMatch(w -> w.contains("properties not emulated")),
                 template.warnings().toString());
     }
 
@@ -198,11 +210,16 @@ class RouteAuthTemplateTest {
                             security: [{missing: []}]
                             x-amazon-apigateway-integration: {type: aws_proxy, uri: !GetAtt Fn.Arn}
                 """);
-        assertEquals(new Authorizer.NotEmulated("missing", "undeclared security scheme"),
+        assertEquals(
+                new Authorizer.NotEmulated("missing", "undeclared security scheme"),
                 auth(unknownScheme, "GET /a").authorizer());
-        assertTrue(unknownScheme.warnings().contains("Api.DefinitionBody.paths./a.get.security names 'missing', which "
-                + "components.securitySchemes does not declare: API Gateway would not import it; with --auth enforce "
-                + "the route answers 401"), unknownScheme.warnings().toString());
+        assertTrue(
+                unknownScheme
+                        .warnings()
+                        .contains("Api.DefinitionBody.paths./a.get.security names 'missing', which "
+                                + "components.securitySchemes does not declare: API Gateway would not import it; with --auth enforce "
+                                + "the route answers 401"),
+                unknownScheme.warnings().toString());
 
         TemplateException unknownAuthorizer = assertThrows(TemplateException.class, () -> load("""
                 Api:
@@ -223,7 +240,8 @@ class RouteAuthTemplateTest {
                       DefaultAuthorizer: Jwt
                 """);
         List<String> warnings = noAudience.warnings();
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("has no audience, so every token is refused")),
+        assertTrue(
+                warnings.stream().anyMatch(w -> w.contains("has no audience, so every token is refused")),
                 warnings.toString());
     }
 }

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /**
  * sam/template.yaml as the emulator reads it: each model from its own function through its
@@ -23,24 +24,40 @@ class SamApplicationTemplateTest {
     @Test
     void servesEachModelFromItsOwnFunctionThroughItsAliases() {
         SamTemplate template = SamTemplateLoader.load(TEMPLATE, Map.of(), "us-east-1");
-        assertEquals(List.of("FraudFunction", "MinilmFunction"), template.functions().stream().map(FunctionDefinition::functionName).toList());
+        assertEquals(
+                List.of("FraudFunction", "MinilmFunction"),
+                template.functions().stream()
+                        .map(FunctionDefinition::functionName)
+                        .toList());
         for (FunctionDefinition function : template.functions()) {
             assertEquals("java21", function.runtime());
             assertEquals("dev.skiff.runtime.lambda.SkiffHandler::handleRequest", function.handler());
             assertEquals(REPOSITORY.resolve("function-runtime/lambda/target/lambda"), function.code());
             assertEquals("live", function.autoPublishAlias());
         }
-        assertEquals("fraud", template.function("FraudFunction").orElseThrow().environment().get("SKIFF_MODELS"));
-        assertEquals("minilm", template.function("MinilmFunction").orElseThrow().environment().get("SKIFF_MODELS"));
-        assertEquals(List.of(new AliasDefinition("FraudCanaryAlias", "FraudFunction", "canary"),
-                new AliasDefinition("MinilmCanaryAlias", "MinilmFunction", "canary")), template.aliases());
+        assertEquals(
+                "fraud",
+                template.function("FraudFunction").orElseThrow().environment().get("SKIFF_MODELS"));
+        assertEquals(
+                "minilm",
+                template.function("MinilmFunction").orElseThrow().environment().get("SKIFF_MODELS"));
+        assertEquals(
+                List.of(
+                        new AliasDefinition("FraudCanaryAlias", "FraudFunction", "canary"),
+                        new AliasDefinition("MinilmCanaryAlias", "MinilmFunction", "canary")),
+                template.aliases());
         for (String model : List.of("fraud", "minilm")) {
             String function = model.equals("fraud") ? "FraudFunction" : "MinilmFunction";
-            for (String route : List.of("POST /v2/models/" + model + "/infer", "POST /v2/models/" + model + "/versions/{version}/infer",
-                    "GET /v2/models/" + model, "GET /v2/models/" + model + "/ready")) {
+            for (String route : List.of(
+                    "POST /v2/models/" + model + "/infer",
+                    "POST /v2/models/" + model + "/versions/{version}/infer",
+                    "GET /v2/models/" + model,
+                    "GET /v2/models/" + model + "/ready")) {
                 assertEquals(new RouteTarget.Lambda(function, "live"), target(template, route), route);
             }
-            assertEquals(new RouteTarget.Lambda(function, "canary"), target(template, "POST /v2/models/" + model + "/versions/canary/infer"));
+            assertEquals(
+                    new RouteTarget.Lambda(function, "canary"),
+                    target(template, "POST /v2/models/" + model + "/versions/canary/infer"));
         }
         for (String route : List.of("GET /v2", "GET /v2/health/live", "GET /v2/health/ready")) {
             assertEquals(new RouteTarget.Lambda("FraudFunction", "live"), target(template, route), route);
@@ -48,42 +65,69 @@ class SamApplicationTemplateTest {
         assertFalse(template.hasGpuPoolRoutes());
         assertNull(template.gpuPool(), "the GPU pool is under a condition that is false by default");
         // AuthType's default: every route asks for SigV4, none is open; nothing is unresolved
-        assertTrue(template.routes().stream().allMatch(r -> r.auth().equals(RouteAuth.IAM)),
+        assertTrue(
+                template.routes().stream().allMatch(r -> r.auth().equals(RouteAuth.IAM)),
                 template.routes().toString());
-        assertTrue(template.warnings().stream().noneMatch(w -> w.contains("has no local value")), template.warnings().toString());
+        assertTrue(
+                template.warnings().stream().noneMatch(w -> w.contains("has no local value")),
+                template.warnings().toString());
     }
 
     @Test
     void authTypeJwtPutsEveryRouteBehindTheIssuerAndAudienceGiven() {
-        SamTemplate template = SamTemplateLoader.load(TEMPLATE, Map.of("AuthType", "JWT",
-                "JwtIssuer", "http://127.0.0.1:3000", "JwtAudience", "skiff-local,other-client"), "us-east-1");
-        Authorizer.Jwt expected = new Authorizer.Jwt("skiffAuth", "$request.header.Authorization",
-                "http://127.0.0.1:3000", List.of("skiff-local", "other-client"));
+        SamTemplate template = SamTemplateLoader.load(
+                TEMPLATE,
+                Map.of(
+                        "AuthType",
+                        "JWT",
+                        "JwtIssuer",
+                        "http://127.0.0.1:3000",
+                        "JwtAudience",
+                        "skiff-local,other-client"),
+                "us-east-1");
+        Authorizer.Jwt expected = new Authorizer.Jwt(
+                "skiffAuth",
+                "$request.header.Authorization",
+                "http://127.0.0.1:3000",
+                List.of("skiff-local", "other-client"));
         assertFalse(template.routes().isEmpty());
         for (HttpRoute route : template.routes()) {
             assertEquals(new RouteAuth(expected, List.of()), route.auth(), route.routeKey());
         }
-        assertTrue(template.warnings().stream().noneMatch(w -> w.contains("JWT authorizer")),
+        assertTrue(
+                template.warnings().stream().noneMatch(w -> w.contains("JWT authorizer")),
                 template.warnings().toString());
     }
 
     @Test
     void minilmOnTheGpuPoolGoesToTheLocalPoolWithTheTaskDefinitionsModels() {
         SamTemplate template = SamTemplateLoader.load(TEMPLATE, Map.of("MinilmTarget", "gpu-pool"), "us-east-1");
-        assertEquals(List.of("FraudFunction"), template.functions().stream().map(FunctionDefinition::functionName).toList());
-        for (String route : List.of("POST /v2/models/minilm/infer", "POST /v2/models/minilm/versions/{version}/infer",
-                "POST /v2/models/minilm/versions/canary/infer", "GET /v2/models/minilm/ready")) {
+        assertEquals(
+                List.of("FraudFunction"),
+                template.functions().stream()
+                        .map(FunctionDefinition::functionName)
+                        .toList());
+        for (String route : List.of(
+                "POST /v2/models/minilm/infer",
+                "POST /v2/models/minilm/versions/{version}/infer",
+                "POST /v2/models/minilm/versions/canary/infer",
+                "GET /v2/models/minilm/ready")) {
             assertTrue(target(template, route) instanceof RouteTarget.HttpProxy, route);
         }
         assertEquals(new RouteTarget.Lambda("FraudFunction", "live"), target(template, "POST /v2/models/fraud/infer"));
         GpuPoolDefinition pool = template.gpuPool();
         assertEquals(REPOSITORY.resolve("examples/models"), pool.modelRepository());
         assertEquals("minilm", pool.environment().get("SKIFF_MODELS"));
-        assertTrue(template.warnings().stream().noneMatch(w -> w.contains("has no local value")), template.warnings().toString());
+        assertTrue(
+                template.warnings().stream().noneMatch(w -> w.contains("has no local value")),
+                template.warnings().toString());
     }
 
     private static RouteTarget target(SamTemplate template, String routeKey) {
-        return template.routes().stream().filter(r -> r.routeKey().equals(routeKey)).findFirst()
-                .orElseThrow(() -> new AssertionError("no route " + routeKey)).target();
+        return template.routes().stream()
+                .filter(r -> r.routeKey().equals(routeKey))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no route " + routeKey))
+                .target();
     }
 }

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skiff.emulator.support.Templates;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class SamTemplateLoaderTest {
 
@@ -107,7 +108,9 @@ class SamTemplateLoaderTest {
         assertEquals("from-globals", scorer.environment().get("SHARED"));
         assertEquals("resource", scorer.environment().get("OVERRIDDEN"));
         assertEquals("eu-west-1-123456789012", scorer.environment().get("REGION_NAME"));
-        assertEquals("arn:aws:lambda:eu-west-1:123456789012:function:scorer-dev", scorer.environment().get("SELF_ARN"));
+        assertEquals(
+                "arn:aws:lambda:eu-west-1:123456789012:function:scorer-dev",
+                scorer.environment().get("SELF_ARN"));
         assertEquals("b:x", scorer.environment().get("JOINED"));
         assertEquals("dev-only", scorer.environment().get("OPTIONAL"));
 
@@ -117,12 +120,20 @@ class SamTemplateLoaderTest {
         assertEquals("Api", infer.apiId());
         assertEquals(new RouteTarget.Lambda("scorer-dev", "live"), infer.target());
         assertEquals("$default", template.routes().get(1).routeKey());
-        assertEquals(SamTemplateLoader.IMPLICIT_HTTP_API, template.routes().get(1).apiId());
+        assertEquals(
+                SamTemplateLoader.IMPLICIT_HTTP_API, template.routes().get(1).apiId());
 
         List<String> warnings = template.warnings();
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("Scorer: properties not emulated locally: Policies")), warnings.toString());
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("Events.Queue: event type SQS is not emulated")), warnings.toString());
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("not emulated, they exist only on AWS: Role (AWS::IAM::Role)")), warnings.toString());
+        assertTrue(
+                warnings.stream().anyMatch(w -> w.contains("Scorer: properties not emulated locally: Policies")),
+                warnings.toString());
+        assertTrue(
+                warnings.stream().anyMatch(w -> w.contains("Events.Queue: event type SQS is not emulated")),
+                warnings.toString());
+        assertTrue(
+                warnings.stream()
+                        .anyMatch(w -> w.contains("not emulated, they exist only on AWS: Role (AWS::IAM::Role)")),
+                warnings.toString());
     }
 
     @Test
@@ -147,7 +158,9 @@ class SamTemplateLoaderTest {
         assertNull(fn.reservedConcurrency());
 
         TemplateException unknown = assertThrows(TemplateException.class, () -> load(yaml, Map.of("Stag", "prod")));
-        assertTrue(unknown.getMessage().contains("'Stag'") && unknown.getMessage().contains("Stage"), unknown.getMessage());
+        assertTrue(
+                unknown.getMessage().contains("'Stag'") && unknown.getMessage().contains("Stage"),
+                unknown.getMessage());
         TemplateException notAllowed = assertThrows(TemplateException.class, () -> load(yaml, Map.of("Stage", "qa")));
         assertTrue(notAllowed.getMessage().contains("AllowedValues"), notAllowed.getMessage());
     }
@@ -197,7 +210,9 @@ class SamTemplateLoaderTest {
                     Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: x}
                 """, Map.of());
         assertTrue(template.functions().isEmpty());
-        assertTrue(template.warnings().get(1).contains("runtime python3.12 is not emulated"), template.warnings().toString());
+        assertTrue(
+                template.warnings().get(1).contains("runtime python3.12 is not emulated"),
+                template.warnings().toString());
     }
 
     private void assertMessage(String expected, String yaml) {

@@ -2,6 +2,7 @@ package dev.skiff.emulator.testfunctions;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+
 import java.io.InputStream;
 import java.io.OutputStream;
 

@@ -2,6 +2,7 @@ package dev.skiff.emulator.testfunctions;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,7 +26,9 @@ public class ScriptedHandler implements RequestStreamHandler {
     private static String readMarker() {
         String taskRoot = System.getenv("LAMBDA_TASK_ROOT");
         try {
-            return taskRoot == null ? "in-process" : Files.readString(Path.of(taskRoot, "marker.txt")).trim();
+            return taskRoot == null
+                    ? "in-process"
+                    : Files.readString(Path.of(taskRoot, "marker.txt")).trim();
         } catch (IOException e) {
             return "none";
         }
@@ -49,8 +52,10 @@ public class ScriptedHandler implements RequestStreamHandler {
                 return;
             }
             case "status" -> {
-                output.write(("{\"statusCode\":" + number + ",\"headers\":{\"x-scripted\":\"yes\",\"content-type\":\"text/plain\"},"
-                        + "\"cookies\":[\"session=abc; Path=/\"],\"body\":\"scripted status\"}").getBytes(StandardCharsets.UTF_8));
+                output.write(("{\"statusCode\":" + number
+                                + ",\"headers\":{\"x-scripted\":\"yes\",\"content-type\":\"text/plain\"},"
+                                + "\"cookies\":[\"session=abc; Path=/\"],\"body\":\"scripted status\"}")
+                        .getBytes(StandardCharsets.UTF_8));
                 return;
             }
             case "sleep" -> sleep(number);
@@ -59,7 +64,7 @@ public class ScriptedHandler implements RequestStreamHandler {
                 Runtime.getRuntime().halt((int) number);
             }
             case "throw" -> throw new IllegalStateException("scripted failure");
-            default -> { }
+            default -> {}
         }
         String json = "{"
                 + field("version", System.getenv("AWS_LAMBDA_FUNCTION_VERSION")) + ","
@@ -92,6 +97,7 @@ public class ScriptedHandler implements RequestStreamHandler {
     }
 
     private static String field(String name, String value) {
-        return "\"" + name + "\":" + (value == null ? "null" : "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+        return "\"" + name + "\":"
+                + (value == null ? "null" : "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
     }
 }

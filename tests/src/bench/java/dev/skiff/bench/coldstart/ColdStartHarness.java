@@ -51,8 +51,14 @@ public final class ColdStartHarness {
         }
     }
 
-    record Sample(String model, String function, int round, double totalMs, double readyMs, double requestMs,
-                  long peakRssKb) {}
+    record Sample(
+            String model,
+            String function,
+            int round,
+            double totalMs,
+            double readyMs,
+            double requestMs,
+            long peakRssKb) {}
 
     private final Path benchDir;
     private final Path runsDir;
@@ -98,11 +104,21 @@ public final class ColdStartHarness {
             }
         }
         ColdStartHarness harness = new ColdStartHarness(benchDir, jvmArgs);
-        harness.run(runs, models, functionNames, skiffRoot, cds, breakdownRuns, classCounts, String.join(" ", args), out);
+        harness.run(
+                runs, models, functionNames, skiffRoot, cds, breakdownRuns, classCounts, String.join(" ", args), out);
     }
 
-    private void run(int runs, List<String> models, List<String> functionNames, Path skiffRoot, boolean cds,
-                     int breakdownRuns, boolean classCounts, String arguments, Path out) throws Exception {
+    private void run(
+            int runs,
+            List<String> models,
+            List<String> functionNames,
+            Path skiffRoot,
+            boolean cds,
+            int breakdownRuns,
+            boolean classCounts,
+            String arguments,
+            Path out)
+            throws Exception {
         deleteTree(runsDir);
         Files.createDirectories(runsDir);
         skiffRoot = usableSkiffRoot(skiffRoot);
@@ -120,13 +136,15 @@ public final class ColdStartHarness {
             for (Function f : list) if (!labels.contains(f.label())) labels.add(f.label());
         }
         checkModels(models, functions);
-        print("java: " + java + " (" + System.getProperty("java.vm.version") + "), " + Runtime.getRuntime().availableProcessors()
-                + " CPUs; JVM flags: " + String.join(" ", lambdaJvmFlags("fraud")) + " (heap per model memory)");
+        print("java: " + java + " (" + System.getProperty("java.vm.version") + "), "
+                + Runtime.getRuntime().availableProcessors() + " CPUs; JVM flags: "
+                + String.join(" ", lambdaJvmFlags("fraud")) + " (heap per model memory)");
 
         if (functionNames.contains("skiff")) probeSkiff(functions, models);
 
         if (cds) {
-            for (String model : models) for (Function f : functions.get(model)) if (f.cds()) cdsArchives.put(key(f, model), trainCds(f, model));
+            for (String model : models)
+                for (Function f : functions.get(model)) if (f.cds()) cdsArchives.put(key(f, model), trainCds(f, model));
         }
 
         // one warm-up round (discarded: page cache, JIT of this harness), then interleaved rounds
@@ -138,8 +156,16 @@ public final class ColdStartHarness {
                     Function f = list.get((k + round) % list.size()); // rotate the order every round
                     Sample s = runOnce(f, model, round, List.of());
                     if (round > 0) samples.add(s);
-                    print(String.format(Locale.ROOT, "round %2d %-6s %-9s start->answer %7.1f ms  start->ready %7.1f ms  request %6.1f ms  peak RSS %4d MB%s",
-                            round, model, f.label(), s.totalMs(), s.readyMs(), s.requestMs(), s.peakRssKb() / 1024,
+                    print(String.format(
+                            Locale.ROOT,
+                            "round %2d %-6s %-9s start->answer %7.1f ms  start->ready %7.1f ms  request %6.1f ms  peak RSS %4d MB%s",
+                            round,
+                            model,
+                            f.label(),
+                            s.totalMs(),
+                            s.readyMs(),
+                            s.requestMs(),
+                            s.peakRssKb() / 1024,
                             round == 0 ? "  (warm-up, discarded)" : ""));
                 }
             }
@@ -147,14 +173,26 @@ public final class ColdStartHarness {
 
         StringBuilder report = new StringBuilder();
         report.append("Command: `bin/bench-coldstart ").append(arguments).append("`\n\n");
-        report.append("JVM: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.vm.version"))
-                .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs. Flags for every function: `")
-                .append(String.join(" ", lambdaJvmFlags("<model>"))).append("`")
-                .append(cds ? "; the `+cds` rows add `-XX:SharedArchiveFile=<that function's and model's dynamic AppCDS archive>`, "
-                        + "made before the runs by one training run each (`-XX:ArchiveClassesAtExit`, ended by SIGTERM)" : "")
+        report.append("JVM: ")
+                .append(System.getProperty("java.vm.name"))
+                .append(' ')
+                .append(System.getProperty("java.vm.version"))
+                .append(", ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" CPUs. Flags for every function: `")
+                .append(String.join(" ", lambdaJvmFlags("<model>")))
+                .append("`")
+                .append(
+                        cds
+                                ? "; the `+cds` rows add `-XX:SharedArchiveFile=<that function's and model's dynamic AppCDS archive>`, "
+                                        + "made before the runs by one training run each (`-XX:ArchiveClassesAtExit`, ended by SIGTERM)"
+                                : "")
                 .append(extraJvmArgs.isEmpty() ? "" : " plus `" + String.join(" ", extraJvmArgs) + "`")
-                .append(". ").append(runs).append(" interleaved runs each, after one discarded warm-up round.\n\n");
-        for (String warning : warnings) report.append("**Warning:** ").append(warning).append("\n\n");
+                .append(". ")
+                .append(runs)
+                .append(" interleaved runs each, after one discarded warm-up round.\n\n");
+        for (String warning : warnings)
+            report.append("**Warning:** ").append(warning).append("\n\n");
         report.append(coldStartTable(samples, models, labels));
         if (breakdownRuns > 0 && functionNames.contains("skiff")) {
             report.append('\n').append(breakdown(skiffRoot, models, breakdownRuns, samples));
@@ -174,15 +212,42 @@ public final class ColdStartHarness {
     private Function function(String name, Path skiffRoot, boolean cds) {
         return switch (name) {
             case "skiff" -> new Function(name, skiffRoot, "dev.skiff.runtime.lambda.SkiffHandler::handleRequest", cds);
-            case "floor" -> new Function(name, benchDir.resolve("tasks/floor"), "dev.skiff.bench.functions.floor.Floor%sHandler::handleRequest", cds);
-            case "naive" -> new Function(name, benchDir.resolve("tasks/naive"), "dev.skiff.bench.functions.naive.Naive%sHandler::handleRequest", cds);
-            case "hello" -> new Function(name, benchDir.resolve("tasks/hello"), "dev.skiff.bench.functions.hello.HelloHandler::handleRequest", cds);
+            case "floor" ->
+                new Function(
+                        name,
+                        benchDir.resolve("tasks/floor"),
+                        "dev.skiff.bench.functions.floor.Floor%sHandler::handleRequest",
+                        cds);
+            case "naive" ->
+                new Function(
+                        name,
+                        benchDir.resolve("tasks/naive"),
+                        "dev.skiff.bench.functions.naive.Naive%sHandler::handleRequest",
+                        cds);
+            case "hello" ->
+                new Function(
+                        name,
+                        benchDir.resolve("tasks/hello"),
+                        "dev.skiff.bench.functions.hello.HelloHandler::handleRequest",
+                        cds);
             // the same function through Quarkus (its function.zip, extracted as Lambda extracts it) and Micronaut
-            case "quarkus" -> new Function(name, extracted(BenchFiles.repoRoot().resolve("function-runtime/quarkus/target/function.zip"),
-                    benchDir.resolve("tasks/quarkus")), "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest", cds);
-            case "micronaut" -> new Function(name, BenchFiles.repoRoot().resolve("function-runtime/micronaut/target/lambda"),
-                    "dev.skiff.micronaut.SkiffMicronautHandler::handleRequest", cds);
-            default -> throw new IllegalArgumentException("unknown function " + name + "; use skiff, floor, naive, hello, quarkus, micronaut");
+            case "quarkus" ->
+                new Function(
+                        name,
+                        extracted(
+                                BenchFiles.repoRoot().resolve("function-runtime/quarkus/target/function.zip"),
+                                benchDir.resolve("tasks/quarkus")),
+                        "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest",
+                        cds);
+            case "micronaut" ->
+                new Function(
+                        name,
+                        BenchFiles.repoRoot().resolve("function-runtime/micronaut/target/lambda"),
+                        "dev.skiff.micronaut.SkiffMicronautHandler::handleRequest",
+                        cds);
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown function " + name + "; use skiff, floor, naive, hello, quarkus, micronaut");
         };
     }
 
@@ -196,14 +261,16 @@ public final class ColdStartHarness {
             throw new IllegalStateException(skiffRoot + " holds no function-runtime jar: build it first "
                     + "(bin/jdk ./mvnw -B -ntp -pl examples,function-runtime/lambda -am -DskipTests package)");
         }
-        if (Files.isRegularFile(skiffRoot.resolve("native").resolve(System.mapLibraryName("onnxruntime")))) return skiffRoot;
+        if (Files.isRegularFile(skiffRoot.resolve("native").resolve(System.mapLibraryName("onnxruntime"))))
+            return skiffRoot;
         Path patched = benchDir.resolve("tasks/skiff-with-natives");
         deleteTree(patched);
         copyTree(skiffRoot, patched);
         copyTree(benchDir.resolve("tasks/floor/native"), patched.resolve("native"));
         String warning = skiffRoot + " has no native/ (function-runtime's package step did not extract ONNX Runtime's "
                 + "natives: its two unpack-dependencies executions of the same jar share one marker, so the second is skipped), "
-                + "so ONNX Runtime cannot load from it; measured a copy with the natives added: " + benchDir.relativize(patched);
+                + "so ONNX Runtime cannot load from it; measured a copy with the natives added: "
+                + benchDir.relativize(patched);
         warnings.add(warning);
         print("WARNING: " + warning);
         return patched;
@@ -222,8 +289,10 @@ public final class ColdStartHarness {
                 try {
                     runOnce(f, model, -1, List.of());
                 } catch (IllegalStateException e) {
-                    if (!skiffOnlyFlags.isEmpty() || !e.getMessage().contains("no onnxruntime in java.library.path")) throw e;
-                    skiffOnlyFlags.add("-Donnxruntime.native.path=" + f.taskRoot().resolve("native"));
+                    if (!skiffOnlyFlags.isEmpty() || !e.getMessage().contains("no onnxruntime in java.library.path"))
+                        throw e;
+                    skiffOnlyFlags.add(
+                            "-Donnxruntime.native.path=" + f.taskRoot().resolve("native"));
                     String warning = "Skiff as packaged fails its init: `no onnxruntime in java.library.path` "
                             + "(ModelVersion.load calls OrtRuntime.cpuOptions, whose `new OrtSession.SessionOptions()` loads "
                             + "ONNX Runtime before OrtRuntime.environment() has set onnxruntime.native.path). Skiff is measured with "
@@ -239,8 +308,9 @@ public final class ColdStartHarness {
     /** A function.zip extracted once per harness run into dir. */
     private static Path extracted(Path zip, Path dir) {
         try {
-            if (!Files.isRegularFile(zip)) throw new IllegalStateException(zip + " is missing: build it first "
-                    + "(bin/jdk ./mvnw -B -ntp -pl function-runtime/quarkus -am -DskipTests package)");
+            if (!Files.isRegularFile(zip))
+                throw new IllegalStateException(zip + " is missing: build it first "
+                        + "(bin/jdk ./mvnw -B -ntp -pl function-runtime/quarkus -am -DskipTests package)");
             deleteTree(dir);
             Files.createDirectories(dir);
             try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
@@ -274,10 +344,13 @@ public final class ColdStartHarness {
                 for (Path file : files.filter(Files::isRegularFile).toList()) {
                     for (Function f : functions.get(model)) {
                         if (f.name().equals("hello")) continue;
-                        Path copy = f.taskRoot().resolve("models").resolve(source.relativize(file).toString());
+                        Path copy = f.taskRoot()
+                                .resolve("models")
+                                .resolve(source.relativize(file).toString());
                         if (!Files.isRegularFile(copy) || Files.size(copy) != Files.size(file)) {
-                            throw new IllegalStateException(copy + " differs from " + file + " (a partial copy?); rebuild: "
-                                    + "bin/jdk ./mvnw -B -ntp -pl tests -am -Pbench -DskipTests package");
+                            throw new IllegalStateException(
+                                    copy + " differs from " + file + " (a partial copy?); rebuild: "
+                                            + "bin/jdk ./mvnw -B -ntp -pl tests -am -Pbench -DskipTests package");
                         }
                     }
                 }
@@ -334,7 +407,8 @@ public final class ColdStartHarness {
     // --- one cold start ---
 
     private Sample runOnce(Function f, String model, int round, List<String> diagnosticFlags) throws Exception {
-        Path runDir = runsDir.resolve(model + "-" + f.label() + "-" + round + (diagnosticFlags.isEmpty() ? "" : "-diag"));
+        Path runDir =
+                runsDir.resolve(model + "-" + f.label() + "-" + round + (diagnosticFlags.isEmpty() ? "" : "-diag"));
         Path tmp = runDir.resolve("tmp");
         Files.createDirectories(tmp);
         String requestId = "c0ffee00-" + round + "-" + f.name() + (f.cds() ? "-cds-" : "-") + model;
@@ -366,18 +440,27 @@ public final class ColdStartHarness {
             process.destroyForcibly();
             process.waitFor();
             deleteTree(tmp);
-            String failure = !finished ? "no answer within 180 s" : api.error != null ? api.error
-                    : api.response == null ? "no response" : null;
+            String failure = !finished
+                    ? "no answer within 180 s"
+                    : api.error != null ? api.error : api.response == null ? "no response" : null;
             String answer = api.response == null ? "" : new String(api.response, StandardCharsets.UTF_8);
-            if (failure == null && !answer.contains("\"statusCode\":200")) failure = "answer is not a 200: " + abbreviate(answer);
+            if (failure == null && !answer.contains("\"statusCode\":200"))
+                failure = "answer is not a 200: " + abbreviate(answer);
             if (failure != null) {
                 throw new IllegalStateException(f.label() + " (" + model + ") failed: " + failure + "; its output: "
-                        + runDir.resolve("output.txt") + "\n" + abbreviate(Files.readString(runDir.resolve("output.txt"))));
+                        + runDir.resolve("output.txt") + "\n"
+                        + abbreviate(Files.readString(runDir.resolve("output.txt"))));
             }
             if (round <= 0) Files.writeString(runDir.resolve("answer.json"), answer);
             else deleteTree(runDir);
-            return new Sample(model, f.label(), round, millis(api.responseNanos - start), millis(api.firstPollNanos - start),
-                    millis(api.responseNanos - api.firstPollNanos), peakRss);
+            return new Sample(
+                    model,
+                    f.label(),
+                    round,
+                    millis(api.responseNanos - start),
+                    millis(api.firstPollNanos - start),
+                    millis(api.responseNanos - api.firstPollNanos),
+                    peakRss);
         }
     }
 
@@ -411,12 +494,15 @@ public final class ColdStartHarness {
             command.add(ricClasspath());
             command.add(RIC_MAIN);
             command.add(handler(f, model));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(f.taskRoot().toFile())
-                    .redirectErrorStream(true).redirectOutput(runDir.resolve("output.txt").toFile());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(f.taskRoot().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(runDir.resolve("output.txt").toFile());
             builder.environment().clear();
             builder.environment().putAll(lambdaEnvironment(f, model, api.address()));
             Process process = builder.start();
-            if (!api.awaitFinished(180_000) || api.response == null) throw new IllegalStateException("CDS training of " + key(f, model) + " failed");
+            if (!api.awaitFinished(180_000) || api.response == null)
+                throw new IllegalStateException("CDS training of " + key(f, model) + " failed");
             process.destroy(); // SIGTERM: the JVM exits normally and dumps the archive
             process.waitFor();
         }
@@ -440,7 +526,8 @@ public final class ColdStartHarness {
 
     private static String coldStartTable(List<Sample> samples, List<String> models, List<String> functions) {
         StringBuilder t = new StringBuilder();
-        t.append("| model | function | start→answer median | p90 | min | start→ready (init done, first poll) median | first request median | peak RSS median | vs floor | vs naive |\n");
+        t.append(
+                "| model | function | start→answer median | p90 | min | start→ready (init done, first poll) median | first request median | peak RSS median | vs floor | vs naive |\n");
         t.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         StringBuilder verdicts = new StringBuilder();
         for (String model : models) {
@@ -449,8 +536,14 @@ public final class ColdStartHarness {
                 double[] total = totals(samples, model, function);
                 if (total.length == 0) continue;
                 double m = median(total);
-                t.append(String.format(Locale.ROOT, "| %s | %s | **%.0f ms** | %.0f ms | %.0f ms | %.0f ms | %.1f ms | %.0f MB | %s | %s |%n",
-                        model, function, m, percentile(total, 90), Arrays.stream(total).min().orElse(0),
+                t.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | **%.0f ms** | %.0f ms | %.0f ms | %.0f ms | %.1f ms | %.0f MB | %s | %s |%n",
+                        model,
+                        function,
+                        m,
+                        percentile(total, 90),
+                        Arrays.stream(total).min().orElse(0),
                         median(values(samples, model, function, Sample::readyMs)),
                         median(values(samples, model, function, Sample::requestMs)),
                         median(values(samples, model, function, s -> s.peakRssKb() / 1024.0)),
@@ -459,14 +552,23 @@ public final class ColdStartHarness {
             }
             for (String suffix : List.of("", "+cds")) {
                 double skiff = median(totals(samples, model, "skiff" + suffix));
-                double f = median(totals(samples, model, "floor" + suffix)), n = median(totals(samples, model, "naive" + suffix));
+                double f = median(totals(samples, model, "floor" + suffix)),
+                        n = median(totals(samples, model, "naive" + suffix));
                 if (Double.isNaN(skiff) || Double.isNaN(f) || Double.isNaN(n)) continue;
                 double pairedFloor = pairedRatio(samples, model, "skiff" + suffix, "floor" + suffix);
                 double pairedNaive = pairedRatio(samples, model, "skiff" + suffix, "naive" + suffix);
-                verdicts.append(String.format(Locale.ROOT, "- %s%s: Skiff / floor = **%.2f** (goal ≤ 1.30: %s; median of per-round ratios %.2f), "
+                verdicts.append(String.format(
+                        Locale.ROOT,
+                        "- %s%s: Skiff / floor = **%.2f** (goal ≤ 1.30: %s; median of per-round ratios %.2f), "
                                 + "Skiff / naive = **%.2f** (goal ≤ 0.60: %s; median of per-round ratios %.2f)%n",
-                        model, suffix.isEmpty() ? "" : " (all three with AppCDS)", skiff / f, skiff / f <= 1.3 ? "met" : "MISSED", pairedFloor,
-                        skiff / n, skiff / n <= 0.6 ? "met" : "MISSED", pairedNaive));
+                        model,
+                        suffix.isEmpty() ? "" : " (all three with AppCDS)",
+                        skiff / f,
+                        skiff / f <= 1.3 ? "met" : "MISSED",
+                        pairedFloor,
+                        skiff / n,
+                        skiff / n <= 0.6 ? "met" : "MISSED",
+                        pairedNaive));
             }
         }
         return t.append('\n').append(verdicts).toString();
@@ -480,16 +582,22 @@ public final class ColdStartHarness {
             if (s.function().equals(a)) as.put(s.round(), s.totalMs());
             if (s.function().equals(b)) bs.put(s.round(), s.totalMs());
         }
-        return median(as.keySet().stream().filter(bs::containsKey).mapToDouble(r -> as.get(r) / bs.get(r)).toArray());
+        return median(as.keySet().stream()
+                .filter(bs::containsKey)
+                .mapToDouble(r -> as.get(r) / bs.get(r))
+                .toArray());
     }
 
     private static double[] totals(List<Sample> samples, String model, String function) {
         return values(samples, model, function, Sample::totalMs);
     }
 
-    private static double[] values(List<Sample> samples, String model, String function,
-                                   java.util.function.ToDoubleFunction<Sample> value) {
-        return samples.stream().filter(s -> s.model().equals(model) && s.function().equals(function)).mapToDouble(value).toArray();
+    private static double[] values(
+            List<Sample> samples, String model, String function, java.util.function.ToDoubleFunction<Sample> value) {
+        return samples.stream()
+                .filter(s -> s.model().equals(model) && s.function().equals(function))
+                .mapToDouble(value)
+                .toArray();
     }
 
     static double median(double[] values) {
@@ -521,14 +629,19 @@ public final class ColdStartHarness {
             for (String model : models) {
                 Map<String, Double> one = inProcessPhases(skiffRoot, model);
                 one.forEach((phase, ms) -> phases.computeIfAbsent(model, m -> new LinkedHashMap<>())
-                        .computeIfAbsent(phase, p -> new ArrayList<>()).add(ms));
+                        .computeIfAbsent(phase, p -> new ArrayList<>())
+                        .add(ms));
             }
         }
         t.append("| phase |");
-        for (String model : models) t.append(" ").append(model).append(" skiff | ").append(model).append(" floor |");
+        for (String model : models)
+            t.append(" ").append(model).append(" skiff | ").append(model).append(" floor |");
         t.append("\n|---|").append("---:|".repeat(2 * models.size())).append('\n');
-        String[] rows = {"JVM + runtime client start (hello: start→first poll)",
-                "init beyond that (function − hello, start→first poll)", "first request (first poll→answer)"};
+        String[] rows = {
+            "JVM + runtime client start (hello: start→first poll)",
+            "init beyond that (function − hello, start→first poll)",
+            "first request (first poll→answer)"
+        };
         for (int row = 0; row < rows.length; row++) {
             t.append("| ").append(rows[row]).append(" |");
             for (String model : models) {
@@ -545,19 +658,30 @@ public final class ColdStartHarness {
             t.append('\n');
         }
         List<String> phaseNames = new ArrayList<>();
-        for (Map<String, List<Double>> perModel : phases.values()) for (String p : perModel.keySet()) if (!phaseNames.contains(p)) phaseNames.add(p);
+        for (Map<String, List<Double>> perModel : phases.values())
+            for (String p : perModel.keySet()) if (!phaseNames.contains(p)) phaseNames.add(p);
         for (String phase : phaseNames) {
             t.append("| Skiff in-process: ").append(phase).append(" |");
             for (String model : models) {
                 List<Double> v = phases.getOrDefault(model, Map.of()).get(phase);
-                t.append(v == null ? " – |" : String.format(Locale.ROOT, " %.1f ms |", median(v.stream().mapToDouble(Double::doubleValue).toArray())));
+                t.append(
+                        v == null
+                                ? " – |"
+                                : String.format(
+                                        Locale.ROOT,
+                                        " %.1f ms |",
+                                        median(v.stream()
+                                                .mapToDouble(Double::doubleValue)
+                                                .toArray())));
                 t.append(" |");
             }
             t.append('\n');
         }
-        t.append("\nThe first three rows come from the interleaved runs above. The Skiff in-process rows come from ").append(runs)
-                .append(" separate fresh JVMs per model with the same flags, running Skiff's init steps from a plain main "
-                        + "(SkiffInitBreakdown, application class loader instead of the client's), so they add up only roughly.\n");
+        t.append("\nThe first three rows come from the interleaved runs above. The Skiff in-process rows come from ")
+                .append(runs)
+                .append(
+                        " separate fresh JVMs per model with the same flags, running Skiff's init steps from a plain main "
+                                + "(SkiffInitBreakdown, application class loader instead of the client's), so they add up only roughly.\n");
         return t.toString();
     }
 
@@ -568,23 +692,31 @@ public final class ColdStartHarness {
         command.addAll(extraJvmArgs);
         command.addAll(skiffOnlyFlags);
         command.add("-classpath");
-        Path harnessClasses = Path.of(ColdStartHarness.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path harnessClasses = Path.of(ColdStartHarness.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         command.add(skiffRoot + ":" + skiffRoot + "/lib/*:" + ricClasspath() + ":" + harnessClasses);
         command.add(SkiffInitBreakdown.class.getName());
         command.add(model);
         Path eventFile = runsDir.resolve("event-" + model + ".json");
         Files.write(eventFile, events.get(model));
         command.add(eventFile.toString());
-        ProcessBuilder builder = new ProcessBuilder(command).directory(skiffRoot.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(skiffRoot.toFile()).redirectErrorStream(true);
         builder.environment().clear();
-        builder.environment().putAll(lambdaEnvironment(new Function("skiff", skiffRoot, "-", false), model, "127.0.0.1:9"));
+        builder.environment()
+                .putAll(lambdaEnvironment(new Function("skiff", skiffRoot, "-", false), model, "127.0.0.1:9"));
         Map<String, Double> phases = new LinkedHashMap<>();
         long start = System.nanoTime();
         Process process = builder.start();
         StringBuilder output = new StringBuilder();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.equals("phase main")) phases.put("JVM start to main() (plain java, no client)", millis(System.nanoTime() - start));
+                if (line.equals("phase main"))
+                    phases.put("JVM start to main() (plain java, no client)", millis(System.nanoTime() - start));
                 else if (line.startsWith("phase ")) {
                     String[] parts = line.substring(6).split("\t");
                     phases.put(parts[0], Double.parseDouble(parts[1]));
@@ -597,7 +729,8 @@ public final class ColdStartHarness {
 
     /** How many classes each function loads by its first answer, and how many of them came from a CDS archive. */
     private String classCounts(Map<String, List<Function>> functions, List<String> models) throws Exception {
-        StringBuilder t = new StringBuilder("Classes loaded by the first answer (one extra run each, -Xlog:class+load):\n\n");
+        StringBuilder t =
+                new StringBuilder("Classes loaded by the first answer (one extra run each, -Xlog:class+load):\n\n");
         t.append("| model | function | classes loaded | from CDS archive |\n|---|---|---:|---:|\n");
         for (String model : models) {
             for (Function f : functions.get(model)) {
@@ -607,7 +740,9 @@ public final class ColdStartHarness {
                 try (Stream<String> lines = Files.lines(file)) {
                     List<String> all = lines.filter(l -> l.contains("source:")).toList();
                     total = all.size();
-                    shared = all.stream().filter(l -> l.contains("shared objects file")).count();
+                    shared = all.stream()
+                            .filter(l -> l.contains("shared objects file"))
+                            .count();
                 }
                 t.append(String.format(Locale.ROOT, "| %s | %s | %d | %d |%n", model, f.label(), total, shared));
             }

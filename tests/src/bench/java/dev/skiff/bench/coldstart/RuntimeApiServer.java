@@ -75,7 +75,9 @@ final class RuntimeApiServer implements AutoCloseable {
                     headers.set("Lambda-Runtime-Aws-Request-Id", requestId);
                     headers.set("Lambda-Runtime-Deadline-Ms", Long.toString(System.currentTimeMillis() + 900_000));
                     headers.set("Lambda-Runtime-Invoked-Function-Arn", FUNCTION_ARN);
-                    headers.set("Lambda-Runtime-Trace-Id", "Root=1-6740b7a0-5e0f2a1b3c4d5e6f70819203;Parent=53995c3f42cd8ad8;Sampled=0");
+                    headers.set(
+                            "Lambda-Runtime-Trace-Id",
+                            "Root=1-6740b7a0-5e0f2a1b3c4d5e6f70819203;Parent=53995c3f42cd8ad8;Sampled=0");
                     exchange.sendResponseHeaders(200, event.length);
                     try (OutputStream out = exchange.getResponseBody()) {
                         out.write(event);

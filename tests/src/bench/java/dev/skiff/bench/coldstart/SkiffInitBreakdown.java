@@ -1,18 +1,18 @@
 package dev.skiff.bench.coldstart;
 
-import dev.skiff.runtime.lambda.LambdaFunction;
 import ai.onnxruntime.OrtSession;
+import dev.skiff.runtime.lambda.LambdaFunction;
 import dev.skiff.runtime.model.ModelConfig;
 import dev.skiff.runtime.model.ModelRepository;
 import dev.skiff.runtime.model.OnnxModel;
-import dev.skiff.runtime.pipeline.text.WordPieceTokenizer;
 import dev.skiff.runtime.model.OrtRuntime;
+import dev.skiff.runtime.pipeline.text.WordPieceTokenizer;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
 
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +41,11 @@ public final class SkiffInitBreakdown {
         LambdaFunction function = new LambdaFunction(repository, quiet);
         t = phase("LambdaFunction", t);
         keep = new Resource() {
-            @Override public void beforeCheckpoint(Context<? extends Resource> context) {}
-            @Override public void afterRestore(Context<? extends Resource> context) {}
+            @Override
+            public void beforeCheckpoint(Context<? extends Resource> context) {}
+
+            @Override
+            public void afterRestore(Context<? extends Resource> context) {}
         };
         Core.getGlobalContext().register(keep);
         t = phase("CRaC registration", t);
@@ -58,7 +61,7 @@ public final class SkiffInitBreakdown {
         ModelConfig config = ModelConfig.read(modelDir);
         t = phase("again, warm: config read", t);
         try (OrtSession.SessionOptions options = OrtRuntime.cpuOptions(OrtRuntime.intraOpThreads(config));
-             OnnxModel onnx = OnnxModel.load(modelDir.resolve("1"), options)) {
+                OnnxModel onnx = OnnxModel.load(modelDir.resolve("1"), options)) {
             t = phase("again, warm: session creation", t);
         }
         if (Files.isRegularFile(modelDir.resolve("1/tokenizer.json"))) {

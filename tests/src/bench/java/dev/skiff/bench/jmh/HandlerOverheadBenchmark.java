@@ -8,19 +8,19 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.skiff.bench.BenchFiles;
+import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.lambda.EventCodec;
 import dev.skiff.runtime.lambda.HttpEvent;
 import dev.skiff.runtime.lambda.LambdaFunction;
+import dev.skiff.runtime.model.ModelRepository;
 import dev.skiff.runtime.model.ModelVersion;
-import dev.skiff.runtime.contract.Target;
+import dev.skiff.runtime.model.OrtRuntime;
 import dev.skiff.runtime.observability.RequestLog;
+import dev.skiff.runtime.pipeline.text.TokenizedBatch;
+import dev.skiff.runtime.pipeline.text.WordPieceTokenizer;
 import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
 import dev.skiff.runtime.protocol.ResponseWriter;
-import dev.skiff.runtime.model.ModelRepository;
-import dev.skiff.runtime.model.OrtRuntime;
-import dev.skiff.runtime.pipeline.text.TokenizedBatch;
-import dev.skiff.runtime.pipeline.text.WordPieceTokenizer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -93,12 +93,14 @@ public class HandlerOverheadBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws IOException {
             repository = oneThreadRepository(model());
-            logStream = log.equals("null") ? new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8)
+            logStream = log.equals("null")
+                    ? new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8)
                     : new PrintStream(new FileOutputStream("/dev/null"), true, StandardCharsets.UTF_8);
             function = new LambdaFunction(ModelRepository.load(repository, Set.of(model())), logStream);
             event = BenchFiles.httpApiEvent(model(), BenchFiles.request(model()));
             String answer = new String(function.handle(event, "check", ARN), StandardCharsets.UTF_8);
-            if (!answer.contains("\"statusCode\":200")) throw new IllegalStateException("the handler failed: " + answer);
+            if (!answer.contains("\"statusCode\":200"))
+                throw new IllegalStateException("the handler failed: " + answer);
         }
 
         @TearDown(Level.Trial)
@@ -116,7 +118,8 @@ public class HandlerOverheadBenchmark {
 
         void setUp() throws Exception {
             OrtEnvironment env = OrtRuntime.environment();
-            session = env.createSession(BenchFiles.models().resolve("fraud/1/model.onnx").toString(), OrtRuntime.cpuOptions(THREADS));
+            session = env.createSession(
+                    BenchFiles.models().resolve("fraud/1/model.onnx").toString(), OrtRuntime.cpuOptions(THREADS));
             List<Float> data = new ArrayList<>();
             long[] shape = new long[2];
             try (JsonParser p = new JsonFactory().createParser(BenchFiles.request("fraud"))) {
@@ -128,7 +131,9 @@ public class HandlerOverheadBenchmark {
                     else if (t.isNumeric() && "data".equals(field)) data.add(p.getFloatValue());
                 }
             }
-            FloatBuffer features = ByteBuffer.allocateDirect(data.size() * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            FloatBuffer features = ByteBuffer.allocateDirect(data.size() * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
             for (float f : data) features.put(f);
             features.flip();
             feed = Map.of("features", OnnxTensor.createTensor(env, features, shape));
@@ -170,7 +175,9 @@ public class HandlerOverheadBenchmark {
                 feed.put("input_ids", OnnxTensor.createTensor(env, direct(batch.inputIds()), batch.shape()));
                 feed.put("attention_mask", OnnxTensor.createTensor(env, direct(batch.attentionMask()), batch.shape()));
                 if (session.getInputNames().contains("token_type_ids")) {
-                    feed.put("token_type_ids", OnnxTensor.createTensor(env, direct(batch.tokenTypeIds()), batch.shape()));
+                    feed.put(
+                            "token_type_ids",
+                            OnnxTensor.createTensor(env, direct(batch.tokenTypeIds()), batch.shape()));
                 }
                 feeds.add(feed);
             }
@@ -259,7 +266,8 @@ public class HandlerOverheadBenchmark {
             headers.put("x-skiff-target", "lambda");
             headers.put("x-skiff-cold-start", "false");
             log = new RequestLog(new PrintStream(OutputStream.nullOutputStream()), Target.LAMBDA);
-            entry = new RequestLog.Entry("c0ffee", "apigw-http-v2", model, "1", 200, false, 7_000, 18_000, 4_000, 39_000, null);
+            entry = new RequestLog.Entry(
+                    "c0ffee", "apigw-http-v2", model, "1", 200, false, 7_000, 18_000, 4_000, 39_000, null);
         }
 
         @TearDown(Level.Trial)
@@ -337,7 +345,9 @@ public class HandlerOverheadBenchmark {
     }
 
     static LongBuffer direct(long[] values) {
-        LongBuffer buffer = ByteBuffer.allocateDirect(values.length * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+        LongBuffer buffer = ByteBuffer.allocateDirect(values.length * Long.BYTES)
+                .order(ByteOrder.nativeOrder())
+                .asLongBuffer();
         buffer.put(values).flip();
         return buffer;
     }

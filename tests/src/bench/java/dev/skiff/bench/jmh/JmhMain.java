@@ -31,7 +31,9 @@ public final class JmhMain {
 
     static {
         JIT.put("c2", List.of());
-        JIT.put("lambda", List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
+        JIT.put(
+                "lambda",
+                List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -54,11 +56,13 @@ public final class JmhMain {
         }
         String repo = BenchFiles.repoRoot().toString();
         StringBuilder table = new StringBuilder();
-        table.append("| model | JIT | log line | bare session.run p50 | handler p50 | overhead p50 | ratio | bare p90 | handler p90 | handler p99 | samples (bare / handler) |\n");
+        table.append(
+                "| model | JIT | log line | bare session.run p50 | handler p50 | overhead p50 | ratio | bare p90 | handler p90 | handler p99 | samples (bare / handler) |\n");
         table.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        StringBuilder stageTable = new StringBuilder("The handler path's stages alone (SampleTime p50; each stage fed the previous one's result, built once):\n\n"
-                + "| model | JIT | event decode | request parse | infer (pipeline + session.run) | bare session.run | response write | event encode | log line format |\n"
-                + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        StringBuilder stageTable = new StringBuilder(
+                "The handler path's stages alone (SampleTime p50; each stage fed the previous one's result, built once):\n\n"
+                        + "| model | JIT | event decode | request parse | infer (pipeline + session.run) | bare session.run | response write | event encode | log line format |\n"
+                        + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String jit : jits) {
             List<String> jvmArgs = new ArrayList<>(JIT.get(jit));
             jvmArgs.add("-Dskiff.repo=" + repo);
@@ -66,20 +70,41 @@ public final class JmhMain {
             jvmArgs.add("-Xmx512m");
             ChainedOptionsBuilder options = new OptionsBuilder()
                     .forks(forks)
-                    .warmupIterations(warmup).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(iterations).measurementTime(TimeValue.seconds(2))
+                    .warmupIterations(warmup)
+                    .warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(iterations)
+                    .measurementTime(TimeValue.seconds(2))
                     .jvmArgsAppend(jvmArgs.toArray(String[]::new));
-            options.include(HandlerOverheadBenchmark.class.getName() + (stages ? "\\.(handler|bare|stage.*)$" : "\\.(handler|bare)$"))
+            options.include(HandlerOverheadBenchmark.class.getName()
+                            + (stages ? "\\.(handler|bare|stage.*)$" : "\\.(handler|bare)$"))
                     .param("model", models.toArray(String[]::new));
             Collection<RunResult> results = new Runner(options.build()).run();
             if (stages) {
                 for (String model : models) {
-                    stageTable.append("| ").append(model).append(" | ").append(jit.equals("c2") ? "C1+C2 (default)" : "C1 only, SerialGC (Lambda)").append(" |");
-                    for (String stage : List.of("stage1EventDecode", "stage2RequestParse", "stage3Infer", "bare", "stage4ResponseWrite",
-                            "stage5EventEncode", "stage6LogLine")) {
+                    stageTable
+                            .append("| ")
+                            .append(model)
+                            .append(" | ")
+                            .append(jit.equals("c2") ? "C1+C2 (default)" : "C1 only, SerialGC (Lambda)")
+                            .append(" |");
+                    for (String stage : List.of(
+                            "stage1EventDecode",
+                            "stage2RequestParse",
+                            "stage3Infer",
+                            "bare",
+                            "stage4ResponseWrite",
+                            "stage5EventEncode",
+                            "stage6LogLine")) {
                         RunResult r = find(results, stage, model, null);
-                        stageTable.append(r == null ? " – |" : String.format(Locale.ROOT, " %.2f µs |",
-                                r.getPrimaryResult().getStatistics().getPercentile(50)));
+                        stageTable.append(
+                                r == null
+                                        ? " – |"
+                                        : String.format(
+                                                Locale.ROOT,
+                                                " %.2f µs |",
+                                                r.getPrimaryResult()
+                                                        .getStatistics()
+                                                        .getPercentile(50)));
                     }
                     stageTable.append('\n');
                 }
@@ -89,13 +114,24 @@ public final class JmhMain {
                 for (String log : List.of("null", "devnull")) {
                     RunResult handler = find(results, "handler", model, log);
                     if (bare == null || handler == null) continue;
-                    Statistics b = bare.getPrimaryResult().getStatistics(), h = handler.getPrimaryResult().getStatistics();
+                    Statistics b = bare.getPrimaryResult().getStatistics(),
+                            h = handler.getPrimaryResult().getStatistics();
                     double bp50 = b.getPercentile(50), hp50 = h.getPercentile(50);
-                    table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f µs | %.1f µs | **%.1f µs** | %.3f | %.1f µs | %.1f µs | %.1f µs | %d / %d |%n",
-                            model, jit.equals("c2") ? "C1+C2 (default)" : "C1 only, SerialGC (Lambda)",
+                    table.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %s | %.1f µs | %.1f µs | **%.1f µs** | %.3f | %.1f µs | %.1f µs | %.1f µs | %d / %d |%n",
+                            model,
+                            jit.equals("c2") ? "C1+C2 (default)" : "C1 only, SerialGC (Lambda)",
                             log.equals("null") ? "formatted, null stream" : "written to /dev/null",
-                            bp50, hp50, hp50 - bp50, hp50 / bp50, b.getPercentile(90), h.getPercentile(90),
-                            h.getPercentile(99), b.getN(), h.getN()));
+                            bp50,
+                            hp50,
+                            hp50 - bp50,
+                            hp50 / bp50,
+                            b.getPercentile(90),
+                            h.getPercentile(90),
+                            h.getPercentile(99),
+                            b.getN(),
+                            h.getN()));
                 }
             }
         }

@@ -11,8 +11,15 @@ import dev.skiff.runtime.protocol.ResponseWriter;
  * @param version the model version that answered, or null
  * @param allow   for 405: the methods the route takes; else null
  */
-public record ApiResponse(int status, byte[] body, String model, String version, String allow,
-                          long parseNanos, long inferNanos, long writeNanos) {
+public record ApiResponse(
+        int status,
+        byte[] body,
+        String model,
+        String version,
+        String allow,
+        long parseNanos,
+        long inferNanos,
+        long writeNanos) {
 
     public static final String CONTENT_TYPE = "application/json";
 
@@ -41,7 +48,8 @@ public record ApiResponse(int status, byte[] body, String model, String version,
 
     /** A 405 that names the methods the route takes. */
     public static ApiResponse methodNotAllowed(String message, String model, String allow) {
-        return new ApiResponse(ErrorCode.METHOD_NOT_ALLOWED.httpStatus(), ResponseWriter.error(message), model, null, allow, 0, 0, 0);
+        return new ApiResponse(
+                ErrorCode.METHOD_NOT_ALLOWED.httpStatus(), ResponseWriter.error(message), model, null, allow, 0, 0, 0);
     }
 
     public ApiResponse withTimings(long parseNanos, long inferNanos, long writeNanos) {

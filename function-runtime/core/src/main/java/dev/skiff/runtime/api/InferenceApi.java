@@ -48,27 +48,38 @@ public final class InferenceApi {
     public ApiResponse handle(String method, String path, byte[] body) {
         Route route = Route.parse(path);
         if (route == null) {
-            return error(ErrorCode.NOT_FOUND, "no route " + method + " " + path + "; the API serves /v2, /v2/health/{live,ready}, "
-                    + "/v2/models/{model}[/versions/{version}][/ready|/infer]", null, null);
+            return error(
+                    ErrorCode.NOT_FOUND,
+                    "no route " + method + " " + path + "; the API serves /v2, /v2/health/{live,ready}, "
+                            + "/v2/models/{model}[/versions/{version}][/ready|/infer]",
+                    null,
+                    null);
         }
         if (!route.kind().method.equals(method)) {
-            return ApiResponse.methodNotAllowed(method + " is not allowed on " + path + "; use " + route.kind().method,
-                    route.model(), route.kind().method);
+            return ApiResponse.methodNotAllowed(
+                    method + " is not allowed on " + path + "; use " + route.kind().method,
+                    route.model(),
+                    route.kind().method);
         }
         try {
             return switch (route.kind()) {
-                case SERVER_METADATA -> ok(ResponseWriter.serverMetadata(SERVER_NAME, SERVER_VERSION, List.of()), null, null);
+                case SERVER_METADATA ->
+                    ok(ResponseWriter.serverMetadata(SERVER_NAME, SERVER_VERSION, List.of()), null, null);
                 case LIVE -> ok(ResponseWriter.flag("live", true), null, null);
                 case READY -> {
                     boolean ready = backend.ready();
-                    yield ApiResponse.of(ready ? 200 : ErrorCode.UNAVAILABLE.httpStatus(), ResponseWriter.flag("ready", ready));
+                    yield ApiResponse.of(
+                            ready ? 200 : ErrorCode.UNAVAILABLE.httpStatus(), ResponseWriter.flag("ready", ready));
                 }
                 case MODEL_METADATA -> {
                     Model model = model(route);
                     ModelVersion version = version(model, route);
                     List<String> versions = route.version() == null ? model.versionNames() : List.of(version.version());
-                    yield ok(ResponseWriter.modelMetadata(new ModelMetadata(model.name(), versions, PLATFORM,
-                            version.inputs(), version.outputs())), model.name(), version.version());
+                    yield ok(
+                            ResponseWriter.modelMetadata(new ModelMetadata(
+                                    model.name(), versions, PLATFORM, version.inputs(), version.outputs())),
+                            model.name(),
+                            version.version());
                 }
                 case MODEL_READY -> {
                     Model model = model(route);
@@ -86,8 +97,12 @@ public final class InferenceApi {
         Model model = model(route);
         ModelVersion version = version(model, route);
         if (body.length > maxBodyBytes) {
-            return error(ErrorCode.PAYLOAD_TOO_LARGE, "the request body is " + body.length + " bytes, over the limit of " + maxBodyBytes
-                    + " bytes; send fewer rows per request", model.name(), version.version());
+            return error(
+                    ErrorCode.PAYLOAD_TOO_LARGE,
+                    "the request body is " + body.length + " bytes, over the limit of " + maxBodyBytes
+                            + " bytes; send fewer rows per request",
+                    model.name(),
+                    version.version());
         }
         long start = System.nanoTime();
         long parsed = start, inferred = start;
@@ -103,17 +118,30 @@ public final class InferenceApi {
         } catch (ProtocolException e) {
             return timed(error(e.code(), e.getMessage(), model.name(), version.version()), start, parsed, inferred);
         } catch (InferenceFailure e) {
-            return timed(error(ErrorCode.INTERNAL, e.getMessage(), model.name(), version.version()), start, parsed, inferred);
+            return timed(
+                    error(ErrorCode.INTERNAL, e.getMessage(), model.name(), version.version()),
+                    start,
+                    parsed,
+                    inferred);
         } catch (OutOfMemoryError e) {
-            return timed(error(ErrorCode.INTERNAL, "model '" + model.name() + "' ran out of memory on this request; send fewer rows "
-                    + "or give the function more memory", model.name(), version.version()), start, parsed, inferred);
+            return timed(
+                    error(
+                            ErrorCode.INTERNAL,
+                            "model '" + model.name() + "' ran out of memory on this request; send fewer rows "
+                                    + "or give the function more memory",
+                            model.name(),
+                            version.version()),
+                    start,
+                    parsed,
+                    inferred);
         }
     }
 
     private Model model(Route route) {
         Model model = backend.model(route.model());
         if (model == null) {
-            throw ProtocolException.notFound("model '" + route.model() + "' is not served here; models: " + backend.modelNames());
+            throw ProtocolException.notFound(
+                    "model '" + route.model() + "' is not served here; models: " + backend.modelNames());
         }
         return model;
     }

@@ -8,8 +8,12 @@ package dev.skiff.runtime.api;
 public record Route(Kind kind, String model, String version) {
 
     public enum Kind {
-        SERVER_METADATA("GET"), LIVE("GET"), READY("GET"),
-        MODEL_METADATA("GET"), MODEL_READY("GET"), INFER("POST");
+        SERVER_METADATA("GET"),
+        LIVE("GET"),
+        READY("GET"),
+        MODEL_METADATA("GET"),
+        MODEL_READY("GET"),
+        INFER("POST");
 
         public final String method;
 
@@ -53,7 +57,10 @@ public record Route(Kind kind, String model, String version) {
 
     private static int stageSkipped(String path) {
         int second = path.indexOf('/', 1);
-        return second > 0 && path.startsWith("/v2", second)
-                && (path.length() == second + 3 || path.charAt(second + 3) == '/') ? second : -1;
+        return second > 0
+                        && path.startsWith("/v2", second)
+                        && (path.length() == second + 3 || path.charAt(second + 3) == '/')
+                ? second
+                : -1;
     }
 }

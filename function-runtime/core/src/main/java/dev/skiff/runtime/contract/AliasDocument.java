@@ -70,12 +70,14 @@ public record AliasDocument(Map<String, Map<String, AliasRoute>> models) {
      */
     public static AliasDocument parse(byte[] json, String where) {
         try (JsonParser p = Json.FACTORY.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException(where + " must hold a JSON object of models");
+            if (p.nextToken() != JsonToken.START_OBJECT)
+                throw new IllegalArgumentException(where + " must hold a JSON object of models");
             Map<String, Map<String, AliasRoute>> models = new LinkedHashMap<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String model = p.currentName();
                 if (p.nextToken() != JsonToken.START_OBJECT) {
-                    throw new IllegalArgumentException(where + ": model '" + model + "' must map alias names to routes");
+                    throw new IllegalArgumentException(
+                            where + ": model '" + model + "' must map alias names to routes");
                 }
                 Map<String, AliasRoute> aliases = new LinkedHashMap<>();
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -159,7 +161,8 @@ public record AliasDocument(Map<String, Map<String, AliasRoute>> models) {
             switch (field) {
                 case VERSION -> version = versionNumber(p, where + ": \"version\"");
                 case NAME -> {
-                    if (value != JsonToken.VALUE_STRING) throw new IllegalArgumentException(where + ": \"name\" must be a string");
+                    if (value != JsonToken.VALUE_STRING)
+                        throw new IllegalArgumentException(where + ": \"name\" must be a string");
                 }
                 case ADDITIONAL_VERSION_WEIGHTS -> {
                     if (value == JsonToken.VALUE_NULL) break;
@@ -169,17 +172,19 @@ public record AliasDocument(Map<String, Map<String, AliasRoute>> models) {
                         if (++count > 1) throw oneWeight(where);
                         additional = versionNumber(p.currentName(), where + ": the additional version");
                         if (!p.nextToken().isNumeric()) {
-                            throw new IllegalArgumentException(where + ": the weight of version " + additional
-                                    + " must be a number from 0 to 1");
+                            throw new IllegalArgumentException(
+                                    where + ": the weight of version " + additional + " must be a number from 0 to 1");
                         }
                         weight = p.getDoubleValue();
                     }
                 }
-                default -> throw new IllegalArgumentException(where + ": unknown field \"" + field
-                        + "\"; expected version, additionalVersionWeights");
+                default ->
+                    throw new IllegalArgumentException(
+                            where + ": unknown field \"" + field + "\"; expected version, additionalVersionWeights");
             }
         }
-        if (version == null) throw new IllegalArgumentException(where + ": \"version\" must be a version number such as \"2\"");
+        if (version == null)
+            throw new IllegalArgumentException(where + ": \"version\" must be a version number such as \"2\"");
         try {
             return additional == null ? AliasRoute.to(version) : new AliasRoute(version, additional, weight);
         } catch (IllegalArgumentException e) {
@@ -188,7 +193,8 @@ public record AliasDocument(Map<String, Map<String, AliasRoute>> models) {
     }
 
     private static IllegalArgumentException oneWeight(String where) {
-        return new IllegalArgumentException(where + ": \"additionalVersionWeights\" must name one version and its share, like {\"3\": 0.1}");
+        return new IllegalArgumentException(
+                where + ": \"additionalVersionWeights\" must name one version and its share, like {\"3\": 0.1}");
     }
 
     private static long versionNumber(JsonParser p, String where) throws IOException {
@@ -200,7 +206,8 @@ public record AliasDocument(Map<String, Map<String, AliasRoute>> models) {
     }
 
     private static long versionNumber(String text, String where) {
-        if (!isVersionNumber(text)) throw new IllegalArgumentException(where + " must be a version number such as \"2\"");
+        if (!isVersionNumber(text))
+            throw new IllegalArgumentException(where + " must be a version number such as \"2\"");
         return Long.parseLong(text);
     }
 

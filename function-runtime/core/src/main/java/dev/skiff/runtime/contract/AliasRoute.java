@@ -14,13 +14,16 @@ import java.util.function.DoubleSupplier;
 public record AliasRoute(long version, Long additionalVersion, double additionalWeight) {
 
     public AliasRoute {
-        if (version <= 0) throw new IllegalArgumentException("an alias's version must be a positive number, not " + version);
+        if (version <= 0)
+            throw new IllegalArgumentException("an alias's version must be a positive number, not " + version);
         if (additionalVersion != null) {
             if (additionalVersion <= 0) {
-                throw new IllegalArgumentException("an additional version must be a positive number, not " + additionalVersion);
+                throw new IllegalArgumentException(
+                        "an additional version must be a positive number, not " + additionalVersion);
             }
             if (additionalVersion == version) {
-                throw new IllegalArgumentException("the additional version must differ from the alias's version " + version);
+                throw new IllegalArgumentException(
+                        "the additional version must differ from the alias's version " + version);
             }
             if (!(additionalWeight >= 0 && additionalWeight <= 1)) {
                 throw new IllegalArgumentException("a version weight must be between 0 and 1, not " + additionalWeight);

@@ -17,8 +17,13 @@ public final class Model implements AutoCloseable {
         this.config = config;
     }
 
-    public String name() { return name; }
-    public ModelConfig config() { return config; }
+    public String name() {
+        return name;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
 
     /** The default version (the highest), or null when none is loaded. */
     public ModelVersion latest() {

@@ -37,9 +37,17 @@ public record ModelConfig(
         Integer memoryMb,
         Integer latencyObjectiveMs) {
 
-    public enum Pipeline { NONE, CLASSIFIER, TEXT_EMBEDDING }
+    public enum Pipeline {
+        NONE,
+        CLASSIFIER,
+        TEXT_EMBEDDING
+    }
 
-    public enum Gpu { NONE, OPTIONAL, REQUIRED }
+    public enum Gpu {
+        NONE,
+        OPTIONAL,
+        REQUIRED
+    }
 
     public static final String FILE_NAME = "config.json";
 
@@ -50,10 +58,21 @@ public record ModelConfig(
 
     /** config.json's top-level fields, in the order an unknown field's error lists them. */
     private enum Field implements JsonField {
-        PIPELINE("pipeline"), LABELS("labels"), TOP_K("topK"), MAX_SEQUENCE_LENGTH("maxSequenceLength"),
-        MAX_BATCH_SIZE("maxBatchSize"), BATCH_INVARIANT("batchInvariant"), BATCHING("batching"), INSTANCES("instances"),
-        INTRA_OP_THREADS("intraOpThreads"), TARGET("target"), GPU("gpu"), MEMORY_MB("memoryMb"),
-        LATENCY_OBJECTIVE_MS("latencyObjectiveMs"), DESCRIPTION("description"), FEATURES("features");
+        PIPELINE("pipeline"),
+        LABELS("labels"),
+        TOP_K("topK"),
+        MAX_SEQUENCE_LENGTH("maxSequenceLength"),
+        MAX_BATCH_SIZE("maxBatchSize"),
+        BATCH_INVARIANT("batchInvariant"),
+        BATCHING("batching"),
+        INSTANCES("instances"),
+        INTRA_OP_THREADS("intraOpThreads"),
+        TARGET("target"),
+        GPU("gpu"),
+        MEMORY_MB("memoryMb"),
+        LATENCY_OBJECTIVE_MS("latencyObjectiveMs"),
+        DESCRIPTION("description"),
+        FEATURES("features");
 
         private final String json;
 
@@ -69,7 +88,8 @@ public record ModelConfig(
 
     /** The fields inside {@code "batching"}. */
     private enum BatchingField implements JsonField {
-        MAX_QUEUE_DELAY_MS("maxQueueDelayMs"), QUEUE_CAPACITY("queueCapacity");
+        MAX_QUEUE_DELAY_MS("maxQueueDelayMs"),
+        QUEUE_CAPACITY("queueCapacity");
 
         private final String json;
 
@@ -142,7 +162,8 @@ public record ModelConfig(
                     case MAX_SEQUENCE_LENGTH -> config.maxSequenceLength(positive(p, name));
                     case MAX_BATCH_SIZE -> config.maxBatchSize(positive(p, name));
                     case BATCH_INVARIANT -> {
-                        if (!p.currentToken().isBoolean()) throw new IllegalArgumentException("\"batchInvariant\" must be true or false");
+                        if (!p.currentToken().isBoolean())
+                            throw new IllegalArgumentException("\"batchInvariant\" must be true or false");
                         config.batchInvariant(p.getBooleanValue());
                     }
                     case BATCHING -> batching(p, config);
@@ -181,8 +202,8 @@ public record ModelConfig(
         }
         List<String> allowed = new ArrayList<>();
         for (F field : fields) allowed.add(field.json());
-        throw new IllegalArgumentException("unknown field \"" + prefix + name + "\"; expected "
-                + String.join(", ", allowed));
+        throw new IllegalArgumentException(
+                "unknown field \"" + prefix + name + "\"; expected " + String.join(", ", allowed));
     }
 
     /** "auto", "lambda" or "gpu", in any case, as {@link #targetWord} names them. */
@@ -197,8 +218,8 @@ public record ModelConfig(
         List<String> allowed = new ArrayList<>();
         allowed.add('"' + targetWord(null) + '"');
         for (Target target : Target.values()) allowed.add('"' + targetWord(target) + '"');
-        throw new IllegalArgumentException("\"target\" must be one of " + String.join(", ", allowed)
-                + ", not " + p.getText());
+        throw new IllegalArgumentException(
+                "\"target\" must be one of " + String.join(", ", allowed) + ", not " + p.getText());
     }
 
     private static <E extends Enum<E>> E choice(JsonParser p, String field, Class<E> type) throws IOException {
@@ -212,15 +233,17 @@ public record ModelConfig(
         for (E value : type.getEnumConstants()) {
             allowed.add('"' + value.name().replace('_', '-').toLowerCase(Locale.ROOT) + '"');
         }
-        throw new IllegalArgumentException("\"" + field + "\" must be one of " + String.join(", ", allowed)
-                + ", not " + p.getText());
+        throw new IllegalArgumentException(
+                "\"" + field + "\" must be one of " + String.join(", ", allowed) + ", not " + p.getText());
     }
 
     private static List<String> strings(JsonParser p, String field) throws IOException {
-        if (p.currentToken() != JsonToken.START_ARRAY) throw new IllegalArgumentException("\"" + field + "\" must be an array of strings");
+        if (p.currentToken() != JsonToken.START_ARRAY)
+            throw new IllegalArgumentException("\"" + field + "\" must be an array of strings");
         List<String> values = new ArrayList<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            if (p.currentToken() != JsonToken.VALUE_STRING) throw new IllegalArgumentException("\"" + field + "\" must be an array of strings");
+            if (p.currentToken() != JsonToken.VALUE_STRING)
+                throw new IllegalArgumentException("\"" + field + "\" must be an array of strings");
             values.add(p.getText());
         }
         return values;
@@ -233,7 +256,9 @@ public record ModelConfig(
     }
 
     private static int nonNegative(JsonParser p, String field) throws IOException {
-        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT || p.getIntValue() < 0) {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT
+                || p.getNumberType() != JsonParser.NumberType.INT
+                || p.getIntValue() < 0) {
             throw new IllegalArgumentException("\"" + field + "\" must be a non-negative integer, not " + p.getText());
         }
         return p.getIntValue();
@@ -251,6 +276,7 @@ public record ModelConfig(
         private int instances = 1;
         /** 0: the runtime picks (OrtRuntime.intraOpThreads). */
         private int intraOpThreads = 0;
+
         private boolean batchInvariant = true;
         private Target target = null;
         private Gpu gpu = Gpu.OPTIONAL;
@@ -259,25 +285,91 @@ public record ModelConfig(
 
         private Builder() {}
 
-        public Builder pipeline(Pipeline pipeline) { this.pipeline = pipeline; return this; }
-        public Builder labels(List<String> labels) { this.labels = labels; return this; }
-        public Builder topK(int topK) { this.topK = topK; return this; }
-        public Builder maxSequenceLength(int tokens) { this.maxSequenceLength = tokens; return this; }
-        public Builder maxBatchSize(int rows) { this.maxBatchSize = rows; return this; }
-        public Builder maxQueueDelayMs(int ms) { this.maxQueueDelayMs = ms; return this; }
-        public Builder queueCapacity(int requests) { this.queueCapacity = requests; return this; }
-        public Builder instances(int sessions) { this.instances = sessions; return this; }
-        public Builder intraOpThreads(int threads) { this.intraOpThreads = threads; return this; }
-        public Builder batchInvariant(boolean invariant) { this.batchInvariant = invariant; return this; }
+        public Builder pipeline(Pipeline pipeline) {
+            this.pipeline = pipeline;
+            return this;
+        }
+
+        public Builder labels(List<String> labels) {
+            this.labels = labels;
+            return this;
+        }
+
+        public Builder topK(int topK) {
+            this.topK = topK;
+            return this;
+        }
+
+        public Builder maxSequenceLength(int tokens) {
+            this.maxSequenceLength = tokens;
+            return this;
+        }
+
+        public Builder maxBatchSize(int rows) {
+            this.maxBatchSize = rows;
+            return this;
+        }
+
+        public Builder maxQueueDelayMs(int ms) {
+            this.maxQueueDelayMs = ms;
+            return this;
+        }
+
+        public Builder queueCapacity(int requests) {
+            this.queueCapacity = requests;
+            return this;
+        }
+
+        public Builder instances(int sessions) {
+            this.instances = sessions;
+            return this;
+        }
+
+        public Builder intraOpThreads(int threads) {
+            this.intraOpThreads = threads;
+            return this;
+        }
+
+        public Builder batchInvariant(boolean invariant) {
+            this.batchInvariant = invariant;
+            return this;
+        }
         /** @param target null for "auto" */
-        public Builder target(Target target) { this.target = target; return this; }
-        public Builder gpu(Gpu gpu) { this.gpu = gpu; return this; }
-        public Builder memoryMb(Integer mb) { this.memoryMb = mb; return this; }
-        public Builder latencyObjectiveMs(Integer ms) { this.latencyObjectiveMs = ms; return this; }
+        public Builder target(Target target) {
+            this.target = target;
+            return this;
+        }
+
+        public Builder gpu(Gpu gpu) {
+            this.gpu = gpu;
+            return this;
+        }
+
+        public Builder memoryMb(Integer mb) {
+            this.memoryMb = mb;
+            return this;
+        }
+
+        public Builder latencyObjectiveMs(Integer ms) {
+            this.latencyObjectiveMs = ms;
+            return this;
+        }
 
         public ModelConfig build() {
-            return new ModelConfig(pipeline, labels, topK, maxSequenceLength, maxBatchSize, maxQueueDelayMs,
-                    queueCapacity, instances, intraOpThreads, batchInvariant, target, gpu, memoryMb,
+            return new ModelConfig(
+                    pipeline,
+                    labels,
+                    topK,
+                    maxSequenceLength,
+                    maxBatchSize,
+                    maxQueueDelayMs,
+                    queueCapacity,
+                    instances,
+                    intraOpThreads,
+                    batchInvariant,
+                    target,
+                    gpu,
+                    memoryMb,
                     latencyObjectiveMs);
         }
     }

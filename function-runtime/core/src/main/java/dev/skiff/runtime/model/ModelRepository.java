@@ -33,7 +33,9 @@ public final class ModelRepository implements AutoCloseable {
     public static ModelRepository fromEnvironment() {
         String configured = System.getenv("SKIFF_MODEL_REPOSITORY");
         String taskRoot = System.getenv("LAMBDA_TASK_ROOT");
-        Path root = configured != null ? Path.of(configured) : taskRoot != null ? Path.of(taskRoot, "models") : Path.of("models");
+        Path root = configured != null
+                ? Path.of(configured)
+                : taskRoot != null ? Path.of(taskRoot, "models") : Path.of("models");
         String only = System.getenv("SKIFF_MODELS");
         Set<String> names = new java.util.HashSet<>();
         if (only != null) {
@@ -100,8 +102,8 @@ public final class ModelRepository implements AutoCloseable {
         }
         for (String wanted : only) {
             if (!chosen.contains(root.resolve(wanted))) {
-                throw new ModelLoadException("model '" + wanted + "' (named in SKIFF_MODELS) is not in "
-                        + root.toAbsolutePath());
+                throw new ModelLoadException(
+                        "model '" + wanted + "' (named in SKIFF_MODELS) is not in " + root.toAbsolutePath());
             }
         }
         if (chosen.isEmpty()) throw new ModelLoadException("no models in " + root.toAbsolutePath());
@@ -111,7 +113,8 @@ public final class ModelRepository implements AutoCloseable {
     /** A model's version directories (named by positive whole numbers), in name order; none is no error here. */
     public static List<Path> versionDirectories(Path modelDir) {
         List<Path> versions = new ArrayList<>();
-        for (Path child : sortedChildren(modelDir)) if (isVersion(child.getFileName().toString())) versions.add(child);
+        for (Path child : sortedChildren(modelDir))
+            if (isVersion(child.getFileName().toString())) versions.add(child);
         return versions;
     }
 
@@ -123,8 +126,8 @@ public final class ModelRepository implements AutoCloseable {
     public static List<Path> requireVersionDirectories(String name, Path modelDir) {
         List<Path> versions = versionDirectories(modelDir);
         if (versions.isEmpty()) {
-            throw new ModelLoadException("model '" + name + "' has no version directories (" + modelDir
-                    + "/<number>/model.onnx)");
+            throw new ModelLoadException(
+                    "model '" + name + "' has no version directories (" + modelDir + "/<number>/model.onnx)");
         }
         return versions;
     }
@@ -147,7 +150,9 @@ public final class ModelRepository implements AutoCloseable {
         }
     }
 
-    public Path root() { return root; }
+    public Path root() {
+        return root;
+    }
 
     public Model model(String name) {
         return models.get(name);

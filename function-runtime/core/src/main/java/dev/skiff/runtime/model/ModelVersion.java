@@ -50,15 +50,15 @@ public final class ModelVersion implements AutoCloseable {
         }
     }
 
-    public static ModelVersion load(String modelName, String version, Path versionDir, ModelConfig config,
-                                    OrtSession.SessionOptions options) {
+    public static ModelVersion load(
+            String modelName, String version, Path versionDir, ModelConfig config, OrtSession.SessionOptions options) {
         OnnxModel onnx = OnnxModel.load(versionDir, options);
         try {
             Pipeline pipeline = switch (config.pipeline()) {
                 case NONE -> new DirectPipeline(onnx);
                 case CLASSIFIER -> new ClassifierPipeline(onnx, config.labels(), config.topK());
-                case TEXT_EMBEDDING -> TextEmbeddingPipeline.load(onnx, versionDir, config.maxSequenceLength(),
-                        config.batchInvariant());
+                case TEXT_EMBEDDING ->
+                    TextEmbeddingPipeline.load(onnx, versionDir, config.maxSequenceLength(), config.batchInvariant());
             };
             return new ModelVersion(modelName, version, config, onnx, pipeline);
         } catch (RuntimeException e) {
@@ -67,13 +67,33 @@ public final class ModelVersion implements AutoCloseable {
         }
     }
 
-    public String modelName() { return modelName; }
-    public String version() { return version; }
-    public ModelConfig config() { return config; }
-    public OnnxModel onnx() { return onnx; }
-    public List<TensorSpec> inputs() { return pipeline.inputs(); }
-    public List<TensorSpec> outputs() { return pipeline.outputs(); }
-    public RequestParser parser() { return parser; }
+    public String modelName() {
+        return modelName;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public OnnxModel onnx() {
+        return onnx;
+    }
+
+    public List<TensorSpec> inputs() {
+        return pipeline.inputs();
+    }
+
+    public List<TensorSpec> outputs() {
+        return pipeline.outputs();
+    }
+
+    public RequestParser parser() {
+        return parser;
+    }
 
     /** Runs a parsed request: checks its inputs and outputs against the model, then the pipeline. */
     public InferResponse infer(InferRequest request) {
@@ -83,8 +103,8 @@ public final class ModelVersion implements AutoCloseable {
         try {
             outputs = pipeline.run(inputs, wanted);
         } catch (OrtException e) {
-            throw new InferenceFailure("model '" + modelName + "' version " + version + " failed to run: "
-                    + firstLine(e.getMessage()), e);
+            throw new InferenceFailure(
+                    "model '" + modelName + "' version " + version + " failed to run: " + firstLine(e.getMessage()), e);
         }
         return new InferResponse(modelName, version, request.id(), select(outputs, request), request.tfServing());
     }
@@ -106,7 +126,8 @@ public final class ModelVersion implements AutoCloseable {
                 Arrays.fill(strings, "Skiff warms up before the first request.");
                 tensors.add(Tensor.strings(spec.name(), shape, strings));
             } else {
-                ByteBuffer zeros = ByteBuffer.allocateDirect(count * spec.datatype().elementSize).order(ByteOrder.nativeOrder());
+                ByteBuffer zeros = ByteBuffer.allocateDirect(count * spec.datatype().elementSize)
+                        .order(ByteOrder.nativeOrder());
                 tensors.add(Tensor.numeric(spec.name(), spec.datatype(), shape, zeros));
             }
         }
@@ -120,10 +141,11 @@ public final class ModelVersion implements AutoCloseable {
         for (Tensor tensor : given) {
             int at = indexOf(specs, tensor.name());
             if (at < 0) {
-                throw ProtocolException.badRequest("input '" + tensor.name() + "' is not an input of model '" + modelName
-                        + "'; it takes " + describe(specs));
+                throw ProtocolException.badRequest("input '" + tensor.name() + "' is not an input of model '"
+                        + modelName + "'; it takes " + describe(specs));
             }
-            if (byPosition[at] != null) throw ProtocolException.badRequest("input '" + tensor.name() + "' is given twice");
+            if (byPosition[at] != null)
+                throw ProtocolException.badRequest("input '" + tensor.name() + "' is given twice");
             checkShape(specs.get(at), tensor);
             byPosition[at] = tensor;
         }
@@ -131,14 +153,14 @@ public final class ModelVersion implements AutoCloseable {
         for (int i = 0; i < specs.size(); i++) {
             TensorSpec spec = specs.get(i);
             if (byPosition[i] == null) {
-                throw ProtocolException.badRequest("input '" + spec.name() + "' is missing; model '" + modelName
-                        + "' takes " + describe(specs));
+                throw ProtocolException.badRequest(
+                        "input '" + spec.name() + "' is missing; model '" + modelName + "' takes " + describe(specs));
             }
             if (spec.hasBatchDimension()) {
                 long rows = byPosition[i].shape()[0];
                 if (batch >= 0 && rows != batch) {
-                    throw ProtocolException.badRequest("input '" + spec.name() + "' has " + rows + " rows, other inputs have "
-                            + batch + "; every input needs the same batch size");
+                    throw ProtocolException.badRequest("input '" + spec.name() + "' has " + rows
+                            + " rows, other inputs have " + batch + "; every input needs the same batch size");
                 }
                 batch = rows;
             }
@@ -156,7 +178,8 @@ public final class ModelVersion implements AutoCloseable {
         long[] actual = tensor.shape();
         if (expected.length != actual.length) {
             throw ProtocolException.badRequest("input '" + spec.name() + "': shape " + Arrays.toString(actual) + " has "
-                    + actual.length + " dimensions, the model takes " + expected.length + ": " + Arrays.toString(expected)
+                    + actual.length + " dimensions, the model takes " + expected.length + ": "
+                    + Arrays.toString(expected)
                     + " (-1 is any size)");
         }
         for (int i = 0; i < expected.length; i++) {
@@ -173,10 +196,11 @@ public final class ModelVersion implements AutoCloseable {
         Set<String> names = new LinkedHashSet<>();
         for (InferRequest.RequestedOutput output : request.outputs()) {
             if (indexOf(pipeline.outputs(), output.name()) < 0) {
-                throw ProtocolException.badRequest("output '" + output.name() + "' is not an output of model '" + modelName
-                        + "'; it gives " + describe(pipeline.outputs()));
+                throw ProtocolException.badRequest("output '" + output.name() + "' is not an output of model '"
+                        + modelName + "'; it gives " + describe(pipeline.outputs()));
             }
-            if (!names.add(output.name())) throw ProtocolException.badRequest("output '" + output.name() + "' is asked for twice");
+            if (!names.add(output.name()))
+                throw ProtocolException.badRequest("output '" + output.name() + "' is asked for twice");
         }
         return names;
     }

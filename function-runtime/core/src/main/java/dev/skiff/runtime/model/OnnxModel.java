@@ -56,10 +56,21 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    public List<TensorSpec> inputs() { return inputs; }
-    public List<TensorSpec> outputs() { return outputs; }
-    public Path file() { return file; }
-    public OrtEnvironment environment() { return env; }
+    public List<TensorSpec> inputs() {
+        return inputs;
+    }
+
+    public List<TensorSpec> outputs() {
+        return outputs;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public OrtEnvironment environment() {
+        return env;
+    }
 
     /**
      * Runs the session. Inputs are protocol tensors (fed without copies); {@code wanted} names the
@@ -102,15 +113,16 @@ public final class OnnxModel implements AutoCloseable {
         for (NodeInfo node : infos.values()) {
             if (!(node.getInfo() instanceof TensorInfo info)) {
                 if (requiredKind != null) {
-                    throw new ModelLoadException(file + ": " + requiredKind + " '" + node.getName() + "' is not a tensor");
+                    throw new ModelLoadException(
+                            file + ": " + requiredKind + " '" + node.getName() + "' is not a tensor");
                 }
                 continue;
             }
             DataType type = DataType.fromOnnx(info.onnxType);
             if (type == null) {
                 if (requiredKind != null) {
-                    throw new ModelLoadException(file + ": " + requiredKind + " '" + node.getName() + "' has element type "
-                            + info.onnxType + ", which the protocol cannot carry");
+                    throw new ModelLoadException(file + ": " + requiredKind + " '" + node.getName()
+                            + "' has element type " + info.onnxType + ", which the protocol cannot carry");
                 }
                 continue;
             }

@@ -17,6 +17,7 @@ public final class OrtRuntime {
     static final String NATIVE_PATH_PROPERTY = "onnxruntime.native.path";
     /** Lambda gives one vCPU per 1,769 MB of memory, up to six. */
     private static final double LAMBDA_MB_PER_VCPU = 1769.0;
+
     private static final int LAMBDA_MAX_VCPUS = 6;
 
     private static volatile OrtEnvironment environment;

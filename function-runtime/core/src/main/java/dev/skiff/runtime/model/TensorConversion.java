@@ -30,11 +30,12 @@ public final class TensorConversion {
         TensorInfo info = onnx.getInfo();
         DataType type = DataType.fromOnnx(info.onnxType);
         if (type == null) {
-            throw new IllegalStateException("output '" + name + "' has element type " + info.onnxType
-                    + ", which the protocol cannot carry");
+            throw new IllegalStateException(
+                    "output '" + name + "' has element type " + info.onnxType + ", which the protocol cannot carry");
         }
         long[] shape = info.getShape();
-        if (type == DataType.BYTES) return Tensor.strings(name, shape, flatten(onnx.getValue(), (int) info.getNumElements()));
+        if (type == DataType.BYTES)
+            return Tensor.strings(name, shape, flatten(onnx.getValue(), (int) info.getNumElements()));
         ByteBuffer bytes = onnx.getByteBuffer();
         return Tensor.numeric(name, type, shape, bytes);
     }

@@ -26,8 +26,18 @@ public final class RequestLog {
         this.target = target;
     }
 
-    public record Entry(String requestId, String event, String model, String version, int status, boolean coldStart,
-                        long parseNanos, long inferNanos, long writeNanos, long totalNanos, String error) {}
+    public record Entry(
+            String requestId,
+            String event,
+            String model,
+            String version,
+            int status,
+            boolean coldStart,
+            long parseNanos,
+            long inferNanos,
+            long writeNanos,
+            long totalNanos,
+            String error) {}
 
     public void write(Entry e) {
         out.println(format(e, System.currentTimeMillis()));

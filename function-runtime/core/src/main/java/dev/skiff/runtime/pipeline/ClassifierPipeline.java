@@ -34,8 +34,8 @@ public final class ClassifierPipeline implements Pipeline {
         this.scores = scoresOutput(model);
         long classes = scores.shape()[1];
         if (classes > 0 && classes != labels.size()) {
-            throw new ModelLoadException(model.file() + ": output '" + scores.name() + "' has " + classes + " classes but "
-                    + labels.size() + " labels are configured");
+            throw new ModelLoadException(model.file() + ": output '" + scores.name() + "' has " + classes
+                    + " classes but " + labels.size() + " labels are configured");
         }
         List<TensorSpec> all = new ArrayList<>(model.outputs());
         for (TensorSpec o : model.outputs()) {
@@ -52,7 +52,8 @@ public final class ClassifierPipeline implements Pipeline {
     /** The first FP32 or FP64 output of shape [N, classes]. */
     private static TensorSpec scoresOutput(OnnxModel model) {
         for (TensorSpec output : model.outputs()) {
-            if (output.shape().length == 2 && (output.datatype() == DataType.FP32 || output.datatype() == DataType.FP64)) {
+            if (output.shape().length == 2
+                    && (output.datatype() == DataType.FP32 || output.datatype() == DataType.FP64)) {
                 return output;
             }
         }

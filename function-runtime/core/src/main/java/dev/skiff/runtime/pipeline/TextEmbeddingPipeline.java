@@ -44,8 +44,8 @@ public final class TextEmbeddingPipeline implements Pipeline {
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
 
-    private TextEmbeddingPipeline(OnnxModel model, WordPieceTokenizer tokenizer, int maxSequenceLength,
-                                  boolean batchInvariant) {
+    private TextEmbeddingPipeline(
+            OnnxModel model, WordPieceTokenizer tokenizer, int maxSequenceLength, boolean batchInvariant) {
         this.model = model;
         this.batchInvariant = batchInvariant;
         this.tokenizer = tokenizer;
@@ -74,8 +74,8 @@ public final class TextEmbeddingPipeline implements Pipeline {
      *                       quantized models compute activation scales over the whole batch): then
      *                       each text runs on its own, so a text always gets the same embedding
      */
-    public static TextEmbeddingPipeline load(OnnxModel model, Path versionDir, int maxSequenceLength,
-                                             boolean batchInvariant) {
+    public static TextEmbeddingPipeline load(
+            OnnxModel model, Path versionDir, int maxSequenceLength, boolean batchInvariant) {
         Path file = versionDir.resolve(TOKENIZER_FILE);
         if (!Files.isRegularFile(file)) {
             throw new ModelLoadException("the text-embedding pipeline needs " + file);
@@ -101,7 +101,8 @@ public final class TextEmbeddingPipeline implements Pipeline {
     public List<Tensor> run(List<Tensor> tensors, Set<String> wanted) throws OrtException {
         String[] texts = tensors.get(0).strings();
         if (batchInvariant || texts.length == 1) {
-            return List.of(Tensor.ofFloats(EMBEDDING, new long[] {texts.length, dimension}, embed(Arrays.asList(texts))));
+            return List.of(
+                    Tensor.ofFloats(EMBEDDING, new long[] {texts.length, dimension}, embed(Arrays.asList(texts))));
         }
         float[] all = new float[texts.length * dimension];
         for (int row = 0; row < texts.length; row++) {
@@ -118,17 +119,24 @@ public final class TextEmbeddingPipeline implements Pipeline {
         try {
             feed.put("input_ids", OnnxTensor.createTensor(env, direct(batch.inputIds()), shape));
             feed.put("attention_mask", OnnxTensor.createTensor(env, direct(batch.attentionMask()), shape));
-            if (takesTokenTypes) feed.put("token_type_ids", OnnxTensor.createTensor(env, direct(batch.tokenTypeIds()), shape));
+            if (takesTokenTypes)
+                feed.put("token_type_ids", OnnxTensor.createTensor(env, direct(batch.tokenTypeIds()), shape));
             Tensor hidden = model.run(feed, Set.of(hiddenStates)).get(0);
-            return MeanPooling.poolAndNormalize(hidden.data().asFloatBuffer(), batch.attentionMask(),
-                    batch.rows(), batch.sequenceLength(), dimension);
+            return MeanPooling.poolAndNormalize(
+                    hidden.data().asFloatBuffer(),
+                    batch.attentionMask(),
+                    batch.rows(),
+                    batch.sequenceLength(),
+                    dimension);
         } finally {
             for (OnnxTensor t : feed.values()) t.close();
         }
     }
 
     private static LongBuffer direct(long[] values) {
-        LongBuffer buffer = ByteBuffer.allocateDirect(values.length * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+        LongBuffer buffer = ByteBuffer.allocateDirect(values.length * Long.BYTES)
+                .order(ByteOrder.nativeOrder())
+                .asLongBuffer();
         buffer.put(values).flip();
         return buffer;
     }

@@ -26,6 +26,7 @@ public enum DataType {
     public final int elementSize;
     /** The type ONNX Runtime's Java API feeds a tensor of; null where it cannot. */
     public final OnnxJavaType javaType;
+
     public final OnnxTensorType onnxType;
 
     DataType(int elementSize, OnnxJavaType javaType, OnnxTensorType onnxType) {

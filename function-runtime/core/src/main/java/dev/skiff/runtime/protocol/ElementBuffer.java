@@ -46,8 +46,8 @@ final class ElementBuffer {
     /** Reads the scalar the parser stands on as the next element. */
     void add(JsonParser p) throws IOException {
         if (count >= maxElements) {
-            throw ProtocolException.badRequest("input '" + tensorName + "': more data elements than its shape holds ("
-                    + maxElements + ")");
+            throw ProtocolException.badRequest(
+                    "input '" + tensorName + "': more data elements than its shape holds (" + maxElements + ")");
         }
         if (type == DataType.BYTES) {
             if (p.currentToken() != JsonToken.VALUE_STRING) throw wrongElement(p, "a string");
@@ -103,8 +103,8 @@ final class ElementBuffer {
         if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) throw wrongElement(p, "a whole number");
         BigInteger value = p.getBigIntegerValue();
         if (value.signum() < 0 || value.compareTo(UINT64_MAX) > 0) {
-            throw ProtocolException.badRequest(elementName() + " is " + p.getText() + ", outside UINT64's range 0.."
-                    + UINT64_MAX);
+            throw ProtocolException.badRequest(
+                    elementName() + " is " + p.getText() + ", outside UINT64's range 0.." + UINT64_MAX);
         }
         return value.longValue();
     }
@@ -114,10 +114,14 @@ final class ElementBuffer {
         if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) return p.getDoubleValue();
         if (t == JsonToken.VALUE_STRING) { // JSON has no NaN or infinities: they travel as strings
             switch (p.getText()) {
-                case "NaN": return Double.NaN;
-                case "Infinity", "inf": return Double.POSITIVE_INFINITY;
-                case "-Infinity", "-inf": return Double.NEGATIVE_INFINITY;
-                default: break;
+                case "NaN":
+                    return Double.NaN;
+                case "Infinity", "inf":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity", "-inf":
+                    return Double.NEGATIVE_INFINITY;
+                default:
+                    break;
             }
         }
         throw wrongElement(p, "a number");
@@ -125,13 +129,13 @@ final class ElementBuffer {
 
     private ProtocolException wrongElement(JsonParser p, String expected) throws IOException {
         String found = p.currentToken() == JsonToken.VALUE_STRING ? '"' + abbreviate(p.getText()) + '"' : p.getText();
-        return ProtocolException.badRequest(elementName() + " is " + found + ", but datatype " + type + " needs "
-                + expected);
+        return ProtocolException.badRequest(
+                elementName() + " is " + found + ", but datatype " + type + " needs " + expected);
     }
 
     private ProtocolException outOfRange(JsonParser p, long min, long max) throws IOException {
-        return ProtocolException.badRequest(elementName() + " is " + p.getText() + ", outside " + type + "'s range "
-                + min + ".." + max);
+        return ProtocolException.badRequest(
+                elementName() + " is " + p.getText() + ", outside " + type + "'s range " + min + ".." + max);
     }
 
     private String elementName() {

@@ -9,8 +9,12 @@ import java.util.Map;
  * @param outputs   the outputs asked for; empty means all
  * @param tfServing whether it came in TF-Serving form, so the answer goes back as {"predictions": ...}
  */
-public record InferRequest(String id, Map<String, Object> parameters, List<Tensor> inputs,
-                           List<RequestedOutput> outputs, boolean tfServing) {
+public record InferRequest(
+        String id,
+        Map<String, Object> parameters,
+        List<Tensor> inputs,
+        List<RequestedOutput> outputs,
+        boolean tfServing) {
 
     public record RequestedOutput(String name, Map<String, Object> parameters) {}
 }

@@ -19,7 +19,8 @@ final class NestedArrays {
     static long[] read(JsonParser p, ElementBuffer out, String tensorName) throws IOException {
         JsonToken token = p.currentToken();
         if (token == JsonToken.START_OBJECT) {
-            throw ProtocolException.badRequest("input '" + tensorName + "': data holds an object where numbers or strings were expected");
+            throw ProtocolException.badRequest(
+                    "input '" + tensorName + "': data holds an object where numbers or strings were expected");
         }
         if (token != JsonToken.START_ARRAY) {
             out.add(p);
@@ -37,7 +38,8 @@ final class NestedArrays {
                 if (scalarDepth != -1 && depth + 1 >= scalarDepth) throw ragged(tensorName);
                 counts[depth]++;
                 if (++depth >= MAX_RANK) {
-                    throw ProtocolException.badRequest("input '" + tensorName + "': data is nested deeper than " + MAX_RANK + " levels");
+                    throw ProtocolException.badRequest(
+                            "input '" + tensorName + "': data is nested deeper than " + MAX_RANK + " levels");
                 }
                 deepest = Math.max(deepest, depth);
                 counts[depth] = 0;
@@ -47,9 +49,11 @@ final class NestedArrays {
                 if (depth == 0) break;
                 depth--;
             } else if (token == null) {
-                throw ProtocolException.badRequest("the request body ends inside the data of input '" + tensorName + "'");
+                throw ProtocolException.badRequest(
+                        "the request body ends inside the data of input '" + tensorName + "'");
             } else if (token == JsonToken.START_OBJECT) {
-                throw ProtocolException.badRequest("input '" + tensorName + "': data holds an object where numbers or strings were expected");
+                throw ProtocolException.badRequest(
+                        "input '" + tensorName + "': data holds an object where numbers or strings were expected");
             } else {
                 if (scalarDepth == -1) scalarDepth = depth + 1;
                 else if (scalarDepth != depth + 1) throw ragged(tensorName);
@@ -62,6 +66,7 @@ final class NestedArrays {
     }
 
     private static ProtocolException ragged(String tensorName) {
-        return ProtocolException.badRequest("input '" + tensorName + "': data is ragged (nested arrays of different lengths or depths)");
+        return ProtocolException.badRequest(
+                "input '" + tensorName + "': data is ragged (nested arrays of different lengths or depths)");
     }
 }

@@ -25,10 +25,12 @@ public final class RequestParser {
     }
 
     public InferRequest parse(byte[] body) {
-        if (body.length == 0) throw ProtocolException.badRequest("the request body is empty; expected a JSON infer request");
+        if (body.length == 0)
+            throw ProtocolException.badRequest("the request body is empty; expected a JSON infer request");
         try (JsonParser p = Json.FACTORY.createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw ProtocolException.badRequest("the request body must be a JSON object with \"inputs\" (or \"instances\")");
+                throw ProtocolException.badRequest(
+                        "the request body must be a JSON object with \"inputs\" (or \"instances\")");
             }
             String id = null;
             Map<String, Object> parameters = Map.of();
@@ -43,7 +45,8 @@ public final class RequestParser {
                     case "parameters" -> parameters = parameters(p, "parameters");
                     case "inputs" -> {
                         if (value != JsonToken.START_ARRAY) {
-                            throw ProtocolException.badRequest("\"inputs\" must be an array of tensors, each with name, shape, datatype and data");
+                            throw ProtocolException.badRequest(
+                                    "\"inputs\" must be an array of tensors, each with name, shape, datatype and data");
                         }
                         inputs = inputs(p, body);
                     }
@@ -54,17 +57,20 @@ public final class RequestParser {
                     }
                     // direct invocation names its model here; TF-Serving clients may send a signature
                     case "model_name", "model_version", "signature_name" -> p.skipChildren();
-                    default -> throw ProtocolException.badRequest("unknown field \"" + field
-                            + "\" in the infer request; expected id, parameters, inputs, outputs (or instances)");
+                    default ->
+                        throw ProtocolException.badRequest("unknown field \"" + field
+                                + "\" in the infer request; expected id, parameters, inputs, outputs (or instances)");
                 }
             }
-            if (inputs == null) throw ProtocolException.badRequest("the infer request has no \"inputs\" (or \"instances\")");
+            if (inputs == null)
+                throw ProtocolException.badRequest("the infer request has no \"inputs\" (or \"instances\")");
             return new InferRequest(id, parameters, inputs, outputs, tfServing);
         } catch (StreamConstraintsException e) {
             throw ProtocolException.tooLarge("the request body exceeds a JSON limit: " + e.getOriginalMessage());
         } catch (JsonParseException e) {
             throw ProtocolException.badRequest("the request body is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+                    + " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr());
         } catch (IOException e) {
             throw ProtocolException.badRequest("the request body could not be read: " + e.getMessage());
         }
@@ -74,7 +80,8 @@ public final class RequestParser {
         List<Tensor> tensors = new ArrayList<>(inputSpecs.size());
         while (p.nextToken() != JsonToken.END_ARRAY) {
             if (p.currentToken() != JsonToken.START_OBJECT) {
-                throw ProtocolException.badRequest("each of \"inputs\" must be an object with name, shape, datatype and data");
+                throw ProtocolException.badRequest(
+                        "each of \"inputs\" must be an object with name, shape, datatype and data");
             }
             tensors.add(input(p, body, tensors.size()));
         }
@@ -103,8 +110,9 @@ public final class RequestParser {
                         p.skipChildren();
                     }
                 }
-                default -> throw ProtocolException.badRequest("unknown field \"" + field + "\" in inputs[" + index
-                        + "]; expected name, shape, datatype, parameters, data");
+                default ->
+                    throw ProtocolException.badRequest("unknown field \"" + field + "\" in inputs[" + index
+                            + "]; expected name, shape, datatype, parameters, data");
             }
         }
         String label = name == null ? "inputs[" + index + "]" : "input '" + name + "'";
@@ -113,7 +121,8 @@ public final class RequestParser {
         if (datatype == null) throw ProtocolException.badRequest(label + " has no \"datatype\"");
         if (tensor == null) {
             if (deferredDataOffset < 0) throw ProtocolException.badRequest(label + " has no \"data\"");
-            try (JsonParser again = Json.FACTORY.createParser(body, (int) deferredDataOffset, body.length - (int) deferredDataOffset)) {
+            try (JsonParser again =
+                    Json.FACTORY.createParser(body, (int) deferredDataOffset, body.length - (int) deferredDataOffset)) {
                 again.nextToken();
                 tensor = data(again, name, shape, datatype, body.length);
             }
@@ -124,8 +133,8 @@ public final class RequestParser {
     private Tensor data(JsonParser p, String name, long[] shape, DataType datatype, int bodyLength) throws IOException {
         TensorSpec spec = spec(name);
         if (spec != null && spec.datatype() != datatype) {
-            throw ProtocolException.badRequest("input '" + name + "': datatype " + datatype + " given, the model takes "
-                    + spec.datatype());
+            throw ProtocolException.badRequest(
+                    "input '" + name + "': datatype " + datatype + " given, the model takes " + spec.datatype());
         }
         long expected = Shapes.elementCount(name, shape);
         if (expected > bodyLength) { // every element takes at least a byte of JSON: refuse before allocating
@@ -155,8 +164,8 @@ public final class RequestParser {
                     p.nextToken();
                     TensorSpec spec = spec(name);
                     if (spec == null) {
-                        throw ProtocolException.badRequest("instances[" + rows + "] has unknown input '" + name
-                                + "'; the model takes " + names());
+                        throw ProtocolException.badRequest(
+                                "instances[" + rows + "] has unknown input '" + name + "'; the model takes " + names());
                     }
                     column(columns, spec, bodyLength).addRow(p, rows);
                 }
@@ -176,7 +185,8 @@ public final class RequestParser {
     }
 
     private Column column(Map<String, Column> columns, TensorSpec spec, int bodyLength) {
-        return columns.computeIfAbsent(spec.name(), n -> new Column(spec, new ElementBuffer(n, spec.datatype(), -1, bodyLength)));
+        return columns.computeIfAbsent(
+                spec.name(), n -> new Column(spec, new ElementBuffer(n, spec.datatype(), -1, bodyLength)));
     }
 
     /** One input's rows of a TF-Serving request: every row must have the first row's shape. */
@@ -193,7 +203,8 @@ public final class RequestParser {
 
         void addRow(JsonParser p, int row) throws IOException {
             if (rows != row) {
-                throw ProtocolException.badRequest("instances[" + row + "] lacks input '" + spec.name() + "' or has it twice");
+                throw ProtocolException.badRequest(
+                        "instances[" + row + "] lacks input '" + spec.name() + "' or has it twice");
             }
             long[] shape = NestedArrays.read(p, elements, spec.name());
             if (rowShape == null) rowShape = shape;
@@ -206,7 +217,8 @@ public final class RequestParser {
 
         Tensor toTensor(int totalRows) {
             if (rows != totalRows) {
-                throw ProtocolException.badRequest("input '" + spec.name() + "' is in " + rows + " of " + totalRows + " instances");
+                throw ProtocolException.badRequest(
+                        "input '" + spec.name() + "' is in " + rows + " of " + totalRows + " instances");
             }
             long[] shape = new long[rowShape.length + 1];
             shape[0] = rows;
@@ -232,8 +244,9 @@ public final class RequestParser {
                 switch (field) {
                     case "name" -> name = scalarText(p, "outputs[" + outputs.size() + "].name");
                     case "parameters" -> parameters = parameters(p, "parameters of outputs[" + outputs.size() + "]");
-                    default -> throw ProtocolException.badRequest("unknown field \"" + field + "\" in outputs["
-                            + outputs.size() + "]; expected name, parameters");
+                    default ->
+                        throw ProtocolException.badRequest("unknown field \"" + field + "\" in outputs["
+                                + outputs.size() + "]; expected name, parameters");
                 }
             }
             if (name == null) throw ProtocolException.badRequest("outputs[" + outputs.size() + "] has no \"name\"");
@@ -249,10 +262,11 @@ public final class RequestParser {
         long[] dims = new long[8];
         int rank = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT
+                    || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                     || p.getLongValue() < 0) {
-                throw ProtocolException.badRequest(label + ": \"shape\" must be an array of non-negative integers, found "
-                        + p.getText());
+                throw ProtocolException.badRequest(
+                        label + ": \"shape\" must be an array of non-negative integers, found " + p.getText());
             }
             if (rank == 32) throw ProtocolException.badRequest(label + ": \"shape\" has more than 32 dimensions");
             if (rank == dims.length) dims = Arrays.copyOf(dims, rank * 2);
@@ -280,7 +294,8 @@ public final class RequestParser {
 
     /** Protocol parameters: an object whose values are strings, numbers or booleans. */
     static Map<String, Object> parameters(JsonParser p, String label) throws IOException {
-        if (p.currentToken() != JsonToken.START_OBJECT) throw ProtocolException.badRequest(label + " must be an object");
+        if (p.currentToken() != JsonToken.START_OBJECT)
+            throw ProtocolException.badRequest(label + " must be an object");
         Map<String, Object> parameters = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
@@ -290,7 +305,8 @@ public final class RequestParser {
                 case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
                 case VALUE_TRUE -> Boolean.TRUE;
                 case VALUE_FALSE -> Boolean.FALSE;
-                default -> throw ProtocolException.badRequest(label + ": \"" + key + "\" must be a string, number or boolean");
+                default ->
+                    throw ProtocolException.badRequest(label + ": \"" + key + "\" must be a string, number or boolean");
             };
             parameters.put(key, value);
         }

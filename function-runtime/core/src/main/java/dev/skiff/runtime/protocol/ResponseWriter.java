@@ -121,7 +121,9 @@ public final class ResponseWriter {
     private static void predictions(JsonGenerator g, List<Tensor> outputs) throws IOException {
         g.writeStartObject();
         g.writeArrayFieldStart("predictions");
-        long rows = outputs.isEmpty() || outputs.get(0).shape().length == 0 ? 1 : outputs.get(0).shape()[0];
+        long rows = outputs.isEmpty() || outputs.get(0).shape().length == 0
+                ? 1
+                : outputs.get(0).shape()[0];
         for (int row = 0; row < rows; row++) {
             if (outputs.size() == 1) {
                 row(g, outputs.get(0), row);
@@ -148,7 +150,8 @@ public final class ResponseWriter {
         nested(g, tensor, shape, 1, row * rowSize, rowSize);
     }
 
-    private static void nested(JsonGenerator g, Tensor tensor, long[] shape, int dim, int start, int size) throws IOException {
+    private static void nested(JsonGenerator g, Tensor tensor, long[] shape, int dim, int start, int size)
+            throws IOException {
         if (dim == shape.length) {
             elements(g, tensor, start, 1);
             return;
@@ -172,14 +175,30 @@ public final class ResponseWriter {
         }
         ByteBuffer data = tensor.data();
         switch (tensor.datatype()) {
-            case BOOL -> { for (int i = start; i < end; i++) g.writeBoolean(data.get(i) != 0); }
-            case INT8 -> { for (int i = start; i < end; i++) g.writeNumber(data.get(i)); }
-            case UINT8 -> { for (int i = start; i < end; i++) g.writeNumber(data.get(i) & 0xFF); }
-            case INT16 -> { for (int i = start; i < end; i++) g.writeNumber(data.getShort(i * 2)); }
-            case UINT16 -> { for (int i = start; i < end; i++) g.writeNumber(data.getShort(i * 2) & 0xFFFF); }
-            case INT32 -> { for (int i = start; i < end; i++) g.writeNumber(data.getInt(i * 4)); }
-            case UINT32 -> { for (int i = start; i < end; i++) g.writeNumber(Integer.toUnsignedLong(data.getInt(i * 4))); }
-            case INT64 -> { for (int i = start; i < end; i++) g.writeNumber(data.getLong(i * 8)); }
+            case BOOL -> {
+                for (int i = start; i < end; i++) g.writeBoolean(data.get(i) != 0);
+            }
+            case INT8 -> {
+                for (int i = start; i < end; i++) g.writeNumber(data.get(i));
+            }
+            case UINT8 -> {
+                for (int i = start; i < end; i++) g.writeNumber(data.get(i) & 0xFF);
+            }
+            case INT16 -> {
+                for (int i = start; i < end; i++) g.writeNumber(data.getShort(i * 2));
+            }
+            case UINT16 -> {
+                for (int i = start; i < end; i++) g.writeNumber(data.getShort(i * 2) & 0xFFFF);
+            }
+            case INT32 -> {
+                for (int i = start; i < end; i++) g.writeNumber(data.getInt(i * 4));
+            }
+            case UINT32 -> {
+                for (int i = start; i < end; i++) g.writeNumber(Integer.toUnsignedLong(data.getInt(i * 4)));
+            }
+            case INT64 -> {
+                for (int i = start; i < end; i++) g.writeNumber(data.getLong(i * 8));
+            }
             case UINT64 -> {
                 for (int i = start; i < end; i++) {
                     long bits = data.getLong(i * 8);
@@ -187,9 +206,15 @@ public final class ResponseWriter {
                     else g.writeNumber(Long.toUnsignedString(bits));
                 }
             }
-            case FP16 -> { for (int i = start; i < end; i++) real(g, Float.float16ToFloat(data.getShort(i * 2))); }
-            case FP32 -> { for (int i = start; i < end; i++) real(g, data.getFloat(i * 4)); }
-            case FP64 -> { for (int i = start; i < end; i++) real(g, data.getDouble(i * 8)); }
+            case FP16 -> {
+                for (int i = start; i < end; i++) real(g, Float.float16ToFloat(data.getShort(i * 2)));
+            }
+            case FP32 -> {
+                for (int i = start; i < end; i++) real(g, data.getFloat(i * 4));
+            }
+            case FP64 -> {
+                for (int i = start; i < end; i++) real(g, data.getDouble(i * 8));
+            }
             case BYTES -> throw new AssertionError();
         }
     }

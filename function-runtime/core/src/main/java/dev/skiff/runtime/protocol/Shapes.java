@@ -11,8 +11,8 @@ public final class Shapes {
         long count = 1;
         for (long dim : shape) {
             if (dim < 0) {
-                throw ProtocolException.badRequest("input '" + tensorName + "': shape " + Arrays.toString(shape)
-                        + " has a negative dimension");
+                throw ProtocolException.badRequest(
+                        "input '" + tensorName + "': shape " + Arrays.toString(shape) + " has a negative dimension");
             }
             try {
                 count = Math.multiplyExact(count, dim);

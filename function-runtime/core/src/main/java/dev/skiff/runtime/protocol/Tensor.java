@@ -12,8 +12,8 @@ public final class Tensor {
     private final String name;
     private final DataType datatype;
     private final long[] shape;
-    private final ByteBuffer data;    // numeric types, native byte order, position 0
-    private final String[] strings;   // BYTES only
+    private final ByteBuffer data; // numeric types, native byte order, position 0
+    private final String[] strings; // BYTES only
 
     private Tensor(String name, DataType datatype, long[] shape, ByteBuffer data, String[] strings) {
         this.name = name;
@@ -33,7 +33,8 @@ public final class Tensor {
     }
 
     public static Tensor ofFloats(String name, long[] shape, float[] values) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.nativeOrder());
+        ByteBuffer buffer =
+                ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.nativeOrder());
         buffer.asFloatBuffer().put(values);
         return numeric(name, DataType.FP32, shape, buffer);
     }
@@ -43,13 +44,25 @@ public final class Tensor {
         return new Tensor(newName, datatype, shape, data, strings);
     }
 
-    public String name() { return name; }
-    public DataType datatype() { return datatype; }
-    public long[] shape() { return shape; }
+    public String name() {
+        return name;
+    }
+
+    public DataType datatype() {
+        return datatype;
+    }
+
+    public long[] shape() {
+        return shape;
+    }
     /** Numeric data in native byte order; null for BYTES. Read with absolute gets, it is shared. */
-    public ByteBuffer data() { return data; }
+    public ByteBuffer data() {
+        return data;
+    }
     /** The strings of a BYTES tensor; null otherwise. */
-    public String[] strings() { return strings; }
+    public String[] strings() {
+        return strings;
+    }
 
     public int elementCount() {
         return datatype == DataType.BYTES ? strings.length : data.capacity() / datatype.elementSize;

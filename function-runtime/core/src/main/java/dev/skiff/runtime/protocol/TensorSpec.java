@@ -12,7 +12,9 @@ public record TensorSpec(String name, DataType datatype, long[] shape) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TensorSpec other && name.equals(other.name) && datatype == other.datatype
+        return o instanceof TensorSpec other
+                && name.equals(other.name)
+                && datatype == other.datatype
                 && Arrays.equals(shape, other.shape);
     }
 

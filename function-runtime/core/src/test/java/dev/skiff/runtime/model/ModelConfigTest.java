@@ -1,5 +1,9 @@
 package dev.skiff.runtime.model;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.skiff.runtime.contract.Target;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -8,10 +12,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** config.json as docs/model-repository.md documents it: every field, the defaults, and errors that say what to fix. */
 class ModelConfigTest {
@@ -53,10 +53,21 @@ class ModelConfigTest {
                  "latencyObjectiveMs": 40, "description": "for people", "features": [{"name": "amount"}]}
                 """);
         ModelConfig expected = ModelConfig.builder()
-                .pipeline(ModelConfig.Pipeline.CLASSIFIER).labels(List.of("no", "yes")).topK(2).maxSequenceLength(128)
-                .maxBatchSize(8).batchInvariant(false).maxQueueDelayMs(0).queueCapacity(9).instances(2)
-                .intraOpThreads(3).target(Target.GPU_POOL).gpu(ModelConfig.Gpu.REQUIRED).memoryMb(1024)
-                .latencyObjectiveMs(40).build();
+                .pipeline(ModelConfig.Pipeline.CLASSIFIER)
+                .labels(List.of("no", "yes"))
+                .topK(2)
+                .maxSequenceLength(128)
+                .maxBatchSize(8)
+                .batchInvariant(false)
+                .maxQueueDelayMs(0)
+                .queueCapacity(9)
+                .instances(2)
+                .intraOpThreads(3)
+                .target(Target.GPU_POOL)
+                .gpu(ModelConfig.Gpu.REQUIRED)
+                .memoryMb(1024)
+                .latencyObjectiveMs(40)
+                .build();
         assertEquals(expected, config);
     }
 
@@ -69,37 +80,47 @@ class ModelConfigTest {
     @Test
     void everyTargetHasAWordThatReadsBackAsIt() throws IOException {
         for (Target target : Target.values()) {
-            assertEquals(target, parse("{\"target\": \"" + ModelConfig.targetWord(target) + "\"}").target());
+            assertEquals(
+                    target,
+                    parse("{\"target\": \"" + ModelConfig.targetWord(target) + "\"}")
+                            .target());
         }
     }
 
     @Test
     void anUnknownFieldIsNamedWithEveryFieldThatIsAllowed() {
-        assertEquals("unknown field \"maxBatchsize\"; expected pipeline, labels, topK, maxSequenceLength, "
-                + "maxBatchSize, batchInvariant, batching, instances, intraOpThreads, target, gpu, memoryMb, "
-                + "latencyObjectiveMs, description, features", error("{\"maxBatchsize\": 4}"));
-        assertEquals("unknown field \"batching.maxDelayMs\"; expected maxQueueDelayMs, queueCapacity",
+        assertEquals(
+                "unknown field \"maxBatchsize\"; expected pipeline, labels, topK, maxSequenceLength, "
+                        + "maxBatchSize, batchInvariant, batching, instances, intraOpThreads, target, gpu, memoryMb, "
+                        + "latencyObjectiveMs, description, features",
+                error("{\"maxBatchsize\": 4}"));
+        assertEquals(
+                "unknown field \"batching.maxDelayMs\"; expected maxQueueDelayMs, queueCapacity",
                 error("{\"batching\": {\"maxDelayMs\": 4}}"));
     }
 
     @Test
     void aBadValueSaysWhatTheFieldTakes() {
-        assertEquals("\"target\" must be one of \"auto\", \"lambda\", \"gpu\", not gpu-pool",
+        assertEquals(
+                "\"target\" must be one of \"auto\", \"lambda\", \"gpu\", not gpu-pool",
                 error("{\"target\": \"gpu-pool\"}"));
         assertEquals("\"target\" must be one of \"auto\", \"lambda\", \"gpu\", not 1", error("{\"target\": 1}"));
-        assertEquals("\"pipeline\" must be one of \"none\", \"classifier\", \"text-embedding\", not embedding",
+        assertEquals(
+                "\"pipeline\" must be one of \"none\", \"classifier\", \"text-embedding\", not embedding",
                 error("{\"pipeline\": \"embedding\"}"));
-        assertEquals("\"gpu\" must be one of \"none\", \"optional\", \"required\", not yes",
-                error("{\"gpu\": \"yes\"}"));
+        assertEquals(
+                "\"gpu\" must be one of \"none\", \"optional\", \"required\", not yes", error("{\"gpu\": \"yes\"}"));
         assertEquals("\"topK\" must be a positive integer, not 0", error("{\"topK\": 0}"));
         assertEquals("\"maxBatchSize\" must be a non-negative integer, not 2.5", error("{\"maxBatchSize\": 2.5}"));
         assertEquals("\"memoryMb\" must be a non-negative integer, not 512", error("{\"memoryMb\": \"512\"}"));
-        assertEquals("\"batching.maxQueueDelayMs\" must be a non-negative integer, not -1",
+        assertEquals(
+                "\"batching.maxQueueDelayMs\" must be a non-negative integer, not -1",
                 error("{\"batching\": {\"maxQueueDelayMs\": -1}}"));
         assertEquals("\"batching\" must be an object", error("{\"batching\": 5}"));
         assertEquals("\"batchInvariant\" must be true or false", error("{\"batchInvariant\": \"no\"}"));
         assertEquals("\"labels\" must be an array of strings", error("{\"labels\": [1]}"));
-        assertEquals("pipeline \"classifier\" needs \"labels\", one per probability column",
+        assertEquals(
+                "pipeline \"classifier\" needs \"labels\", one per probability column",
                 error("{\"pipeline\": \"classifier\"}"));
         assertEquals("must hold a JSON object", error("[]"));
     }
@@ -107,7 +128,10 @@ class ModelConfigTest {
     @Test
     void theBuilderStartsFromTheDefaultsAndCopiesItsLists() {
         List<String> labels = new java.util.ArrayList<>(List.of("a"));
-        ModelConfig config = ModelConfig.builder().pipeline(ModelConfig.Pipeline.CLASSIFIER).labels(labels).build();
+        ModelConfig config = ModelConfig.builder()
+                .pipeline(ModelConfig.Pipeline.CLASSIFIER)
+                .labels(labels)
+                .build();
         labels.add("b");
         assertEquals(List.of("a"), config.labels());
         assertEquals(ModelConfig.defaults().maxBatchSize(), config.maxBatchSize());

@@ -28,7 +28,8 @@ public final class EventCodec {
         boolean base64 = false, hasContext = false, elb = false, multiValueHeaders = false, protocolFields = false;
         try (JsonParser p = Json.FACTORY.createParser(event)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw ProtocolException.badRequest("the event must be a JSON object: an API Gateway or ALB event, or an infer request");
+                throw ProtocolException.badRequest(
+                        "the event must be a JSON object: an API Gateway or ALB event, or an infer request");
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -73,7 +74,11 @@ public final class EventCodec {
             return new HttpEvent(EventKind.HTTP_API_V2, contextMethod, rawPath, body(body, base64), false);
         }
         if (hasContext && httpMethod != null) {
-            return new HttpEvent(elb ? EventKind.ALB : EventKind.REST_API_V1, httpMethod, path, body(body, base64),
+            return new HttpEvent(
+                    elb ? EventKind.ALB : EventKind.REST_API_V1,
+                    httpMethod,
+                    path,
+                    body(body, base64),
                     multiValueHeaders);
         }
         if (protocolFields) {
@@ -86,7 +91,8 @@ public final class EventCodec {
     /** The path a direct invocation addresses: its model_name, or the only model ("" resolves later). */
     private static String directPath(String modelName, String modelVersion) {
         String model = modelName == null ? LambdaFunction.ONLY_MODEL : modelName;
-        return modelVersion == null ? "/v2/models/" + model + "/infer"
+        return modelVersion == null
+                ? "/v2/models/" + model + "/infer"
                 : "/v2/models/" + model + "/versions/" + modelVersion + "/infer";
     }
 

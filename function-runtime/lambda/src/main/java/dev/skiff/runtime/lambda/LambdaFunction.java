@@ -1,10 +1,10 @@
 package dev.skiff.runtime.lambda;
 
 import dev.skiff.runtime.api.ApiResponse;
+import dev.skiff.runtime.api.InferenceApi;
 import dev.skiff.runtime.contract.ErrorCode;
 import dev.skiff.runtime.contract.Limits;
 import dev.skiff.runtime.contract.Target;
-import dev.skiff.runtime.api.InferenceApi;
 import dev.skiff.runtime.model.Model;
 import dev.skiff.runtime.model.ModelRepository;
 import dev.skiff.runtime.model.ModelVersion;
@@ -27,6 +27,7 @@ import java.util.Map;
 public final class LambdaFunction implements InferenceApi.Backend {
     /** The model a direct invocation addresses when it names none: the function's only one. */
     static final String ONLY_MODEL = "_";
+
     public static final Target TARGET = Target.LAMBDA;
 
     private final ModelRepository repository;
@@ -70,13 +71,23 @@ public final class LambdaFunction implements InferenceApi.Backend {
         } catch (RuntimeException e) {
             // a defect, not the client's fault: the trace goes to the log, a safe message to the client
             e.printStackTrace();
-            response = ApiResponse.error(ErrorCode.INTERNAL, "internal error; see the function's log for request " + requestId);
+            response = ApiResponse.error(
+                    ErrorCode.INTERNAL, "internal error; see the function's log for request " + requestId);
         }
         byte[] answer = EventCodec.encode(http, response.status(), response.body(), headers(response, cold));
         long total = System.nanoTime() - start;
-        log.write(new RequestLog.Entry(requestId, http == null ? "unknown" : http.kind().label, response.model(),
-                response.version(), response.status(), cold, response.parseNanos(), response.inferNanos(),
-                response.writeNanos(), total, response.isError() ? errorMessage(response) : null));
+        log.write(new RequestLog.Entry(
+                requestId,
+                http == null ? "unknown" : http.kind().label,
+                response.model(),
+                response.version(),
+                response.status(),
+                cold,
+                response.parseNanos(),
+                response.inferNanos(),
+                response.writeNanos(),
+                total,
+                response.isError() ? errorMessage(response) : null));
         return answer;
     }
 
@@ -164,10 +175,13 @@ public final class LambdaFunction implements InferenceApi.Backend {
         for (Model model : repository.models()) {
             for (ModelVersion version : model.versions()) {
                 byte[] body = ResponseWriter.inferRequest("prime", version.placeholderInputs());
-                ApiResponse response = api.handle("POST", "/v2/models/" + model.name() + "/versions/"
-                        + version.version() + "/infer", body);
-                EventCodec.encode(new HttpEvent(EventKind.HTTP_API_V2, "POST", "/", body, false), response.status(),
-                        response.body(), headers(response, false));
+                ApiResponse response = api.handle(
+                        "POST", "/v2/models/" + model.name() + "/versions/" + version.version() + "/infer", body);
+                EventCodec.encode(
+                        new HttpEvent(EventKind.HTTP_API_V2, "POST", "/", body, false),
+                        response.status(),
+                        response.body(),
+                        headers(response, false));
                 if (response.isError()) {
                     System.err.println("skiff: priming model '" + model.name() + "' version " + version.version()
                             + " failed: " + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));

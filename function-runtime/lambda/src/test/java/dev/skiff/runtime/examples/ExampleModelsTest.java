@@ -1,5 +1,10 @@
 package dev.skiff.runtime.examples;
 
+import static dev.skiff.runtime.testing.TestFunction.body;
+import static dev.skiff.runtime.testing.vectors.LambdaEvents.httpApiEvent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import dev.skiff.runtime.testing.TestFunction;
@@ -10,11 +15,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-
-import static dev.skiff.runtime.testing.TestFunction.body;
-import static dev.skiff.runtime.testing.vectors.LambdaEvents.httpApiEvent;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The example models, served through the handler exactly as on Lambda. */
 class ExampleModelsTest {
@@ -39,7 +39,8 @@ class ExampleModelsTest {
             JsonNode answer = fresh.invoke(httpApiEvent("POST", "/v2/models/fraud/infer", request));
             assertEquals("true", answer.get("headers").get("x-skiff-cold-start").asText());
             answer = fresh.invoke(httpApiEvent("POST", "/v2/models/fraud/infer", request));
-            assertEquals("false", answer.get("headers").get("x-skiff-cold-start").asText());
+            assertEquals(
+                    "false", answer.get("headers").get("x-skiff-cold-start").asText());
         }
     }
 
@@ -56,13 +57,15 @@ class ExampleModelsTest {
         assertEquals("BYTES", label.get("datatype").asText());
         assertEquals("[\"legit\",\"fraud\"]", label.get("data").toString());
         JsonNode probability = outputs.get(2);
-        assertTrue(probability.get("data").get(0).asDouble() > 0.5 && probability.get("data").get(1).asDouble() > 0.5);
+        assertTrue(probability.get("data").get(0).asDouble() > 0.5
+                && probability.get("data").get(1).asDouble() > 0.5);
     }
 
     @Test
     void fraudTfServingFormGivesTheSameLabels() throws Exception {
         String request = Files.readString(TestFunction.examplesRequests().resolve("fraud-instances.json"));
-        JsonNode predictions = body(fn.invoke(httpApiEvent("POST", "/v2/models/fraud/infer", request))).get("predictions");
+        JsonNode predictions = body(fn.invoke(httpApiEvent("POST", "/v2/models/fraud/infer", request)))
+                .get("predictions");
         assertEquals(2, predictions.size());
         assertEquals("[\"legit\"]", predictions.get(0).get("label").toString());
         assertEquals("[\"fraud\"]", predictions.get(1).get("label").toString());
@@ -72,7 +75,8 @@ class ExampleModelsTest {
     void fraudRequestedOutputOnly() throws Exception {
         String request = Files.readString(TestFunction.examplesRequests().resolve("fraud.json"))
                 .replaceFirst("\\{", "{\"outputs\":[{\"name\":\"label\"}],");
-        JsonNode outputs = body(fn.invoke(httpApiEvent("POST", "/v2/models/fraud/infer", request))).get("outputs");
+        JsonNode outputs = body(fn.invoke(httpApiEvent("POST", "/v2/models/fraud/infer", request)))
+                .get("outputs");
         assertEquals(1, outputs.size());
         assertEquals("label", outputs.get(0).get("name").asText());
     }
@@ -88,9 +92,10 @@ class ExampleModelsTest {
                 "short",
                 "A longer passage: " + "embedding models pool every token of a sentence into one vector. ".repeat(6));
         StringBuilder data = new StringBuilder();
-        for (String text : texts) data.append(data.isEmpty() ? "" : ",").append(TestFunction.JSON.writeValueAsString(text));
-        String request = "{\"inputs\":[{\"name\":\"text\",\"shape\":[" + texts.size() + "],\"datatype\":\"BYTES\",\"data\":["
-                + data + "]}]}";
+        for (String text : texts)
+            data.append(data.isEmpty() ? "" : ",").append(TestFunction.JSON.writeValueAsString(text));
+        String request = "{\"inputs\":[{\"name\":\"text\",\"shape\":[" + texts.size()
+                + "],\"datatype\":\"BYTES\",\"data\":[" + data + "]}]}";
         JsonNode answer = fn.invoke(httpApiEvent("POST", "/v2/models/minilm/infer", request));
         assertEquals(200, answer.get("statusCode").asInt(), answer.toString());
         JsonNode embedding = body(answer).get("outputs").get(0);
@@ -111,7 +116,9 @@ class ExampleModelsTest {
             similarities.add(dot / Math.sqrt(a * b));
         }
         for (int row = 0; row < texts.size(); row++) {
-            assertTrue(similarities.get(row) >= 0.9999, "text " + row + " cosine " + similarities.get(row) + " " + similarities);
+            assertTrue(
+                    similarities.get(row) >= 0.9999,
+                    "text " + row + " cosine " + similarities.get(row) + " " + similarities);
         }
     }
 
@@ -120,8 +127,12 @@ class ExampleModelsTest {
         String text = "Skiff serves ONNX models on AWS Lambda.";
         String request = "{\"inputs\":[{\"name\":\"text\",\"shape\":[1],\"datatype\":\"BYTES\",\"data\":["
                 + TestFunction.JSON.writeValueAsString(text) + "]}]}";
-        JsonNode data = body(fn.invoke(httpApiEvent("POST", "/v2/models/minilm/infer", request))).get("outputs").get(0).get("data");
-        float[] expected = new AllMiniLmL6V2QuantizedEmbeddingModel().embed(text).content().vector();
+        JsonNode data = body(fn.invoke(httpApiEvent("POST", "/v2/models/minilm/infer", request)))
+                .get("outputs")
+                .get(0)
+                .get("data");
+        float[] expected =
+                new AllMiniLmL6V2QuantizedEmbeddingModel().embed(text).content().vector();
         double dot = 0, a = 0, b = 0;
         for (int i = 0; i < 384; i++) {
             dot += data.get(i).asDouble() * expected[i];
@@ -134,7 +145,11 @@ class ExampleModelsTest {
     @Test
     void minilmMetadataShowsTheTextContract() {
         JsonNode metadata = body(fn.invoke(httpApiEvent("GET", "/v2/models/minilm", null)));
-        assertEquals("[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[-1]}]", metadata.get("inputs").toString());
-        assertEquals("[{\"name\":\"embedding\",\"datatype\":\"FP32\",\"shape\":[-1,384]}]", metadata.get("outputs").toString());
+        assertEquals(
+                "[{\"name\":\"text\",\"datatype\":\"BYTES\",\"shape\":[-1]}]",
+                metadata.get("inputs").toString());
+        assertEquals(
+                "[{\"name\":\"embedding\",\"datatype\":\"FP32\",\"shape\":[-1,384]}]",
+                metadata.get("outputs").toString());
     }
 }

@@ -1,5 +1,12 @@
 package dev.skiff.runtime.lambda;
 
+import static dev.skiff.runtime.testing.OnnxModelBuilder.FLOAT;
+import static dev.skiff.runtime.testing.TestFunction.body;
+import static dev.skiff.runtime.testing.vectors.LambdaEvents.httpApiEvent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skiff.runtime.testing.OnnxModelBuilder;
 import dev.skiff.runtime.testing.Repositories;
@@ -13,17 +20,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 
-import static dev.skiff.runtime.testing.OnnxModelBuilder.FLOAT;
-import static dev.skiff.runtime.testing.TestFunction.body;
-import static dev.skiff.runtime.testing.vectors.LambdaEvents.httpApiEvent;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Every way a request can be wrong gets its status, the protocol's error body and a message that says what. */
 class ErrorPathsTest {
     @TempDir
     static Path repo;
+
     static TestFunction fn;
 
     @BeforeAll
@@ -38,23 +39,27 @@ class ErrorPathsTest {
     }
 
     private static String input(String name, String shape, String datatype, String data) {
-        return "{\"inputs\":[{\"name\":\"" + name + "\",\"shape\":" + shape + ",\"datatype\":\"" + datatype + "\",\"data\":" + data + "}]}";
+        return "{\"inputs\":[{\"name\":\"" + name + "\",\"shape\":" + shape + ",\"datatype\":\"" + datatype
+                + "\",\"data\":" + data + "}]}";
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
-            "malformed JSON            | POST | /v2/models/m/infer            | {\"inputs\": [        | 400 | not valid JSON",
-            "empty body                | POST | /v2/models/m/infer            |                       | 400 | body is empty",
-            "not an object             | POST | /v2/models/m/infer            | [1,2]                 | 400 | must be a JSON object",
-            "unknown field             | POST | /v2/models/m/infer            | {\"input\": []}       | 400 | unknown field \"input\"",
-            "no inputs                 | POST | /v2/models/m/infer            | {\"id\": \"a\"}       | 400 | has no \"inputs\"",
-            "unknown model             | POST | /v2/models/nope/infer         | {}                    | 404 | model 'nope' is not served here",
-            "unknown version           | POST | /v2/models/m/versions/7/infer | {}                    | 404 | no version or alias '7'",
-            "unknown alias             | POST | /v2/models/m/versions/beta/infer | {}                 | 404 | no version or alias 'beta'",
-            "unsupported route         | GET  | /v1/models/m                  |                       | 404 | no route GET /v1/models/m",
-            "wrong method              | GET  | /v2/models/m/infer            |                       | 405 | GET is not allowed",
-            "wrong method on metadata  | POST | /v2/models/m                  | {}                    | 405 | use GET",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '\'',
+            value = {
+                "malformed JSON            | POST | /v2/models/m/infer            | {\"inputs\": [        | 400 | not valid JSON",
+                "empty body                | POST | /v2/models/m/infer            |                       | 400 | body is empty",
+                "not an object             | POST | /v2/models/m/infer            | [1,2]                 | 400 | must be a JSON object",
+                "unknown field             | POST | /v2/models/m/infer            | {\"input\": []}       | 400 | unknown field \"input\"",
+                "no inputs                 | POST | /v2/models/m/infer            | {\"id\": \"a\"}       | 400 | has no \"inputs\"",
+                "unknown model             | POST | /v2/models/nope/infer         | {}                    | 404 | model 'nope' is not served here",
+                "unknown version           | POST | /v2/models/m/versions/7/infer | {}                    | 404 | no version or alias '7'",
+                "unknown alias             | POST | /v2/models/m/versions/beta/infer | {}                 | 404 | no version or alias 'beta'",
+                "unsupported route         | GET  | /v1/models/m                  |                       | 404 | no route GET /v1/models/m",
+                "wrong method              | GET  | /v2/models/m/infer            |                       | 405 | GET is not allowed",
+                "wrong method on metadata  | POST | /v2/models/m                  | {}                    | 405 | use GET",
+            })
     void rejected(String what, String method, String path, String body, int status, String message) {
         JsonNode answer = fn.invoke(httpApiEvent(method, path, body));
         assertEquals(status, answer.get("statusCode").asInt(), answer.toString());
@@ -64,21 +69,24 @@ class ErrorPathsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
-            "missing input        | y | [1,4]   | FP32    | [1,2,3,4]           | is not an input of model 'm'; it takes [x FP32[-1, 4]]",
-            "wrong datatype       | x | [1,4]   | FP64    | [1,2,3,4]           | datatype FP64 given, the model takes FP32",
-            "unknown datatype     | x | [1,4]   | FLOAT   | [1,2,3,4]           | unknown datatype \"FLOAT\"",
-            "too few elements     | x | [2,4]   | FP32    | [1,2,3,4]           | shape [2, 4] needs 8 elements, data has 4",
-            "too many elements    | x | [1,4]   | FP32    | [1,2,3,4,5]         | more data elements than its shape holds (4)",
-            "wrong model shape    | x | [1,3]   | FP32    | [1,2,3]             | disagrees with the model's [-1, 4] at dimension 1: expected 4",
-            "wrong rank           | x | [4]     | FP32    | [1,2,3,4]           | has 1 dimensions, the model takes 2",
-            "overflowing shape    | x | [4294967296,4294967296,4] | FP32 | [1] | more elements than a tensor can hold",
-            "huge shape           | x | [100000000,4] | FP32 | [1]              | more than the request's data could hold",
-            "negative shape       | x | [-1,4]  | FP32    | [1,2,3,4]           | non-negative integers",
-            "string in numbers    | x | [1,4]   | FP32    | [1,\"two\",3,4]     | element 1 is \"two\", but datatype FP32 needs a number",
-            "ragged data          | x | [2,4]   | FP32    | [[1,2,3,4],[5,6,7]] | ragged",
-            "batch over max       | x | [9,4]   | FP32    | [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0] | more than model 'm' takes at once (maxBatchSize 8)",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '\'',
+            value = {
+                "missing input        | y | [1,4]   | FP32    | [1,2,3,4]           | is not an input of model 'm'; it takes [x FP32[-1, 4]]",
+                "wrong datatype       | x | [1,4]   | FP64    | [1,2,3,4]           | datatype FP64 given, the model takes FP32",
+                "unknown datatype     | x | [1,4]   | FLOAT   | [1,2,3,4]           | unknown datatype \"FLOAT\"",
+                "too few elements     | x | [2,4]   | FP32    | [1,2,3,4]           | shape [2, 4] needs 8 elements, data has 4",
+                "too many elements    | x | [1,4]   | FP32    | [1,2,3,4,5]         | more data elements than its shape holds (4)",
+                "wrong model shape    | x | [1,3]   | FP32    | [1,2,3]             | disagrees with the model's [-1, 4] at dimension 1: expected 4",
+                "wrong rank           | x | [4]     | FP32    | [1,2,3,4]           | has 1 dimensions, the model takes 2",
+                "overflowing shape    | x | [4294967296,4294967296,4] | FP32 | [1] | more elements than a tensor can hold",
+                "huge shape           | x | [100000000,4] | FP32 | [1]              | more than the request's data could hold",
+                "negative shape       | x | [-1,4]  | FP32    | [1,2,3,4]           | non-negative integers",
+                "string in numbers    | x | [1,4]   | FP32    | [1,\"two\",3,4]     | element 1 is \"two\", but datatype FP32 needs a number",
+                "ragged data          | x | [2,4]   | FP32    | [[1,2,3,4],[5,6,7]] | ragged",
+                "batch over max       | x | [9,4]   | FP32    | [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0] | more than model 'm' takes at once (maxBatchSize 8)",
+            })
     void badInputs(String what, String name, String shape, String datatype, String data, String message) {
         JsonNode answer = fn.invoke(httpApiEvent("POST", "/v2/models/m/infer", input(name, shape, datatype, data)));
         assertEquals(400, answer.get("statusCode").asInt(), what + ": " + answer);
@@ -91,11 +99,15 @@ class ErrorPathsTest {
         Path intRepo = repo.resolveSibling(repo.getFileName() + "-int");
         Repositories.model(intRepo, "i8", 1, OnnxModelBuilder.identity(OnnxModelBuilder.INT8, 2), null);
         try (TestFunction ints = new TestFunction(intRepo)) {
-            JsonNode answer = ints.invoke(httpApiEvent("POST", "/v2/models/i8/infer", input("x", "[2]", "INT8", "[1,300]")));
+            JsonNode answer =
+                    ints.invoke(httpApiEvent("POST", "/v2/models/i8/infer", input("x", "[2]", "INT8", "[1,300]")));
             assertEquals(400, answer.get("statusCode").asInt());
             assertTrue(body(answer).get("error").asText().contains("element 1 is 300, outside INT8's range -128..127"));
             answer = ints.invoke(httpApiEvent("POST", "/v2/models/i8/infer", input("x", "[2]", "INT8", "[1,2.5]")));
-            assertTrue(body(answer).get("error").asText().contains("element 1 is 2.5, but datatype INT8 needs a whole number"));
+            assertTrue(body(answer)
+                    .get("error")
+                    .asText()
+                    .contains("element 1 is 2.5, but datatype INT8 needs a whole number"));
         }
     }
 
@@ -103,20 +115,37 @@ class ErrorPathsTest {
     void onnxRuntimeFailureIs500WithASafeMessage() throws Exception {
         Path addRepo = repo.resolveSibling(repo.getFileName() + "-add");
         // passes every check Skiff can make, then fails to broadcast [3,2] + [2,3] inside ONNX Runtime
-        Repositories.model(addRepo, "add", 1, new OnnxModelBuilder().input("a", FLOAT, "n", 2).input("b", FLOAT, 2, "m")
-                .output("y", FLOAT, "n", 2).node("Add", java.util.List.of("a", "b"), java.util.List.of("y")), null);
+        Repositories.model(
+                addRepo,
+                "add",
+                1,
+                new OnnxModelBuilder()
+                        .input("a", FLOAT, "n", 2)
+                        .input("b", FLOAT, 2, "m")
+                        .output("y", FLOAT, "n", 2)
+                        .node("Add", java.util.List.of("a", "b"), java.util.List.of("y")),
+                null);
         try (TestFunction add = new TestFunction(addRepo)) {
-            String request = "{\"inputs\":[{\"name\":\"a\",\"shape\":[3,2],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6]},"
-                    + "{\"name\":\"b\",\"shape\":[2,3],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6]}]}";
+            String request =
+                    "{\"inputs\":[{\"name\":\"a\",\"shape\":[3,2],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6]},"
+                            + "{\"name\":\"b\",\"shape\":[2,3],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5,6]}]}";
             JsonNode answer = add.invoke(httpApiEvent("POST", "/v2/models/add/infer", request));
             assertEquals(500, answer.get("statusCode").asInt());
             String error = body(answer).get("error").asText();
             assertTrue(error.startsWith("model 'add' version 1 failed to run: "), error);
-            assertFalse(error.contains("\tat ") || error.contains("Exception"), "no stack trace or exception class: " + error);
+            assertFalse(
+                    error.contains("\tat ") || error.contains("Exception"),
+                    "no stack trace or exception class: " + error);
             // the process lives on and serves the next request
-            request = request.replace("\"shape\":[2,3]", "\"shape\":[2,2]").replace("[1,2,3,4,5,6]}]", "[1,2,3,4]}]")
-                    .replace("\"shape\":[3,2]", "\"shape\":[2,2]").replace("[1,2,3,4,5,6]},", "[1,2,3,4]},");
-            assertEquals(200, add.invoke(httpApiEvent("POST", "/v2/models/add/infer", request)).get("statusCode").asInt());
+            request = request.replace("\"shape\":[2,3]", "\"shape\":[2,2]")
+                    .replace("[1,2,3,4,5,6]}]", "[1,2,3,4]}]")
+                    .replace("\"shape\":[3,2]", "\"shape\":[2,2]")
+                    .replace("[1,2,3,4,5,6]},", "[1,2,3,4]},");
+            assertEquals(
+                    200,
+                    add.invoke(httpApiEvent("POST", "/v2/models/add/infer", request))
+                            .get("statusCode")
+                            .asInt());
         }
     }
 
@@ -126,7 +155,10 @@ class ErrorPathsTest {
                 + "\"outputs\":[{\"name\":\"z\"}]}";
         JsonNode answer = fn.invoke(httpApiEvent("POST", "/v2/models/m/infer", request));
         assertEquals(400, answer.get("statusCode").asInt());
-        assertTrue(body(answer).get("error").asText().contains("output 'z' is not an output of model 'm'; it gives [y FP32[-1, 4]]"));
+        assertTrue(body(answer)
+                .get("error")
+                .asText()
+                .contains("output 'z' is not an output of model 'm'; it gives [y FP32[-1, 4]]"));
     }
 
     @Test
@@ -139,7 +171,8 @@ class ErrorPathsTest {
 
     @Test
     void garbageEventsAreAnsweredNotThrown() {
-        assertEquals("the event must be a JSON object: an API Gateway or ALB event, or an infer request",
+        assertEquals(
+                "the event must be a JSON object: an API Gateway or ALB event, or an infer request",
                 fn.invoke("[]").get("error").asText());
         assertTrue(fn.invoke("{\"hello\": 1}").get("error").asText().startsWith("unrecognised event"));
         assertTrue(fn.invoke("{not json").get("error").asText().startsWith("the event is not valid JSON"));

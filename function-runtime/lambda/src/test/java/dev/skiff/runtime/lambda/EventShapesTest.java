@@ -1,5 +1,13 @@
 package dev.skiff.runtime.lambda;
 
+import static dev.skiff.runtime.testing.OnnxModelBuilder.FLOAT;
+import static dev.skiff.runtime.testing.TestFunction.body;
+import static dev.skiff.runtime.testing.vectors.LambdaEvents.httpApiEvent;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skiff.runtime.testing.OnnxModelBuilder;
 import dev.skiff.runtime.testing.Repositories;
@@ -13,22 +21,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 
-import static dev.skiff.runtime.testing.OnnxModelBuilder.FLOAT;
-import static dev.skiff.runtime.testing.TestFunction.body;
-import static dev.skiff.runtime.testing.vectors.LambdaEvents.httpApiEvent;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** One handler, every event shape Lambda delivers, each answered in its own shape. */
 class EventShapesTest {
-    static final String REQUEST = "{\"id\":\"e\",\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[1.5,2.5]}]}";
-    static final String EXPECTED = "{\"model_name\":\"m\",\"model_version\":\"1\",\"id\":\"e\",\"outputs\":[{\"name\":\"y\","
-            + "\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[1.5,2.5]}]}";
+    static final String REQUEST =
+            "{\"id\":\"e\",\"inputs\":[{\"name\":\"x\",\"shape\":[1,2],\"datatype\":\"FP32\",\"data\":[1.5,2.5]}]}";
+    static final String EXPECTED =
+            "{\"model_name\":\"m\",\"model_version\":\"1\",\"id\":\"e\",\"outputs\":[{\"name\":\"y\","
+                    + "\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[1.5,2.5]}]}";
 
     @TempDir
     static Path repo;
+
     static TestFunction fn;
 
     @BeforeAll
@@ -70,11 +73,13 @@ class EventShapesTest {
 
     @Test
     void restApiV1() {
-        String event = "{\"resource\":\"/v2/models/{model}/infer\",\"path\":\"/v2/models/m/infer\",\"httpMethod\":\"POST\","
-                + "\"headers\":{\"Content-Type\":\"application/json\"},\"multiValueHeaders\":{\"Content-Type\":[\"application/json\"]},"
-                + "\"queryStringParameters\":null,\"pathParameters\":{\"model\":\"m\"},\"stageVariables\":null,"
-                + "\"requestContext\":{\"resourcePath\":\"/v2/models/{model}/infer\",\"httpMethod\":\"POST\",\"stage\":\"prod\","
-                + "\"identity\":{\"sourceIp\":\"192.0.2.1\"}},\"body\":" + quoted(REQUEST) + ",\"isBase64Encoded\":false}";
+        String event =
+                "{\"resource\":\"/v2/models/{model}/infer\",\"path\":\"/v2/models/m/infer\",\"httpMethod\":\"POST\","
+                        + "\"headers\":{\"Content-Type\":\"application/json\"},\"multiValueHeaders\":{\"Content-Type\":[\"application/json\"]},"
+                        + "\"queryStringParameters\":null,\"pathParameters\":{\"model\":\"m\"},\"stageVariables\":null,"
+                        + "\"requestContext\":{\"resourcePath\":\"/v2/models/{model}/infer\",\"httpMethod\":\"POST\",\"stage\":\"prod\","
+                        + "\"identity\":{\"sourceIp\":\"192.0.2.1\"}},\"body\":" + quoted(REQUEST)
+                        + ",\"isBase64Encoded\":false}";
         JsonNode answer = fn.invoke(event);
         assertEquals(200, answer.get("statusCode").asInt());
         assertEquals(EXPECTED, answer.get("body").asText());
@@ -83,13 +88,16 @@ class EventShapesTest {
 
     @Test
     void albSingleValueHeaders() {
-        String event = "{\"requestContext\":{\"elb\":{\"targetGroupArn\":\"arn:aws:elasticloadbalancing:us-east-1:123456789012:"
-                + "targetgroup/skiff/abc\"}},\"httpMethod\":\"POST\",\"path\":\"/v2/models/m/infer\",\"queryStringParameters\":{},"
-                + "\"headers\":{\"content-type\":\"application/json\"},\"body\":" + quoted(REQUEST) + ",\"isBase64Encoded\":false}";
+        String event =
+                "{\"requestContext\":{\"elb\":{\"targetGroupArn\":\"arn:aws:elasticloadbalancing:us-east-1:123456789012:"
+                        + "targetgroup/skiff/abc\"}},\"httpMethod\":\"POST\",\"path\":\"/v2/models/m/infer\",\"queryStringParameters\":{},"
+                        + "\"headers\":{\"content-type\":\"application/json\"},\"body\":" + quoted(REQUEST)
+                        + ",\"isBase64Encoded\":false}";
         JsonNode answer = fn.invoke(event);
         assertEquals(200, answer.get("statusCode").asInt());
         assertEquals("200 OK", answer.get("statusDescription").asText());
-        assertEquals("application/json", answer.get("headers").get("content-type").asText());
+        assertEquals(
+                "application/json", answer.get("headers").get("content-type").asText());
         assertEquals(EXPECTED, answer.get("body").asText());
     }
 
@@ -101,7 +109,9 @@ class EventShapesTest {
         JsonNode answer = fn.invoke(event);
         assertEquals(404, answer.get("statusCode").asInt());
         assertEquals("404 Not Found", answer.get("statusDescription").asText());
-        assertEquals("[\"application/json\"]", answer.get("multiValueHeaders").get("content-type").toString());
+        assertEquals(
+                "[\"application/json\"]",
+                answer.get("multiValueHeaders").get("content-type").toString());
         assertNull(answer.get("headers"));
     }
 
@@ -126,14 +136,30 @@ class EventShapesTest {
 
     @Test
     void healthAndMetadataRoutes() {
-        assertEquals("{\"live\":true}", fn.invoke(httpApiEvent("GET", "/v2/health/live", null)).get("body").asText());
-        assertEquals("{\"ready\":true}", fn.invoke(httpApiEvent("GET", "/v2/health/ready", null)).get("body").asText());
-        assertEquals("{\"name\":\"m\",\"ready\":true}", fn.invoke(httpApiEvent("GET", "/v2/models/m/ready", null)).get("body").asText());
-        assertEquals("{\"name\":\"m\",\"versions\":[\"1\"],\"platform\":\"onnxruntime_onnx\",\"inputs\":[{\"name\":\"x\","
+        assertEquals(
+                "{\"live\":true}",
+                fn.invoke(httpApiEvent("GET", "/v2/health/live", null))
+                        .get("body")
+                        .asText());
+        assertEquals(
+                "{\"ready\":true}",
+                fn.invoke(httpApiEvent("GET", "/v2/health/ready", null))
+                        .get("body")
+                        .asText());
+        assertEquals(
+                "{\"name\":\"m\",\"ready\":true}",
+                fn.invoke(httpApiEvent("GET", "/v2/models/m/ready", null))
+                        .get("body")
+                        .asText());
+        assertEquals(
+                "{\"name\":\"m\",\"versions\":[\"1\"],\"platform\":\"onnxruntime_onnx\",\"inputs\":[{\"name\":\"x\","
                         + "\"datatype\":\"FP32\",\"shape\":[-1,2]}],\"outputs\":[{\"name\":\"y\",\"datatype\":\"FP32\",\"shape\":[-1,2]}]}",
                 fn.invoke(httpApiEvent("GET", "/v2/models/m", null)).get("body").asText());
-        assertEquals("{\"name\":\"m\",\"ready\":true}",
-                fn.invoke(httpApiEvent("GET", "/v2/models/m/versions/1/ready", null)).get("body").asText());
+        assertEquals(
+                "{\"name\":\"m\",\"ready\":true}",
+                fn.invoke(httpApiEvent("GET", "/v2/models/m/versions/1/ready", null))
+                        .get("body")
+                        .asText());
         JsonNode server = body(fn.invoke(httpApiEvent("GET", "/v2", null)));
         assertEquals("skiff", server.get("name").asText());
     }

@@ -1,5 +1,7 @@
 package dev.skiff.runtime.lambda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.testing.TestFunction;
@@ -11,8 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 
 import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The plain function, the reference the Quarkus, Micronaut and packaged functions and the pool are
@@ -38,7 +38,9 @@ class ProtocolVectorsTest {
         LambdaEvents.assertAnswers(vector, answer);
         if (!vector.isDirect()) {
             JsonNode headers = TestFunction.JSON.readTree(answer).get("headers");
-            assertEquals(Target.LAMBDA.wireName(), headers.path("x-skiff-target").asText(),
+            assertEquals(
+                    Target.LAMBDA.wireName(),
+                    headers.path("x-skiff-target").asText(),
                     () -> new String(answer, StandardCharsets.UTF_8));
         }
     }

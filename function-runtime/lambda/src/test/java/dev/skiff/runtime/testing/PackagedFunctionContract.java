@@ -1,5 +1,10 @@
 package dev.skiff.runtime.testing;
 
+import static dev.skiff.runtime.testing.PlainHandler.text;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.testing.vectors.LambdaEvents;
 import dev.skiff.runtime.testing.vectors.ProtocolVector;
@@ -15,11 +20,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 
 import java.nio.file.Path;
-
-import static dev.skiff.runtime.testing.PlainHandler.text;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A packaged framework function under the local emulator, invoked through the Lambda API as the

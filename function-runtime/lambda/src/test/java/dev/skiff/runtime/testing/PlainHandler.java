@@ -38,20 +38,68 @@ public final class PlainHandler {
     /** A Lambda context with what the function reads from one: the request id and the invoked ARN. */
     public static Context context(String requestId, String invokedArn) {
         return new Context() {
-            @Override public String getAwsRequestId() { return requestId; }
-            @Override public String getInvokedFunctionArn() { return invokedArn; }
-            @Override public String getLogGroupName() { return "/aws/lambda/skiff-test"; }
-            @Override public String getLogStreamName() { return "test"; }
-            @Override public String getFunctionName() { return "skiff-test"; }
-            @Override public String getFunctionVersion() { return "$LATEST"; }
-            @Override public CognitoIdentity getIdentity() { return null; }
-            @Override public ClientContext getClientContext() { return null; }
-            @Override public int getRemainingTimeInMillis() { return 30_000; }
-            @Override public int getMemoryLimitInMB() { return 1024; }
-            @Override public LambdaLogger getLogger() {
+            @Override
+            public String getAwsRequestId() {
+                return requestId;
+            }
+
+            @Override
+            public String getInvokedFunctionArn() {
+                return invokedArn;
+            }
+
+            @Override
+            public String getLogGroupName() {
+                return "/aws/lambda/skiff-test";
+            }
+
+            @Override
+            public String getLogStreamName() {
+                return "test";
+            }
+
+            @Override
+            public String getFunctionName() {
+                return "skiff-test";
+            }
+
+            @Override
+            public String getFunctionVersion() {
+                return "$LATEST";
+            }
+
+            @Override
+            public CognitoIdentity getIdentity() {
+                return null;
+            }
+
+            @Override
+            public ClientContext getClientContext() {
+                return null;
+            }
+
+            @Override
+            public int getRemainingTimeInMillis() {
+                return 30_000;
+            }
+
+            @Override
+            public int getMemoryLimitInMB() {
+                return 1024;
+            }
+
+            @Override
+            public LambdaLogger getLogger() {
                 return new LambdaLogger() {
-                    @Override public void log(String message) { System.out.print(message); }
-                    @Override public void log(byte[] message) { System.out.write(message, 0, message.length); }
+                    @Override
+                    public void log(String message) {
+                        System.out.print(message);
+                    }
+
+                    @Override
+                    public void log(byte[] message) {
+                        System.out.write(message, 0, message.length);
+                    }
                 };
             }
         };

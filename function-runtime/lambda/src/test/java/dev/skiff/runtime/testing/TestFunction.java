@@ -27,15 +27,16 @@ public final class TestFunction implements AutoCloseable {
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
 
     public TestFunction(Path repository, String... models) {
-        this.function = new LambdaFunction(ModelRepository.load(repository, Set.of(models)),
-                new PrintStream(log, true, StandardCharsets.UTF_8));
+        this.function = new LambdaFunction(
+                ModelRepository.load(repository, Set.of(models)), new PrintStream(log, true, StandardCharsets.UTF_8));
     }
 
     /** The example models the examples module builds. */
     public static Path examples() {
         Path dir = Path.of(System.getProperty("skiff.examples.models", "../examples/models"));
         if (!Files.isDirectory(dir.resolve("fraud/1"))) {
-            throw new IllegalStateException("example models missing at " + dir.toAbsolutePath() + ": build the examples module");
+            throw new IllegalStateException(
+                    "example models missing at " + dir.toAbsolutePath() + ": build the examples module");
         }
         return dir;
     }

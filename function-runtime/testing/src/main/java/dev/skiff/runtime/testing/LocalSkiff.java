@@ -48,8 +48,10 @@ public final class LocalSkiff implements AutoCloseable {
     private final Emulator emulator;
     private final Path generatedDir;
     private final List<String> logLines;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private LocalSkiff(Emulator emulator, Path generatedDir, List<String> logLines) {
         this.emulator = emulator;
@@ -109,7 +111,9 @@ public final class LocalSkiff implements AutoCloseable {
     public byte[] invoke(String function, byte[] payload) {
         URI invocations = lambdaUrl().resolve("/2015-03-31/functions/" + function + "/invocations");
         HttpRequest request = HttpRequest.newBuilder(invocations)
-                .timeout(INVOKE_TIMEOUT).POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build();
+                .timeout(INVOKE_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
+                .build();
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -242,8 +246,8 @@ public final class LocalSkiff implements AutoCloseable {
             Path samTemplate = template;
             if (handler != null) {
                 if (!Files.exists(codeUri)) {
-                    throw new IllegalArgumentException(codeUri.toAbsolutePath()
-                            + " is missing: package the function first");
+                    throw new IllegalArgumentException(
+                            codeUri.toAbsolutePath() + " is missing: package the function first");
                 }
                 generatedDir = createTempDirectory();
                 samTemplate = writeFunctionTemplate(generatedDir.resolve("template.yaml"));
@@ -253,8 +257,10 @@ public final class LocalSkiff implements AutoCloseable {
             }
             List<String> lines = new ArrayList<>();
             Consumer<String> consumer = logConsumer;
-            Emulator.Options options = Emulator.Options.defaults(samTemplate).withPorts(apiPort, lambdaPort)
-                    .withParameterOverrides(Map.copyOf(parameters)).withLog((function, line) -> {
+            Emulator.Options options = Emulator.Options.defaults(samTemplate)
+                    .withPorts(apiPort, lambdaPort)
+                    .withParameterOverrides(Map.copyOf(parameters))
+                    .withLog((function, line) -> {
                         String text = "[" + function + "] " + line;
                         synchronized (lines) {
                             lines.add(text);
@@ -271,8 +277,8 @@ public final class LocalSkiff implements AutoCloseable {
             } catch (TemplateException e) {
                 throw new IllegalArgumentException(samTemplate.toAbsolutePath() + ": " + e.getMessage(), e);
             } catch (Exception e) {
-                throw new IllegalStateException("cannot start a local Skiff from " + samTemplate.toAbsolutePath() + ": "
-                        + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot start a local Skiff from " + samTemplate.toAbsolutePath() + ": " + e.getMessage(), e);
             } finally {
                 if (!started) deleteTree(generatedDir);
             }
@@ -293,8 +299,12 @@ public final class LocalSkiff implements AutoCloseable {
                               MemorySize: 1024
                               Timeout: 30
                               AutoPublishAlias: %s
-                        """.formatted(FUNCTION, FUNCTION, yamlString(handler),
-                        yamlString(codeUri.toAbsolutePath().toString()), FUNCTION_ALIAS));
+                        """.formatted(
+                                FUNCTION,
+                                FUNCTION,
+                                yamlString(handler),
+                                yamlString(codeUri.toAbsolutePath().toString()),
+                                FUNCTION_ALIAS));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + file, e);
             }

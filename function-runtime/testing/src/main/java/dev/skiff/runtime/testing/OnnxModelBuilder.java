@@ -32,8 +32,19 @@ import java.util.List;
  */
 public final class OnnxModelBuilder {
     /** ONNX TensorProto.DataType numbers. */
-    public static final int FLOAT = 1, UINT8 = 2, INT8 = 3, UINT16 = 4, INT16 = 5, INT32 = 6, INT64 = 7, STRING = 8,
-            BOOL = 9, FLOAT16 = 10, DOUBLE = 11, UINT32 = 12, UINT64 = 13;
+    public static final int FLOAT = 1,
+            UINT8 = 2,
+            INT8 = 3,
+            UINT16 = 4,
+            INT16 = 5,
+            INT32 = 6,
+            INT64 = 7,
+            STRING = 8,
+            BOOL = 9,
+            FLOAT16 = 10,
+            DOUBLE = 11,
+            UINT32 = 12,
+            UINT64 = 13;
 
     private final List<byte[]> nodes = new ArrayList<>();
     private final List<byte[]> inputs = new ArrayList<>();
@@ -133,7 +144,9 @@ public final class OnnxModelBuilder {
 
     /** A model whose output {@code y} is its input {@code x}, for any element type. */
     public static OnnxModelBuilder identity(int elemType, Object... dims) {
-        return new OnnxModelBuilder().input("x", elemType, dims).output("y", elemType, dims)
+        return new OnnxModelBuilder()
+                .input("x", elemType, dims)
+                .output("y", elemType, dims)
                 .node("Identity", List.of("x"), List.of("y"));
     }
 

@@ -14,7 +14,8 @@ public final class Repositories {
      *
      * @return root, so that several models chain into one repository
      */
-    public static Path model(Path root, String name, int version, OnnxModelBuilder model, String configJson) throws IOException {
+    public static Path model(Path root, String name, int version, OnnxModelBuilder model, String configJson)
+            throws IOException {
         model.writeTo(root.resolve(name).resolve(Integer.toString(version)).resolve("model.onnx"));
         if (configJson != null) Files.writeString(root.resolve(name).resolve("config.json"), configJson);
         return root;

@@ -1,5 +1,12 @@
 package dev.skiff.runtime.model;
 
+import static dev.skiff.runtime.testing.OnnxModelBuilder.FLOAT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.runtime.testing.OnnxModelBuilder;
 import dev.skiff.runtime.testing.Repositories;
 import org.junit.jupiter.api.Test;
@@ -10,13 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-
-import static dev.skiff.runtime.testing.OnnxModelBuilder.FLOAT;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Loading models: versions, configs, and the errors that say what to fix. */
 class ModelRepositoryTest {
@@ -48,19 +48,26 @@ class ModelRepositoryTest {
     void badConfigValuesAreNamed() throws Exception {
         Repositories.model(repo, "m", 1, OnnxModelBuilder.identity(FLOAT, 1), "{\"target\": \"tpu\"}");
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelRepository.load(repo, Set.of()));
-        assertTrue(e.getMessage().contains("\"target\" must be one of \"auto\", \"lambda\", \"gpu\", not tpu"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("\"target\" must be one of \"auto\", \"lambda\", \"gpu\", not tpu"),
+                e.getMessage());
     }
 
     @Test
     void classifierWithoutLabelsIsRefused() throws Exception {
-        Repositories.model(repo, "m", 1, OnnxModelBuilder.identity(FLOAT, "batch", 2), "{\"pipeline\": \"classifier\"}");
+        Repositories.model(
+                repo, "m", 1, OnnxModelBuilder.identity(FLOAT, "batch", 2), "{\"pipeline\": \"classifier\"}");
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelRepository.load(repo, Set.of()));
         assertTrue(e.getMessage().contains("needs \"labels\""), e.getMessage());
     }
 
     @Test
     void classifierLabelCountMustMatchTheModel() throws Exception {
-        Repositories.model(repo, "m", 1, OnnxModelBuilder.identity(FLOAT, "batch", 3),
+        Repositories.model(
+                repo,
+                "m",
+                1,
+                OnnxModelBuilder.identity(FLOAT, "batch", 3),
                 "{\"pipeline\": \"classifier\", \"labels\": [\"a\", \"b\"]}");
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelRepository.load(repo, Set.of()));
         assertTrue(e.getMessage().contains("has 3 classes but 2 labels are configured"), e.getMessage());
@@ -71,20 +78,25 @@ class ModelRepositoryTest {
         Path version = Files.createDirectories(repo.resolve("m/1"));
         Files.write(version.resolve("model.onnx"), "not a model".getBytes(StandardCharsets.UTF_8));
         ModelLoadException e = assertThrows(ModelLoadException.class, () -> ModelRepository.load(repo, Set.of()));
-        assertTrue(e.getMessage().startsWith("ONNX Runtime cannot load " + version.resolve("model.onnx")), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("ONNX Runtime cannot load " + version.resolve("model.onnx")), e.getMessage());
     }
 
     @Test
     void missingModelsAreExplained() throws Exception {
         assertTrue(assertThrows(ModelLoadException.class, () -> ModelRepository.load(repo.resolve("nope"), Set.of()))
-                .getMessage().contains("is not a directory"));
+                .getMessage()
+                .contains("is not a directory"));
         assertTrue(assertThrows(ModelLoadException.class, () -> ModelRepository.load(repo, Set.of()))
-                .getMessage().startsWith("no models in"));
+                .getMessage()
+                .startsWith("no models in"));
         Files.createDirectories(repo.resolve("m/notaversion"));
         assertTrue(assertThrows(ModelLoadException.class, () -> ModelRepository.load(repo, Set.of()))
-                .getMessage().contains("has no version directories"));
+                .getMessage()
+                .contains("has no version directories"));
         assertTrue(assertThrows(ModelLoadException.class, () -> ModelRepository.load(repo, Set.of("x")))
-                .getMessage().contains("model 'x' (named in SKIFF_MODELS)"));
+                .getMessage()
+                .contains("model 'x' (named in SKIFF_MODELS)"));
     }
 
     @Test
@@ -93,15 +105,19 @@ class ModelRepositoryTest {
             Files.createDirectories(repo.resolve(dir));
         }
         Files.writeString(repo.resolve("README.md"), "not a model");
-        assertEquals(List.of(repo.resolve("m"), repo.resolve("other")),
-                ModelRepository.modelDirectories(repo, Set.of()));
+        assertEquals(
+                List.of(repo.resolve("m"), repo.resolve("other")), ModelRepository.modelDirectories(repo, Set.of()));
         assertEquals(List.of(repo.resolve("other")), ModelRepository.modelDirectories(repo, Set.of("other")));
-        assertEquals(List.of(repo.resolve("m/1"), repo.resolve("m/10")),
+        assertEquals(
+                List.of(repo.resolve("m/1"), repo.resolve("m/10")),
                 ModelRepository.versionDirectories(repo.resolve("m")));
         assertEquals(List.of(), ModelRepository.versionDirectories(repo.resolve("other")));
-        assertEquals("model 'other' has no version directories (" + repo.resolve("other") + "/<number>/model.onnx)",
-                assertThrows(ModelLoadException.class,
-                        () -> ModelRepository.requireVersionDirectories("other", repo.resolve("other"))).getMessage());
+        assertEquals(
+                "model 'other' has no version directories (" + repo.resolve("other") + "/<number>/model.onnx)",
+                assertThrows(
+                                ModelLoadException.class,
+                                () -> ModelRepository.requireVersionDirectories("other", repo.resolve("other")))
+                        .getMessage());
     }
 
     @Test
@@ -138,9 +154,12 @@ class ModelRepositoryTest {
     void theOptimizedFormIsPreferredWhenPackaged() throws Exception {
         Repositories.model(repo, "m", 1, OnnxModelBuilder.identity(FLOAT, "batch", 2), null);
         Path version = repo.resolve("m/1");
-        OrtRuntime.writeOptimizedModel(version.resolve(OnnxModel.MODEL_FILE), version.resolve(OnnxModel.OPTIMIZED_MODEL_FILE));
+        OrtRuntime.writeOptimizedModel(
+                version.resolve(OnnxModel.MODEL_FILE), version.resolve(OnnxModel.OPTIMIZED_MODEL_FILE));
         try (ModelRepository models = ModelRepository.load(repo, Set.of())) {
-            assertEquals(version.resolve(OnnxModel.OPTIMIZED_MODEL_FILE), models.model("m").latest().onnx().file());
+            assertEquals(
+                    version.resolve(OnnxModel.OPTIMIZED_MODEL_FILE),
+                    models.model("m").latest().onnx().file());
         }
     }
 

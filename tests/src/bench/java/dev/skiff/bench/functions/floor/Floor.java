@@ -24,7 +24,8 @@ final class Floor {
     private Floor() {}
 
     static OrtEnvironment environment() {
-        System.setProperty("onnxruntime.native.path", TASK_ROOT.resolve("native").toString());
+        System.setProperty(
+                "onnxruntime.native.path", TASK_ROOT.resolve("native").toString());
         return OrtEnvironment.getEnvironment();
     }
 
@@ -38,7 +39,13 @@ final class Floor {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             if (threads == 1) options.addConfigEntry("session.intra_op.allow_spinning", "0");
-            return env.createSession(TASK_ROOT.resolve("models").resolve(model).resolve("1/model.onnx").toString(), options);
+            return env.createSession(
+                    TASK_ROOT
+                            .resolve("models")
+                            .resolve(model)
+                            .resolve("1/model.onnx")
+                            .toString(),
+                    options);
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         }

@@ -29,12 +29,14 @@ public final class FloorFraudHandler implements RequestStreamHandler {
         FloatBuffer features;
         try (JsonParser p = Floor.firstInputData(body, shape)) {
             int count = (int) (shape[0][0] * shape[0][1]);
-            features = ByteBuffer.allocateDirect(count * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            features = ByteBuffer.allocateDirect(count * Float.BYTES)
+                    .order(ByteOrder.nativeOrder())
+                    .asFloatBuffer();
             while (p.nextToken() != JsonToken.END_ARRAY) features.put(p.getFloatValue());
             features.flip();
         }
         try (OnnxTensor tensor = OnnxTensor.createTensor(ENV, features, shape[0]);
-             OrtSession.Result result = SESSION.run(Map.of("features", tensor))) {
+                OrtSession.Result result = SESSION.run(Map.of("features", tensor))) {
             Floor.writeFloats(output, ((OnnxTensor) result.get(0)).getFloatBuffer());
         } catch (OrtException e) {
             throw new IOException(e);

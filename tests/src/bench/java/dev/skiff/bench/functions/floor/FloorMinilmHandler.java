@@ -57,12 +57,14 @@ public final class FloorMinilmHandler implements RequestStreamHandler {
         try {
             feed.put("input_ids", OnnxTensor.createTensor(ENV, direct(batch.inputIds()), shape));
             feed.put("attention_mask", OnnxTensor.createTensor(ENV, direct(batch.attentionMask()), shape));
-            if (TOKEN_TYPES) feed.put("token_type_ids", OnnxTensor.createTensor(ENV, direct(batch.tokenTypeIds()), shape));
+            if (TOKEN_TYPES)
+                feed.put("token_type_ids", OnnxTensor.createTensor(ENV, direct(batch.tokenTypeIds()), shape));
             try (OrtSession.Result result = SESSION.run(feed)) {
                 OnnxTensor hidden = (OnnxTensor) result.get(0);
                 long[] hiddenShape = hidden.getInfo().getShape();
-                float[] pooled = MeanPooling.poolAndNormalize(hidden.getFloatBuffer(), batch.attentionMask(),
-                        batch.rows(), batch.sequenceLength(), (int) hiddenShape[2]);
+                float[] pooled = MeanPooling.poolAndNormalize(
+                        hidden.getFloatBuffer(), batch.attentionMask(), batch.rows(), batch.sequenceLength(), (int)
+                                hiddenShape[2]);
                 Floor.writeFloats(output, FloatBuffer.wrap(pooled));
             }
         } catch (OrtException e) {
@@ -73,7 +75,9 @@ public final class FloorMinilmHandler implements RequestStreamHandler {
     }
 
     private static LongBuffer direct(long[] values) {
-        LongBuffer buffer = ByteBuffer.allocateDirect(values.length * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+        LongBuffer buffer = ByteBuffer.allocateDirect(values.length * Long.BYTES)
+                .order(ByteOrder.nativeOrder())
+                .asLongBuffer();
         buffer.put(values).flip();
         return buffer;
     }

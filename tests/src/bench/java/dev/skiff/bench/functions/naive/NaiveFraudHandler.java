@@ -18,12 +18,15 @@ import java.util.Map;
  * plain onnxruntime jar (natives extracted from it at first use), the session made on the first request.
  */
 public class NaiveFraudHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     public record Input(String name, long[] shape, String datatype, float[] data) {}
+
     public record Request(String id, List<Input> inputs) {}
+
     public record Output(String name, long[] shape, String datatype, float[] data) {}
+
     public record Response(String model_name, String id, List<Output> outputs) {}
 
     private OrtEnvironment env;
@@ -34,7 +37,8 @@ public class NaiveFraudHandler implements RequestHandler<APIGatewayV2HTTPEvent, 
         try {
             if (session == null) {
                 env = OrtEnvironment.getEnvironment();
-                session = env.createSession(System.getenv("LAMBDA_TASK_ROOT") + "/models/fraud/1/model.onnx",
+                session = env.createSession(
+                        System.getenv("LAMBDA_TASK_ROOT") + "/models/fraud/1/model.onnx",
                         new OrtSession.SessionOptions());
             }
             Request request = MAPPER.readValue(event.getBody(), Request.class);
@@ -43,13 +47,16 @@ public class NaiveFraudHandler implements RequestHandler<APIGatewayV2HTTPEvent, 
             float[][] features = new float[rows][columns];
             for (int r = 0; r < rows; r++) System.arraycopy(input.data(), r * columns, features[r], 0, columns);
             try (OnnxTensor tensor = OnnxTensor.createTensor(env, features);
-                 OrtSession.Result result = session.run(Map.of(input.name(), tensor))) {
+                    OrtSession.Result result = session.run(Map.of(input.name(), tensor))) {
                 float[][] probabilities = (float[][]) result.get(0).getValue();
                 float[] flat = new float[rows * probabilities[0].length];
                 for (int r = 0; r < rows; r++) {
                     System.arraycopy(probabilities[r], 0, flat, r * probabilities[r].length, probabilities[r].length);
                 }
-                Response response = new Response("fraud", request.id(), List.of(new Output("probabilities", new long[] {rows, probabilities[0].length}, "FP32", flat)));
+                Response response = new Response(
+                        "fraud",
+                        request.id(),
+                        List.of(new Output("probabilities", new long[] {rows, probabilities[0].length}, "FP32", flat)));
                 return APIGatewayV2HTTPResponse.builder()
                         .withStatusCode(200)
                         .withHeaders(Map.of("content-type", "application/json"))

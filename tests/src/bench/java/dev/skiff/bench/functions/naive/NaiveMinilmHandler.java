@@ -23,12 +23,15 @@ import java.util.Map;
  * first request, and mean pooling over nested Java arrays.
  */
 public class NaiveMinilmHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     public record Input(String name, long[] shape, String datatype, List<String> data) {}
+
     public record Request(String id, List<Input> inputs) {}
+
     public record Output(String name, long[] shape, String datatype, float[] data) {}
+
     public record Response(String model_name, String id, List<Output> outputs) {}
 
     private OrtEnvironment env;
@@ -57,7 +60,8 @@ public class NaiveMinilmHandler implements RequestHandler<APIGatewayV2HTTPEvent,
             Map<String, OnnxTensor> feed = new HashMap<>();
             feed.put("input_ids", OnnxTensor.createTensor(env, ids));
             feed.put("attention_mask", OnnxTensor.createTensor(env, mask));
-            if (session.getInputNames().contains("token_type_ids")) feed.put("token_type_ids", OnnxTensor.createTensor(env, types));
+            if (session.getInputNames().contains("token_type_ids"))
+                feed.put("token_type_ids", OnnxTensor.createTensor(env, types));
             try (OrtSession.Result result = session.run(feed)) {
                 float[][][] hidden = (float[][][]) result.get(0).getValue();
                 int dim = hidden[0][0].length;
@@ -77,7 +81,9 @@ public class NaiveMinilmHandler implements RequestHandler<APIGatewayV2HTTPEvent,
                     norm = Math.max(Math.sqrt(norm), 1e-12);
                     for (int d = 0; d < dim; d++) embeddings[r * dim + d] /= (float) norm;
                 }
-                Response response = new Response("minilm", request.id(),
+                Response response = new Response(
+                        "minilm",
+                        request.id(),
                         List.of(new Output("embedding", new long[] {rows, dim}, "FP32", embeddings)));
                 return APIGatewayV2HTTPResponse.builder()
                         .withStatusCode(200)

@@ -11,8 +11,7 @@ import java.util.List;
 final class AddedTokenMatcher {
 
     /** One entry of tokenizer.json's added_tokens; {@code content} is already normalized where it must be. */
-    record AddedToken(String content, int id, boolean singleWord, boolean leftStrip, boolean rightStrip) {
-    }
+    record AddedToken(String content, int id, boolean singleWord, boolean leftStrip, boolean rightStrip) {}
 
     /** Where the last {@link #find} matched: {@code [start, end)}, including any stripped whitespace. */
     static final class Match {
@@ -117,8 +116,10 @@ final class AddedTokenMatcher {
             return true;
         }
         int type = Character.getType(c);
-        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK
-                || type == Character.ENCLOSING_MARK || type == Character.CONNECTOR_PUNCTUATION;
+        return type == Character.NON_SPACING_MARK
+                || type == Character.COMBINING_SPACING_MARK
+                || type == Character.ENCLOSING_MARK
+                || type == Character.CONNECTOR_PUNCTUATION;
     }
 
     /** A stable insertion sort: a handful of tokens, and no lambda to bootstrap during a cold start. */

@@ -11,8 +11,7 @@ public final class MeanPooling {
     /** sentence-transformers' floor for the norm: a zero vector stays zero instead of becoming NaN. */
     private static final double MIN_NORM = 1e-12;
 
-    private MeanPooling() {
-    }
+    private MeanPooling() {}
 
     /**
      * Pools a model output of shape {@code [rows, sequenceLength, dimension]}, flat and row-major, read from
@@ -21,12 +20,17 @@ public final class MeanPooling {
      * @param attentionMask {@code [rows, sequenceLength]}, row-major; a token counts where it is not 0
      * @return {@code [rows, dimension]}, row-major; a row whose mask is all 0 is all 0
      */
-    public static float[] poolAndNormalize(FloatBuffer tokenEmbeddings, long[] attentionMask, int rows,
-            int sequenceLength, int dimension) {
+    public static float[] poolAndNormalize(
+            FloatBuffer tokenEmbeddings, long[] attentionMask, int rows, int sequenceLength, int dimension) {
         checkSizes(tokenEmbeddings.remaining(), attentionMask, rows, sequenceLength, dimension);
         if (tokenEmbeddings.hasArray()) {
-            return pool(tokenEmbeddings.array(), tokenEmbeddings.arrayOffset() + tokenEmbeddings.position(),
-                    attentionMask, rows, sequenceLength, dimension);
+            return pool(
+                    tokenEmbeddings.array(),
+                    tokenEmbeddings.arrayOffset() + tokenEmbeddings.position(),
+                    attentionMask,
+                    rows,
+                    sequenceLength,
+                    dimension);
         }
         // a direct or view buffer: copy each kept token out in bulk, then add as arrays do
         float[] pooled = new float[rows * dimension];
@@ -47,21 +51,25 @@ public final class MeanPooling {
     }
 
     /** The same, for an output already in an array, starting at {@code offset}. */
-    public static float[] poolAndNormalize(float[] tokenEmbeddings, int offset, long[] attentionMask, int rows,
-            int sequenceLength, int dimension) {
+    public static float[] poolAndNormalize(
+            float[] tokenEmbeddings, int offset, long[] attentionMask, int rows, int sequenceLength, int dimension) {
         checkSizes(tokenEmbeddings.length - offset, attentionMask, rows, sequenceLength, dimension);
         return pool(tokenEmbeddings, offset, attentionMask, rows, sequenceLength, dimension);
     }
 
-    private static float[] pool(float[] tokenEmbeddings, int offset, long[] attentionMask, int rows,
-            int sequenceLength, int dimension) {
+    private static float[] pool(
+            float[] tokenEmbeddings, int offset, long[] attentionMask, int rows, int sequenceLength, int dimension) {
         float[] pooled = new float[rows * dimension];
         for (int row = 0; row < rows; row++) {
             int tokens = 0;
             for (int t = 0; t < sequenceLength; t++) {
                 if (attentionMask[row * sequenceLength + t] != 0) {
                     tokens++;
-                    add(tokenEmbeddings, offset + (row * sequenceLength + t) * dimension, pooled, row * dimension,
+                    add(
+                            tokenEmbeddings,
+                            offset + (row * sequenceLength + t) * dimension,
+                            pooled,
+                            row * dimension,
                             dimension);
                 }
             }
@@ -91,10 +99,12 @@ public final class MeanPooling {
         }
     }
 
-    private static void checkSizes(long embeddings, long[] attentionMask, int rows, int sequenceLength,
-            int dimension) {
+    private static void checkSizes(long embeddings, long[] attentionMask, int rows, int sequenceLength, int dimension) {
         long tokens = (long) rows * sequenceLength;
-        if (rows < 0 || sequenceLength < 0 || dimension < 0 || attentionMask.length != tokens
+        if (rows < 0
+                || sequenceLength < 0
+                || dimension < 0
+                || attentionMask.length != tokens
                 || embeddings != tokens * dimension) {
             throw new IllegalArgumentException("mean pooling expects token embeddings of [" + rows + ", "
                     + sequenceLength + ", " + dimension + "] (" + tokens * dimension + " values) and a mask of ["

@@ -14,6 +14,7 @@ final class TokenTable {
     private final int[] ids;
     /** Index of the entry plus one; 0 marks an empty slot. */
     private final int[] slots;
+
     private final int slotMask;
     private final int size;
 

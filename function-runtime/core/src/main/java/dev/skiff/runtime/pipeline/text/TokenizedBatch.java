@@ -14,10 +14,13 @@ public record TokenizedBatch(int rows, int sequenceLength, long[] inputIds, long
 
     public TokenizedBatch {
         long cells = (long) rows * sequenceLength;
-        if (rows < 0 || sequenceLength < 0 || inputIds.length != cells || attentionMask.length != cells
+        if (rows < 0
+                || sequenceLength < 0
+                || inputIds.length != cells
+                || attentionMask.length != cells
                 || tokenTypeIds.length != cells) {
-            throw new IllegalArgumentException("a batch of " + rows + " x " + sequenceLength
-                    + " needs arrays of " + cells + " elements");
+            throw new IllegalArgumentException(
+                    "a batch of " + rows + " x " + sequenceLength + " needs arrays of " + cells + " elements");
         }
     }
 

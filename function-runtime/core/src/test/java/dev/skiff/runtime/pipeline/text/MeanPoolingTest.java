@@ -1,14 +1,15 @@
 package dev.skiff.runtime.pipeline.text;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 
 class MeanPoolingTest {
 
@@ -25,8 +26,7 @@ class MeanPoolingTest {
     };
     // row 0: mean (2, 3), norm sqrt(13); row 1: mean (2.5, 0), norm 2.5
     private static final float[] EXPECTED = {
-        (float) (2 / Math.sqrt(13)), (float) (3 / Math.sqrt(13)),
-        1, 0,
+        (float) (2 / Math.sqrt(13)), (float) (3 / Math.sqrt(13)), 1, 0,
     };
 
     @Test
@@ -42,10 +42,12 @@ class MeanPoolingTest {
 
     @Test
     void readsHeapDirectAndViewBuffersFromTheirPosition() {
-        assertArrayEquals(EXPECTED, MeanPooling.poolAndNormalize(FloatBuffer.wrap(EMBEDDINGS), MASK, 2, 3, 2), TOLERANCE);
+        assertArrayEquals(
+                EXPECTED, MeanPooling.poolAndNormalize(FloatBuffer.wrap(EMBEDDINGS), MASK, 2, 3, 2), TOLERANCE);
 
         FloatBuffer direct = ByteBuffer.allocateDirect((EMBEDDINGS.length + 3) * Float.BYTES)
-                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
         direct.put(new float[] {9, 9, 9}).put(EMBEDDINGS).position(3);
         assertArrayEquals(EXPECTED, MeanPooling.poolAndNormalize(direct, MASK, 2, 3, 2), TOLERANCE);
         assertEquals(3, direct.position(), "the buffer is not moved");
@@ -79,10 +81,12 @@ class MeanPoolingTest {
 
     @Test
     void refusesSizesThatDoNotMatchTheShape() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> MeanPooling.poolAndNormalize(FloatBuffer.wrap(EMBEDDINGS), MASK, 2, 3, 3));
         assertTrue(e.getMessage().contains("[2, 3, 3]"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> MeanPooling.poolAndNormalize(EMBEDDINGS, 0, new long[] {1, 1}, 2, 3, 2));
     }
 }

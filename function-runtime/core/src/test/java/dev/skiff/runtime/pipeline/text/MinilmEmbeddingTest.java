@@ -1,18 +1,19 @@
 package dev.skiff.runtime.pipeline.text;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import org.junit.jupiter.api.Test;
+
 import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The tokenizer and the pooling together, with the quantized all-MiniLM-L6-v2 run by ONNX Runtime, against
@@ -51,29 +52,41 @@ class MinilmEmbeddingTest {
                     dot += (double) actual[d] * expected[d];
                     maxDifference = Math.max(maxDifference, Math.abs(actual[d] - expected[d]));
                 }
-                assertEquals(1.0, dot, 1e-5, "cosine similarity with langchain4j for " + HuggingFaceReference.describe(text));
-                assertEquals(0.0, maxDifference, 1e-4, "largest difference from langchain4j for "
-                        + HuggingFaceReference.describe(text));
+                assertEquals(
+                        1.0,
+                        dot,
+                        1e-5,
+                        "cosine similarity with langchain4j for " + HuggingFaceReference.describe(text));
+                assertEquals(
+                        0.0,
+                        maxDifference,
+                        1e-4,
+                        "largest difference from langchain4j for " + HuggingFaceReference.describe(text));
             }
         }
     }
 
-    private static float[] embed(OrtEnvironment environment, OrtSession session, TokenizedBatch batch) throws Exception {
+    private static float[] embed(OrtEnvironment environment, OrtSession session, TokenizedBatch batch)
+            throws Exception {
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
-            inputs.put("input_ids", OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.inputIds()), batch.shape()));
-            inputs.put("attention_mask",
+            inputs.put(
+                    "input_ids",
+                    OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.inputIds()), batch.shape()));
+            inputs.put(
+                    "attention_mask",
                     OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.attentionMask()), batch.shape()));
             if (session.getInputNames().contains("token_type_ids")) {
-                inputs.put("token_type_ids",
+                inputs.put(
+                        "token_type_ids",
                         OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.tokenTypeIds()), batch.shape()));
             }
             try (OrtSession.Result result = session.run(inputs)) {
                 OnnxTensor hidden = (OnnxTensor) result.get(0);
                 int dimension = (int) hidden.getInfo().getShape()[2];
                 FloatBuffer values = hidden.getFloatBuffer();
-                return MeanPooling.poolAndNormalize(values, batch.attentionMask(), batch.rows(), batch.sequenceLength(),
-                        dimension);
+                return MeanPooling.poolAndNormalize(
+                        values, batch.attentionMask(), batch.rows(), batch.sequenceLength(), dimension);
             }
         } finally {
             for (OnnxTensor tensor : inputs.values()) {

@@ -1,7 +1,22 @@
 package dev.skiff.runtime.pipeline.text;
 
+import static dev.skiff.runtime.pipeline.text.HuggingFaceReference.assertSameEncoding;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,20 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import static dev.skiff.runtime.pipeline.text.HuggingFaceReference.assertSameEncoding;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WordPieceTokenizerTest {
 
@@ -127,9 +128,13 @@ class WordPieceTokenizerTest {
                 int to = from + batch.sequenceLength();
                 String what = " of row " + row + ", " + HuggingFaceReference.describe(TRICKY_TEXTS.get(row));
                 assertArrayEquals(expected[row].getIds(), Arrays.copyOfRange(batch.inputIds(), from, to), "ids" + what);
-                assertArrayEquals(expected[row].getAttentionMask(), Arrays.copyOfRange(batch.attentionMask(), from, to),
+                assertArrayEquals(
+                        expected[row].getAttentionMask(),
+                        Arrays.copyOfRange(batch.attentionMask(), from, to),
                         "attention mask" + what);
-                assertArrayEquals(expected[row].getTypeIds(), Arrays.copyOfRange(batch.tokenTypeIds(), from, to),
+                assertArrayEquals(
+                        expected[row].getTypeIds(),
+                        Arrays.copyOfRange(batch.tokenTypeIds(), from, to),
                         "type ids" + what);
             }
         }
@@ -141,18 +146,22 @@ class WordPieceTokenizerTest {
         TokenizedBatch batch = minilm.encode(List.of("Hello, world!", "Café", "unaffable", ""), 16);
         assertEquals(4, batch.rows());
         assertEquals(6, batch.sequenceLength());
-        assertArrayEquals(new long[] {
-            101, 7592, 1010, 2088, 999, 102, //  [CLS] hello , world ! [SEP]
-            101, 7668, 102, 0, 0, 0, //         [CLS] cafe [SEP] [PAD]...
-            101, 14477, 20961, 3468, 102, 0, // [CLS] una ##ffa ##ble [SEP]
-            101, 102, 0, 0, 0, 0, //            [CLS] [SEP]
-        }, batch.inputIds());
-        assertArrayEquals(new long[] {
-            1, 1, 1, 1, 1, 1,
-            1, 1, 1, 0, 0, 0,
-            1, 1, 1, 1, 1, 0,
-            1, 1, 0, 0, 0, 0,
-        }, batch.attentionMask());
+        assertArrayEquals(
+                new long[] {
+                    101, 7592, 1010, 2088, 999, 102, //  [CLS] hello , world ! [SEP]
+                    101, 7668, 102, 0, 0, 0, //         [CLS] cafe [SEP] [PAD]...
+                    101, 14477, 20961, 3468, 102, 0, // [CLS] una ##ffa ##ble [SEP]
+                    101, 102, 0, 0, 0, 0, //            [CLS] [SEP]
+                },
+                batch.inputIds());
+        assertArrayEquals(
+                new long[] {
+                    1, 1, 1, 1, 1, 1,
+                    1, 1, 1, 0, 0, 0,
+                    1, 1, 1, 1, 1, 0,
+                    1, 1, 0, 0, 0, 0,
+                },
+                batch.attentionMask());
         assertArrayEquals(new long[24], batch.tokenTypeIds());
         assertArrayEquals(new long[] {4, 6}, batch.shape());
     }
@@ -161,13 +170,18 @@ class WordPieceTokenizerTest {
     void truncatesOnTheRightAndKeepsTheSpecialTokens() {
         TokenizedBatch batch = minilm.encode(List.of("one two three four five six"), 5);
         assertArrayEquals(new long[] {101, 2028, 2048, 2093, 102}, batch.inputIds());
-        assertArrayEquals(new long[] {101, 102}, minilm.encode(List.of("anything"), 2).inputIds());
+        assertArrayEquals(
+                new long[] {101, 102}, minilm.encode(List.of("anything"), 2).inputIds());
     }
 
     @Test
     void turnsAWordLongerThanMaxInputCharsPerWordIntoUnknown() {
-        assertArrayEquals(new long[] {101, 100, 102}, minilm.encode(List.of("a".repeat(101)), 16).inputIds());
-        assertArrayEquals(new long[] {101, 100, 1037, 102}, minilm.encode(List.of("☃ a"), 16).inputIds());
+        assertArrayEquals(
+                new long[] {101, 100, 102},
+                minilm.encode(List.of("a".repeat(101)), 16).inputIds());
+        assertArrayEquals(
+                new long[] {101, 100, 1037, 102},
+                minilm.encode(List.of("☃ a"), 16).inputIds());
     }
 
     @Test
@@ -186,20 +200,21 @@ class WordPieceTokenizerTest {
 
     @Test
     void refusesANullText() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> minilm.encode(Arrays.asList("fine", null), 16));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> minilm.encode(Arrays.asList("fine", null), 16));
         assertTrue(e.getMessage().contains("text 1"), e.getMessage());
     }
 
     /** The normalizer flags, each way, against HF: strip_accents null follows lowercase there. */
     @ParameterizedTest
-    @ValueSource(strings = {
-        "\"clean_text\": true, \"handle_chinese_chars\": true, \"strip_accents\": null, \"lowercase\": false",
-        "\"clean_text\": true, \"handle_chinese_chars\": true, \"strip_accents\": false, \"lowercase\": true",
-        "\"clean_text\": true, \"handle_chinese_chars\": true, \"strip_accents\": true, \"lowercase\": false",
-        "\"clean_text\": false, \"handle_chinese_chars\": false, \"strip_accents\": null, \"lowercase\": true",
-        "\"clean_text\": false, \"handle_chinese_chars\": true, \"strip_accents\": false, \"lowercase\": false",
-    })
+    @ValueSource(
+            strings = {
+                "\"clean_text\": true, \"handle_chinese_chars\": true, \"strip_accents\": null, \"lowercase\": false",
+                "\"clean_text\": true, \"handle_chinese_chars\": true, \"strip_accents\": false, \"lowercase\": true",
+                "\"clean_text\": true, \"handle_chinese_chars\": true, \"strip_accents\": true, \"lowercase\": false",
+                "\"clean_text\": false, \"handle_chinese_chars\": false, \"strip_accents\": null, \"lowercase\": true",
+                "\"clean_text\": false, \"handle_chinese_chars\": true, \"strip_accents\": false, \"lowercase\": false",
+            })
     void honoursTheNormalizerFlagsLikeHuggingFaceTokenizers(String flags) throws IOException {
         HuggingFaceReference.assumeAvailable();
         String json = minilmJson.replace(
@@ -246,9 +261,21 @@ class WordPieceTokenizerTest {
             """;
         Path file = HuggingFaceReference.write(files, "added.json", json);
         WordPieceTokenizer ours = WordPieceTokenizer.load(file);
-        List<String> texts = List.of("a <mask> b", "a  <mask>\t\tb", "<mask><mask>", "x<mask>x", "ab [SEP] ab",
-                "ony Ony ONY aony onyb a ony, ony_", "[SEP][SEP][SEP]", "abb ab ab", "t<mask>", " <mask> ",
-                "ÓNY", "[sep]", "a<extra>b <extra><extra>", "");
+        List<String> texts = List.of(
+                "a <mask> b",
+                "a  <mask>\t\tb",
+                "<mask><mask>",
+                "x<mask>x",
+                "ab [SEP] ab",
+                "ony Ony ONY aony onyb a ony, ony_",
+                "[SEP][SEP][SEP]",
+                "abb ab ab",
+                "t<mask>",
+                " <mask> ",
+                "ÓNY",
+                "[sep]",
+                "a<extra>b <extra><extra>",
+                "");
         try (HuggingFaceTokenizer reference = HuggingFaceReference.unpadded(file, 64)) {
             for (String text : texts) {
                 assertSameEncoding(reference, ours, text, 64);
@@ -259,12 +286,16 @@ class WordPieceTokenizerTest {
     @Test
     void readsTheMinilmFileFromAPathAsFromAStream() throws IOException {
         WordPieceTokenizer fromPath = WordPieceTokenizer.load(minilmFile);
-        assertArrayEquals(minilm.encode(TRICKY_TEXTS, 64).inputIds(), fromPath.encode(TRICKY_TEXTS, 64).inputIds());
+        assertArrayEquals(
+                minilm.encode(TRICKY_TEXTS, 64).inputIds(),
+                fromPath.encode(TRICKY_TEXTS, 64).inputIds());
     }
 
     @Test
     void refusesAModelThatIsNotWordPiece() {
-        assertRefused(minilmJson.replace("\"type\": \"WordPiece\",\n    \"unk_token\"", "\"type\": \"BPE\",\n    \"unk_token\""),
+        assertRefused(
+                minilmJson.replace(
+                        "\"type\": \"WordPiece\",\n    \"unk_token\"", "\"type\": \"BPE\",\n    \"unk_token\""),
                 "model.type is \"BPE\"");
     }
 
@@ -283,31 +314,36 @@ class WordPieceTokenizerTest {
 
     @Test
     void refusesAnUnknownTokenThatIsNotInTheVocabulary() {
-        assertRefused(minilmJson.replace("\"unk_token\": \"[UNK]\"", "\"unk_token\": \"<unk>\""),
+        assertRefused(
+                minilmJson.replace("\"unk_token\": \"[UNK]\"", "\"unk_token\": \"<unk>\""),
                 "model.unk_token \"<unk>\" is not in model.vocab");
     }
 
     @Test
     void refusesAnotherNormalizer() {
-        assertRefused(minilmJson.replace("\"type\": \"BertNormalizer\"", "\"type\": \"NFKC\""),
+        assertRefused(
+                minilmJson.replace("\"type\": \"BertNormalizer\"", "\"type\": \"NFKC\""),
                 "normalizer.type is \"NFKC\"");
     }
 
     @Test
     void refusesAnotherPreTokenizer() {
-        assertRefused(minilmJson.replace("\"type\": \"BertPreTokenizer\"", "\"type\": \"ByteLevel\""),
+        assertRefused(
+                minilmJson.replace("\"type\": \"BertPreTokenizer\"", "\"type\": \"ByteLevel\""),
                 "pre_tokenizer.type is \"ByteLevel\"");
     }
 
     @Test
     void refusesAnotherPostProcessor() {
-        assertRefused(minilmJson.replace("\"type\": \"TemplateProcessing\"", "\"type\": \"RobertaProcessing\""),
+        assertRefused(
+                minilmJson.replace("\"type\": \"TemplateProcessing\"", "\"type\": \"RobertaProcessing\""),
                 "post_processor.type is \"RobertaProcessing\"");
     }
 
     @Test
     void refusesATemplateWithAnUndefinedSpecialToken() {
-        assertRefused(minilmJson.replace("\"special_tokens\": {\n      \"[CLS]\"", "\"special_tokens\": {\n      \"[XXX]\""),
+        assertRefused(
+                minilmJson.replace("\"special_tokens\": {\n      \"[CLS]\"", "\"special_tokens\": {\n      \"[XXX]\""),
                 "special token \"[CLS]\"");
     }
 
@@ -317,8 +353,9 @@ class WordPieceTokenizerTest {
     }
 
     private static void assertRefused(String json, String expectedProblem) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WordPieceTokenizer.load(
-                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> WordPieceTokenizer.load(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
         assertTrue(e.getMessage().contains(expectedProblem), () -> "message: " + e.getMessage());
         assertTrue(e.getMessage().startsWith("tokenizer.json cannot be used as a WordPiece tokenizer"), e.getMessage());
     }

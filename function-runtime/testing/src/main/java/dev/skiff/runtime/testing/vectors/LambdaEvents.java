@@ -1,5 +1,9 @@
 package dev.skiff.runtime.testing.vectors;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,10 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Protocol vectors as the events a Lambda function receives, and the check of its answers: the
@@ -23,7 +23,8 @@ public final class LambdaEvents {
 
     /** The event for a vector: an API Gateway HTTP API event, or a direct invocation's payload. */
     public static byte[] event(ProtocolVector vector) {
-        String event = vector.isDirect() ? directInvocation(vector.model(), vector.body())
+        String event = vector.isDirect()
+                ? directInvocation(vector.model(), vector.body())
                 : httpApiEvent(vector.method(), vector.path(), vector.body());
         return event.getBytes(StandardCharsets.UTF_8);
     }
@@ -38,11 +39,20 @@ public final class LambdaEvents {
         e.put("rawQueryString", "");
         e.putObject("headers").put("content-type", "application/json").put("host", domain);
         ObjectNode ctx = e.putObject("requestContext");
-        ctx.put("accountId", "123456789012").put("apiId", "abc123").put("domainName", domain)
-                .put("requestId", "rid").put("routeKey", method + " " + path).put("stage", "$default")
-                .put("time", "21/Nov/2026:22:00:00 +0000").put("timeEpoch", 1795298400000L);
-        ctx.putObject("http").put("method", method).put("path", path).put("protocol", "HTTP/1.1")
-                .put("sourceIp", "192.0.2.1").put("userAgent", "curl/8");
+        ctx.put("accountId", "123456789012")
+                .put("apiId", "abc123")
+                .put("domainName", domain)
+                .put("requestId", "rid")
+                .put("routeKey", method + " " + path)
+                .put("stage", "$default")
+                .put("time", "21/Nov/2026:22:00:00 +0000")
+                .put("timeEpoch", 1795298400000L);
+        ctx.putObject("http")
+                .put("method", method)
+                .put("path", path)
+                .put("protocol", "HTTP/1.1")
+                .put("sourceIp", "192.0.2.1")
+                .put("userAgent", "curl/8");
         if (body != null) e.put("body", body);
         e.put("isBase64Encoded", false);
         return e.toString();
@@ -73,14 +83,17 @@ public final class LambdaEvents {
         JsonNode json = json(answer, vector);
         boolean errorExpected = vector.status() >= 400;
         if (vector.isDirect()) {
-            assertEquals(errorExpected, json.has("error"), () -> "\"" + vector.name() + "\": expected "
-                    + (errorExpected ? "the protocol's error body" : "an answer") + ", got " + text);
+            assertEquals(
+                    errorExpected,
+                    json.has("error"),
+                    () -> "\"" + vector.name() + "\": expected "
+                            + (errorExpected ? "the protocol's error body" : "an answer") + ", got " + text);
             if (errorExpected) assertErrorBody(vector, json);
             return;
         }
         assertTrue(json.has("statusCode"), () -> "\"" + vector.name() + "\": not an API Gateway answer: " + text);
-        assertEquals(vector.status(), json.get("statusCode").asInt(),
-                () -> "\"" + vector.name() + "\": status of " + text);
+        assertEquals(
+                vector.status(), json.get("statusCode").asInt(), () -> "\"" + vector.name() + "\": status of " + text);
         if (errorExpected) {
             JsonNode body = json(json.path("body").asText().getBytes(StandardCharsets.UTF_8), vector);
             assertErrorBody(vector, body);
@@ -88,7 +101,9 @@ public final class LambdaEvents {
     }
 
     private static void assertErrorBody(ProtocolVector vector, JsonNode body) {
-        if (!body.path("error").isTextual() || body.size() != 1 || body.get("error").asText().isBlank()) {
+        if (!body.path("error").isTextual()
+                || body.size() != 1
+                || body.get("error").asText().isBlank()) {
             fail("\"" + vector.name() + "\": the protocol's error body is {\"error\": \"...\"}, not " + body);
         }
     }

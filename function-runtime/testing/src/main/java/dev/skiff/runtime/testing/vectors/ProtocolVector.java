@@ -18,8 +18,17 @@ import java.util.Set;
  * @param targets the targets that serve this kind of request
  * @param differsByTarget what may differ between two targets' answers
  */
-public record ProtocolVector(String name, Invocation invocation, String method, String path, String model, String body,
-        int status, Set<String> tags, Set<Target> targets, TargetDifferences differsByTarget) {
+public record ProtocolVector(
+        String name,
+        Invocation invocation,
+        String method,
+        String path,
+        String model,
+        String body,
+        int status,
+        Set<String> tags,
+        Set<Target> targets,
+        TargetDifferences differsByTarget) {
 
     /** How a vector's request reaches a target. */
     public enum Invocation {
@@ -72,9 +81,11 @@ public record ProtocolVector(String name, Invocation invocation, String method, 
         String base = baseUrl.toString();
         if (base.endsWith("/")) base = base.substring(0, base.length() - 1);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
-        if (body == null) return request.method(method, HttpRequest.BodyPublishers.noBody()).build();
+        if (body == null)
+            return request.method(method, HttpRequest.BodyPublishers.noBody()).build();
         return request.header("content-type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(bodyBytes())).build();
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(bodyBytes()))
+                .build();
     }
 
     /** The name: what a parameterized test shows for it. */

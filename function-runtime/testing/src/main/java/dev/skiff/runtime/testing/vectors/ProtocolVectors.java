@@ -42,8 +42,18 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> SET_FIELDS = Set.of("about", "throughAlias", "differsByTarget", "vectors");
-    private static final Set<String> VECTOR_FIELDS = Set.of("name", "invocation", "method", "path", "model", "body",
-            "bodyFile", "status", "tags", "targets", "differsByTarget");
+    private static final Set<String> VECTOR_FIELDS = Set.of(
+            "name",
+            "invocation",
+            "method",
+            "path",
+            "model",
+            "body",
+            "bodyFile",
+            "status",
+            "tags",
+            "targets",
+            "differsByTarget");
     private static final Set<String> DIFFERENCE_FIELDS = Set.of("headers", "bodyFields");
     private static volatile ProtocolVectors builtIn;
 
@@ -109,7 +119,8 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
             }
             vectors.add(vector);
         }
-        String alias = root.hasNonNull("throughAlias") ? root.get("throughAlias").asText() : null;
+        String alias =
+                root.hasNonNull("throughAlias") ? root.get("throughAlias").asText() : null;
         return new ProtocolVectors(file.toString(), alias, vectors);
     }
 
@@ -186,8 +197,9 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
     private void knownTags(String[] tags) {
         Set<String> known = tags();
         for (String tag : tags) {
-            if (!known.contains(tag)) throw new IllegalArgumentException("no vector of " + this + " is tagged \"" + tag
-                    + "\"; the tags are " + known);
+            if (!known.contains(tag))
+                throw new IllegalArgumentException(
+                        "no vector of " + this + " is tagged \"" + tag + "\"; the tags are " + known);
         }
     }
 
@@ -198,12 +210,14 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
         String name = text(node, "name", file + ": a vector");
         String where = file + ", vector \"" + name + "\"";
         onlyFields(node, VECTOR_FIELDS, where);
-        Invocation invocation = switch (node.hasNonNull("invocation") ? node.get("invocation").asText() : "http") {
-            case "http" -> Invocation.HTTP;
-            case "direct" -> Invocation.DIRECT;
-            default -> throw new IllegalArgumentException(where + ": invocation must be http or direct, not "
-                    + node.get("invocation"));
-        };
+        Invocation invocation =
+                switch (node.hasNonNull("invocation") ? node.get("invocation").asText() : "http") {
+                    case "http" -> Invocation.HTTP;
+                    case "direct" -> Invocation.DIRECT;
+                    default ->
+                        throw new IllegalArgumentException(
+                                where + ": invocation must be http or direct, not " + node.get("invocation"));
+                };
         String method = null, path = null, model = null;
         if (invocation == Invocation.HTTP) {
             method = text(node, "method", where);
@@ -211,8 +225,9 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
             if (!path.startsWith("/")) {
                 throw new IllegalArgumentException(where + ": path must start with /, not " + path);
             }
-            if (node.has("model")) throw new IllegalArgumentException(where + ": \"model\" is for direct invocations; "
-                    + "an http vector names its model in its path");
+            if (node.has("model"))
+                throw new IllegalArgumentException(where + ": \"model\" is for direct invocations; "
+                        + "an http vector names its model in its path");
         } else {
             model = text(node, "model", where);
             if (node.has("method") || node.has("path")) {
@@ -236,8 +251,8 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
             targets.addAll(List.of(Target.values()));
         }
         if (invocation == Invocation.DIRECT && !targets.equals(Set.of(Target.LAMBDA))) {
-            throw new IllegalArgumentException(where
-                    + ": a direct invocation reaches functions only: targets must be [\"lambda\"]");
+            throw new IllegalArgumentException(
+                    where + ": a direct invocation reaches functions only: targets must be [\"lambda\"]");
         }
         TargetDifferences own = differences(node.get("differsByTarget"), where);
         Set<String> headers = new LinkedHashSet<>(shared.headers());
@@ -245,8 +260,17 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
         Set<String> bodyFields = new LinkedHashSet<>(shared.bodyFields());
         bodyFields.addAll(own.bodyFields());
         Set<String> tags = node.has("tags") ? strings(node.get("tags"), where + ", tags") : Set.of();
-        return new ProtocolVector(name, invocation, method, path, model, body(node, file, where), status.asInt(), tags,
-                targets, new TargetDifferences(headers, bodyFields));
+        return new ProtocolVector(
+                name,
+                invocation,
+                method,
+                path,
+                model,
+                body(node, file, where),
+                status.asInt(),
+                tags,
+                targets,
+                new TargetDifferences(headers, bodyFields));
     }
 
     private static String body(JsonNode node, URL file, String where) {
@@ -287,7 +311,8 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
             }
         }
         Set<String> fields = node.has("bodyFields")
-                ? strings(node.get("bodyFields"), where + ", differsByTarget.bodyFields") : Set.of();
+                ? strings(node.get("bodyFields"), where + ", differsByTarget.bodyFields")
+                : Set.of();
         return new TargetDifferences(headers, fields);
     }
 
@@ -295,8 +320,8 @@ public final class ProtocolVectors implements Iterable<ProtocolVector> {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String field = names.next();
             if (!allowed.contains(field)) {
-                throw new IllegalArgumentException(where + ": unknown field \"" + field + "\"; expected one of "
-                        + new TreeSet<>(allowed));
+                throw new IllegalArgumentException(
+                        where + ": unknown field \"" + field + "\"; expected one of " + new TreeSet<>(allowed));
             }
         }
     }

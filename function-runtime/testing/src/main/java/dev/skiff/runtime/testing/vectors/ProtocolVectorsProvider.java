@@ -24,8 +24,8 @@ public final class ProtocolVectorsProvider implements ArgumentsProvider, Annotat
     }
 
     static ProtocolVectors select(ProtocolVectorSource source, Class<?> testClass) {
-        ProtocolVectors vectors = source.resource().isEmpty() ? ProtocolVectors.builtIn()
-                : load(source.resource(), testClass);
+        ProtocolVectors vectors =
+                source.resource().isEmpty() ? ProtocolVectors.builtIn() : load(source.resource(), testClass);
         if (source.targets().length > 0) vectors = vectors.servedBy(source.targets());
         if (source.tags().length > 0) vectors = vectors.tagged(source.tags());
         if (source.excludeTags().length > 0) vectors = vectors.notTagged(source.excludeTags());

@@ -1,17 +1,17 @@
 package dev.skiff.runtime.testing.vectors;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.skiff.runtime.contract.Target;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 
 import java.lang.reflect.Method;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link ProtocolVectorSource} selects as its attributes say, from Skiff's set or another. */
 class ProtocolVectorSourceTest {
@@ -33,15 +33,22 @@ class ProtocolVectorSourceTest {
 
     @Test
     void selectsAsTheAnnotationSays() throws Exception {
-        assertEquals(List.of("infer", "infer a version", "infer through the live alias", "infer behind a stage",
-                "infer, TF-Serving form", "infer, one output asked for"),
+        assertEquals(
+                List.of(
+                        "infer",
+                        "infer a version",
+                        "infer through the live alias",
+                        "infer behind a stage",
+                        "infer, TF-Serving form",
+                        "infer, one output asked for"),
                 names(annotation("runsOncePerSelectedVector")));
         assertEquals(List.of("my model infers"), names(annotation("readsAnotherSetBesideTheTest")));
     }
 
     @Test
     void aMissingResourceIsNamed() throws Exception {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ProtocolVectorsProvider.select(annotation("missingResource"), ProtocolVectorSourceTest.class));
         assertTrue(e.getMessage().contains("resource = \"nowhere.json\"): no such resource"), e.getMessage());
     }
@@ -51,7 +58,8 @@ class ProtocolVectorSourceTest {
 
     private static List<String> names(ProtocolVectorSource source) {
         return ProtocolVectorsProvider.select(source, ProtocolVectorSourceTest.class).stream()
-                .map(ProtocolVector::name).toList();
+                .map(ProtocolVector::name)
+                .toList();
     }
 
     private static ProtocolVectorSource annotation(String method) throws NoSuchMethodException {
