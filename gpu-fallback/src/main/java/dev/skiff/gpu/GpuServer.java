@@ -62,7 +62,7 @@ public final class GpuServer implements AutoCloseable {
         this.registry = new ModelRegistry(
                 options.models(), new VersionLoader(provider, options.batching(), metrics), options.drainTimeout());
         this.aliases = new AliasTable();
-        this.backend = new PoolBackend(registry, aliases);
+        this.backend = new PoolBackend(registry, aliases, options.strictReadiness());
         this.aliasFile =
                 options.aliasesFile() == null ? null : new AliasFileLoader(options.aliasesFile(), aliases, registry);
         ManagementApi management = options.management() ? new ManagementApi(registry, aliases) : null;
