@@ -182,7 +182,7 @@ class ServerCommandTest {
             assertTrue(help.contains(option.longestName()), help);
             flags++;
         }
-        assertEquals(12, flags, "every flag has a variable");
+        assertEquals(13, flags, "every flag has a variable");
         assertTrue(help.contains("env SKIFF_PORT Default: 9000"), "the default shown is the variable's value: " + help);
     }
 

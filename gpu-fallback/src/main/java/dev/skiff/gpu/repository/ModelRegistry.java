@@ -262,6 +262,16 @@ public final class ModelRegistry implements AutoCloseable {
         return why;
     }
 
+    /** The models found in the repository that serve no version, by name. */
+    public List<String> failedModels() {
+        List<String> names = new ArrayList<>();
+        for (String key : failures.keySet()) {
+            String name = key.substring(0, key.indexOf('/'));
+            if (!names.contains(name) && failure(name) != null) names.add(name);
+        }
+        return names;
+    }
+
     /** Every version that is loaded or failed to load, by model and version. */
     public List<VersionState> index() {
         List<VersionState> states = new ArrayList<>();
