@@ -27,12 +27,6 @@ import java.util.List;
  * the pool is ready, the others serve, and each bad one's 404 says why in one line.
  */
 class BadModelsTest {
-    /** start, limit and delta: a placeholder of zeros asks ONNX Runtime for a Range with step 0. */
-    static final String RANGE_0_TO_3 = "{\"inputs\":["
-            + "{\"name\":\"start\",\"datatype\":\"INT64\",\"shape\":[],\"data\":[0]},"
-            + "{\"name\":\"limit\",\"datatype\":\"INT64\",\"shape\":[],\"data\":[3]},"
-            + "{\"name\":\"delta\",\"datatype\":\"INT64\",\"shape\":[],\"data\":[1]}]}";
-
     @TempDir
     static Path repository;
 
@@ -43,10 +37,17 @@ class BadModelsTest {
         Repositories.model(repository, "good", 1, OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n", 2), null);
         Files.createDirectories(repository.resolve("broken/1"));
         Files.writeString(repository.resolve("broken/1/model.onnx"), "not a model");
-        Repositories.model(repository, "ranged", 1, range(), null);
-        Repositories.model(repository, "warmed", 1, range(), "{\"warmup\": " + RANGE_0_TO_3 + "}");
-        Repositories.model(repository, "misconfigured", 1, range(), "{\"warmup\": \"warmup.json\"}");
-        Files.writeString(repository.resolve("misconfigured/1/warmup.json"), RANGE_0_TO_3.replace("[1]}]", "[0]}]"));
+        Repositories.model(repository, "ranged", 1, OnnxModelBuilder.range(), null);
+        Repositories.model(
+                repository,
+                "warmed",
+                1,
+                OnnxModelBuilder.range(),
+                "{\"warmup\": " + OnnxModelBuilder.RANGE_0_TO_3 + "}");
+        Repositories.model(repository, "misconfigured", 1, OnnxModelBuilder.range(), "{\"warmup\": \"warmup.json\"}");
+        Files.writeString(
+                repository.resolve("misconfigured/1/warmup.json"),
+                OnnxModelBuilder.RANGE_0_TO_3.replace("[1]}]", "[0]}]"));
         pool = TestServer.start(repository, "--max-body-bytes", "1024");
     }
 
@@ -55,21 +56,12 @@ class BadModelsTest {
         if (pool != null) pool.close();
     }
 
-    static OnnxModelBuilder range() {
-        return new OnnxModelBuilder()
-                .input("start", OnnxModelBuilder.INT64)
-                .input("limit", OnnxModelBuilder.INT64)
-                .input("delta", OnnxModelBuilder.INT64)
-                .output("y", OnnxModelBuilder.INT64, "n")
-                .node("Range", List.of("start", "limit", "delta"), List.of("y"));
-    }
-
     @Test
     void theServerIsReadyAndTheOthersServe() {
         assertEquals(200, pool.get("/v2/health/ready").status(), "no alias routes to a failed model");
         assertEquals(200, pool.post("/v2/models/good/infer", DrainTest.BODY).status());
         for (String model : List.of("ranged", "warmed")) {
-            TestServer.Reply reply = pool.post("/v2/models/" + model + "/infer", RANGE_0_TO_3);
+            TestServer.Reply reply = pool.post("/v2/models/" + model + "/infer", OnnxModelBuilder.RANGE_0_TO_3);
             assertEquals(200, reply.status(), reply::text);
             assertEquals("[0,1,2]", reply.json().at("/outputs/0/data").toString());
             assertEquals(200, pool.get("/v2/models/" + model + "/ready").status());
@@ -88,7 +80,7 @@ class BadModelsTest {
     void eachBadModelsAnswerSaysWhyInOneLine() {
         String broken = notFound("/v2/models/broken/infer", DrainTest.BODY);
         assertTrue(broken.startsWith("model 'broken' is not served: it failed to load: ONNX Runtime cannot load"));
-        String misconfigured = notFound("/v2/models/misconfigured/infer", RANGE_0_TO_3);
+        String misconfigured = notFound("/v2/models/misconfigured/infer", OnnxModelBuilder.RANGE_0_TO_3);
         assertTrue(
                 misconfigured.startsWith("model 'misconfigured' is not served: it failed to load: model "
                         + "'misconfigured' version 1 failed its warm-up request (the warm-up file warmup.json)"),
@@ -100,6 +92,14 @@ class BadModelsTest {
         }
         String unknown = notFound("/v2/models/nope/infer", DrainTest.BODY);
         assertEquals("model 'nope' is not served here; models: [good, ranged, warmed]", unknown);
+    }
+
+    @Test
+    void zeroRowsAreAnsweredWithZeroRows() {
+        TestServer.Reply reply =
+                pool.post("/v2/models/good/infer", BatchingTest.request(null, "x", "FP32", new long[] {0, 2}, "[]"));
+        assertEquals(200, reply.status(), reply::text);
+        assertEquals("[0,2]", reply.json().at("/outputs/0/shape").toString());
     }
 
     @Test
