@@ -62,7 +62,7 @@ public final class GpuServer implements AutoCloseable {
         this.registry = new ModelRegistry(
                 options.models(), new VersionLoader(provider, options.batching(), metrics), options.drainTimeout());
         this.aliases = new AliasTable();
-        this.backend = new PoolBackend(registry, aliases);
+        this.backend = new PoolBackend(registry, aliases, options.strictReadiness());
         this.aliasFile =
                 options.aliasesFile() == null ? null : new AliasFileLoader(options.aliasesFile(), aliases, registry);
         ManagementApi management = options.management() ? new ManagementApi(registry, aliases) : null;
@@ -116,8 +116,9 @@ public final class GpuServer implements AutoCloseable {
         LOG.atInfo()
                 .addKeyValue("models", registry.modelNames().toString())
                 .addKeyValue("loadMs", (System.nanoTime() - start) / 1_000_000)
+                .addKeyValue("failed", registry.failedModels().toString())
                 .addKeyValue("provider", provider.label())
-                .log(backend.ready() ? "ready" : "not ready: a model has no version that loads");
+                .log(backend.ready() ? "ready" : "not ready: a version an alias routes to does not serve");
     }
 
     /** Extensions named in server metadata: the execution provider is reported here. */

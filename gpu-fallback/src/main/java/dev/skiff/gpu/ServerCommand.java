@@ -171,6 +171,18 @@ public final class ServerCommand implements Callable<Integer> {
             description = "the /v2/repository routes; env SKIFF_MANAGEMENT")
     private boolean management;
 
+    @Env("SKIFF_STRICT_READINESS")
+    @Option(
+            names = "--strict-readiness",
+            paramLabel = "on|off",
+            arity = "1",
+            defaultValue = "off",
+            converter = OnOff.class,
+            showDefaultValue = CommandLine.Help.Visibility.ALWAYS,
+            description = "/v2/health/ready only when every model and version found serves, not only those "
+                    + "an alias routes to; env SKIFF_STRICT_READINESS")
+    private boolean strictReadiness;
+
     @Option(
             names = {"-h", "--help"},
             usageHelp = true,
@@ -235,7 +247,8 @@ public final class ServerCommand implements Callable<Integer> {
                 Duration.ofSeconds(pollSeconds),
                 Duration.ofSeconds(drainSeconds),
                 maxBodyBytes,
-                management);
+                management,
+                strictReadiness);
     }
 
     private void checkRanges() {

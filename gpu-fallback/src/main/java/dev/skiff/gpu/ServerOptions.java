@@ -19,7 +19,8 @@ public record ServerOptions(
         Duration pollInterval,
         Duration drainTimeout,
         int maxBodyBytes,
-        boolean management) {
+        boolean management,
+        boolean strictReadiness) {
 
     /** The same options with another port and batching switch (tests and the benchmark). */
     public ServerOptions with(int newPort, boolean newBatching) {
@@ -35,6 +36,7 @@ public record ServerOptions(
                 pollInterval,
                 drainTimeout,
                 maxBodyBytes,
-                management);
+                management,
+                strictReadiness);
     }
 }

@@ -42,19 +42,27 @@ class ServerCommandTest {
                         Duration.ZERO,
                         Duration.ofSeconds(25),
                         Limits.MAX_REQUEST_BODY_BYTES,
-                        true),
+                        true,
+                        false),
                 options);
     }
 
     @Test
     void everyVariableSetsItsOption() {
         Map<String, String> env = Map.ofEntries(
-                Map.entry("SKIFF_MODEL_REPOSITORY", "/opt/models"), Map.entry("SKIFF_MODELS", "fraud, minilm"),
-                Map.entry("SKIFF_HOST", "0.0.0.0"), Map.entry("SKIFF_PORT", " 9000 "),
-                Map.entry("SKIFF_EXECUTION_PROVIDER", "cuda"), Map.entry("SKIFF_CUDA_DEVICE", "3"),
-                Map.entry("SKIFF_BATCHING", "off"), Map.entry("SKIFF_ALIASES_FILE", "/opt/aliases.json"),
-                Map.entry("SKIFF_POLL_SECONDS", "10"), Map.entry("SKIFF_DRAIN_SECONDS", "5"),
-                Map.entry("SKIFF_MAX_BODY_BYTES", "1024"), Map.entry("SKIFF_MANAGEMENT", "no"));
+                Map.entry("SKIFF_MODEL_REPOSITORY", "/opt/models"),
+                Map.entry("SKIFF_MODELS", "fraud, minilm"),
+                Map.entry("SKIFF_HOST", "0.0.0.0"),
+                Map.entry("SKIFF_PORT", " 9000 "),
+                Map.entry("SKIFF_EXECUTION_PROVIDER", "cuda"),
+                Map.entry("SKIFF_CUDA_DEVICE", "3"),
+                Map.entry("SKIFF_BATCHING", "off"),
+                Map.entry("SKIFF_ALIASES_FILE", "/opt/aliases.json"),
+                Map.entry("SKIFF_POLL_SECONDS", "10"),
+                Map.entry("SKIFF_DRAIN_SECONDS", "5"),
+                Map.entry("SKIFF_MAX_BODY_BYTES", "1024"),
+                Map.entry("SKIFF_MANAGEMENT", "no"),
+                Map.entry("SKIFF_STRICT_READINESS", "on"));
         assertEquals(
                 new ServerOptions(
                         Path.of("/opt/models"),
@@ -68,7 +76,8 @@ class ServerCommandTest {
                         Duration.ofSeconds(10),
                         Duration.ofSeconds(5),
                         1024,
-                        false),
+                        false,
+                        true),
                 ServerCommand.parse(new String[0], env));
     }
 
@@ -173,7 +182,7 @@ class ServerCommandTest {
             assertTrue(help.contains(option.longestName()), help);
             flags++;
         }
-        assertEquals(12, flags, "every flag has a variable");
+        assertEquals(13, flags, "every flag has a variable");
         assertTrue(help.contains("env SKIFF_PORT Default: 9000"), "the default shown is the variable's value: " + help);
     }
 

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,12 +79,18 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
         String path = request.getHttpURI().getPath(); // as sent, percent-encoding kept, like API Gateway's rawPath
         String requestId = requestId(request);
         Callback done = Callback.from(callback, inFlight::decrementAndGet);
-        Content.Source.asByteArrayAsync(request, maxBodyBytes)
-                .handleAsync(
-                        (body, failure) ->
-                                failure == null ? answer(method, path, body, requestId) : unreadable(failure),
-                        answering)
-                .thenAccept(reply -> {
+        CompletableFuture<Reply> replied = request.getLength() > maxBodyBytes
+                ? discardThenTooLarge(request, request.getLength())
+                : Content.Source.asByteArrayAsync(request, maxBodyBytes)
+                        .handleAsync(
+                                (body, failure) -> failure == null
+                                        ? CompletableFuture.completedFuture(answer(method, path, body, requestId))
+                                        : overLimit(failure)
+                                                ? discardThenTooLarge(request, -1)
+                                                : CompletableFuture.completedFuture(unreadable(failure)),
+                                answering)
+                        .thenCompose(reply -> reply);
+        replied.thenAccept(reply -> {
                     record(path, requestId, reply, System.nanoTime() - start); // before the client can see the answer
                     send(reply, response, done);
                 })
@@ -133,15 +140,42 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
     }
 
     private Reply unreadable(Throwable failure) {
-        Throwable cause =
-                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof IllegalArgumentException) { // Jetty's "too large"
-            return json(ApiResponse.error(
-                    ErrorCode.PAYLOAD_TOO_LARGE,
-                    "the request body is over the limit of " + maxBodyBytes + " bytes; send fewer rows per request"));
-        }
         return json(ApiResponse.error(
-                ErrorCode.INVALID_ARGUMENT, "the request body could not be read: " + cause.getMessage()));
+                ErrorCode.INVALID_ARGUMENT,
+                "the request body could not be read: " + cause(failure).getMessage()));
+    }
+
+    /** Jetty's "Max size (N) exceeded", from reading a body without a Content-Length past the limit. */
+    private static boolean overLimit(Throwable failure) {
+        Throwable cause = cause(failure);
+        return cause instanceof IllegalStateException
+                && cause.getMessage() != null
+                && cause.getMessage().startsWith("Max size");
+    }
+
+    private static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /**
+     * The 413 for a body over the limit, sent once the rest of the body has been read and dropped:
+     * a server that answers and closes while the client still sends resets the connection, and the
+     * client sees a broken pipe instead of the answer. The connection closes after it.
+     *
+     * @param declared the body's Content-Length, or -1 when it has none
+     */
+    private CompletableFuture<Reply> discardThenTooLarge(Request request, long declared) {
+        CompletableFuture<Reply> reply = new CompletableFuture<>();
+        String size = declared < 0 ? "the request body is" : "the request body is " + declared + " bytes,";
+        Reply tooLarge = new Reply(
+                ApiResponse.error(
+                        ErrorCode.PAYLOAD_TOO_LARGE,
+                        size + " over the limit of " + maxBodyBytes + " bytes; send fewer rows per request"),
+                ApiResponse.CONTENT_TYPE,
+                true);
+        Content.Source.consumeAll(
+                request, Callback.from(() -> reply.complete(tooLarge), failure -> reply.complete(tooLarge)));
+        return reply;
     }
 
     private static boolean isServerMetadata(String path) {

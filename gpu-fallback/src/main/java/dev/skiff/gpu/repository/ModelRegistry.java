@@ -246,6 +246,32 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
+    /** The versions whose last load failed ("model/version", "model/-" for a model without versions), with why. */
+    public java.util.SortedMap<String, String> failedVersions() {
+        return java.util.Collections.unmodifiableSortedMap(failures);
+    }
+
+    /** Why a model found in the repository serves no version (the last version's load error), or null. */
+    public String failure(String name) {
+        Model model = models.model(name);
+        if (model != null && model.latest() != null) return null;
+        String why = null;
+        for (Map.Entry<String, String> failure : failures.entrySet()) {
+            if (failure.getKey().startsWith(name + "/")) why = failure.getValue();
+        }
+        return why;
+    }
+
+    /** The models found in the repository that serve no version, by name. */
+    public List<String> failedModels() {
+        List<String> names = new ArrayList<>();
+        for (String key : failures.keySet()) {
+            String name = key.substring(0, key.indexOf('/'));
+            if (!names.contains(name) && failure(name) != null) names.add(name);
+        }
+        return names;
+    }
+
     /** Every version that is loaded or failed to load, by model and version. */
     public List<VersionState> index() {
         List<VersionState> states = new ArrayList<>();

@@ -9,15 +9,16 @@ import dev.skiff.gpu.provider.ExecutionProvider;
 import dev.skiff.runtime.model.ModelConfig;
 import dev.skiff.runtime.model.ModelLoadException;
 import dev.skiff.runtime.model.ModelVersion;
-import dev.skiff.runtime.protocol.InferRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Loads a version directory as its configured number of sessions, warms each, and starts its batcher. */
 public final class VersionLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(VersionLoader.class);
     private final ExecutionProvider provider;
     private final boolean batching;
     private final PoolMetrics metrics;
@@ -64,15 +65,20 @@ public final class VersionLoader {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / config.instances());
     }
 
-    /** One placeholder request end to end, so the first client does not pay for lazy set-up. */
+    /**
+     * The version's warm-up request end to end, so the first client does not pay for lazy set-up;
+     * the core's policy decides what a failure means ({@link ModelVersion#warmUpFailed}).
+     *
+     * @throws ModelLoadException when its configured warm-up request fails
+     */
     private static void warm(ModelVersion instance) {
         try {
-            instance.infer(new InferRequest("warm-up", Map.of(), instance.placeholderInputs(), List.of(), false));
+            instance.infer(instance.parser().parse(instance.warmUpBody()));
         } catch (RuntimeException e) {
-            throw new ModelLoadException(
-                    "model '" + instance.modelName() + "' version " + instance.version()
-                            + " loaded but failed its warm-up request: " + e.getMessage(),
-                    e);
+            LOG.atWarn()
+                    .addKeyValue("model", instance.modelName())
+                    .addKeyValue("version", instance.version())
+                    .log(instance.warmUpFailed(e.getMessage()));
         }
     }
 }

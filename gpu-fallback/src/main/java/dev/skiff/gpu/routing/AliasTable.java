@@ -4,7 +4,9 @@ import dev.skiff.runtime.contract.AliasRoute;
 
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -44,6 +46,15 @@ public final class AliasTable {
     public SortedMap<String, AliasRoute> aliases(String model) {
         Map<String, AliasRoute> aliases = byModel.get(model);
         return aliases == null ? new TreeMap<>() : new TreeMap<>(aliases);
+    }
+
+    /** The models that have at least one alias, by name. */
+    public SortedSet<String> models() {
+        SortedSet<String> names = new TreeSet<>();
+        byModel.forEach((model, aliases) -> {
+            if (!aliases.isEmpty()) names.add(model);
+        });
+        return names;
     }
 
     /** The aliases of a model that route to a version, by name: it must not be unloaded under them. */

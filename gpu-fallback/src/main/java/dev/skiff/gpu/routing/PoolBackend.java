@@ -26,11 +26,18 @@ public final class PoolBackend implements InferenceApi.Backend {
 
     private final ModelRegistry registry;
     private final AliasTable aliases;
+    private final boolean strictReadiness;
     private volatile boolean draining;
 
     public PoolBackend(ModelRegistry registry, AliasTable aliases) {
+        this(registry, aliases, false);
+    }
+
+    /** @param strictReadiness whether /v2/health/ready needs every model and version found to serve */
+    public PoolBackend(ModelRegistry registry, AliasTable aliases, boolean strictReadiness) {
         this.registry = registry;
         this.aliases = aliases;
+        this.strictReadiness = strictReadiness;
     }
 
     /** From now on the server is not ready, so the load balancer sends no more requests. */
@@ -100,9 +107,30 @@ public final class PoolBackend implements InferenceApi.Backend {
         }
     }
 
+    /**
+     * Ready, as Triton and KServe separate server from model readiness: loading is done, the
+     * server is not draining, and every version an alias routes to serves, so that a load
+     * balancer's check does not cycle a task over a model nothing routes to. Strict: every model
+     * and version found in the repository serves too.
+     */
     @Override
     public boolean ready() {
-        return !draining && registry.startupComplete() && registry.allModelsServing();
+        if (draining || !registry.startupComplete()) return false;
+        if (strictReadiness)
+            return registry.allModelsServing() && registry.failedVersions().isEmpty();
+        for (String model : aliases.models()) {
+            for (AliasRoute route : aliases.aliases(model).values()) {
+                if (registry.current(model, Long.toString(route.version())) == null) return false;
+                Long additional = route.additionalVersion();
+                if (additional != null && registry.current(model, additional.toString()) == null) return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String failure(String model) {
+        return registry.failure(model);
     }
 
     @Override

@@ -35,7 +35,18 @@ public final class InferenceApi {
 
         /** Names every model the server has, for "not found" messages. */
         List<String> modelNames();
+
+        /** Why a model the server found is not served (it failed to load), or null. */
+        default String failure(String model) {
+            return null;
+        }
     }
+
+    /** How many model names a "not found" message lists at most: a repository can hold thousands. */
+    static final int NAMES_LISTED = 10;
+
+    /** How much of a load error a 404 carries: its first line, this long at most. */
+    static final int REASON_CHARS = 300;
 
     private final Backend backend;
     private final int maxBodyBytes;
@@ -139,11 +150,27 @@ public final class InferenceApi {
 
     private Model model(Route route) {
         Model model = backend.model(route.model());
-        if (model == null) {
+        if (model != null) return model;
+        String failure = backend.failure(route.model());
+        if (failure != null) {
             throw ProtocolException.notFound(
-                    "model '" + route.model() + "' is not served here; models: " + backend.modelNames());
+                    "model '" + route.model() + "' is not served: it failed to load: " + oneLine(failure));
         }
-        return model;
+        throw ProtocolException.notFound(
+                "model '" + route.model() + "' is not served here; models: " + listed(backend.modelNames()));
+    }
+
+    /** At most {@link #NAMES_LISTED} names, then how many more there are. */
+    static String listed(List<String> names) {
+        if (names.size() <= NAMES_LISTED) return names.toString();
+        return "[" + String.join(", ", names.subList(0, NAMES_LISTED)) + ", ... " + (names.size() - NAMES_LISTED)
+                + " more]";
+    }
+
+    private static String oneLine(String reason) {
+        int newline = reason.indexOf('\n');
+        String line = newline < 0 ? reason : reason.substring(0, newline);
+        return line.length() <= REASON_CHARS ? line : line.substring(0, REASON_CHARS) + "...";
     }
 
     private ModelVersion version(Model model, Route route) {

@@ -20,6 +20,9 @@ import java.util.Locale;
  * error, so a typo never passes. Build one with {@link #builder()}.
  *
  * @param target where the person wants the model to run, or null for {@code "auto"}: the plan decides
+ * @param warmUp the request each loaded version is warmed with, or null for placeholder values
+ * @param pooling how the text-embedding pipeline pools token vectors into one per text
+ * @param normalize whether the text-embedding pipeline scales each vector to unit length
  */
 public record ModelConfig(
         Pipeline pipeline,
@@ -35,7 +38,10 @@ public record ModelConfig(
         Target target,
         Gpu gpu,
         Integer memoryMb,
-        Integer latencyObjectiveMs) {
+        Integer latencyObjectiveMs,
+        WarmUpRequest warmUp,
+        Pooling pooling,
+        boolean normalize) {
 
     public enum Pipeline {
         NONE,
@@ -47,6 +53,13 @@ public record ModelConfig(
         NONE,
         OPTIONAL,
         REQUIRED
+    }
+
+    /** How token vectors become one vector per text, as sentence-transformers' pooling modes name them. */
+    public enum Pooling {
+        MEAN,
+        CLS,
+        MAX
     }
 
     public static final String FILE_NAME = "config.json";
@@ -72,7 +85,10 @@ public record ModelConfig(
         MEMORY_MB("memoryMb"),
         LATENCY_OBJECTIVE_MS("latencyObjectiveMs"),
         DESCRIPTION("description"),
-        FEATURES("features");
+        FEATURES("features"),
+        WARMUP("warmup"),
+        POOLING("pooling"),
+        NORMALIZE("normalize");
 
         private final String json;
 
@@ -174,6 +190,13 @@ public record ModelConfig(
                     case MEMORY_MB -> config.memoryMb(positive(p, name));
                     case LATENCY_OBJECTIVE_MS -> config.latencyObjectiveMs(positive(p, name));
                     case DESCRIPTION, FEATURES -> p.skipChildren(); // documentation for people
+                    case WARMUP -> config.warmUp(WarmUpRequest.read(p));
+                    case POOLING -> config.pooling(choice(p, name, Pooling.class));
+                    case NORMALIZE -> {
+                        if (!p.currentToken().isBoolean())
+                            throw new IllegalArgumentException("\"normalize\" must be true or false");
+                        config.normalize(p.getBooleanValue());
+                    }
                 }
             }
         }
@@ -282,6 +305,9 @@ public record ModelConfig(
         private Gpu gpu = Gpu.OPTIONAL;
         private Integer memoryMb = null;
         private Integer latencyObjectiveMs = null;
+        private WarmUpRequest warmUp = null;
+        private Pooling pooling = Pooling.MEAN;
+        private boolean normalize = true;
 
         private Builder() {}
 
@@ -355,6 +381,22 @@ public record ModelConfig(
             return this;
         }
 
+        /** @param request null for placeholder values */
+        public Builder warmUp(WarmUpRequest request) {
+            this.warmUp = request;
+            return this;
+        }
+
+        public Builder pooling(Pooling pooling) {
+            this.pooling = pooling;
+            return this;
+        }
+
+        public Builder normalize(boolean normalize) {
+            this.normalize = normalize;
+            return this;
+        }
+
         public ModelConfig build() {
             return new ModelConfig(
                     pipeline,
@@ -370,7 +412,10 @@ public record ModelConfig(
                     target,
                     gpu,
                     memoryMb,
-                    latencyObjectiveMs);
+                    latencyObjectiveMs,
+                    warmUp,
+                    pooling,
+                    normalize);
         }
     }
 }

@@ -21,6 +21,8 @@ public final class ModelRepository implements AutoCloseable {
     private final Path root;
     // sorted by name; concurrent so that a live repository changes under readers without a lock
     private final ConcurrentSkipListMap<String, Model> models = new ConcurrentSkipListMap<>();
+    // model -> why it is not served: one bad model never takes down the others
+    private final ConcurrentSkipListMap<String, String> failures = new ConcurrentSkipListMap<>();
 
     private ModelRepository(Path root) {
         this.root = root;
@@ -45,22 +47,51 @@ public final class ModelRepository implements AutoCloseable {
     }
 
     /**
-     * Loads every model under root (or only those named), every version of each.
+     * Loads every model under root (or only those named), every version of each. A model that does
+     * not load is logged and kept with its reason ({@link #failure}); the others serve. The policy of
+     * the function's init, for all its handlers: serve the models that load, fail only when none does.
      *
-     * @throws ModelLoadException at the first model that does not load; nothing is left open then
+     * @throws ModelLoadException when the layout is wrong or no model loads; nothing is left open then
      */
     public static ModelRepository load(Path root, Set<String> only) {
         ModelRepository repository = new ModelRepository(root);
-        try {
-            for (Path modelDir : modelDirectories(root, only)) {
-                Model model = loadModel(modelDir.getFileName().toString(), modelDir);
-                repository.models.put(model.name(), model);
+        List<RuntimeException> failed = new ArrayList<>();
+        for (Path modelDir : modelDirectories(root, only)) {
+            String name = modelDir.getFileName().toString();
+            try {
+                repository.models.put(name, loadModel(name, modelDir));
+            } catch (RuntimeException e) {
+                failed.add(e);
+                repository.fail(name, e.getMessage());
             }
-        } catch (RuntimeException e) {
-            repository.close();
-            throw e;
+        }
+        if (repository.models.isEmpty()) {
+            RuntimeException first = failed.get(0);
+            if (failed.size() == 1) throw first;
+            ModelLoadException none = new ModelLoadException("no model in " + root.toAbsolutePath() + " loads: "
+                    + String.join("; ", repository.failures.values()));
+            failed.forEach(none::addSuppressed);
+            throw none;
         }
         return repository;
+    }
+
+    /** Takes a model out of service with the reason its routes will answer: it failed to load or to warm up. */
+    public synchronized void fail(String name, String reason) {
+        failures.put(name, reason);
+        Model model = models.remove(name);
+        if (model != null) model.close();
+        System.err.println("skiff: model '" + name + "' is not served: " + reason);
+    }
+
+    /** Why a model is not served, or null when it serves or was never found. */
+    public String failure(String name) {
+        return failures.get(name);
+    }
+
+    /** Every model that failed to load, with why, by name. */
+    public java.util.SortedMap<String, String> failures() {
+        return java.util.Collections.unmodifiableSortedMap(failures);
     }
 
     /**

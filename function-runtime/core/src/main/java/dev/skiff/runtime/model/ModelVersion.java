@@ -11,6 +11,7 @@ import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
 import dev.skiff.runtime.protocol.ProtocolException;
 import dev.skiff.runtime.protocol.RequestParser;
+import dev.skiff.runtime.protocol.ResponseWriter;
 import dev.skiff.runtime.protocol.Tensor;
 import dev.skiff.runtime.protocol.TensorSpec;
 
@@ -31,14 +32,29 @@ public final class ModelVersion implements AutoCloseable {
     private final OnnxModel onnx;
     private final Pipeline pipeline;
     private final RequestParser parser;
+    private final byte[] configuredWarmUp; // null: placeholder values
 
-    private ModelVersion(String modelName, String version, ModelConfig config, OnnxModel onnx, Pipeline pipeline) {
+    private ModelVersion(
+            String modelName, String version, ModelConfig config, OnnxModel onnx, Pipeline pipeline, Path versionDir) {
         this.modelName = modelName;
         this.version = version;
         this.config = config;
         this.onnx = onnx;
         this.pipeline = pipeline;
         this.parser = new RequestParser(pipeline.inputs());
+        this.configuredWarmUp = config.warmUp() == null ? null : configuredWarmUp(config.warmUp(), versionDir);
+    }
+
+    /** The configured request's bytes, parsed once here so that one that does not fit the model fails the load. */
+    private byte[] configuredWarmUp(WarmUpRequest request, Path versionDir) {
+        byte[] body = request.body(versionDir);
+        try {
+            parser.parse(body);
+        } catch (ProtocolException e) {
+            throw new ModelLoadException("model '" + modelName + "' version " + version + ": " + request.source()
+                    + " is not a request this model takes: " + e.getMessage());
+        }
+        return body;
     }
 
     /** Loads {@code <model>/<version>/} with session options for this process's CPU. */
@@ -57,10 +73,9 @@ public final class ModelVersion implements AutoCloseable {
             Pipeline pipeline = switch (config.pipeline()) {
                 case NONE -> new DirectPipeline(onnx);
                 case CLASSIFIER -> new ClassifierPipeline(onnx, config.labels(), config.topK());
-                case TEXT_EMBEDDING ->
-                    TextEmbeddingPipeline.load(onnx, versionDir, config.maxSequenceLength(), config.batchInvariant());
+                case TEXT_EMBEDDING -> TextEmbeddingPipeline.load(onnx, versionDir, config);
             };
-            return new ModelVersion(modelName, version, config, onnx, pipeline);
+            return new ModelVersion(modelName, version, config, onnx, pipeline, versionDir);
         } catch (RuntimeException e) {
             onnx.close();
             throw e;
@@ -107,6 +122,39 @@ public final class ModelVersion implements AutoCloseable {
                     "model '" + modelName + "' version " + version + " failed to run: " + firstLine(e.getMessage()), e);
         }
         return new InferResponse(modelName, version, request.id(), select(outputs, request), request.tfServing());
+    }
+
+    /** Whether config.json gives this version a real warm-up request. */
+    public boolean hasConfiguredWarmUp() {
+        return configuredWarmUp != null;
+    }
+
+    /**
+     * The body of the request both targets warm a version with before it serves: the configured
+     * one, else one row of placeholder values.
+     */
+    public byte[] warmUpBody() {
+        return configuredWarmUp != null
+                ? configuredWarmUp.clone()
+                : ResponseWriter.inferRequest("warm-up", placeholderInputs());
+    }
+
+    /**
+     * The warm-up policy of both targets, for a warm-up request that failed: a configured one fails
+     * the load (it is the model's own input), a placeholder one does not (zeros are no valid input
+     * for many models), and the message to log says so and what to do.
+     *
+     * @return the line to log when the version still serves
+     * @throws ModelLoadException when the configured warm-up failed
+     */
+    public String warmUpFailed(String reason) {
+        String which = "model '" + modelName + "' version " + version;
+        if (configuredWarmUp != null) {
+            throw new ModelLoadException(
+                    which + " failed its warm-up request (" + config.warmUp().source() + "): " + reason);
+        }
+        return which + " failed its placeholder warm-up request and serves anyway (its first request pays for "
+                + "lazy set-up); give it a real one in config.json's \"warmup\": " + reason;
     }
 
     /** A one-row request of placeholder values for every input: priming runs one through the whole path. */
@@ -169,7 +217,6 @@ public final class ModelVersion implements AutoCloseable {
             throw ProtocolException.badRequest("the request has " + batch + " rows, more than model '" + modelName
                     + "' takes at once (maxBatchSize " + config.maxBatchSize() + "); split it");
         }
-        if (batch == 0) throw ProtocolException.badRequest("the request has 0 rows; send at least one");
         return Arrays.asList(byPosition);
     }
 

@@ -3,9 +3,10 @@ package dev.skiff.runtime.pipeline;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import dev.skiff.runtime.model.ModelConfig;
 import dev.skiff.runtime.model.ModelLoadException;
 import dev.skiff.runtime.model.OnnxModel;
-import dev.skiff.runtime.pipeline.text.MeanPooling;
+import dev.skiff.runtime.pipeline.text.TokenPooling;
 import dev.skiff.runtime.pipeline.text.TokenizedBatch;
 import dev.skiff.runtime.pipeline.text.WordPieceTokenizer;
 import dev.skiff.runtime.protocol.DataType;
@@ -26,8 +27,10 @@ import java.util.Set;
 
 /**
  * Sentence embeddings: BYTES {@code text} [N] in, FP32 {@code embedding} [N, dim] out. Tokenizes
- * with the model's tokenizer.json (BERT WordPiece), runs the encoder, mean-pools its first output
- * over the attention mask and L2-normalizes.
+ * with the model's tokenizer.json (BERT WordPiece; another tokenizer type is refused at load, naming
+ * it), runs the encoder, pools its first output over the attention mask as config.json's
+ * {@code "pooling"} says (mean by default, CLS or max) and L2-normalizes unless {@code "normalize"}
+ * is false.
  */
 public final class TextEmbeddingPipeline implements Pipeline {
     public static final String TEXT = "text";
@@ -38,18 +41,21 @@ public final class TextEmbeddingPipeline implements Pipeline {
     private final WordPieceTokenizer tokenizer;
     private final int maxSequenceLength;
     private final boolean batchInvariant;
+    private final ModelConfig.Pooling pooling;
+    private final boolean normalize;
     private final String hiddenStates;
     private final boolean takesTokenTypes;
     private final int dimension;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
 
-    private TextEmbeddingPipeline(
-            OnnxModel model, WordPieceTokenizer tokenizer, int maxSequenceLength, boolean batchInvariant) {
+    private TextEmbeddingPipeline(OnnxModel model, WordPieceTokenizer tokenizer, ModelConfig config) {
         this.model = model;
-        this.batchInvariant = batchInvariant;
+        this.batchInvariant = config.batchInvariant();
+        this.pooling = config.pooling();
+        this.normalize = config.normalize();
         this.tokenizer = tokenizer;
-        this.maxSequenceLength = maxSequenceLength;
+        this.maxSequenceLength = config.maxSequenceLength();
         Set<String> names = new java.util.HashSet<>();
         for (TensorSpec spec : model.inputs()) names.add(spec.name());
         if (!names.contains("input_ids") || !names.contains("attention_mask")) {
@@ -70,18 +76,17 @@ public final class TextEmbeddingPipeline implements Pipeline {
     }
 
     /**
-     * @param batchInvariant false when a row's output depends on the rows beside it (dynamically
-     *                       quantized models compute activation scales over the whole batch): then
-     *                       each text runs on its own, so a text always gets the same embedding
+     * The config's maxSequenceLength, pooling and normalize apply; batchInvariant false (a row's
+     * output depends on the rows beside it, as dynamically quantized models compute activation
+     * scales over the whole batch) runs each text on its own, so a text always gets the same embedding.
      */
-    public static TextEmbeddingPipeline load(
-            OnnxModel model, Path versionDir, int maxSequenceLength, boolean batchInvariant) {
+    public static TextEmbeddingPipeline load(OnnxModel model, Path versionDir, ModelConfig config) {
         Path file = versionDir.resolve(TOKENIZER_FILE);
         if (!Files.isRegularFile(file)) {
             throw new ModelLoadException("the text-embedding pipeline needs " + file);
         }
         try {
-            return new TextEmbeddingPipeline(model, WordPieceTokenizer.load(file), maxSequenceLength, batchInvariant);
+            return new TextEmbeddingPipeline(model, WordPieceTokenizer.load(file), config);
         } catch (IOException | IllegalArgumentException e) {
             throw new ModelLoadException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -122,7 +127,9 @@ public final class TextEmbeddingPipeline implements Pipeline {
             if (takesTokenTypes)
                 feed.put("token_type_ids", OnnxTensor.createTensor(env, direct(batch.tokenTypeIds()), shape));
             Tensor hidden = model.run(feed, Set.of(hiddenStates)).get(0);
-            return MeanPooling.poolAndNormalize(
+            return TokenPooling.pool(
+                    pooling,
+                    normalize,
                     hidden.data().asFloatBuffer(),
                     batch.attentionMask(),
                     batch.rows(),

@@ -1,5 +1,6 @@
 package dev.skiff.runtime.protocol;
 
+import ai.onnxruntime.platform.Fp16Conversions;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
@@ -76,6 +77,7 @@ final class ElementBuffer {
             case INT64 -> bytes.putLong(integer(p, Long.MIN_VALUE, Long.MAX_VALUE));
             case UINT64 -> bytes.putLong(unsigned64(p));
             case FP16 -> bytes.putShort(Float.floatToFloat16((float) real(p)));
+            case BF16 -> bytes.putShort(Fp16Conversions.floatToBf16((float) real(p)));
             case FP32 -> bytes.putFloat((float) real(p));
             case FP64 -> bytes.putDouble(real(p));
             case BYTES -> throw new AssertionError();

@@ -1,5 +1,6 @@
 package dev.skiff.runtime.protocol;
 
+import ai.onnxruntime.platform.Fp16Conversions;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import java.io.ByteArrayOutputStream;
@@ -208,6 +209,9 @@ public final class ResponseWriter {
             }
             case FP16 -> {
                 for (int i = start; i < end; i++) real(g, Float.float16ToFloat(data.getShort(i * 2)));
+            }
+            case BF16 -> {
+                for (int i = start; i < end; i++) real(g, Fp16Conversions.bf16ToFloat(data.getShort(i * 2)));
             }
             case FP32 -> {
                 for (int i = start; i < end; i++) real(g, data.getFloat(i * 4));

@@ -1,5 +1,7 @@
 package dev.skiff.runtime.protocol;
 
+import ai.onnxruntime.platform.Fp16Conversions;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -80,6 +82,7 @@ public final class Tensor {
             case INT64 -> data.getLong(i * 8);
             case UINT64 -> Double.parseDouble(Long.toUnsignedString(data.getLong(i * 8)));
             case FP16 -> Float.float16ToFloat(data.getShort(i * 2));
+            case BF16 -> Fp16Conversions.bf16ToFloat(data.getShort(i * 2));
             case FP32 -> data.getFloat(i * 4);
             case FP64 -> data.getDouble(i * 8);
             case BYTES -> throw new IllegalStateException("BYTES tensor '" + name + "' has no numbers");

@@ -92,7 +92,7 @@ class ModelConfigTest {
         assertEquals(
                 "unknown field \"maxBatchsize\"; expected pipeline, labels, topK, maxSequenceLength, "
                         + "maxBatchSize, batchInvariant, batching, instances, intraOpThreads, target, gpu, memoryMb, "
-                        + "latencyObjectiveMs, description, features",
+                        + "latencyObjectiveMs, description, features, warmup, pooling, normalize",
                 error("{\"maxBatchsize\": 4}"));
         assertEquals(
                 "unknown field \"batching.maxDelayMs\"; expected maxQueueDelayMs, queueCapacity",
@@ -123,6 +123,38 @@ class ModelConfigTest {
                 "pipeline \"classifier\" needs \"labels\", one per probability column",
                 error("{\"pipeline\": \"classifier\"}"));
         assertEquals("must hold a JSON object", error("[]"));
+    }
+
+    @Test
+    void warmUpPoolingAndNormalizeAreRead() throws IOException {
+        ModelConfig defaults = parse("{}");
+        assertNull(defaults.warmUp(), "placeholder values unless a request is given");
+        assertEquals(ModelConfig.Pooling.MEAN, defaults.pooling());
+        assertEquals(true, defaults.normalize());
+
+        ModelConfig inline = parse("""
+                {"warmup": {"inputs": [{"name": "x", "datatype": "INT64", "shape": [1], "data": [3]}]},
+                 "pooling": "cls", "normalize": false}""");
+        assertEquals(
+                WarmUpRequest.inline(
+                        "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"INT64\",\"shape\":[1]," + "\"data\":[3]}]}"),
+                inline.warmUp());
+        assertEquals(ModelConfig.Pooling.CLS, inline.pooling());
+        assertEquals(false, inline.normalize());
+        assertEquals(
+                WarmUpRequest.inFile("warmup.json"),
+                parse("{\"warmup\": \"warmup.json\"}").warmUp());
+        assertEquals(ModelConfig.Pooling.MAX, parse("{\"pooling\": \"MAX\"}").pooling());
+
+        assertEquals(
+                "\"warmup\" names a file beside model.onnx or config.json, not a path: ../secret.json",
+                error("{\"warmup\": \"../secret.json\"}"));
+        assertEquals(
+                "\"warmup\" must be a request object ({\"inputs\": [...]}) or the name of a file that holds one, not [",
+                error("{\"warmup\": []}"));
+        assertEquals(
+                "\"pooling\" must be one of \"mean\", \"cls\", \"max\", not first", error("{\"pooling\": \"first\"}"));
+        assertEquals("\"normalize\" must be true or false", error("{\"normalize\": 1}"));
     }
 
     @Test

@@ -6,13 +6,13 @@ import dev.skiff.runtime.contract.ErrorCode;
 import dev.skiff.runtime.contract.Limits;
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.model.Model;
+import dev.skiff.runtime.model.ModelLoadException;
 import dev.skiff.runtime.model.ModelRepository;
 import dev.skiff.runtime.model.ModelVersion;
 import dev.skiff.runtime.observability.RequestLog;
 import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
 import dev.skiff.runtime.protocol.ProtocolException;
-import dev.skiff.runtime.protocol.ResponseWriter;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -33,12 +33,19 @@ public final class LambdaFunction implements InferenceApi.Backend {
     private final ModelRepository repository;
     private final InferenceApi api;
     private final RequestLog log;
+    private final boolean strictReadiness;
     private volatile boolean coldStart = true;
     private String qualifier; // the alias or version this invocation came through (one invocation at a time)
 
     public LambdaFunction(ModelRepository repository, PrintStream logOut) {
+        this(repository, logOut, Boolean.parseBoolean(System.getenv("SKIFF_STRICT_READINESS")));
+    }
+
+    /** @param strictReadiness whether /v2/health/ready needs every model the function found to serve */
+    public LambdaFunction(ModelRepository repository, PrintStream logOut, boolean strictReadiness) {
         this.repository = repository;
-        this.api = new InferenceApi(this, Limits.LAMBDA_SYNC_PAYLOAD_BYTES);
+        this.strictReadiness = strictReadiness;
+        this.api = new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES);
         this.log = new RequestLog(logOut, TARGET);
     }
 
@@ -158,9 +165,18 @@ public final class LambdaFunction implements InferenceApi.Backend {
         return version.infer(request);
     }
 
+    /**
+     * A function answers only once its init has loaded its models, so it is ready; in strict mode
+     * ({@code SKIFF_STRICT_READINESS=true}) only when none of them failed.
+     */
     @Override
     public boolean ready() {
-        return true; // a function answers only once its init, and so every model, has loaded
+        return !strictReadiness || repository.failures().isEmpty();
+    }
+
+    @Override
+    public String failure(String model) {
+        return repository.failure(model);
     }
 
     @Override
@@ -170,11 +186,15 @@ public final class LambdaFunction implements InferenceApi.Backend {
         return names;
     }
 
-    /** Runs every version once, end to end, so nothing is left to load or warm on the first request. */
+    /**
+     * Runs every version's warm-up request once, end to end, so nothing is left to load or warm on
+     * the first request. The policy is the pool's ({@link ModelVersion#warmUpFailed}): a failed
+     * placeholder is logged and the model serves; a model whose configured request fails is not served.
+     */
     public void prime() {
-        for (Model model : repository.models()) {
+        for (Model model : List.copyOf(repository.models())) {
             for (ModelVersion version : model.versions()) {
-                byte[] body = ResponseWriter.inferRequest("prime", version.placeholderInputs());
+                byte[] body = version.warmUpBody();
                 ApiResponse response = api.handle(
                         "POST", "/v2/models/" + model.name() + "/versions/" + version.version() + "/infer", body);
                 EventCodec.encode(
@@ -183,8 +203,13 @@ public final class LambdaFunction implements InferenceApi.Backend {
                         response.body(),
                         headers(response, false));
                 if (response.isError()) {
-                    System.err.println("skiff: priming model '" + model.name() + "' version " + version.version()
-                            + " failed: " + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+                    String reason = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+                    try {
+                        System.err.println("skiff: " + version.warmUpFailed(reason));
+                    } catch (ModelLoadException e) {
+                        repository.fail(model.name(), e.getMessage());
+                        break;
+                    }
                 }
             }
         }

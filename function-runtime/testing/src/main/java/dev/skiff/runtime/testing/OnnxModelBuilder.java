@@ -44,7 +44,8 @@ public final class OnnxModelBuilder {
             FLOAT16 = 10,
             DOUBLE = 11,
             UINT32 = 12,
-            UINT64 = 13;
+            UINT64 = 13,
+            BFLOAT16 = 16;
 
     private final List<byte[]> nodes = new ArrayList<>();
     private final List<byte[]> inputs = new ArrayList<>();
@@ -143,6 +144,25 @@ public final class OnnxModelBuilder {
     }
 
     /** A model whose output {@code y} is its input {@code x}, for any element type. */
+    /** A request {@link #range()} answers with [0, 1, 2]; with its delta 0 it fails. */
+    public static final String RANGE_0_TO_3 = "{\"inputs\":["
+            + "{\"name\":\"start\",\"datatype\":\"INT64\",\"shape\":[],\"data\":[0]},"
+            + "{\"name\":\"limit\",\"datatype\":\"INT64\",\"shape\":[],\"data\":[3]},"
+            + "{\"name\":\"delta\",\"datatype\":\"INT64\",\"shape\":[],\"data\":[1]}]}";
+
+    /**
+     * {@code y = Range(start, limit, delta)} over INT64 scalars: a model whose inputs cannot be
+     * zeros (a step of 0 is an error), as warm-up tests need.
+     */
+    public static OnnxModelBuilder range() {
+        return new OnnxModelBuilder()
+                .input("start", INT64)
+                .input("limit", INT64)
+                .input("delta", INT64)
+                .output("y", INT64, "n")
+                .node("Range", List.of("start", "limit", "delta"), List.of("y"));
+    }
+
     public static OnnxModelBuilder identity(int elemType, Object... dims) {
         return new OnnxModelBuilder()
                 .input("x", elemType, dims)

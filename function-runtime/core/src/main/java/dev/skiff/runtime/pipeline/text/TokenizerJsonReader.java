@@ -63,7 +63,8 @@ final class TokenizerJsonReader {
         Map<String, Object> model = object(sections.get("model"), "model");
         String modelType = string(model, "type", "model");
         if (!"WordPiece".equals(modelType)) {
-            throw invalid("model.type is \"" + modelType + "\"; only WordPiece is supported");
+            throw invalid("model.type is \"" + modelType + "\", which Skiff's tokenizer cannot run; the "
+                    + "text-embedding pipeline runs WordPiece tokenizers (BERT, MiniLM, bge, e5) only");
         }
         if (!(model.get("vocab") instanceof Vocabulary vocabulary)) {
             throw invalid("model.vocab is missing or not an object");
