@@ -20,6 +20,7 @@ import java.util.Locale;
  * error, so a typo never passes. Build one with {@link #builder()}.
  *
  * @param target where the person wants the model to run, or null for {@code "auto"}: the plan decides
+ * @param batch how a batch job's named columns map onto the inputs, or null when the model takes no batch jobs
  */
 public record ModelConfig(
         Pipeline pipeline,
@@ -35,7 +36,8 @@ public record ModelConfig(
         Target target,
         Gpu gpu,
         Integer memoryMb,
-        Integer latencyObjectiveMs) {
+        Integer latencyObjectiveMs,
+        BatchColumns batch) {
 
     public enum Pipeline {
         NONE,
@@ -72,7 +74,8 @@ public record ModelConfig(
         MEMORY_MB("memoryMb"),
         LATENCY_OBJECTIVE_MS("latencyObjectiveMs"),
         DESCRIPTION("description"),
-        FEATURES("features");
+        FEATURES("features"),
+        BATCH("batch");
 
         private final String json;
 
@@ -174,6 +177,7 @@ public record ModelConfig(
                     case MEMORY_MB -> config.memoryMb(positive(p, name));
                     case LATENCY_OBJECTIVE_MS -> config.latencyObjectiveMs(positive(p, name));
                     case DESCRIPTION, FEATURES -> p.skipChildren(); // documentation for people
+                    case BATCH -> config.batch(BatchColumns.parse(p));
                 }
             }
         }
@@ -282,6 +286,7 @@ public record ModelConfig(
         private Gpu gpu = Gpu.OPTIONAL;
         private Integer memoryMb = null;
         private Integer latencyObjectiveMs = null;
+        private BatchColumns batch = null;
 
         private Builder() {}
 
@@ -355,6 +360,12 @@ public record ModelConfig(
             return this;
         }
 
+        /** @param columns null: the model takes no batch jobs */
+        public Builder batch(BatchColumns columns) {
+            this.batch = columns;
+            return this;
+        }
+
         public ModelConfig build() {
             return new ModelConfig(
                     pipeline,
@@ -370,7 +381,8 @@ public record ModelConfig(
                     target,
                     gpu,
                     memoryMb,
-                    latencyObjectiveMs);
+                    latencyObjectiveMs,
+                    batch);
         }
     }
 }
