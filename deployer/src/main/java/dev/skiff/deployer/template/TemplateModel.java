@@ -60,7 +60,7 @@ public record TemplateModel(
         return logicalId(name);
     }
 
-    static String logicalId(String name) {
+    public static String logicalId(String name) {
         StringBuilder id = new StringBuilder();
         boolean upper = true;
         for (char c : name.toCharArray()) {
