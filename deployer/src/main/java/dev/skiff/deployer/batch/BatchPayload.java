@@ -31,7 +31,8 @@ public final class BatchPayload {
                 g.writeStartObject();
                 for (Map.Entry<String, Object> column : row.values().entrySet()) {
                     g.writeFieldName(column.getKey());
-                    g.writeObject(column.getValue());
+                    if (column.getValue() instanceof String text) g.writeString(text); // every CSV value
+                    else g.writeObject(column.getValue());
                 }
                 g.writeEndObject();
             }

@@ -1,5 +1,6 @@
 package dev.skiff.deployer.batch;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
@@ -37,7 +38,8 @@ public final class ResultFiles implements Closeable {
     private final SequenceWriter failed;
     private SequenceWriter csvResults; // CSV: opened at the first scored row, whose fields make the header
     private List<String> columns;
-    private final List<ObjectNode> waiting = new ArrayList<>(); // failed rows before the header is known
+    private final List<Map.Entry<Long, JsonNode>> waiting = new ArrayList<>(); // failed rows before the header
+    private final JsonGenerator jsonl;
 
     public ResultFiles(Path directory, String inputName, BatchFormat format) throws IOException {
         Files.createDirectories(directory);
@@ -46,6 +48,9 @@ public final class ResultFiles implements Closeable {
         this.failedFile = directory.resolve(inputName + ".failed.csv");
         this.summaryFile = directory.resolve(inputName + ".summary.json");
         this.results = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+        this.jsonl = format == BatchFormat.JSONL
+                ? JSON.getFactory().createGenerator(results).setCodec(JSON).setRootValueSeparator(null)
+                : null;
         CsvSchema failedSchema = CsvSchema.builder()
                 .addColumn(ROW)
                 .addColumn("key")
@@ -69,17 +74,21 @@ public final class ResultFiles implements Closeable {
 
     /** One row's result; rows come in input order. */
     public void write(long row, JsonNode result) {
-        ObjectNode line = JSON.createObjectNode();
-        line.put(ROW, row);
-        line.setAll((ObjectNode) result);
         try {
             if (result.has(ERROR))
                 failed.write(List.of(row, key(result), result.get(ERROR).asText()));
             if (format == BatchFormat.JSONL) {
-                results.write(JSON.writeValueAsString(line));
-                results.write('\n');
+                jsonl.writeStartObject();
+                jsonl.writeNumberField(ROW, row);
+                for (Iterator<Map.Entry<String, JsonNode>> it = result.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = it.next();
+                    jsonl.writeFieldName(field.getKey());
+                    jsonl.writeTree(field.getValue());
+                }
+                jsonl.writeEndObject();
+                jsonl.writeRaw('\n');
             } else {
-                writeCsv(line);
+                writeCsv(row, result);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -98,21 +107,22 @@ public final class ResultFiles implements Closeable {
         return key.toString();
     }
 
-    private void writeCsv(ObjectNode line) throws IOException {
+    private void writeCsv(long row, JsonNode result) throws IOException {
         if (columns == null) {
-            if (line.has(ERROR)) {
-                waiting.add(line);
+            if (result.has(ERROR)) {
+                waiting.add(Map.entry(row, result));
                 return;
             }
-            openCsv(line);
-            for (ObjectNode early : waiting) csvResults.write(cells(early));
+            openCsv(result);
+            for (Map.Entry<Long, JsonNode> early : waiting) csvResults.write(cells(early.getKey(), early.getValue()));
             waiting.clear();
         }
-        csvResults.write(cells(line));
+        csvResults.write(cells(row, result));
     }
 
-    private void openCsv(ObjectNode firstScored) throws IOException {
+    private void openCsv(JsonNode firstScored) throws IOException {
         columns = new ArrayList<>();
+        columns.add(ROW);
         firstScored.fieldNames().forEachRemaining(columns::add);
         columns.add(ERROR);
         CsvSchema.Builder schema = CsvSchema.builder();
@@ -120,10 +130,11 @@ public final class ResultFiles implements Closeable {
         csvResults = CSV.writer(schema.build().withHeader()).writeValues(results);
     }
 
-    private List<Object> cells(ObjectNode line) {
+    private List<Object> cells(long row, JsonNode result) {
         List<Object> cells = new ArrayList<>(columns.size());
-        for (String column : columns) {
-            JsonNode value = line.get(column);
+        cells.add(row);
+        for (String column : columns.subList(1, columns.size())) {
+            JsonNode value = result.get(column);
             if (value == null || value.isNull()) cells.add("");
             else if (value.isArray()) cells.add(value.toString()); // [N, k] outputs: one JSON array a cell
             else cells.add(value.asText());
@@ -154,9 +165,10 @@ public final class ResultFiles implements Closeable {
             CsvSchema schema =
                     CsvSchema.builder().addColumn(ROW).addColumn(ERROR).build().withHeader();
             csvResults = CSV.writer(schema).writeValues(results);
-            for (ObjectNode line : waiting) csvResults.write(cells(line));
+            for (Map.Entry<Long, JsonNode> early : waiting) csvResults.write(cells(early.getKey(), early.getValue()));
         }
         if (csvResults != null) csvResults.close();
+        if (jsonl != null) jsonl.close();
         results.close();
         failed.close();
     }
