@@ -10,6 +10,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 import java.time.Duration;
@@ -39,6 +40,10 @@ public final class AwsClients {
 
     public LambdaClient lambda() {
         return configure(LambdaClient.builder()).build();
+    }
+
+    public SfnClient sfn() {
+        return configure(SfnClient.builder()).build();
     }
 
     public StsClient sts() {

@@ -11,6 +11,8 @@ public final class ExitCodes {
     public static final int AWS_ERROR = 3;
     /** The person declined the change set at the prompt; nothing was changed. */
     public static final int DECLINED = 4;
+    /** skiff batch: more rows failed than the run tolerates. */
+    public static final int BATCH_FAILED = 5;
 
     private ExitCodes() {}
 }

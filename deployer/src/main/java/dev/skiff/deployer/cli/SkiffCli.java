@@ -22,6 +22,7 @@ import software.amazon.awssdk.core.exception.SdkException;
             RollbackCommand.class,
             StatusCommand.class,
             InitCommand.class,
+            BatchCommand.class,
             LocalCommand.class,
             CommandLine.HelpCommand.class
         },
@@ -31,7 +32,8 @@ import software.amazon.awssdk.core.exception.SdkException;
             "1:a deploy failed in AWS (the stack rolled back, a change set failed)",
             "2:bad arguments or input (a missing model, an unknown version, a bad config)",
             "3:AWS refused or could not be reached (credentials, permissions, endpoint, bucket)",
-            "4:the change set was declined at the prompt; nothing changed"
+            "4:the change set was declined at the prompt; nothing changed",
+            "5:skiff batch: more rows failed than the run tolerates"
         })
 public final class SkiffCli implements Runnable {
     /** The version of this Skiff, which starter projects depend on. */

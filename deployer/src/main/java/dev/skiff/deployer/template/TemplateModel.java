@@ -11,9 +11,19 @@ import java.util.Objects;
  * @param lambda   its function, or null when it runs only on the GPU pool
  * @param gpuPool  whether the GPU pool can serve it (its image carries the model)
  * @param planned  where the plan put it: with both targets, the default of its Target parameter
+ * @param batch    its Distributed Map state machine for skiff batch, or null when its config takes no batch jobs
  */
 public record TemplateModel(
-        String name, List<String> versions, LambdaFunction lambda, boolean gpuPool, Target planned) {
+        String name, List<String> versions, LambdaFunction lambda, boolean gpuPool, Target planned, Batch batch) {
+
+    /** A batch state machine over the model's live alias; MaxConcurrency bounds the parallel child executions. */
+    public record Batch(int maxConcurrency) {
+        public Batch {
+            if (maxConcurrency < 1 || maxConcurrency > 10_000) {
+                throw new IllegalArgumentException("a Distributed Map runs 1 to 10,000 child executions at once");
+            }
+        }
+    }
 
     /**
      * @param codeUri        where the function's code is: an s3:// URI for AWS, a local path for the emulator
@@ -36,19 +46,28 @@ public record TemplateModel(
         if (planned == Target.LAMBDA ? lambda == null : !gpuPool) {
             throw new IllegalArgumentException("model " + name + " is planned on " + planned + ", where it cannot run");
         }
+        if (batch != null && lambda == null) {
+            throw new IllegalArgumentException("model " + name + ": batch jobs run on its Lambda function; the GPU "
+                    + "pool's batch path is not built yet");
+        }
+    }
+
+    /** The same model with a batch state machine. */
+    public TemplateModel withBatch(Batch batch) {
+        return new TemplateModel(name, versions, lambda, gpuPool, planned, batch);
     }
 
     public static TemplateModel onLambda(String name, List<String> versions, LambdaFunction lambda) {
-        return new TemplateModel(name, versions, lambda, false, Target.LAMBDA);
+        return new TemplateModel(name, versions, lambda, false, Target.LAMBDA, null);
     }
 
     public static TemplateModel onGpuPool(String name, List<String> versions) {
-        return new TemplateModel(name, versions, null, true, Target.GPU_POOL);
+        return new TemplateModel(name, versions, null, true, Target.GPU_POOL, null);
     }
 
     /** Either target, chosen at deploy time by the model's Target parameter; {@code planned} is its default. */
     public static TemplateModel onEither(String name, List<String> versions, LambdaFunction lambda, Target planned) {
-        return new TemplateModel(name, versions, lambda, true, planned);
+        return new TemplateModel(name, versions, lambda, true, planned, null);
     }
 
     public boolean switchable() {
@@ -60,7 +79,7 @@ public record TemplateModel(
         return logicalId(name);
     }
 
-    static String logicalId(String name) {
+    public static String logicalId(String name) {
         StringBuilder id = new StringBuilder();
         boolean upper = true;
         for (char c : name.toCharArray()) {

@@ -64,6 +64,9 @@ public final class TemplateRenderer {
         String first = models.getFirst().logicalId();
         add("server-routes.yaml", TemplateFragments.fill("server-routes.yaml", Map.of("integration", first)));
         for (TemplateModel model : models) model(model);
+        if (models.stream().anyMatch(m -> m.batch() != null)) {
+            add("batch-bucket.yaml", TemplateFragments.fill("batch-bucket.yaml", Map.of()));
+        }
 
         List<TemplateModel> pool =
                 models.stream().filter(TemplateModel::gpuPool).toList();
@@ -113,6 +116,10 @@ public final class TemplateRenderer {
             aliasValues.put("integration", id + aliasId);
             integration(model, id + aliasId, id + aliasId + "Alias");
             addLambda(model, "lambda-alias.yaml", aliasValues);
+        }
+        if (model.batch() != null) {
+            values.put("maxConcurrency", Integer.toString(model.batch().maxConcurrency()));
+            addLambda(model, "batch-state-machine.yaml", values);
         }
     }
 

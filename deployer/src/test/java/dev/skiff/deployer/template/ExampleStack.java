@@ -17,20 +17,24 @@ import java.util.List;
 public final class ExampleStack {
     /** Both functions run the build's Lambda layout, which holds both models; SKIFF_MODELS picks one. */
     static final String CODE_URI = "../function-runtime/lambda/target/lambda";
+    /** Both example configs have a "batch" section; 100 child executions at once stays inside a new account's Lambda concurrency. */
+    static final int BATCH_CONCURRENCY = 100;
 
     private ExampleStack() {}
 
     static List<TemplateModel> models() {
         return List.of(
                 TemplateModel.onLambda(
-                        "fraud",
-                        List.of("1"),
-                        new TemplateModel.LambdaFunction(CODE_URI, 512, 10, 50, List.of("canary"))),
+                                "fraud",
+                                List.of("1"),
+                                new TemplateModel.LambdaFunction(CODE_URI, 512, 10, 50, List.of("canary")))
+                        .withBatch(new TemplateModel.Batch(BATCH_CONCURRENCY)),
                 TemplateModel.onEither(
-                        "minilm",
-                        List.of("1"),
-                        new TemplateModel.LambdaFunction(CODE_URI, 2048, 30, 500, List.of("canary")),
-                        Target.LAMBDA));
+                                "minilm",
+                                List.of("1"),
+                                new TemplateModel.LambdaFunction(CODE_URI, 2048, 30, 500, List.of("canary")),
+                                Target.LAMBDA)
+                        .withBatch(new TemplateModel.Batch(BATCH_CONCURRENCY)));
     }
 
     static String render() {

@@ -23,6 +23,7 @@ import java.util.Locale;
  * @param warmUp the request each loaded version is warmed with, or null for placeholder values
  * @param pooling how the text-embedding pipeline pools token vectors into one per text
  * @param normalize whether the text-embedding pipeline scales each vector to unit length
+ * @param batch how a batch job's named columns map onto the inputs, or null when the model takes no batch jobs
  */
 public record ModelConfig(
         Pipeline pipeline,
@@ -41,7 +42,8 @@ public record ModelConfig(
         Integer latencyObjectiveMs,
         WarmUpRequest warmUp,
         Pooling pooling,
-        boolean normalize) {
+        boolean normalize,
+        BatchColumns batch) {
 
     public enum Pipeline {
         NONE,
@@ -88,7 +90,8 @@ public record ModelConfig(
         FEATURES("features"),
         WARMUP("warmup"),
         POOLING("pooling"),
-        NORMALIZE("normalize");
+        NORMALIZE("normalize"),
+        BATCH("batch");
 
         private final String json;
 
@@ -197,6 +200,7 @@ public record ModelConfig(
                             throw new IllegalArgumentException("\"normalize\" must be true or false");
                         config.normalize(p.getBooleanValue());
                     }
+                    case BATCH -> config.batch(BatchColumns.parse(p));
                 }
             }
         }
@@ -308,6 +312,7 @@ public record ModelConfig(
         private WarmUpRequest warmUp = null;
         private Pooling pooling = Pooling.MEAN;
         private boolean normalize = true;
+        private BatchColumns batch = null;
 
         private Builder() {}
 
@@ -397,6 +402,12 @@ public record ModelConfig(
             return this;
         }
 
+        /** @param columns null: the model takes no batch jobs */
+        public Builder batch(BatchColumns columns) {
+            this.batch = columns;
+            return this;
+        }
+
         public ModelConfig build() {
             return new ModelConfig(
                     pipeline,
@@ -415,7 +426,8 @@ public record ModelConfig(
                     latencyObjectiveMs,
                     warmUp,
                     pooling,
-                    normalize);
+                    normalize,
+                    batch);
         }
     }
 }

@@ -167,7 +167,8 @@ public final class ResponseWriter {
         g.writeEndArray();
     }
 
-    private static void elements(JsonGenerator g, Tensor tensor, int start, int count) throws IOException {
+    /** Writes elements {@code start..start+count} of a tensor as JSON values, as infer answers write them. */
+    public static void elements(JsonGenerator g, Tensor tensor, int start, int count) throws IOException {
         int end = start + count;
         if (tensor.datatype() == DataType.BYTES) {
             String[] strings = tensor.strings();

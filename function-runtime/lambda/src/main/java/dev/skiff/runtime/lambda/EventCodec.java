@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * Tells Lambda events apart by their own fields (API Gateway HTTP API 2.0, REST API 1.0, ALB,
- * or a bare protocol request) and writes each answer in the shape its source expects.
+ * a Distributed Map batch, or a bare protocol request) and writes each answer in the shape its
+ * source expects.
  */
 public final class EventCodec {
     private EventCodec() {}
@@ -26,6 +27,7 @@ public final class EventCodec {
         String version = null, rawPath = null, path = null, httpMethod = null, contextMethod = null, body = null;
         String modelName = null, modelVersion = null;
         boolean base64 = false, hasContext = false, elb = false, multiValueHeaders = false, protocolFields = false;
+        boolean batch = false;
         try (JsonParser p = Json.FACTORY.createParser(event)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ProtocolException.badRequest(
@@ -57,6 +59,10 @@ public final class EventCodec {
                         protocolFields = true;
                         p.skipChildren();
                     }
+                    case BatchEvent.ITEMS -> {
+                        batch = true; // BatchEvent reads the items
+                        p.skipChildren();
+                    }
                     case "model_name" -> modelName = text(p);
                     case "model_version" -> modelVersion = text(p);
                     default -> p.skipChildren();
@@ -81,11 +87,13 @@ public final class EventCodec {
                     body(body, base64),
                     multiValueHeaders);
         }
+        if (batch) return new HttpEvent(EventKind.BATCH, "POST", null, event, false);
         if (protocolFields) {
             return new HttpEvent(EventKind.DIRECT, "POST", directPath(modelName, modelVersion), event, false);
         }
-        throw ProtocolException.badRequest("unrecognised event: expected an API Gateway (HTTP API 2.0 or REST 1.0) or "
-                + "ALB event, or an infer request with \"inputs\" or \"instances\"");
+        throw ProtocolException.badRequest(
+                "unrecognised event: expected an API Gateway (HTTP API 2.0 or REST 1.0) or "
+                        + "ALB event, a Distributed Map batch with \"Items\", or an infer request with \"inputs\" or \"instances\"");
     }
 
     /** The path a direct invocation addresses: its model_name, or the only model ("" resolves later). */
@@ -131,10 +139,10 @@ public final class EventCodec {
         }
     }
 
-    /** The answer in the event's own shape; a direct invocation gets the bare protocol body. */
+    /** The answer in the event's own shape; a direct invocation or a batch gets the bare body. */
     public static byte[] encode(HttpEvent event, int status, byte[] body, Map<String, String> headers) {
         EventKind kind = event == null ? EventKind.DIRECT : event.kind();
-        if (kind == EventKind.DIRECT) return body;
+        if (kind == EventKind.DIRECT || kind == EventKind.BATCH) return body;
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 256);
         try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
             g.writeStartObject();

@@ -9,7 +9,9 @@ public enum EventKind {
     /** Application Load Balancer target group. */
     ALB("alb"),
     /** A bare protocol request, from Lambda's Invoke API. */
-    DIRECT("direct");
+    DIRECT("direct"),
+    /** A Step Functions Distributed Map child's ItemBatcher event ({@code {"Items": [...]}}), or skiff batch --local's. */
+    BATCH("batch");
 
     public final String label;
 

@@ -2,6 +2,9 @@ package dev.skiff.runtime.lambda;
 
 import dev.skiff.runtime.api.ApiResponse;
 import dev.skiff.runtime.api.InferenceApi;
+import dev.skiff.runtime.batch.BatchAnswer;
+import dev.skiff.runtime.batch.BatchResult;
+import dev.skiff.runtime.batch.BatchScorer;
 import dev.skiff.runtime.contract.ErrorCode;
 import dev.skiff.runtime.contract.Limits;
 import dev.skiff.runtime.contract.Target;
@@ -72,7 +75,9 @@ public final class LambdaFunction implements InferenceApi.Backend {
         ApiResponse response;
         try {
             http = EventCodec.decode(event);
-            response = api.handle(http.method(), http.path(), http.body());
+            response = http.kind() == EventKind.BATCH
+                    ? batch(BatchEvent.decode(event))
+                    : api.handle(http.method(), http.path(), http.body());
         } catch (ProtocolException e) {
             response = ApiResponse.error(e.code(), e.getMessage());
         } catch (RuntimeException e) {
@@ -96,6 +101,27 @@ public final class LambdaFunction implements InferenceApi.Backend {
                 total,
                 response.isError() ? errorMessage(response) : null));
         return answer;
+    }
+
+    /** Scores a Distributed Map batch: one answer per item, in order; a bad item fails alone. */
+    private ApiResponse batch(BatchEvent event) {
+        if (event.items() == null) throw ProtocolException.badRequest("the batch has no \"Items\" array");
+        String name = event.model() == null ? ONLY_MODEL : event.model();
+        Model model = model(name);
+        if (model == null) {
+            throw ProtocolException.notFound("model '" + name + "' is not served here; models: " + modelNames());
+        }
+        ModelVersion version = resolve(model, event.version());
+        if (version == null) {
+            throw ProtocolException.notFound("model '" + model.name() + "' has no version or alias '" + event.version()
+                    + "'; versions: " + model.versionNames());
+        }
+        long start = System.nanoTime();
+        List<BatchResult> results = BatchScorer.of(version).score(event.items());
+        long scored = System.nanoTime();
+        byte[] body = BatchAnswer.write(results);
+        return ApiResponse.ok(body, model.name(), version.version())
+                .withTimings(0, scored - start, System.nanoTime() - scored);
     }
 
     /** After a SnapStart restore the next request is again the first of its environment. */

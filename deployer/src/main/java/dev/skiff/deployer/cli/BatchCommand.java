@@ -1,0 +1,211 @@
+package dev.skiff.deployer.cli;
+
+import dev.skiff.deployer.batch.BatchFormat;
+import dev.skiff.deployer.batch.BatchSummary;
+import dev.skiff.deployer.batch.InputRows;
+import dev.skiff.deployer.batch.LambdaBatchInvoker;
+import dev.skiff.deployer.batch.LocalBatchRun;
+import dev.skiff.deployer.batch.ProgressBar;
+import dev.skiff.deployer.batch.ResultFiles;
+import dev.skiff.deployer.batch.StackBatchRun;
+import dev.skiff.deployer.batch.StackBatchRun.StackResources;
+import dev.skiff.deployer.template.TemplateModel;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code skiff batch MODEL --input ... --output ... (--local | --stack NAME)}: scores a file of rows. */
+@Command(
+        name = "batch",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Score a CSV or JSONL file of rows with a model, in batches through the model's own function.",
+            "",
+            "--local sends the batches to a running `skiff local start-api` (its Lambda API, port 3001), as "
+                    + "Step Functions Distributed Map would: {\"Items\": [...], \"BatchInput\": {...}} events, "
+                    + "--concurrency at a time.",
+            "--stack NAME runs the stack's Distributed Map state machine for the model: uploads a local input "
+                    + "to the stack's batch bucket, starts an execution named after the input and the model "
+                    + "version (a rerun is the same execution; a failed one is redriven), follows DescribeMapRun, "
+                    + "and downloads the results.",
+            "",
+            "The model's config.json \"batch\" section says which columns fill which input and which pass "
+                    + "through (docs/model-repository.md). Results go to DIR: <input>.out (one result per input "
+                    + "row, in input order), <input>.failed.csv (row, key, message) and <input>.summary.json.",
+            "",
+            "Examples:",
+            "  skiff batch fraud --input transactions.csv --output results/ --local",
+            "  skiff batch fraud --input transactions.csv --output results/ --stack skiff-prod",
+            "  skiff batch fraud --input s3://bucket/in/transactions.jsonl --output results/ --stack skiff-prod"
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:every row scored, or the failures stayed within --tolerated-failure-percentage",
+            "2:bad arguments or input (a missing file, a model that takes no batch jobs)",
+            "3:AWS or the local emulator refused or could not be reached",
+            "5:more rows failed than --tolerated-failure-percentage allows"
+        })
+public final class BatchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "the model, as the template names it")
+    String model;
+
+    @Option(
+            names = "--input",
+            required = true,
+            paramLabel = "FILE|s3://BUCKET/KEY",
+            description = "the rows to score: a local file, or (with --stack) an S3 object")
+    String input;
+
+    @Option(
+            names = "--output",
+            required = true,
+            paramLabel = "DIR",
+            description = "where the .out, .failed.csv and .summary.json files go")
+    Path output;
+
+    @Option(
+            names = "--format",
+            paramLabel = "csv|jsonl",
+            description = "the input's format, and so the results' (default: from the file name; .jsonl is JSONL)")
+    String format;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Where where;
+
+    static final class Where {
+        @Option(names = "--local", description = "run against `skiff local start-api` on this machine")
+        boolean local;
+
+        @Option(names = "--stack", paramLabel = "NAME", description = "run on AWS, on this stack's state machine")
+        String stack;
+    }
+
+    @Option(
+            names = "--model-version",
+            defaultValue = "live",
+            paramLabel = "VERSION|ALIAS",
+            description = "the function version or alias to score with (default: ${DEFAULT-VALUE})")
+    String version;
+
+    @Option(
+            names = "--batch-size",
+            defaultValue = "1000",
+            description = "rows per invocation, as ItemBatcher's MaxItemsPerBatch; the function runs them in "
+                    + "model runs of maxBatchSize (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(
+            names = "--concurrency",
+            defaultValue = "2",
+            description = "--local: invocations in flight at once (default: ${DEFAULT-VALUE})")
+    int concurrency;
+
+    @Option(
+            names = "--lambda-endpoint",
+            defaultValue = "http://127.0.0.1:3001",
+            description = "--local: the emulator's Lambda API (default: ${DEFAULT-VALUE})")
+    URI lambdaEndpoint;
+
+    @Option(
+            names = "--function",
+            description = "--local: the function to invoke (default: the template's <Model>Function)")
+    String function;
+
+    @Option(
+            names = "--tolerated-failure-percentage",
+            defaultValue = "0",
+            description = "the share of rows that may fail before the run fails, as Distributed Map's "
+                    + "ToleratedFailurePercentage (default: ${DEFAULT-VALUE})")
+    double tolerated;
+
+    @Mixin
+    AwsOptions aws;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (batchSize < 1 || concurrency < 1) throw new UserError("--batch-size and --concurrency must be at least 1");
+        if (tolerated < 0 || tolerated > 100) throw new UserError("--tolerated-failure-percentage is 0 to 100");
+        PrintWriter out = spec.commandLine().getOut();
+        ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), System.console() != null);
+        BatchFormat inputFormat = format == null ? BatchFormat.of(input) : parseFormat(format);
+        BatchSummary summary;
+        Path results;
+        if (where.local) {
+            Path file = localInput();
+            try (ResultFiles files = new ResultFiles(output, file.getFileName().toString(), inputFormat)) {
+                summary = runLocal(file, inputFormat, files, bar);
+                files.writeSummary(summary, model, file.toString());
+                results = files.out();
+            }
+        } else {
+            try (var clients = new StackBatchRun.Clients(aws.clients())) {
+                StackBatchRun run = new StackBatchRun(clients, StackResources.find(clients, where.stack, model));
+                StackBatchRun.Outcome outcome =
+                        run.run(model, version, input, inputFormat, batchSize, tolerated, output, bar, out);
+                summary = outcome.summary();
+                results = outcome.results();
+            }
+        }
+        out.println(summary.describe());
+        out.println("results: " + results
+                + (summary.failed() > 0
+                        ? "; failed rows: "
+                                + results.resolveSibling(
+                                        results.getFileName().toString().replace(".out", ".failed.csv"))
+                        : ""));
+        out.flush();
+        return summary.withinTolerance() ? ExitCodes.OK : ExitCodes.BATCH_FAILED;
+    }
+
+    private BatchSummary runLocal(Path file, BatchFormat inputFormat, ResultFiles files, ProgressBar bar)
+            throws IOException, InterruptedException {
+        String name = function != null ? function : TemplateModel.logicalId(model) + "Function";
+        try (LambdaClient lambda = LambdaClient.builder()
+                        .region(Region.US_EAST_1)
+                        .endpointOverride(lambdaEndpoint)
+                        .credentialsProvider(
+                                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMinutes(5)))
+                        .build();
+                InputRows rows = InputRows.open(file, inputFormat)) {
+            LocalBatchRun run = new LocalBatchRun(
+                    new LocalBatchRun.Settings(model, null, batchSize, concurrency),
+                    new LambdaBatchInvoker(lambda, name, version));
+            return run.run(rows, files, bar, InputRows.count(file, inputFormat), tolerated);
+        }
+    }
+
+    private Path localInput() {
+        if (input.startsWith("s3://")) throw new UserError("--local reads a local file; s3:// inputs need --stack");
+        Path file = Path.of(input);
+        if (!Files.isRegularFile(file)) throw new UserError("no input file " + file.toAbsolutePath());
+        return file;
+    }
+
+    private static BatchFormat parseFormat(String text) {
+        try {
+            return BatchFormat.valueOf(text.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--format is csv or jsonl, not " + text);
+        }
+    }
+}

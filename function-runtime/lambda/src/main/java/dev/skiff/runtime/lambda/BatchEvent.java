@@ -1,0 +1,98 @@
+package dev.skiff.runtime.lambda;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.skiff.runtime.batch.BatchScorer;
+import dev.skiff.runtime.protocol.Json;
+import dev.skiff.runtime.protocol.ProtocolException;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Step Functions Distributed Map child's event, as ItemBatcher makes it:
+ * {@code {"Items": [{...}, ...], "BatchInput": {"model_name": "fraud", "model_version": "live"}}}.
+ * CSV items hold strings, JSONL items the values as written.
+ *
+ * @param model   BatchInput's model_name, or null for the function's only model
+ * @param version BatchInput's model_version (a number or alias), or null for the default
+ */
+public record BatchEvent(List<Map<String, Object>> items, String model, String version) {
+    public static final String ITEMS = "Items";
+    public static final String BATCH_INPUT = "BatchInput";
+
+    public static BatchEvent decode(byte[] event) {
+        List<Map<String, Object>> items = null;
+        String model = null, version = null;
+        try (JsonParser p = Json.FACTORY.createParser(event)) {
+            p.nextToken(); // EventCodec has checked it is an object
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals(ITEMS)) {
+                    if (value != JsonToken.START_ARRAY)
+                        throw ProtocolException.badRequest("\"Items\" must be an array");
+                    items = items(p);
+                } else if (field.equals(BATCH_INPUT) && value == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = p.currentName();
+                        p.nextToken();
+                        switch (name) {
+                            case "model_name" -> model = p.getValueAsString();
+                            case "model_version" -> version = p.getValueAsString();
+                            default -> p.skipChildren();
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (StreamConstraintsException e) {
+            throw ProtocolException.tooLarge("the batch exceeds a JSON limit: " + e.getOriginalMessage());
+        } catch (JsonParseException e) {
+            throw ProtocolException.badRequest("the batch is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new BatchEvent(items, model, version);
+    }
+
+    /** Each item an object of column values; anything else in the array is an item of no columns. */
+    private static List<Map<String, Object>> items(JsonParser p) throws IOException {
+        List<Map<String, Object>> items = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            Map<String, Object> item = new HashMap<>();
+            if (p.currentToken() == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String column = p.currentName();
+                    item.put(column, value(p, p.nextToken()));
+                }
+            } else {
+                p.skipChildren();
+            }
+            items.add(item);
+        }
+        return items;
+    }
+
+    private static Object value(JsonParser p, JsonToken token) throws IOException {
+        return switch (token) {
+            case VALUE_STRING -> p.getText();
+            case VALUE_NUMBER_INT -> p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NULL -> null;
+            default -> {
+                p.skipChildren();
+                yield BatchScorer.NESTED;
+            }
+        };
+    }
+}
