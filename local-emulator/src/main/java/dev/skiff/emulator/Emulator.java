@@ -271,7 +271,8 @@ public final class Emulator implements AutoCloseable {
                     options.log(),
                     gpuPool,
                     authorizer,
-                    new LocalIssuer(options.auth().localIssuer()));
+                    new LocalIssuer(options.auth().localIssuer()),
+                    template::apiSettings);
             apiServer = LoopbackHttpServer.start(
                     "skiff-http-api", options.host(), options.apiPort(), maxInvocationMillis, api);
             api.listening(options.host(), apiServer.port());

@@ -8,6 +8,7 @@ import dev.skiff.deployer.deploy.DeployRequest;
 import dev.skiff.deployer.deploy.StackTemplate;
 import dev.skiff.deployer.packaging.PackageManifest;
 import dev.skiff.deployer.packaging.PackagedModel;
+import dev.skiff.deployer.template.TemplateParameters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,8 +58,7 @@ public final class DeployCommand implements Callable<Integer> {
 
     @Option(
             names = "--runtime",
-            defaultValue = "java21",
-            description = "Lambda runtime: java21 or java25 (default: ${DEFAULT-VALUE})")
+            description = "Lambda runtime: java21 or java25 (default: what the stack has, java21 for a new one)")
     String runtime;
 
     @Option(
@@ -101,20 +101,25 @@ public final class DeployCommand implements Callable<Integer> {
             for (PackagedModel model : manifest.models()) {
                 if (model.isLambdaZip()) codeUris.put(model.name(), uploader.upload(model));
             }
-            String template = StackTemplate.render(manifest, m -> codeUris.get(m.name()));
+            ChangeSetDeployer deployer = new ChangeSetDeployer(
+                    cloudFormation, out, Duration.ofMillis((long) (pollSeconds * 1000)), Duration.ofMinutes(60));
+            // a parameter not given keeps the stack's value, so the runtime the versions are keyed on is that one
+            String effectiveRuntime = runtime != null
+                    ? runtime
+                    : deployer.currentParameters(stack).getOrDefault("Runtime", StackTemplate.DEFAULT_RUNTIME);
+            String template = StackTemplate.render(manifest, m -> codeUris.get(m.name()), effectiveRuntime);
             Files.writeString(packageDir.resolve("template.yaml"), template, StandardCharsets.UTF_8);
             out.println("Rendered " + packageDir.resolve("template.yaml"));
             boolean inline = template.getBytes(StandardCharsets.UTF_8).length <= DeployRequest.MAX_TEMPLATE_BODY_BYTES;
             Map<String, String> parameters = new LinkedHashMap<>();
-            parameters.put("Runtime", runtime);
+            if (runtime != null) parameters.put("Runtime", runtime);
             parameters.putAll(parameterOverrides);
             DeployRequest request = new DeployRequest(
                     stack,
                     inline ? template : null,
                     inline ? null : uploader.uploadTemplate(stack, template),
-                    parameters);
-            ChangeSetDeployer deployer = new ChangeSetDeployer(
-                    cloudFormation, out, Duration.ofMillis((long) (pollSeconds * 1000)), Duration.ofMinutes(60));
+                    parameters,
+                    TemplateParameters.declared(template));
             DeployOutcome outcome = deployer.deploy(request, this::confirm);
             return switch (outcome) {
                 case DEPLOYED, NO_CHANGES -> ExitCodes.OK;

@@ -14,14 +14,15 @@ import software.amazon.awssdk.services.cloudformation.model.DescribeChangeSetRes
 import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.ResourceChange;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
-import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 import software.amazon.awssdk.services.cloudformation.model.Tag;
 
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -33,6 +34,8 @@ import java.util.function.BooleanSupplier;
 public final class ChangeSetDeployer {
     static final List<Capability> CAPABILITIES =
             List.of(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM, Capability.CAPABILITY_AUTO_EXPAND);
+
+    private static final String REVIEW_IN_PROGRESS = "REVIEW_IN_PROGRESS";
 
     private final CloudFormationClient cloudFormation;
     private final PrintWriter out;
@@ -50,11 +53,17 @@ public final class ChangeSetDeployer {
     /** @param confirm asked once the changes are shown; true to execute */
     public DeployOutcome deploy(DeployRequest request, BooleanSupplier confirm) {
         Optional<Stack> existing = stack(request.stackName());
-        existing.ifPresent(stack -> checkDeployable(request.stackName(), stack.stackStatus()));
-        boolean create = existing.isEmpty() || existing.get().stackStatus() == StackStatus.REVIEW_IN_PROGRESS;
+        existing.ifPresent(stack -> checkDeployable(request.stackName(), stack.stackStatusAsString()));
+        boolean create =
+                existing.isEmpty() || existing.get().stackStatusAsString().equals(REVIEW_IN_PROGRESS);
         String changeSetName =
                 "skiff-" + Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
-        cloudFormation.createChangeSet(changeSetRequest(request, changeSetName, create));
+        List<String> previous = create
+                ? List.of()
+                : existing.get().parameters().stream()
+                        .map(Parameter::parameterKey)
+                        .toList();
+        cloudFormation.createChangeSet(changeSetRequest(request, changeSetName, create, previous));
         out.printf(
                 "Creating change set %s for %s stack %s ...%n",
                 changeSetName, create ? "new" : "existing", request.stackName());
@@ -82,9 +91,9 @@ public final class ChangeSetDeployer {
         cloudFormation.executeChangeSet(b -> b.stackName(request.stackName()).changeSetName(changeSetName));
         out.println("Executing " + changeSetName + " ...");
         out.flush();
-        StackStatus finalStatus = new StackEventFollower(cloudFormation, out, pollInterval, timeout)
+        String finalStatus = new StackEventFollower(cloudFormation, out, pollInterval, timeout)
                 .follow(request.stackName(), executedAt, changeSet.changes().size());
-        boolean succeeded = finalStatus == StackStatus.CREATE_COMPLETE || finalStatus == StackStatus.UPDATE_COMPLETE;
+        boolean succeeded = finalStatus.equals("CREATE_COMPLETE") || finalStatus.equals("UPDATE_COMPLETE");
         out.println((succeeded ? "Stack " + request.stackName() + " is " : "Stack " + request.stackName() + " failed: ")
                 + finalStatus);
         if (succeeded) printOutputs(request.stackName());
@@ -94,10 +103,28 @@ public final class ChangeSetDeployer {
 
     /** The CreateChangeSet request for a rendered template: tests compare it with the template. */
     public static CreateChangeSetRequest changeSetRequest(DeployRequest request, String changeSetName, boolean create) {
+        return changeSetRequest(request, changeSetName, create, List.of());
+    }
+
+    /**
+     * @param previous the parameters the stack has now: each one this deploy does not give and the
+     *     template still declares keeps its value (UsePreviousValue), as {@code aws cloudformation deploy} does
+     */
+    public static CreateChangeSetRequest changeSetRequest(
+            DeployRequest request, String changeSetName, boolean create, List<String> previous) {
         List<Parameter> parameters = new ArrayList<>();
         request.parameters()
                 .forEach((k, v) -> parameters.add(
                         Parameter.builder().parameterKey(k).parameterValue(v).build()));
+        for (String key : previous) {
+            if (!request.parameters().containsKey(key)
+                    && request.templateParameters().contains(key)) {
+                parameters.add(Parameter.builder()
+                        .parameterKey(key)
+                        .usePreviousValue(true)
+                        .build());
+            }
+        }
         CreateChangeSetRequest.Builder builder = CreateChangeSetRequest.builder()
                 .stackName(request.stackName())
                 .changeSetName(changeSetName)
@@ -124,22 +151,28 @@ public final class ChangeSetDeployer {
         }
     }
 
-    private static void checkDeployable(String name, StackStatus status) {
-        if (status == StackStatus.ROLLBACK_COMPLETE
-                || status == StackStatus.ROLLBACK_FAILED
-                || status == StackStatus.DELETE_FAILED) {
+    /** The stack's parameter values now, or none when it does not exist: what a deploy that omits them keeps. */
+    public Map<String, String> currentParameters(String stackName) {
+        Map<String, String> values = new LinkedHashMap<>();
+        stack(stackName)
+                .ifPresent(stack -> stack.parameters().forEach(p -> values.put(p.parameterKey(), p.parameterValue())));
+        return values;
+    }
+
+    private static void checkDeployable(String name, String status) {
+        if (status.equals("ROLLBACK_COMPLETE") || status.equals("ROLLBACK_FAILED") || status.equals("DELETE_FAILED")) {
             throw new UserError(
                     "stack " + name + " is " + status + " after a failed create and cannot be updated; delete it "
                             + "(aws cloudformation delete-stack --stack-name " + name + ") and deploy again",
                     ExitCodes.DEPLOY_FAILED);
         }
-        if (status == StackStatus.UPDATE_ROLLBACK_FAILED) {
+        if (status.equals("UPDATE_ROLLBACK_FAILED")) {
             throw new UserError(
                     "stack " + name + " is UPDATE_ROLLBACK_FAILED; continue the rollback (aws cloudformation "
                             + "continue-update-rollback --stack-name " + name + ") and deploy again",
                     ExitCodes.DEPLOY_FAILED);
         }
-        if (status.toString().endsWith("_IN_PROGRESS") && status != StackStatus.REVIEW_IN_PROGRESS) {
+        if (status.endsWith("_IN_PROGRESS") && !status.equals(REVIEW_IN_PROGRESS)) {
             throw new UserError(
                     "stack " + name + " is " + status + "; wait for it to finish (skiff status, or the "
                             + "CloudFormation console) and deploy again",
@@ -157,8 +190,8 @@ public final class ChangeSetDeployer {
             }
             if (System.nanoTime() > deadline) {
                 throw new UserError(
-                        "change set " + name + " is still " + response.status() + " after " + timeout.toSeconds()
-                                + " s; look at it in the CloudFormation console",
+                        "change set " + name + " is still " + response.statusAsString() + " after "
+                                + timeout.toSeconds() + " s; look at it in the CloudFormation console",
                         ExitCodes.DEPLOY_FAILED);
             }
             StackEventFollower.sleep(pollInterval);

@@ -3,9 +3,7 @@ package dev.skiff.deployer.deploy;
 import dev.skiff.deployer.cli.ExitCodes;
 import dev.skiff.deployer.cli.UserError;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
-import software.amazon.awssdk.services.cloudformation.model.ResourceStatus;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
-import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -37,16 +35,17 @@ final class StackEventFollower {
         this.timeout = timeout;
     }
 
-    StackStatus follow(String stack, Instant since, int expectedResources) {
+    /** @return the stack's settled status as AWS names it (a string: the SDK's enum lags new values) */
+    String follow(String stack, Instant since, int expectedResources) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             printNewEvents(stack, since, expectedResources);
-            StackStatus status = cloudFormation
+            String status = cloudFormation
                     .describeStacks(b -> b.stackName(stack))
                     .stacks()
                     .getFirst()
-                    .stackStatus();
-            if (!status.toString().endsWith("_IN_PROGRESS")) {
+                    .stackStatusAsString();
+            if (!status.endsWith("_IN_PROGRESS")) {
                 printNewEvents(stack, since, expectedResources);
                 if (!failures.isEmpty()) {
                     out.println("Failed resources:");
@@ -73,8 +72,8 @@ final class StackEventFollower {
         }
         for (StackEvent event : fresh.reversed()) {
             String resource = event.logicalResourceId();
-            ResourceStatus status = event.resourceStatus();
-            String name = String.valueOf(status);
+            // as AWS names it: REVIEW_IN_PROGRESS and newer statuses are not in the SDK's enum
+            String name = String.valueOf(event.resourceStatusAsString());
             if (name.endsWith("_COMPLETE") && !resource.equals(stack)) done.add(resource);
             if (name.endsWith("_FAILED")
                     && event.resourceStatusReason() != null

@@ -8,7 +8,11 @@ import dev.skiff.deployer.template.TemplateModel;
 import dev.skiff.deployer.template.TemplateRenderer;
 import dev.skiff.runtime.contract.Target;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -19,11 +23,29 @@ public final class StackTemplate {
     static final String POOL_MODELS = "gpu-pool/models";
     /** Defaults for a package.json written before the plan carried them: API Gateway's limit, and 80% of it. */
     private static final int DEFAULT_TIMEOUT_SECONDS = 30;
+    /**
+     * The shortest timeout a function gets, whatever the plan measured: the first request after a
+     * deploy or a scale-out pays a snapshot restore, and a laptop's emulator is slower than Lambda.
+     * The p99 alarm, not the timeout, is what catches a slow version.
+     */
+    static final int MIN_TIMEOUT_SECONDS = 10;
+    /** Every Lambda model's second alias, with its own route: where a version is tried before live. */
+    static final String CANARY_ALIAS = "canary";
+    /** The template's default of its Runtime parameter. */
+    public static final String DEFAULT_RUNTIME = "java21";
 
     private StackTemplate() {}
 
-    /** @param codeUri where each Lambda model's .zip is (s3:// for AWS, a local path for the emulator) */
+    /** The template for the template's default runtime. */
     public static String render(PackageManifest manifest, Function<PackagedModel, String> codeUri) {
+        return render(manifest, codeUri, DEFAULT_RUNTIME);
+    }
+
+    /**
+     * @param codeUri where each Lambda model's .zip is (s3:// for AWS, a local path for the emulator)
+     * @param runtime the runtime this deploy gives the functions: part of each version's key
+     */
+    public static String render(PackageManifest manifest, Function<PackagedModel, String> codeUri, String runtime) {
         List<TemplateModel> models = new ArrayList<>();
         for (PackagedModel m : manifest.models()) {
             if (m.target() == Target.LAMBDA && !m.isLambdaZip()) {
@@ -33,17 +55,40 @@ public final class StackTemplate {
                                 + "deploy it with sam, or lower the package below 250 MB");
             }
             if (m.isLambdaZip()) {
-                int timeout = m.timeoutSeconds() != null ? m.timeoutSeconds() : DEFAULT_TIMEOUT_SECONDS;
-                int alarm = m.latencyAlarmMs() != null ? m.latencyAlarmMs() : timeout * 800;
+                int planned = m.timeoutSeconds() != null ? m.timeoutSeconds() : DEFAULT_TIMEOUT_SECONDS;
+                int alarm = m.latencyAlarmMs() != null ? m.latencyAlarmMs() : planned * 800;
+                int timeout = Math.max(MIN_TIMEOUT_SECONDS, planned);
+                String versionKey = versionKey(m, runtime, manifest.architecture(), timeout);
                 models.add(TemplateModel.onLambda(
                         m.name(),
                         m.versions(),
-                        new TemplateModel.LambdaFunction(codeUri.apply(m), m.memoryMb(), timeout, alarm, List.of())));
+                        new TemplateModel.LambdaFunction(
+                                codeUri.apply(m), m.memoryMb(), timeout, alarm, List.of(CANARY_ALIAS), versionKey)));
             } else {
                 models.add(TemplateModel.onGpuPool(m.name(), m.versions()));
             }
         }
         return TemplateRenderer.render(models, new StackOptions(manifest.architecture(), POOL_MODELS));
+    }
+
+    /**
+     * What SAM's version id is made of once AutoPublishCodeSha256 is set (its first 10 characters
+     * replace SAM's own hash): everything a published version freezes that a deploy may change.
+     */
+    static String versionKey(PackagedModel model, String runtime, String architecture, int timeoutSeconds) {
+        String inputs = String.join(
+                "\n",
+                model.sha256(),
+                runtime,
+                architecture,
+                String.valueOf(model.memoryMb()),
+                String.valueOf(timeoutSeconds));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(inputs.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /** Parameters the rendered template needs a value for from the person: where the GPU pool's image is. */

@@ -29,9 +29,21 @@ public record TemplateModel(
      * @param codeUri        where the function's code is: an s3:// URI for AWS, a local path for the emulator
      * @param latencyAlarmMs the p99 duration above which a deploy of a new version rolls back
      * @param extraAliases   aliases besides live that get their own route, each on the newest deployed version
+     * @param versionKey     SAM's AutoPublishCodeSha256: a hash of everything a new version must follow (code,
+     *     runtime, architecture, memory, timeout), or null to let SAM hash code, environment and memory only
      */
     public record LambdaFunction(
-            String codeUri, int memoryMb, int timeoutSeconds, int latencyAlarmMs, List<String> extraAliases) {
+            String codeUri,
+            int memoryMb,
+            int timeoutSeconds,
+            int latencyAlarmMs,
+            List<String> extraAliases,
+            String versionKey) {
+        public LambdaFunction(
+                String codeUri, int memoryMb, int timeoutSeconds, int latencyAlarmMs, List<String> extraAliases) {
+            this(codeUri, memoryMb, timeoutSeconds, latencyAlarmMs, extraAliases, null);
+        }
+
         public LambdaFunction {
             extraAliases = List.copyOf(extraAliases);
             if (extraAliases.contains("live"))

@@ -106,7 +106,7 @@ public final class TemplateRenderer {
         values.put("memoryMb", Integer.toString(lambda.memoryMb()));
         values.put("timeoutSeconds", Integer.toString(lambda.timeoutSeconds()));
         values.put("latencyAlarmMs", Integer.toString(lambda.latencyAlarmMs()));
-        addLambda(model, "lambda-function.yaml", values);
+        addLambda(model, "lambda-function.yaml", values, lambda.versionKey());
         addLambda(model, "alarms.yaml", values);
         for (String alias : lambda.extraAliases()) {
             String aliasId = TemplateModel.logicalId(alias);
@@ -128,7 +128,18 @@ public final class TemplateRenderer {
      * resource and output it defines exists only while the model is on Lambda.
      */
     private void addLambda(TemplateModel model, String name, Map<String, String> values) {
+        addLambda(model, name, values, null);
+    }
+
+    /** @param versionKey the function's AutoPublishCodeSha256, or null for SAM's own version hash */
+    private void addLambda(TemplateModel model, String name, Map<String, String> values, String versionKey) {
         MappingNode fragment = TemplateFragments.fill(name, values);
+        if (versionKey != null) {
+            MappingNode function = TemplateYaml.mappingAt(
+                    fragment, List.of("Resources", model.logicalId() + "Function", "Properties"));
+            TemplateYaml.putAfter(
+                    function, "AutoPublishAlias", "AutoPublishCodeSha256", TemplateYaml.plain(versionKey));
+        }
         if (model.switchable()) {
             String condition = model.logicalId() + "OnLambda";
             for (String section : List.of("Resources", "Outputs")) {

@@ -175,6 +175,16 @@ final class TemplateYaml {
         }
     }
 
+    /** Puts {@code key} right after the entry {@code after} of {@code mapping}, or last when it has none. */
+    static void putAfter(MappingNode mapping, String after, String key, Node value) {
+        List<NodeTuple> entries = mapping.getValue();
+        int at = entries.size();
+        for (int i = 0; i < entries.size(); i++) {
+            if (key(entries.get(i)).equals(after)) at = i + 1;
+        }
+        entries.add(at, new NodeTuple(plain(key), value));
+    }
+
     /** Puts {@code key} first in {@code mapping}, or right after its {@code Type} when it has one. */
     static void putAfterType(MappingNode mapping, String key, Node value) {
         int at = 0;

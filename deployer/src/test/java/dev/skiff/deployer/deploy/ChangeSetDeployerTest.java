@@ -81,7 +81,12 @@ class ChangeSetDeployerTest {
         Map<String, Object> architecture =
                 (Map<String, Object>) ((Map<String, Object>) root.get("Parameters")).get("Architecture");
         assertEquals("arm64", architecture.get("Default"), "the package's architecture");
-        assertEquals(manifest.models().getFirst().timeoutSeconds(), function.get("Timeout"));
+        assertEquals(
+                Math.max(
+                        StackTemplate.MIN_TIMEOUT_SECONDS,
+                        manifest.models().getFirst().timeoutSeconds()),
+                function.get("Timeout"),
+                "the plan's timeout, at least the floor every function gets");
         assertEquals("live", function.get("AutoPublishAlias"));
         assertEquals(Map.of("ApplyOn", "PublishedVersions"), function.get("SnapStart"));
         Map<String, Object> env =
@@ -135,5 +140,62 @@ class ChangeSetDeployerTest {
                 "The submitted information didn't contain changes. Submit different information to create a change set.";
         assertEquals(DeployOutcome.NO_CHANGES, deployer.deploy(request(renderedTemplate()), () -> true));
         assertTrue(cloudFormation.executed.isEmpty());
+    }
+
+    @Test
+    void parametersTheNextDeployDoesNotGiveKeepTheFirstDeploysValues() {
+        String template = renderedTemplate();
+        Map<String, String> first = Map.of(
+                "Runtime", "java25",
+                "AuthType", "JWT",
+                "JwtIssuer", "https://issuer.example.com",
+                "JwtAudience", "skiff-clients");
+        assertEquals(
+                DeployOutcome.DEPLOYED, deployer.deploy(new DeployRequest("demo", template, null, first), () -> true));
+        assertEquals(first, cloudFormation.parameters);
+
+        Map<String, String> second = Map.of("LogRetentionDays", "7");
+        assertEquals(
+                DeployOutcome.DEPLOYED, deployer.deploy(new DeployRequest("demo", template, null, second), () -> true));
+
+        CreateChangeSetRequest update = cloudFormation.created.getLast();
+        assertEquals(ChangeSetType.UPDATE, update.changeSetType());
+        Map<String, String> sent = new java.util.TreeMap<>();
+        update.parameters()
+                .forEach(p -> sent.put(
+                        p.parameterKey(),
+                        Boolean.TRUE.equals(p.usePreviousValue()) ? "(previous)" : p.parameterValue()));
+        assertEquals(
+                Map.of(
+                        "AuthType", "(previous)",
+                        "JwtAudience", "(previous)",
+                        "JwtIssuer", "(previous)",
+                        "LogRetentionDays", "7",
+                        "Runtime", "(previous)"),
+                sent,
+                "what the second deploy does not give it keeps, as aws cloudformation deploy does");
+        assertEquals("JWT", cloudFormation.parameters.get("AuthType"), "the first deploy's override is still there");
+        assertEquals("java25", cloudFormation.parameters.get("Runtime"));
+        assertEquals("7", cloudFormation.parameters.get("LogRetentionDays"));
+    }
+
+    @Test
+    void aPreviousParameterTheTemplateNoLongerDeclaresIsNotSent() {
+        cloudFormation.existing = StackStatus.UPDATE_COMPLETE;
+        cloudFormation.parameters.put("Runtime", "java21");
+        cloudFormation.parameters.put("MinilmTarget", "gpu-pool"); // minilm is no longer in this stack
+        deployer.deploy(request(renderedTemplate()), () -> true);
+        List<String> sent = cloudFormation.created.getFirst().parameters().stream()
+                .map(Parameter::parameterKey)
+                .toList();
+        assertEquals(List.of("Runtime"), sent, "CloudFormation refuses a parameter the template lacks");
+    }
+
+    @Test
+    void stackStatusesPrintAsAwsNamesThemEvenWhenTheSdkEnumLacksThem() {
+        deployer.deploy(request(renderedTemplate()), () -> true);
+        String out = output.toString();
+        assertTrue(out.contains("REVIEW_IN_PROGRESS"), out);
+        assertTrue(!out.contains(" null "), out);
     }
 }

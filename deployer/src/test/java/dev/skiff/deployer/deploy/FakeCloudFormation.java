@@ -17,15 +17,17 @@ import software.amazon.awssdk.services.cloudformation.model.DescribeStacksReques
 import software.amazon.awssdk.services.cloudformation.model.DescribeStacksResponse;
 import software.amazon.awssdk.services.cloudformation.model.ExecuteChangeSetRequest;
 import software.amazon.awssdk.services.cloudformation.model.ExecuteChangeSetResponse;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
 import software.amazon.awssdk.services.cloudformation.model.ResourceChange;
-import software.amazon.awssdk.services.cloudformation.model.ResourceStatus;
 import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.cloudformation.model.StackEvent;
 import software.amazon.awssdk.services.cloudformation.model.StackStatus;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * CloudFormation as a test double: records the change-set requests, and plays a scripted stack
@@ -43,6 +45,8 @@ final class FakeCloudFormation implements CloudFormationClient {
     private final List<StackEvent> events = new ArrayList<>(); // newest first, as CloudFormation lists them
     private StackStatus status;
     private int describeCalls;
+    /** The stack's parameter values, as the last executed change set left them. */
+    final Map<String, String> parameters = new LinkedHashMap<>();
 
     @Override
     public DescribeStacksResponse describeStacks(DescribeStacksRequest request) {
@@ -58,6 +62,12 @@ final class FakeCloudFormation implements CloudFormationClient {
                 .stacks(Stack.builder()
                         .stackName(request.stackName())
                         .stackStatus(status != null ? status : current)
+                        .parameters(parameters.entrySet().stream()
+                                .map(e -> Parameter.builder()
+                                        .parameterKey(e.getKey())
+                                        .parameterValue(e.getValue())
+                                        .build())
+                                .toList())
                         .build())
                 .build();
     }
@@ -90,7 +100,31 @@ final class FakeCloudFormation implements CloudFormationClient {
     @Override
     public ExecuteChangeSetResponse executeChangeSet(ExecuteChangeSetRequest request) {
         executed.add(request.changeSetName());
+        CreateChangeSetRequest changeSet = created.stream()
+                .filter(c -> c.changeSetName().equals(request.changeSetName()))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        Map<String, String> next = new LinkedHashMap<>();
+        for (Parameter p : changeSet.parameters()) {
+            if (Boolean.TRUE.equals(p.usePreviousValue())) {
+                if (!parameters.containsKey(p.parameterKey())) {
+                    throw CloudFormationException.builder()
+                            .statusCode(400)
+                            .message("Parameter " + p.parameterKey() + " has no previous value")
+                            .build();
+                }
+                next.put(p.parameterKey(), parameters.get(p.parameterKey()));
+            } else {
+                next.put(p.parameterKey(), p.parameterValue());
+            }
+        }
+        parameters.clear();
+        parameters.putAll(next);
         String stack = request.stackName();
+        if (existing == null && status == null) {
+            // a new stack sits in REVIEW_IN_PROGRESS from its change set until it executes
+            event(stack, stack, "AWS::CloudFormation::Stack", "REVIEW_IN_PROGRESS", "User Initiated");
+        }
         status = existing == null ? StackStatus.CREATE_IN_PROGRESS : StackStatus.UPDATE_IN_PROGRESS;
         event(
                 stack,
@@ -132,7 +166,7 @@ final class FakeCloudFormation implements CloudFormationClient {
                 .stackName(stack)
                 .logicalResourceId(resource)
                 .resourceType(type)
-                .resourceStatus(ResourceStatus.fromValue(resourceStatus))
+                .resourceStatus(resourceStatus) // the string as sent: the SDK enum lacks some values
                 .resourceStatusReason(reason)
                 .timestamp(Instant.now())
                 .build());

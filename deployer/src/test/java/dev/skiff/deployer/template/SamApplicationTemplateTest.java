@@ -60,13 +60,13 @@ class SamApplicationTemplateTest {
                 "MemorySize: tag tag:yaml.org,2002:int became");
         String comment = "      # the model loads and is primed during init, so a restored snapshot answers at once\n";
         assertDiffers(sam, comment, "", ".SnapStart (key): comments [block: the model loads");
-        String type = "    Type: AWS::Logs::LogGroup\n";
-        String properties = "    Properties:\n      RetentionInDays: !Ref LogRetentionDays\n";
+        String deletion = "    DeletionPolicy: Retain\n";
+        String replacement = "    UpdateReplacePolicy: Retain\n";
         assertDiffers(
                 sam,
-                type + properties,
-                properties + type,
-                "$.Resources.ApiAccessLogs.Type (key): 'Type' became 'Properties'");
+                deletion + replacement,
+                replacement + deletion,
+                "$.Resources.ApiAccessLogs.DeletionPolicy (key): 'DeletionPolicy' became 'UpdateReplacePolicy'");
     }
 
     private static void assertDiffers(String sam, String from, String to, String expected) {

@@ -55,7 +55,8 @@ class TemplateRendererTest {
 
         Map<String, Object> function = template.properties("FraudFunction");
         assertEquals("s3://bucket/fraud.zip", function.get("CodeUri"));
-        assertEquals(4, function.get("Timeout"));
+        assertEquals(10, function.get("Timeout"), "the plan's 4 s, raised to the 10 s every function gets at least");
+        assertTrue(template.resources().containsKey("FraudCanaryAlias"), "every Lambda model gets its canary alias");
         assertEquals(50, template.properties("FraudLatencyAlarm").get("Threshold"));
         assertFalse(template.resources().containsKey("LlmFunction"));
         assertEquals(

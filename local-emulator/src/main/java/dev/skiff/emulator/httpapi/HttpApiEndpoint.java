@@ -14,6 +14,9 @@ import dev.skiff.emulator.lambda.LambdaServiceException;
 import dev.skiff.emulator.server.HttpCall;
 import dev.skiff.emulator.server.HttpEndpoint;
 import dev.skiff.emulator.server.HttpReply;
+import dev.skiff.emulator.template.CorsRules;
+import dev.skiff.emulator.template.HttpApiSettings;
+import dev.skiff.emulator.template.HttpRoute;
 import dev.skiff.emulator.template.RouteTarget;
 import dev.skiff.runtime.contract.Limits;
 
@@ -24,14 +27,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * API Gateway HTTP API: matches the route, invokes its function (following the route's alias)
  * with a payload 2.0 event, or passes an HTTP_PROXY route's request to the locally run GPU pool,
  * and answers with the response or API Gateway's own errors ({@code {"message": "..."}}). Why a
  * request failed is written to the log, as API Gateway's access log would tell it. Each route is
- * authorized first (IAM, JWT, as its template says) in the mode the emulator runs; the local token
- * issuer's discovery document and key set are answered on this port too.
+ * authorized first (IAM, JWT, as its template says) in the mode the emulator runs, after the API's
+ * CORS preflight answer and the route's throttling; the local token issuer's discovery document and
+ * key set are answered on this port too.
  */
 public final class HttpApiEndpoint implements HttpEndpoint {
 
@@ -48,19 +54,22 @@ public final class HttpApiEndpoint implements HttpEndpoint {
     private final LocalGpuPool gpuPool;
     private final RouteAuthorizer authorizer;
     private final LocalIssuer issuer;
+    private final Function<String, HttpApiSettings> apiSettings;
+    private final RouteThrottling throttling;
     private final HttpProxyForwarder forwarder = new HttpProxyForwarder();
     private volatile int localPort;
     private volatile String issuerUrl;
 
     /** An HTTP API that checks no authorization. */
     public HttpApiEndpoint(RouteTable routes, Invoker invoker, LogSink log) {
-        this(routes, invoker, log, null, null, null);
+        this(routes, invoker, log, null, null, null, HttpApiSettings::none);
     }
 
     /**
      * @param gpuPool where HTTP_PROXY routes go, or null when the template has none
      * @param authorizer how routes are authorized, or null to check nothing
      * @param issuer the local token issuer whose documents this port serves, or null for none
+     * @param apiSettings each API's CORS and throttling, by the API id of its routes
      */
     public HttpApiEndpoint(
             RouteTable routes,
@@ -68,13 +77,16 @@ public final class HttpApiEndpoint implements HttpEndpoint {
             LogSink log,
             LocalGpuPool gpuPool,
             RouteAuthorizer authorizer,
-            LocalIssuer issuer) {
+            LocalIssuer issuer,
+            Function<String, HttpApiSettings> apiSettings) {
         this.routes = routes;
         this.invoker = invoker;
         this.log = log;
         this.gpuPool = gpuPool;
         this.authorizer = authorizer;
         this.issuer = issuer;
+        this.apiSettings = apiSettings;
+        this.throttling = new RouteThrottling(apiSettings, System::nanoTime);
     }
 
     /** Where clients reach this API: for the x-forwarded-port header and the local issuer's URL. */
@@ -95,15 +107,47 @@ public final class HttpApiEndpoint implements HttpEndpoint {
     }
 
     private CompletableFuture<HttpReply> answer(HttpCall call, String requestId) {
+        RouteTable.Match match = routes.match(call.method(), call.path());
+        CorsRules cors = settingsFor(call, match).cors();
+        if (cors == null) {
+            return routed(call, match, requestId);
+        }
+        if (CorsResponder.isPreflight(call)) {
+            return done(CorsResponder.preflight(call, cors));
+        }
+        return routed(call, match, requestId).thenApply(reply -> CorsResponder.actual(call, cors, reply));
+    }
+
+    /**
+     * The API a request belongs to: its route's, the route a preflight asks about, or else the one
+     * API of the template (all APIs share this port locally).
+     */
+    private HttpApiSettings settingsFor(HttpCall call, RouteTable.Match match) {
+        RouteTable.Match owner = match;
+        if (CorsResponder.isPreflight(call)) {
+            owner = routes.match(
+                    call.header("Access-Control-Request-Method").toUpperCase(java.util.Locale.ROOT), call.path());
+        }
+        if (owner != null) {
+            return apiSettings.apply(owner.route().apiId());
+        }
+        var apiIds = routes.routes().stream().map(HttpRoute::apiId).collect(Collectors.toSet());
+        return apiIds.size() == 1 ? apiSettings.apply(apiIds.iterator().next()) : HttpApiSettings.none("");
+    }
+
+    private CompletableFuture<HttpReply> routed(HttpCall call, RouteTable.Match match, String requestId) {
         if (issuer != null
                 && call.method().equals("GET")
                 && (call.path().equals(LocalIssuer.DISCOVERY_PATH)
                         || call.path().equals(LocalIssuer.JWKS_PATH))) {
             return done(issuerDocument(call.path()));
         }
-        RouteTable.Match match = routes.match(call.method(), call.path());
         if (match == null) {
             return done(HttpReply.message(404, "Not Found"));
+        }
+        if (!throttling.admit(match.route())) {
+            log.line(LOG_NAME, match.route().routeKey() + ": throttled by the route's rate and burst limits");
+            return done(HttpReply.message(429, "Too Many Requests"));
         }
         if (call.body().length > MAX_REQUEST_BYTES) {
             return done(HttpReply.message(413, "Request Entity Too Large"));

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.emulator.server.HttpCall;
 
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -20,6 +23,7 @@ import java.util.Map;
  * Builds the event an HTTP API sends a Lambda proxy integration in payload format 2.0: lower-case
  * headers with repeated values joined by commas, cookies apart, query parameters, path
  * parameters, the request context with what the route's authorizer found, and the body (base64 unless it is text).
+ * {@code rawPath} is the decoded path: HTTP APIs decode it (unlike REST APIs and function URLs).
  */
 final class HttpApiEvent {
 
@@ -42,7 +46,7 @@ final class HttpApiEvent {
         String routeKey = match.route().routeKey();
         event.put("version", "2.0");
         event.put("routeKey", routeKey);
-        event.put("rawPath", call.rawPath());
+        event.put("rawPath", call.path());
         event.put("rawQueryString", call.rawQuery() == null ? "" : call.rawQuery());
 
         Map<String, String> headers = new LinkedHashMap<>();
@@ -98,7 +102,7 @@ final class HttpApiEvent {
         context.put("time", now.format(REQUEST_TIME));
         context.put("timeEpoch", now.toInstant().toEpochMilli());
 
-        boolean text = isText(headers.get("content-type"));
+        boolean text = sentAsText(headers.get("content-type"), headers.get("content-encoding"), call.body());
         if (call.body().length > 0) {
             event.put(
                     "body",
@@ -113,7 +117,34 @@ final class HttpApiEvent {
         return event.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Text bodies go as they are; anything else base64-encoded, as API Gateway does. */
+    /**
+     * Whether the body goes to the function as a string: a text content type, not content-encoded
+     * (a gzip body is bytes whatever its type says) and valid UTF-8, so no byte is ever lost; any
+     * other body goes base64-encoded with {@code isBase64Encoded} true.
+     */
+    static boolean sentAsText(String contentType, String contentEncoding, byte[] body) {
+        if (contentEncoding != null
+                && !contentEncoding.isBlank()
+                && !contentEncoding.trim().equalsIgnoreCase("identity")) {
+            return false;
+        }
+        return isText(contentType) && isUtf8(body);
+    }
+
+    private static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    /** Text content types go as they are; anything else base64-encoded, as API Gateway does. */
     static boolean isText(String contentType) {
         if (contentType == null) {
             return true; // API Gateway treats a body without a content type as text

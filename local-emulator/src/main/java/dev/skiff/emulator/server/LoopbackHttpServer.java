@@ -2,6 +2,7 @@ package dev.skiff.emulator.server;
 
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -50,6 +51,12 @@ public final class LoopbackHttpServer implements AutoCloseable {
         Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false); // API Gateway and Lambda send no Server header
+        // %2F and friends reach the endpoint, which answers them as the service would, not Jetty's 400 page
+        http.setUriCompliance(UriCompliance.DEFAULT.with(
+                "skiff",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
+                UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+                UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
         ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
@@ -57,6 +64,7 @@ public final class LoopbackHttpServer implements AutoCloseable {
         connector.setReuseAddress(true);
         server.addConnector(connector);
         server.setHandler(new EndpointHandler(name, endpoint));
+        server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(1000);
         server.start();
         return new LoopbackHttpServer(name, server, connector);

@@ -51,8 +51,16 @@ public final class SamTemplateLoader {
             "FunctionName",
             "Events",
             "PackageType");
-    private static final Set<String> HTTP_API_PROPERTIES =
-            Set.of("DefinitionBody", "StageName", "Description", "FailOnWarnings", "Name", "Auth");
+    private static final Set<String> HTTP_API_PROPERTIES = Set.of(
+            "DefinitionBody",
+            "StageName",
+            "Description",
+            "FailOnWarnings",
+            "Name",
+            "Auth",
+            "CorsConfiguration",
+            "DefaultRouteSettings",
+            "RouteSettings");
     private static final Set<String> HTTP_API_EVENT_PROPERTIES =
             Set.of("ApiId", "Path", "Method", "PayloadFormatVersion", "TimeoutInMillis", "Auth");
     private static final Set<String> RUNTIMES =
@@ -64,6 +72,9 @@ public final class SamTemplateLoader {
     private final String region;
     private final List<String> warnings = new ArrayList<>();
     private final AuthReader auth = new AuthReader(warnings);
+    private final HttpApiSettingsReader apiSettingsReader = new HttpApiSettingsReader(warnings);
+    /** Each HttpApi's CORS and throttling, by its logical id. */
+    private final Map<String, HttpApiSettings> apiSettings = new LinkedHashMap<>();
     /** Each HttpApi's SAM Auth, read before the functions whose events use it. */
     private final Map<String, AuthReader.ApiAuth> apiAuth = new LinkedHashMap<>();
 
@@ -163,7 +174,8 @@ public final class SamTemplateLoader {
                 List.copyOf(aliases),
                 List.copyOf(routes),
                 gpuPool,
-                List.copyOf(warnings));
+                List.copyOf(warnings),
+                Map.copyOf(apiSettings));
     }
 
     private void readApiAuth() {
@@ -402,9 +414,21 @@ public final class SamTemplateLoader {
             warnings.add(apiId + ": properties not emulated locally: " + String.join(", ", notEmulated));
         }
         List<HttpRoute> routes = new ArrayList<>();
-        if (raw.get("DefinitionBody") instanceof Map<?, ?>) {
-            Map<String, Object> body =
-                    map(resolver.resolve(raw.get("DefinitionBody"), apiId + ".DefinitionBody"), apiId);
+        Map<String, Object> body = raw.get("DefinitionBody") instanceof Map<?, ?>
+                ? map(resolver.resolve(raw.get("DefinitionBody"), apiId + ".DefinitionBody"), apiId)
+                : Map.of();
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (String name : List.of("CorsConfiguration", "DefaultRouteSettings", "RouteSettings")) {
+            Object value = raw.get(name) == null ? null : resolver.resolve(raw.get(name), apiId + "." + name);
+            if (value != null) {
+                settings.put(name, value);
+            }
+        }
+        apiSettings.put(apiId, apiSettingsReader.read(apiId, settings, body));
+        warnings.add(apiId + ": API Gateway behaviour not emulated: account-level throttling (the Region's "
+                + "10,000 requests/s), custom domains, mutual TLS, stage variables, request and response "
+                + "parameter mapping, access logs");
+        if (!body.isEmpty()) {
             Map<String, Object> components =
                     body.get("components") instanceof Map<?, ?> c ? map(c, apiId + ".components") : Map.of();
             AuthReader.ApiAuth samAuth = apiAuth.getOrDefault(apiId, AuthReader.ApiAuth.NONE);
@@ -453,8 +477,9 @@ public final class SamTemplateLoader {
                                 50,
                                 30000);
                         RouteAuth routeAuth = auth.operationAuth(op.get("security"), schemes, bodyAuth, where);
-                        routes.add(new HttpRoute(
-                                apiId, method, pathEntry.getKey(), target, format, timeout, where, routeAuth));
+                        // an exported HTTP API writes its $default route as the path /$default
+                        String path = pathEntry.getKey().equals("/$default") ? "$default" : pathEntry.getKey();
+                        routes.add(new HttpRoute(apiId, method, path, target, format, timeout, where, routeAuth));
                     }
                 }
             }
