@@ -13,6 +13,7 @@ import dev.skiff.emulator.httpapi.HttpApiEndpoint;
 import dev.skiff.emulator.httpapi.RouteTable;
 import dev.skiff.emulator.invokeapi.LambdaApiEndpoint;
 import dev.skiff.emulator.lambda.CodePackage;
+import dev.skiff.emulator.lambda.CodeStore;
 import dev.skiff.emulator.lambda.FunctionRegistry;
 import dev.skiff.emulator.lambda.FunctionVersion;
 import dev.skiff.emulator.lambda.Invoker;
@@ -26,7 +27,6 @@ import dev.skiff.emulator.template.SamTemplate;
 import dev.skiff.emulator.template.SamTemplateLoader;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,8 +177,9 @@ public final class Emulator implements AutoCloseable {
 
     private final SamTemplate template;
     private final EnvironmentHost host;
-    private final FunctionRegistry registry = new FunctionRegistry();
-    private final Invoker invoker = new Invoker(registry);
+    private final FunctionRegistry registry;
+    private final Invoker invoker;
+    private final CodeStore codeStore;
     private final List<LoopbackHttpServer> servers = new ArrayList<>();
     private LoopbackHttpServer apiServer;
     private LoopbackHttpServer lambdaServer;
@@ -186,9 +187,12 @@ public final class Emulator implements AutoCloseable {
     private RouteAuthorizer authorizer;
     private HttpApiEndpoint api;
 
-    private Emulator(SamTemplate template, EnvironmentHost host) {
+    private Emulator(SamTemplate template, EnvironmentHost host, String region) throws IOException {
         this.template = template;
         this.host = host;
+        this.registry = new FunctionRegistry(region, SamTemplateLoader.ACCOUNT_ID);
+        this.invoker = new Invoker(registry);
+        this.codeStore = CodeStore.temporary();
     }
 
     public static Emulator start(Options options) throws Exception {
@@ -197,7 +201,7 @@ public final class Emulator implements AutoCloseable {
         template.warnings().forEach(w -> options.log().line("Template", w));
         EnvironmentHost host =
                 new EnvironmentHost(new EnvironmentLauncher(options.region(), options.javaExecutable()), options.log());
-        Emulator emulator = new Emulator(template, host);
+        Emulator emulator = new Emulator(template, host, options.region());
         try {
             emulator.startServers(options);
         } catch (Exception | Error e) {
@@ -217,12 +221,15 @@ public final class Emulator implements AutoCloseable {
         for (FunctionDefinition definition : template.functions()) {
             CodePackage code = new CodePackage(definition.code());
             EnvironmentPool pool = new EnvironmentPool(
-                    definition.functionName(), definition.reservedConcurrency(), host, () -> codeDirectory(code));
-            String arn = "arn:aws:lambda:" + options.region() + ":" + SamTemplateLoader.ACCOUNT_ID + ":function:"
-                    + definition.functionName();
-            LambdaFunction function = new LambdaFunction(definition, arn, code, pool);
+                    definition.functionName(),
+                    definition.reservedConcurrency(),
+                    host,
+                    version -> version.codeDirectory() != null ? version.codeDirectory() : code.directory(),
+                    EnvironmentPool.defaultMaxConcurrentInits());
+            LambdaFunction function =
+                    new LambdaFunction(definition, registry.arn(definition.functionName()), code, codeStore, pool);
             if (definition.autoPublishAlias() != null) { // what SAM does on deploy: version 1 and the alias on it
-                FunctionVersion first = function.publishVersion("", null);
+                FunctionVersion first = function.publishVersion(null, null, null);
                 function.createAlias(definition.autoPublishAlias(), first.version(), "", Map.of());
             }
             registry.add(function);
@@ -241,7 +248,7 @@ public final class Emulator implements AutoCloseable {
                 continue;
             }
             FunctionVersion version =
-                    function.versions().size() > 1 ? function.version("1") : function.publishVersion("", null);
+                    function.versions().size() > 1 ? function.version("1") : function.publishVersion(null, null, null);
             function.createAlias(alias.name(), version.version(), "", Map.of());
         }
 
@@ -324,14 +331,6 @@ public final class Emulator implements AutoCloseable {
         }
     }
 
-    private static Path codeDirectory(CodePackage code) {
-        try {
-            return code.directory();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     public SamTemplate template() {
         return template;
     }
@@ -385,5 +384,6 @@ public final class Emulator implements AutoCloseable {
         host.close(); // environments first, so that they do not see the Runtime API vanish mid-call
         servers.stream().filter(s -> s.name().equals("skiff-runtime-api")).forEach(LoopbackHttpServer::close);
         registry.all().forEach(f -> f.code().close());
+        codeStore.close();
     }
 }

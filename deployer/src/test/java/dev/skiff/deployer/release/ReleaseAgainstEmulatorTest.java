@@ -41,8 +41,10 @@ class ReleaseAgainstEmulatorTest {
         System.setProperty("aws.secretAccessKey", "test");
         PackageManifest manifest = FraudPackages.of(Architecture.ofThisMachine());
         local = LocalLambda.start(manifest, dir);
-        // a second deploy of new code publishes version 2, as SAM's AutoPublishAlias does in AWS
-        LocalLambda.touch(manifest.models().getFirst().artifact());
+        // a second deploy that changes the function publishes version 2, as SAM's AutoPublishAlias does in AWS;
+        // the emulator's versions are content-addressed, so touching the .zip would not be a change
+        local.lambda()
+                .updateFunctionConfiguration(b -> b.functionName(FUNCTION).description("second deploy"));
         assertEquals(
                 "2",
                 local.lambda().publishVersion(b -> b.functionName(FUNCTION)).version());

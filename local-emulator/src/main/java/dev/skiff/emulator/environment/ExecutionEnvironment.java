@@ -30,6 +30,9 @@ public final class ExecutionEnvironment {
 
     /** Told when the environment can take another invocation or is gone. */
     interface Listener {
+        /** The runtime finished its init: it asked for its first invocation. */
+        void initialized(ExecutionEnvironment environment);
+
         void available(ExecutionEnvironment environment);
 
         void stopped(ExecutionEnvironment environment);
@@ -41,7 +44,7 @@ public final class ExecutionEnvironment {
     private final EnvironmentLog log;
     private final ScheduledExecutorService timer;
     private final Listener listener;
-    private final long startedNanos = System.nanoTime();
+    private long startedNanos = System.nanoTime();
     private Process process;
     private State state = State.STARTING;
     private double initDurationMs = -1;
@@ -86,6 +89,9 @@ public final class ExecutionEnvironment {
 
     /** Starts the process; a launch failure (no bootstrap, no JVM) fails the first invocation. */
     void launch(EnvironmentLauncher launcher, Path codeDirectory, String runtimeApi) {
+        synchronized (this) {
+            startedNanos = System.nanoTime(); // init starts with the process, not when the environment was planned
+        }
         log.emit("INIT_START Runtime Version: " + version.definition().runtime() + " (local, JVM "
                 + Runtime.version().feature() + ")\tEnvironment: " + id);
         try {
@@ -133,14 +139,21 @@ public final class ExecutionEnvironment {
 
     /** The runtime's {@code GET /runtime/invocation/next}: completes when there is an invocation to run. */
     public CompletableFuture<Invocation> nextInvocation() {
+        boolean initialized;
+        synchronized (this) {
+            initialized = state == State.STARTING;
+            if (initialized) {
+                state = State.READY;
+                initDurationMs = (System.nanoTime() - startedNanos) / 1e6;
+            }
+        }
+        if (initialized) {
+            listener.initialized(this); // outside the lock: the pool may start the next environment
+        }
         synchronized (this) {
             if (state == State.STOPPED) {
                 return CompletableFuture.failedFuture(
                         new RuntimeApiException(500, "Runtime.Stopped", "environment stopped"));
-            }
-            if (state == State.STARTING) {
-                state = State.READY;
-                initDurationMs = (System.nanoTime() - startedNanos) / 1e6;
             }
             if (current != null && delivered) {
                 // asking for the next event without answering the current one: Lambda treats it as a null response

@@ -1,10 +1,13 @@
 package dev.skiff.emulator.invokeapi;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.emulator.environment.InvocationResult;
+import dev.skiff.emulator.lambda.ConfigurationUpdate;
 import dev.skiff.emulator.lambda.FunctionAlias;
 import dev.skiff.emulator.lambda.FunctionVersion;
 import dev.skiff.emulator.lambda.Invoker;
@@ -14,6 +17,7 @@ import dev.skiff.emulator.server.HttpCall;
 import dev.skiff.emulator.server.HttpEndpoint;
 import dev.skiff.emulator.server.HttpReply;
 import dev.skiff.emulator.template.FunctionDefinition;
+import dev.skiff.emulator.template.SamTemplateLoader;
 import dev.skiff.runtime.contract.Limits;
 
 import java.net.URLDecoder;
@@ -38,13 +42,25 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
     static final int MAX_SYNC_PAYLOAD = Limits.LAMBDA_SYNC_PAYLOAD_BYTES;
 
     static final int MAX_EVENT_PAYLOAD = Limits.LAMBDA_EVENT_PAYLOAD_BYTES;
+    /** Lambda's limit on a .zip sent in the request (ZipFile): 50 MB zipped, base64 in JSON. */
+    static final int MAX_ZIP_BYTES = 50 * 1024 * 1024;
+
+    /** What Lambda says the UpdateFunctionCode request must stay under: the base64 of 50 MB. */
+    static final int MAX_CODE_REQUEST_BYTES = 69_905_067;
+
     /** X-Amz-Log-Result carries the last 4 KB of the invocation's log. */
     static final int LOG_TAIL_BYTES = 4096;
 
     private static final Pattern FUNCTIONS = Pattern.compile("/2015-03-31/functions/?");
     private static final Pattern FUNCTION = Pattern.compile("/2015-03-31/functions/([^/]+)(/[a-z]+)?/?");
     private static final Pattern ALIAS = Pattern.compile("/2015-03-31/functions/([^/]+)/aliases/([^/]+)/?");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern CONCURRENCY = Pattern.compile("/2019-09-30/functions/([^/]+)/concurrency/?");
+    /** Jackson's default 20 MB string limit would refuse UpdateFunctionCode's base64 .zip. */
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(MAX_CODE_REQUEST_BYTES)
+                    .build())
+            .build());
 
     private final Invoker invoker;
     private final AsyncInvocations events;
@@ -94,6 +110,15 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
                         default -> throw unknownOperation(call);
                     });
         }
+        Matcher concurrency = CONCURRENCY.matcher(call.path());
+        if (concurrency.matches() && method.equals("GET")) {
+            ObjectNode body = JSON.createObjectNode();
+            Integer reserved = function(concurrency.group(1)).definition().reservedConcurrency();
+            if (reserved != null) {
+                body.put("ReservedConcurrentExecutions", reserved);
+            }
+            return done(HttpReply.json(200, body));
+        }
         if (FUNCTIONS.matcher(call.path()).matches() && method.equals("GET")) {
             ArrayNode functions = JSON.createArrayNode();
             invoker.registry().all().forEach(f -> functions.add(configuration(f, f.latest())));
@@ -114,8 +139,25 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
             case "/versions POST" -> {
                 JsonNode body = body(call);
                 LambdaFunction function = function(reference);
-                FunctionVersion version = function.publishVersion(text(body, "Description"), text(body, "CodeSha256"));
+                FunctionVersion version = function.publishVersion(
+                        text(body, "Description"), text(body, "CodeSha256"), text(body, "RevisionId"));
                 return done(HttpReply.json(201, configuration(function, version)));
+            }
+            case "/code PUT" -> {
+                JsonNode body = body(call);
+                LambdaFunction function = function(reference);
+                FunctionVersion latest = function.updateCode(zipFile(body), text(body, "RevisionId"));
+                if (body.path("Publish").asBoolean(false)) {
+                    latest = function.publishVersion(null, null, null);
+                }
+                return done(HttpReply.json(200, configuration(function, latest)));
+            }
+            case "/configuration PUT" -> {
+                JsonNode body = body(call);
+                LambdaFunction function = function(reference);
+                FunctionVersion latest =
+                        function.updateConfiguration(configurationUpdate(body), text(body, "RevisionId"));
+                return done(HttpReply.json(200, configuration(function, latest)));
             }
             case "/versions GET" -> {
                 LambdaFunction function = function(reference);
@@ -142,16 +184,19 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
             }
             case "/configuration GET" -> {
                 LambdaFunction function = function(reference);
-                return done(
-                        HttpReply.json(200, configuration(function, function.version(qualifier(reference, query)))));
+                return done(HttpReply.json(200, qualifiedConfiguration(function, qualifier(reference, query))));
             }
             case " GET" -> {
                 LambdaFunction function = function(reference);
                 ObjectNode body = JSON.createObjectNode();
-                body.set("Configuration", configuration(function, function.version(qualifier(reference, query))));
+                body.set("Configuration", qualifiedConfiguration(function, qualifier(reference, query)));
                 ObjectNode code = body.putObject("Code");
                 code.put("RepositoryType", "Local");
                 code.put("Location", function.code().source().toUri().toString());
+                Integer reserved = function.definition().reservedConcurrency();
+                if (reserved != null) {
+                    body.putObject("Concurrency").put("ReservedConcurrentExecutions", reserved);
+                }
                 return done(HttpReply.json(200, body));
             }
             default -> throw unknownOperation(call);
@@ -162,12 +207,18 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
         String invocationType =
                 call.header("X-Amz-Invocation-Type") == null ? "RequestResponse" : call.header("X-Amz-Invocation-Type");
         byte[] payload = call.body().length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : call.body();
-        int limit = invocationType.equals("Event") ? MAX_EVENT_PAYLOAD : MAX_SYNC_PAYLOAD;
-        if (payload.length > limit) {
+        if (invocationType.equals("Event") && payload.length > MAX_EVENT_PAYLOAD) {
             throw new LambdaServiceException(
                     413,
-                    "RequestEntityTooLargeException",
-                    "Request must be smaller than " + limit + " bytes for the InvokeFunction operation");
+                    "RequestTooLargeException",
+                    payload.length + " byte payload is too large for the Event invocation type (limit "
+                            + MAX_EVENT_PAYLOAD + " bytes)");
+        }
+        if (payload.length > MAX_SYNC_PAYLOAD) {
+            throw new LambdaServiceException(
+                    413,
+                    "RequestTooLargeException",
+                    "Request must be smaller than " + MAX_SYNC_PAYLOAD + " bytes for the InvokeFunction operation");
         }
         try {
             JSON.readTree(payload);
@@ -236,6 +287,71 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
         return fromName != null ? fromName : query.get("Qualifier");
     }
 
+    /**
+     * GetFunction(Configuration) with a Qualifier: an alias answers its (main) version's
+     * configuration with the alias's ARN, as Lambda does; a version or none, that version's.
+     */
+    private static ObjectNode qualifiedConfiguration(LambdaFunction function, String qualifier) {
+        if (qualifier == null
+                || qualifier.isEmpty()
+                || qualifier.equals(FunctionVersion.LATEST)
+                || qualifier.matches("\\d+")) {
+            return configuration(function, function.version(qualifier));
+        }
+        FunctionAlias alias = function.aliasOrFunctionNotFound(qualifier);
+        ObjectNode node = configuration(function, function.version(alias.functionVersion()));
+        node.put("FunctionArn", function.arn() + ":" + alias.name());
+        return node;
+    }
+
+    private static byte[] zipFile(JsonNode body) {
+        JsonNode zip = body.get("ZipFile");
+        if (zip == null || zip.isNull()) {
+            if (body.hasNonNull("S3Bucket") || body.hasNonNull("S3Key")) {
+                throw LambdaServiceException.invalidParameter("The local emulator cannot read s3://"
+                        + text(body, "S3Bucket") + "/" + text(body, "S3Key")
+                        + ": it has no S3. Send the package as ZipFile (up to " + MAX_ZIP_BYTES + " bytes zipped).");
+            }
+            throw LambdaServiceException.invalidParameter(
+                    "Please provide a source for function code."); // Lambda's answer to neither ZipFile nor S3
+        }
+        byte[] bytes;
+        try {
+            bytes = zip.binaryValue();
+        } catch (java.io.IOException e) {
+            throw LambdaServiceException.invalidParameter(
+                    "Could not unzip uploaded file. Please check your file, then try to upload again.");
+        }
+        if (bytes == null || bytes.length > MAX_ZIP_BYTES) {
+            throw new LambdaServiceException(
+                    413,
+                    "RequestTooLargeException",
+                    "Request must be smaller than " + MAX_CODE_REQUEST_BYTES
+                            + " bytes for the UpdateFunctionCode operation");
+        }
+        return bytes;
+    }
+
+    private static ConfigurationUpdate configurationUpdate(JsonNode body) {
+        Map<String, String> environment = null;
+        JsonNode variables = body.path("Environment").get("Variables");
+        if (variables != null && variables.isObject()) {
+            Map<String, String> values = new LinkedHashMap<>();
+            variables
+                    .properties()
+                    .forEach(e -> values.put(e.getKey(), e.getValue().asText()));
+            environment = values;
+        } else if (body.has("Environment")) {
+            environment = Map.of();
+        }
+        return new ConfigurationUpdate(
+                text(body, "Handler"),
+                text(body, "Description"),
+                body.hasNonNull("MemorySize") ? body.get("MemorySize").asInt() : null,
+                body.hasNonNull("Timeout") ? body.get("Timeout").asInt() : null,
+                environment);
+    }
+
     private static ObjectNode configuration(LambdaFunction function, FunctionVersion version) {
         FunctionDefinition d = version.definition();
         ObjectNode node = JSON.createObjectNode();
@@ -244,9 +360,9 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
                 "FunctionArn",
                 function.arn() + (version.version().equals(FunctionVersion.LATEST) ? "" : ":" + version.version()));
         node.put("Runtime", d.runtime());
-        node.put("Role", "arn:aws:iam::123456789012:role/skiff-local");
+        node.put("Role", "arn:aws:iam::" + SamTemplateLoader.ACCOUNT_ID + ":role/skiff-local");
         node.put("Handler", d.handler());
-        node.put("CodeSize", 0);
+        node.put("CodeSize", version.codeSize());
         node.put("Description", version.description());
         node.put("Timeout", d.timeoutSeconds());
         node.put("MemorySize", d.memorySize());
@@ -338,7 +454,8 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
                 "UnknownOperationException",
                 "The local Lambda API has no operation at " + call.method() + " " + call.path()
                         + " (supported: Invoke, PublishVersion, ListVersionsByFunction, CreateAlias, GetAlias, UpdateAlias,"
-                        + " ListAliases, DeleteAlias, GetFunction, GetFunctionConfiguration, ListFunctions)");
+                        + " ListAliases, DeleteAlias, GetFunction, GetFunctionConfiguration, UpdateFunctionCode,"
+                        + " UpdateFunctionConfiguration, GetFunctionConcurrency, ListFunctions)");
     }
 
     static HttpReply error(LambdaServiceException e) {
@@ -354,6 +471,11 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
     }
 
     @Override
+    public int maxBodyBytes() {
+        return MAX_CODE_REQUEST_BYTES + 64 * 1024; // UpdateFunctionCode's base64 .zip and the JSON around it
+    }
+
+    @Override
     public HttpReply internalError(Throwable error) {
         return error(new LambdaServiceException(500, "ServiceException", "the local emulator failed: " + error));
     }
@@ -362,7 +484,7 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
     public HttpReply bodyTooLarge(long limit) {
         return error(new LambdaServiceException(
                 413,
-                "RequestEntityTooLargeException",
+                "RequestTooLargeException",
                 "Request must be smaller than " + MAX_SYNC_PAYLOAD + " bytes for the InvokeFunction operation"));
     }
 

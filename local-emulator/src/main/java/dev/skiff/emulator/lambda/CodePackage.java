@@ -17,23 +17,34 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * A function's CodeUri: a directory in Lambda's layout (classes at the root, {@code lib/*.jar},
- * or a {@code bootstrap}), or a .zip of one, extracted as Lambda extracts it to {@code /var/task}.
- * Its fingerprint (paths, sizes, modification times) tells when the code changed.
+ * The code of a function's $LATEST: the template's CodeUri (a directory in Lambda's layout, classes
+ * at the root, {@code lib/*.jar}, or a {@code bootstrap}; or a .zip of one, extracted as Lambda
+ * extracts it to {@code /var/task}), until UpdateFunctionCode replaces it with an uploaded .zip.
+ * Its fingerprint (paths, sizes, modification times) tells cheaply when the code changed; its
+ * CodeSha256 and CodeSize are computed from the content only then.
  */
 public final class CodePackage implements AutoCloseable {
 
-    private final Path source;
     private final List<Path> extractions = new ArrayList<>();
+    private Path source;
     private Path directory;
     private String fingerprint;
+    private String sha256 = "";
+    private long size;
 
     public CodePackage(Path source) {
         this.source = source;
     }
 
-    public Path source() {
+    public synchronized Path source() {
         return source;
+    }
+
+    /** UpdateFunctionCode: $LATEST runs this .zip from now on (the caller recycles its environments). */
+    public synchronized void replace(Path zip) {
+        source = zip;
+        fingerprint = null;
+        refresh();
     }
 
     /** The directory environments run in. */
@@ -48,12 +59,23 @@ public final class CodePackage implements AutoCloseable {
         return directory;
     }
 
-    /** Base64 SHA-256 of the fingerprint, standing in for Lambda's CodeSha256 of the zip. */
+    /**
+     * Lambda's CodeSha256: the base64 SHA-256 of the .zip; for a directory, of its files' relative
+     * paths and contents in path order (the .zip a build would make of it has another hash).
+     */
     public synchronized String sha256() {
         if (fingerprint == null) {
             refresh();
         }
-        return fingerprint == null ? "" : fingerprint;
+        return sha256;
+    }
+
+    /** Lambda's CodeSize: the .zip's bytes; for a directory, its files' bytes together. */
+    public synchronized long size() {
+        if (fingerprint == null) {
+            refresh();
+        }
+        return size;
     }
 
     /**
@@ -69,6 +91,7 @@ public final class CodePackage implements AutoCloseable {
         boolean changed = fingerprint != null;
         try {
             directory = Files.isDirectory(source) ? source : extract();
+            measureContent();
             fingerprint = now;
         } catch (IOException e) {
             System.err.println("cannot extract " + source + ": " + e.getMessage());
@@ -82,7 +105,7 @@ public final class CodePackage implements AutoCloseable {
             return null;
         }
         try (Stream<Path> files = Files.isDirectory(source) ? Files.walk(source) : Stream.of(source)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            MessageDigest digest = sha256Digest();
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                 String entry = source.relativize(file) + "|" + Files.size(file) + "|"
                         + Files.getLastModifiedTime(file).toMillis() + "\n";
@@ -91,6 +114,41 @@ public final class CodePackage implements AutoCloseable {
             return Base64.getEncoder().encodeToString(digest.digest());
         } catch (IOException e) {
             return null; // changing while being read: look again next time
+        }
+    }
+
+    private void measureContent() throws IOException {
+        MessageDigest digest = sha256Digest();
+        long bytes = 0;
+        if (Files.isDirectory(source)) {
+            try (Stream<Path> files = Files.walk(source)) {
+                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                    digest.update(source.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
+                    digest.update((byte) 0);
+                    bytes += digestFile(file, digest);
+                }
+            }
+        } else {
+            bytes = digestFile(source, digest);
+        }
+        sha256 = Base64.getEncoder().encodeToString(digest.digest());
+        size = bytes;
+    }
+
+    private static long digestFile(Path file, MessageDigest digest) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            long total = 0;
+            for (int read; (read = in.read(buffer)) > 0; total += read) {
+                digest.update(buffer, 0, read);
+            }
+            return total;
+        }
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

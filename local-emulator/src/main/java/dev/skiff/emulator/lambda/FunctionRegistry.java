@@ -15,6 +15,17 @@ public final class FunctionRegistry {
             "(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:)?(?:\\d{12}:)?(?:function:)?([a-zA-Z0-9_-]{1,140})(?::(\\$LATEST|[a-zA-Z0-9_-]+))?");
 
     private final Map<String, LambdaFunction> functions = new LinkedHashMap<>();
+    private final String arnPrefix;
+
+    /** @param region and accountId: those of the ARNs in Lambda's messages */
+    public FunctionRegistry(String region, String accountId) {
+        this.arnPrefix = "arn:aws:lambda:" + region + ":" + accountId + ":function:";
+    }
+
+    /** The unqualified ARN of a function of this emulator. */
+    public String arn(String functionName) {
+        return arnPrefix + functionName;
+    }
 
     public void add(LambdaFunction function) {
         functions.put(function.name(), function);
@@ -37,7 +48,7 @@ public final class FunctionRegistry {
         }
         LambdaFunction function = functions.get(matcher.group(1));
         if (function == null) {
-            throw LambdaServiceException.notFound("Function not found: arn:aws:lambda:::function:" + matcher.group(1)
+            throw LambdaServiceException.notFound("Function not found: " + arn(matcher.group(1))
                     + " (this emulator serves: " + String.join(", ", functions.keySet()) + ")");
         }
         return new Reference(function, matcher.group(2));

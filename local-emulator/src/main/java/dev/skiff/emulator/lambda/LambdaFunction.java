@@ -3,6 +3,9 @@ package dev.skiff.emulator.lambda;
 import dev.skiff.emulator.environment.EnvironmentPool;
 import dev.skiff.emulator.template.FunctionDefinition;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -13,10 +16,13 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 
 /**
- * One function: its {@code $LATEST}, published versions and aliases (with weighted routing), its
- * code and its pool of execution environments. The rules follow the Lambda API.
+ * One function: its {@code $LATEST}, published versions (each with a snapshot of its code) and
+ * aliases (with weighted routing), its code and its pool of execution environments. The rules
+ * follow the Lambda API.
  */
 public final class LambdaFunction {
 
@@ -26,23 +32,20 @@ public final class LambdaFunction {
     private final FunctionDefinition definition;
     private final String arn;
     private final CodePackage code;
+    private final CodeStore store;
     private final EnvironmentPool pool;
     private final TreeMap<Integer, FunctionVersion> published = new TreeMap<>();
     private final TreeMap<String, FunctionAlias> aliases = new TreeMap<>();
     private FunctionVersion latest;
 
-    public LambdaFunction(FunctionDefinition definition, String arn, CodePackage code, EnvironmentPool pool) {
+    public LambdaFunction(
+            FunctionDefinition definition, String arn, CodePackage code, CodeStore store, EnvironmentPool pool) {
         this.definition = definition;
         this.arn = arn;
         this.code = code;
+        this.store = store;
         this.pool = pool;
-        this.latest = new FunctionVersion(
-                FunctionVersion.LATEST,
-                definition,
-                code.sha256(),
-                now(),
-                definition.description(),
-                UUID.randomUUID().toString());
+        this.latest = latest(definition);
     }
 
     public String name() {
@@ -53,6 +56,7 @@ public final class LambdaFunction {
         return arn;
     }
 
+    /** The template's definition; $LATEST's current one is {@code latest().definition()}. */
     public FunctionDefinition definition() {
         return definition;
     }
@@ -69,28 +73,90 @@ public final class LambdaFunction {
         return latest;
     }
 
-    /** Hot reload: $LATEST takes the new code's hash; running environments are recycled by the pool. */
+    /** Hot reload: $LATEST takes the new code's hash; its running environments are recycled by the pool. */
     public void codeChanged() {
         synchronized (this) {
-            latest = new FunctionVersion(
-                    FunctionVersion.LATEST,
-                    definition,
-                    code.sha256(),
-                    now(),
-                    latest.description(),
-                    UUID.randomUUID().toString());
+            latest = latest(latest.definition());
         }
         pool.codeChanged();
     }
 
+    /** UpdateFunctionCode with a .zip: $LATEST runs it from now on. */
+    public FunctionVersion updateCode(byte[] zip, String revisionId) {
+        synchronized (this) {
+            checkRevision(revisionId);
+            try {
+                Path kept = store.keepPackage(zip);
+                checkUnzips(kept);
+                code.replace(kept);
+            } catch (IOException e) {
+                throw new LambdaServiceException(
+                        500, "ServiceException", "cannot keep the new code of " + arn + ": " + e.getMessage());
+            }
+        }
+        codeChanged();
+        return latest();
+    }
+
+    /** UpdateFunctionConfiguration: $LATEST's new configuration; its environments start again with it. */
+    public FunctionVersion updateConfiguration(ConfigurationUpdate update, String revisionId) {
+        synchronized (this) {
+            checkRevision(revisionId);
+            latest = latest(update.applyTo(latest.definition()));
+        }
+        pool.codeChanged();
+        return latest();
+    }
+
+    private static void checkUnzips(Path zip) {
+        try (ZipFile opened = new ZipFile(zip.toFile())) {
+            if (opened.size() == 0) {
+                throw new ZipException("no entries");
+            }
+        } catch (IOException e) {
+            throw LambdaServiceException.invalidParameter(
+                    "Could not unzip uploaded file. Please check your file, then try to upload again.");
+        }
+    }
+
+    private FunctionVersion latest(FunctionDefinition configuration) { // holds the lock, or in the constructor
+        return new FunctionVersion(
+                FunctionVersion.LATEST,
+                configuration,
+                code.sha256(),
+                code.size(),
+                null,
+                now(),
+                configuration.description() == null ? "" : configuration.description(),
+                UUID.randomUUID().toString());
+    }
+
+    private void checkRevision(String revisionId) { // holds the lock
+        if (revisionId != null && !revisionId.isEmpty() && !revisionId.equals(latest.revisionId())) {
+            throw preconditionFailed("GetFunction");
+        }
+    }
+
+    static LambdaServiceException preconditionFailed(String getter) {
+        return new LambdaServiceException(
+                412,
+                "PreconditionFailedException",
+                "The Revision Id provided does not match the latest Revision Id. Call the " + getter
+                        + " API to retrieve the latest Revision Id");
+    }
+
     /**
-     * PublishVersion: a new version from $LATEST, or the newest one if neither code nor
-     * configuration changed since it was published, as Lambda does.
+     * PublishVersion: a new version from $LATEST with a snapshot of its code, or the newest one if
+     * neither code nor configuration changed since it was published, as Lambda does.
+     *
+     * @param description the version's, or null for the function's
      */
-    public synchronized FunctionVersion publishVersion(String description, String expectedCodeSha256) {
+    public synchronized FunctionVersion publishVersion(
+            String description, String expectedCodeSha256, String revisionId) {
         if (code.refresh()) {
             codeChanged();
         }
+        checkRevision(revisionId);
         if (expectedCodeSha256 != null
                 && !expectedCodeSha256.isEmpty()
                 && !expectedCodeSha256.equals(latest.codeSha256())) {
@@ -106,12 +172,25 @@ public final class LambdaFunction {
             }
         }
         int number = published.isEmpty() ? 1 : published.lastKey() + 1;
+        Path snapshot = null; // code not built yet (a template started before its build): runs what is there later
+        try {
+            if (Files.exists(code.source())) {
+                snapshot = store.snapshot(code.directory(), name() + "-" + number);
+            }
+        } catch (IOException e) {
+            throw new LambdaServiceException(
+                    500,
+                    "ServiceException",
+                    "cannot snapshot the code of " + arn + " for version " + number + ": " + e);
+        }
         FunctionVersion version = new FunctionVersion(
                 String.valueOf(number),
-                definition,
+                latest.definition(),
                 latest.codeSha256(),
+                latest.codeSize(),
+                snapshot,
                 now(),
-                description == null ? "" : description,
+                description == null ? latest.description() : description,
                 UUID.randomUUID().toString());
         published.put(number, version);
         return version;
@@ -151,10 +230,7 @@ public final class LambdaFunction {
                 || qualifier.matches("\\d+")) {
             return version(qualifier);
         }
-        FunctionAlias alias = aliases.get(qualifier);
-        if (alias == null) {
-            throw LambdaServiceException.notFound("Function not found: " + arn + ":" + qualifier);
-        }
+        FunctionAlias alias = aliasOrFunctionNotFound(qualifier);
         double draw = ThreadLocalRandom.current().nextDouble();
         for (Map.Entry<String, Double> weighted :
                 alias.additionalVersionWeights().entrySet()) {
@@ -164,6 +240,15 @@ public final class LambdaFunction {
             draw -= weighted.getValue();
         }
         return version(alias.functionVersion());
+    }
+
+    /** The alias a function qualifier names; an unknown one is a function not found, as Lambda words it. */
+    public synchronized FunctionAlias aliasOrFunctionNotFound(String qualifier) {
+        FunctionAlias alias = aliases.get(qualifier);
+        if (alias == null) {
+            throw LambdaServiceException.notFound("Function not found: " + arn + ":" + qualifier);
+        }
+        return alias;
     }
 
     public synchronized FunctionAlias createAlias(
@@ -191,10 +276,7 @@ public final class LambdaFunction {
             String name, String functionVersion, String description, Map<String, Double> weights, String revisionId) {
         FunctionAlias current = alias(name);
         if (revisionId != null && !revisionId.equals(current.revisionId())) {
-            throw new LambdaServiceException(
-                    412,
-                    "PreconditionFailedException",
-                    "The Revision Id provided does not match the latest Revision Id. Call the GetAlias API to retrieve the latest Revision Id");
+            throw preconditionFailed("GetAlias");
         }
         String version = functionVersion == null ? current.functionVersion() : functionVersion;
         Map<String, Double> routing = weights == null ? current.additionalVersionWeights() : weights;

@@ -7,6 +7,11 @@ public interface HttpEndpoint {
 
     CompletableFuture<HttpReply> handle(HttpCall call);
 
+    /** The most the server reads of one request body for this endpoint. */
+    default int maxBodyBytes() {
+        return LoopbackHttpServer.MAX_BODY_BYTES;
+    }
+
     /** The reply when handling failed unexpectedly; the message is logged, never sent as a stack trace. */
     default HttpReply internalError(Throwable error) {
         return HttpReply.message(500, "Internal Server Error");

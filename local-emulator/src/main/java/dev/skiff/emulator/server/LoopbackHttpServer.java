@@ -27,7 +27,7 @@ import java.util.concurrent.CompletionException;
  */
 public final class LoopbackHttpServer implements AutoCloseable {
 
-    /** The most a server reads of one body; endpoints apply their own, smaller limits. */
+    /** The most a server reads of one body unless its endpoint says otherwise; endpoints apply their own limits. */
     public static final int MAX_BODY_BYTES = 20 * 1024 * 1024;
 
     private final Server server;
@@ -99,7 +99,7 @@ public final class LoopbackHttpServer implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES)
+            Content.Source.asByteArrayAsync(request, endpoint.maxBodyBytes())
                     .thenCompose(body -> endpoint.handle(call(request, body)))
                     .exceptionally(error -> replyFor(error))
                     .thenAccept(reply -> send(reply, response, callback))
@@ -115,7 +115,7 @@ public final class LoopbackHttpServer implements AutoCloseable {
                     error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause instanceof IllegalArgumentException
                     && String.valueOf(cause.getMessage()).contains("too large")) {
-                return endpoint.bodyTooLarge(MAX_BODY_BYTES);
+                return endpoint.bodyTooLarge(endpoint.maxBodyBytes());
             }
             System.err.println(name + ": request failed: " + cause);
             return endpoint.internalError(cause);

@@ -22,8 +22,14 @@ import java.util.regex.Pattern;
  */
 public final class SamTemplateLoader {
 
-    public static final String ACCOUNT_ID = "123456789012";
+    /** The account of every ARN and of AWS::AccountId: $AWS_ACCOUNT_ID (12 digits), else 123456789012. */
+    public static final String ACCOUNT_ID = accountId(System.getenv("AWS_ACCOUNT_ID"));
+
     public static final String IMPLICIT_HTTP_API = "ServerlessHttpApi";
+
+    static String accountId(String fromEnvironment) {
+        return fromEnvironment != null && fromEnvironment.matches("\\d{12}") ? fromEnvironment : "123456789012";
+    }
 
     private static final Set<String> SECTIONS = Set.of(
             "AWSTemplateFormatVersion",

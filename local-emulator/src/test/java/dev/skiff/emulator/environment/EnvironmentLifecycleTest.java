@@ -131,21 +131,26 @@ class EnvironmentLifecycleTest {
     }
 
     @Test
-    void changedCodeIsServedWithoutRestarting() throws Exception {
-        JsonNode before = invoke("Reloaded", "live", "{}");
+    void changedCodeIsServedWithoutRestartingByLatestWhileVersionOneKeepsItsSnapshot() throws Exception {
+        JsonNode before = invoke("Reloaded", "$LATEST", "{}");
         assertEquals("one", before.get("marker").asText());
 
         Files.writeString(directory.resolve("reloaded/marker.txt"), "two");
         await("the new code is served", () -> {
             try {
-                return invoke("Reloaded", "live", "{}").get("marker").asText().equals("two");
+                return invoke("Reloaded", "$LATEST", "{}")
+                        .get("marker")
+                        .asText()
+                        .equals("two");
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
         });
-        JsonNode after = invoke("Reloaded", "live", "{}");
+        JsonNode after = invoke("Reloaded", "$LATEST", "{}");
         assertNotEquals(before.get("pid").asLong(), after.get("pid").asLong(), "a fresh environment");
-        assertEquals("1", after.get("version").asText(), "the alias still points at version 1");
+        JsonNode live = invoke("Reloaded", "live", "{}");
+        assertEquals("1", live.get("version").asText(), "the alias still points at version 1");
+        assertEquals("one", live.get("marker").asText(), "version 1 runs the code it was published with");
         assertTrue(log.count("code changed") >= 1);
     }
 }

@@ -159,6 +159,7 @@ class LambdaApiTest {
     void publishesAVersionAndSplitsAnAliasByWeight() throws Exception {
         // a code change makes $LATEST differ from version 1, so PublishVersion creates version 2
         Path marker = directory.resolve("java/marker.txt");
+        Files.writeString(marker, "one, edited");
         Files.setLastModifiedTime(marker, FileTime.from(Instant.now().plusSeconds(5)));
         PublishVersionResponse published =
                 lambda.publishVersion(r -> r.functionName("Echo").description("second"));
