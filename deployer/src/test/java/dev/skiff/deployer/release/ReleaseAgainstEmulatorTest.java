@@ -43,8 +43,7 @@ class ReleaseAgainstEmulatorTest {
         local = LocalLambda.start(manifest, dir);
         // a second deploy that changes the function publishes version 2, as SAM's AutoPublishAlias does in AWS;
         // the emulator's versions are content-addressed, so touching the .zip would not be a change
-        local.lambda()
-                .updateFunctionConfiguration(b -> b.functionName(FUNCTION).description("second deploy"));
+        local.lambda().updateFunctionConfiguration(b -> b.functionName(FUNCTION).description("second deploy"));
         assertEquals(
                 "2",
                 local.lambda().publishVersion(b -> b.functionName(FUNCTION)).version());
