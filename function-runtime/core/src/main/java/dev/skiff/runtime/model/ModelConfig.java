@@ -20,6 +20,7 @@ import java.util.Locale;
  * error, so a typo never passes. Build one with {@link #builder()}.
  *
  * @param target where the person wants the model to run, or null for {@code "auto"}: the plan decides
+ * @param capture which sampled requests the function and the pool write as capture records (off by default)
  */
 public record ModelConfig(
         Pipeline pipeline,
@@ -35,7 +36,8 @@ public record ModelConfig(
         Target target,
         Gpu gpu,
         Integer memoryMb,
-        Integer latencyObjectiveMs) {
+        Integer latencyObjectiveMs,
+        Capture capture) {
 
     public enum Pipeline {
         NONE,
@@ -47,6 +49,48 @@ public record ModelConfig(
         NONE,
         OPTIONAL,
         REQUIRED
+    }
+
+    /** What a capture record holds: the request's inputs, the response's outputs, or both. */
+    public enum CaptureData {
+        INPUTS,
+        OUTPUTS,
+        BOTH;
+
+        public boolean inputs() {
+            return this != OUTPUTS;
+        }
+
+        public boolean outputs() {
+            return this != INPUTS;
+        }
+    }
+
+    /**
+     * The {@code "capture"} section: the share of requests captured, what of them, and which inputs.
+     *
+     * @param samplingPercent 0 (off) to 100
+     * @param inputs the input tensors captured; empty: every input
+     */
+    public record Capture(int samplingPercent, CaptureData data, List<String> inputs) {
+        public static final Capture OFF = new Capture(0, CaptureData.BOTH, List.of());
+
+        public Capture {
+            if (samplingPercent < 0 || samplingPercent > 100) {
+                throw new IllegalArgumentException(
+                        "\"capture.samplingPercent\" must be 0 to 100, not " + samplingPercent);
+            }
+            inputs = List.copyOf(inputs);
+        }
+
+        public boolean on() {
+            return samplingPercent > 0;
+        }
+
+        /** Whether input {@code name} goes into a record. */
+        public boolean captures(String input) {
+            return data.inputs() && (inputs.isEmpty() || inputs.contains(input));
+        }
     }
 
     public static final String FILE_NAME = "config.json";
@@ -72,7 +116,8 @@ public record ModelConfig(
         MEMORY_MB("memoryMb"),
         LATENCY_OBJECTIVE_MS("latencyObjectiveMs"),
         DESCRIPTION("description"),
-        FEATURES("features");
+        FEATURES("features"),
+        CAPTURE("capture");
 
         private final String json;
 
@@ -103,8 +148,27 @@ public record ModelConfig(
         }
     }
 
+    /** The fields inside {@code "capture"}. */
+    private enum CaptureField implements JsonField {
+        SAMPLING_PERCENT("samplingPercent"),
+        DATA("data"),
+        INPUTS("inputs");
+
+        private final String json;
+
+        CaptureField(String json) {
+            this.json = json;
+        }
+
+        @Override
+        public String json() {
+            return json;
+        }
+    }
+
     public ModelConfig {
         labels = List.copyOf(labels);
+        if (capture == null) capture = Capture.OFF;
         if (pipeline == Pipeline.CLASSIFIER && labels.isEmpty()) {
             throw new IllegalArgumentException("pipeline \"classifier\" needs \"labels\", one per probability column");
         }
@@ -174,6 +238,7 @@ public record ModelConfig(
                     case MEMORY_MB -> config.memoryMb(positive(p, name));
                     case LATENCY_OBJECTIVE_MS -> config.latencyObjectiveMs(positive(p, name));
                     case DESCRIPTION, FEATURES -> p.skipChildren(); // documentation for people
+                    case CAPTURE -> config.capture(capture(p));
                 }
             }
         }
@@ -193,6 +258,26 @@ public record ModelConfig(
                 case QUEUE_CAPACITY -> config.queueCapacity(positive(p, name));
             }
         }
+    }
+
+    private static Capture capture(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException("\"capture\" must be an object");
+        }
+        int percent = Capture.OFF.samplingPercent();
+        CaptureData data = Capture.OFF.data();
+        List<String> inputs = Capture.OFF.inputs();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = "capture." + p.currentName();
+            CaptureField field = field(CaptureField.values(), "capture.", p.currentName());
+            p.nextToken();
+            switch (field) {
+                case SAMPLING_PERCENT -> percent = nonNegative(p, name);
+                case DATA -> data = choice(p, name, CaptureData.class);
+                case INPUTS -> inputs = strings(p, name);
+            }
+        }
+        return new Capture(percent, data, inputs);
     }
 
     /** The field called {@code name}; an unknown one is an error that lists the known ones. */
@@ -282,6 +367,7 @@ public record ModelConfig(
         private Gpu gpu = Gpu.OPTIONAL;
         private Integer memoryMb = null;
         private Integer latencyObjectiveMs = null;
+        private Capture capture = Capture.OFF;
 
         private Builder() {}
 
@@ -355,6 +441,11 @@ public record ModelConfig(
             return this;
         }
 
+        public Builder capture(Capture capture) {
+            this.capture = capture;
+            return this;
+        }
+
         public ModelConfig build() {
             return new ModelConfig(
                     pipeline,
@@ -370,7 +461,8 @@ public record ModelConfig(
                     target,
                     gpu,
                     memoryMb,
-                    latencyObjectiveMs);
+                    latencyObjectiveMs,
+                    capture);
         }
     }
 }

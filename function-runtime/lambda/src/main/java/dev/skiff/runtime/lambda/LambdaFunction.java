@@ -2,6 +2,7 @@ package dev.skiff.runtime.lambda;
 
 import dev.skiff.runtime.api.ApiResponse;
 import dev.skiff.runtime.api.InferenceApi;
+import dev.skiff.runtime.capture.Capturer;
 import dev.skiff.runtime.contract.ErrorCode;
 import dev.skiff.runtime.contract.Limits;
 import dev.skiff.runtime.contract.Target;
@@ -38,7 +39,8 @@ public final class LambdaFunction implements InferenceApi.Backend {
 
     public LambdaFunction(ModelRepository repository, PrintStream logOut) {
         this.repository = repository;
-        this.api = new InferenceApi(this, Limits.LAMBDA_SYNC_PAYLOAD_BYTES);
+        // capture lines go to the same stdout: Lambda ships it to CloudWatch after the invocation, off the request path
+        this.api = new InferenceApi(this, Limits.LAMBDA_SYNC_PAYLOAD_BYTES, new Capturer(TARGET, logOut::println));
         this.log = new RequestLog(logOut, TARGET);
     }
 
