@@ -3,6 +3,7 @@ package dev.skiff.gpu;
 import dev.skiff.gpu.http.HttpFrontend;
 import dev.skiff.gpu.http.ManagementApi;
 import dev.skiff.gpu.http.PoolRequestHandler;
+import dev.skiff.gpu.observability.CaptureLog;
 import dev.skiff.gpu.observability.PoolMetrics;
 import dev.skiff.gpu.provider.ExecutionProvider;
 import dev.skiff.gpu.provider.ExecutionProviderSelector;
@@ -13,6 +14,7 @@ import dev.skiff.gpu.routing.AliasFileLoader;
 import dev.skiff.gpu.routing.AliasTable;
 import dev.skiff.gpu.routing.PoolBackend;
 import dev.skiff.runtime.api.InferenceApi;
+import dev.skiff.runtime.capture.Capturer;
 import dev.skiff.runtime.observability.RequestLog;
 import dev.skiff.runtime.protocol.ResponseWriter;
 import org.slf4j.Logger;
@@ -48,6 +50,7 @@ public final class GpuServer implements AutoCloseable {
     private final AliasFileLoader aliasFile;
     private final HttpFrontend http;
     private final AtomicBoolean drained = new AtomicBoolean();
+    private final CaptureLog captureLog;
     private volatile RepositoryWatcher watcher;
 
     private GpuServer(ServerOptions options, PrintStream requestLog) throws Exception {
@@ -68,8 +71,10 @@ public final class GpuServer implements AutoCloseable {
         ManagementApi management = options.management() ? new ManagementApi(registry, aliases) : null;
         this.answering = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("answer-", 0).factory());
+        this.captureLog = new CaptureLog(requestLog);
         this.handler = new PoolRequestHandler(
-                new InferenceApi(backend, options.maxBodyBytes()),
+                new InferenceApi(
+                        backend, options.maxBodyBytes(), new Capturer(PoolRequestHandler.TARGET, captureLog::offer)),
                 backend,
                 management,
                 metrics,
@@ -188,6 +193,7 @@ public final class GpuServer implements AutoCloseable {
             LOG.atWarn().setCause(e).log("stopping the HTTP server failed");
         }
         answering.shutdown();
+        captureLog.close();
         LOG.atInfo()
                 .addKeyValue("drainMs", (System.nanoTime() - start) / 1_000_000)
                 .addKeyValue("abandoned", abandoned)

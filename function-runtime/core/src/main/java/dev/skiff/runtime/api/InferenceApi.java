@@ -1,8 +1,10 @@
 package dev.skiff.runtime.api;
 
+import dev.skiff.runtime.capture.Capturer;
 import dev.skiff.runtime.contract.ErrorCode;
 import dev.skiff.runtime.model.InferenceFailure;
 import dev.skiff.runtime.model.Model;
+import dev.skiff.runtime.model.ModelConfig;
 import dev.skiff.runtime.model.ModelVersion;
 import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
@@ -50,10 +52,17 @@ public final class InferenceApi {
 
     private final Backend backend;
     private final int maxBodyBytes;
+    private final Capturer capturer;
 
     public InferenceApi(Backend backend, int maxBodyBytes) {
+        this(backend, maxBodyBytes, Capturer.NONE);
+    }
+
+    /** @param capturer writes the capture records of the models whose config turns capture on */
+    public InferenceApi(Backend backend, int maxBodyBytes, Capturer capturer) {
         this.backend = backend;
         this.maxBodyBytes = maxBodyBytes;
+        this.capturer = capturer;
     }
 
     public ApiResponse handle(String method, String path, byte[] body) {
@@ -124,6 +133,8 @@ public final class InferenceApi {
             inferred = System.nanoTime();
             byte[] json = ResponseWriter.infer(response);
             long written = System.nanoTime();
+            ModelConfig.Capture capture = version.config().capture();
+            if (capture.on()) capturer.served(capture, request, response);
             return ApiResponse.ok(json, model.name(), version.version())
                     .withTimings(parsed - start, inferred - parsed, written - inferred);
         } catch (ProtocolException e) {

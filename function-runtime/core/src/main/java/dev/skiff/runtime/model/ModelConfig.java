@@ -24,6 +24,7 @@ import java.util.Locale;
  * @param pooling how the text-embedding pipeline pools token vectors into one per text
  * @param normalize whether the text-embedding pipeline scales each vector to unit length
  * @param batch how a batch job's named columns map onto the inputs, or null when the model takes no batch jobs
+ * @param capture which sampled requests the function and the pool write as capture records (off by default)
  */
 public record ModelConfig(
         Pipeline pipeline,
@@ -43,7 +44,8 @@ public record ModelConfig(
         WarmUpRequest warmUp,
         Pooling pooling,
         boolean normalize,
-        BatchColumns batch) {
+        BatchColumns batch,
+        Capture capture) {
 
     public enum Pipeline {
         NONE,
@@ -62,6 +64,46 @@ public record ModelConfig(
         MEAN,
         CLS,
         MAX
+    /** What a capture record holds: the request's inputs, the response's outputs, or both. */
+    public enum CaptureData {
+        INPUTS,
+        OUTPUTS,
+        BOTH;
+
+        public boolean inputs() {
+            return this != OUTPUTS;
+        }
+
+        public boolean outputs() {
+            return this != INPUTS;
+        }
+    }
+
+    /**
+     * The {@code "capture"} section: the share of requests captured, what of them, and which inputs.
+     *
+     * @param samplingPercent 0 (off) to 100
+     * @param inputs the input tensors captured; empty: every input
+     */
+    public record Capture(int samplingPercent, CaptureData data, List<String> inputs) {
+        public static final Capture OFF = new Capture(0, CaptureData.BOTH, List.of());
+
+        public Capture {
+            if (samplingPercent < 0 || samplingPercent > 100) {
+                throw new IllegalArgumentException(
+                        "\"capture.samplingPercent\" must be 0 to 100, not " + samplingPercent);
+            }
+            inputs = List.copyOf(inputs);
+        }
+
+        public boolean on() {
+            return samplingPercent > 0;
+        }
+
+        /** Whether input {@code name} goes into a record. */
+        public boolean captures(String input) {
+            return data.inputs() && (inputs.isEmpty() || inputs.contains(input));
+        }
     }
 
     public static final String FILE_NAME = "config.json";
@@ -91,7 +133,8 @@ public record ModelConfig(
         WARMUP("warmup"),
         POOLING("pooling"),
         NORMALIZE("normalize"),
-        BATCH("batch");
+        BATCH("batch"),
+        CAPTURE("capture");
 
         private final String json;
 
@@ -122,8 +165,27 @@ public record ModelConfig(
         }
     }
 
+    /** The fields inside {@code "capture"}. */
+    private enum CaptureField implements JsonField {
+        SAMPLING_PERCENT("samplingPercent"),
+        DATA("data"),
+        INPUTS("inputs");
+
+        private final String json;
+
+        CaptureField(String json) {
+            this.json = json;
+        }
+
+        @Override
+        public String json() {
+            return json;
+        }
+    }
+
     public ModelConfig {
         labels = List.copyOf(labels);
+        if (capture == null) capture = Capture.OFF;
         if (pipeline == Pipeline.CLASSIFIER && labels.isEmpty()) {
             throw new IllegalArgumentException("pipeline \"classifier\" needs \"labels\", one per probability column");
         }
@@ -201,6 +263,7 @@ public record ModelConfig(
                         config.normalize(p.getBooleanValue());
                     }
                     case BATCH -> config.batch(BatchColumns.parse(p));
+                    case CAPTURE -> config.capture(capture(p));
                 }
             }
         }
@@ -220,6 +283,26 @@ public record ModelConfig(
                 case QUEUE_CAPACITY -> config.queueCapacity(positive(p, name));
             }
         }
+    }
+
+    private static Capture capture(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException("\"capture\" must be an object");
+        }
+        int percent = Capture.OFF.samplingPercent();
+        CaptureData data = Capture.OFF.data();
+        List<String> inputs = Capture.OFF.inputs();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = "capture." + p.currentName();
+            CaptureField field = field(CaptureField.values(), "capture.", p.currentName());
+            p.nextToken();
+            switch (field) {
+                case SAMPLING_PERCENT -> percent = nonNegative(p, name);
+                case DATA -> data = choice(p, name, CaptureData.class);
+                case INPUTS -> inputs = strings(p, name);
+            }
+        }
+        return new Capture(percent, data, inputs);
     }
 
     /** The field called {@code name}; an unknown one is an error that lists the known ones. */
@@ -313,6 +396,7 @@ public record ModelConfig(
         private Pooling pooling = Pooling.MEAN;
         private boolean normalize = true;
         private BatchColumns batch = null;
+        private Capture capture = Capture.OFF;
 
         private Builder() {}
 
@@ -405,6 +489,8 @@ public record ModelConfig(
         /** @param columns null: the model takes no batch jobs */
         public Builder batch(BatchColumns columns) {
             this.batch = columns;
+        public Builder capture(Capture capture) {
+            this.capture = capture;
             return this;
         }
 
@@ -427,7 +513,8 @@ public record ModelConfig(
                     warmUp,
                     pooling,
                     normalize,
-                    batch);
+                    batch,
+                    capture);
         }
     }
 }

@@ -103,6 +103,11 @@ public final class ResponseWriter {
         g.writeEndObject();
     }
 
+    /** A field holding tensors in the protocol's JSON form: capture records embed them as requests carry them. */
+    public static void writeTensors(JsonGenerator g, String field, List<Tensor> tensors) throws IOException {
+        tensors(g, field, tensors);
+    }
+
     private static void tensors(JsonGenerator g, String field, List<Tensor> tensors) throws IOException {
         g.writeArrayFieldStart(field);
         for (Tensor tensor : tensors) {

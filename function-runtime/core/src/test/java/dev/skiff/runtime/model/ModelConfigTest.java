@@ -92,7 +92,7 @@ class ModelConfigTest {
         assertEquals(
                 "unknown field \"maxBatchsize\"; expected pipeline, labels, topK, maxSequenceLength, "
                         + "maxBatchSize, batchInvariant, batching, instances, intraOpThreads, target, gpu, memoryMb, "
-                        + "latencyObjectiveMs, description, features, warmup, pooling, normalize, batch",
+                        + "latencyObjectiveMs, description, features, warmup, pooling, normalize, batch, capture",
                 error("{\"maxBatchsize\": 4}"));
         assertEquals(
                 "unknown field \"batching.maxDelayMs\"; expected maxQueueDelayMs, queueCapacity",

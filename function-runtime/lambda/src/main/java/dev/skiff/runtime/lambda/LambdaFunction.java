@@ -5,6 +5,7 @@ import dev.skiff.runtime.api.InferenceApi;
 import dev.skiff.runtime.batch.BatchAnswer;
 import dev.skiff.runtime.batch.BatchResult;
 import dev.skiff.runtime.batch.BatchScorer;
+import dev.skiff.runtime.capture.Capturer;
 import dev.skiff.runtime.contract.ErrorCode;
 import dev.skiff.runtime.contract.Limits;
 import dev.skiff.runtime.contract.Target;
@@ -48,7 +49,8 @@ public final class LambdaFunction implements InferenceApi.Backend {
     public LambdaFunction(ModelRepository repository, PrintStream logOut, boolean strictReadiness) {
         this.repository = repository;
         this.strictReadiness = strictReadiness;
-        this.api = new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES);
+        // capture lines go to the same stdout: Lambda ships it to CloudWatch after the invocation, off the request path
+        this.api = new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, new Capturer(TARGET, logOut::println));
         this.log = new RequestLog(logOut, TARGET);
     }
 
