@@ -64,6 +64,8 @@ public record ModelConfig(
         MEAN,
         CLS,
         MAX
+    }
+
     /** What a capture record holds: the request's inputs, the response's outputs, or both. */
     public enum CaptureData {
         INPUTS,
@@ -489,6 +491,9 @@ public record ModelConfig(
         /** @param columns null: the model takes no batch jobs */
         public Builder batch(BatchColumns columns) {
             this.batch = columns;
+            return this;
+        }
+
         public Builder capture(Capture capture) {
             this.capture = capture;
             return this;
