@@ -47,8 +47,10 @@ public final class GpuServer implements AutoCloseable {
     private final PoolBackend backend;
     private final ExecutorService answering;
     private final PoolRequestHandler handler;
+    private final PoolRequestHandler managementHandler; // null with --management off
     private final AliasFileLoader aliasFile;
     private final HttpFrontend http;
+    private final HttpFrontend managementHttp; // null with --management off
     private final AtomicBoolean drained = new AtomicBoolean();
     private final CaptureLog captureLog;
     private volatile RepositoryWatcher watcher;
@@ -68,27 +70,53 @@ public final class GpuServer implements AutoCloseable {
         this.backend = new PoolBackend(registry, aliases, options.strictReadiness());
         this.aliasFile =
                 options.aliasesFile() == null ? null : new AliasFileLoader(options.aliasesFile(), aliases, registry);
-        ManagementApi management = options.management() ? new ManagementApi(registry, aliases) : null;
         this.answering = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("answer-", 0).factory());
         this.captureLog = new CaptureLog(requestLog);
-        this.handler = new PoolRequestHandler(
+        RequestLog requestLines = new RequestLog(requestLog, PoolRequestHandler.TARGET);
+        this.handler = PoolRequestHandler.serving(
                 new InferenceApi(
                         backend, options.maxBodyBytes(), new Capturer(PoolRequestHandler.TARGET, captureLog::offer)),
                 backend,
-                management,
                 metrics,
-                new RequestLog(requestLog, PoolRequestHandler.TARGET),
+                requestLines,
                 options.maxBodyBytes(),
                 answering,
                 ResponseWriter.serverMetadata(InferenceApi.SERVER_NAME, InferenceApi.SERVER_VERSION, extensions()));
+        this.managementHandler = options.management()
+                ? PoolRequestHandler.management(
+                        new ManagementApi(registry, aliases),
+                        backend,
+                        metrics,
+                        requestLines,
+                        options.maxBodyBytes(),
+                        answering)
+                : null;
         this.http = HttpFrontend.start(options.host(), options.port(), handler);
+        try {
+            this.managementHttp = managementHandler == null
+                    ? null
+                    : HttpFrontend.start(options.managementHost(), options.managementPort(), managementHandler);
+        } catch (Exception e) {
+            http.close();
+            throw new IllegalStateException(
+                    "the management listener cannot bind " + options.managementHost() + ":"
+                            + options.managementPort() + " (" + e.getMessage() + "); pick another "
+                            + "--management-port, 0 for any free one, or --management off",
+                    e);
+        }
         LOG.atInfo()
                 .addKeyValue("host", options.host())
                 .addKeyValue("port", http.port())
                 .addKeyValue("models", options.models().toString())
                 .addKeyValue("batching", options.batching())
                 .log("listening");
+        if (managementHttp != null) {
+            LOG.atInfo()
+                    .addKeyValue("host", options.managementHost())
+                    .addKeyValue("port", managementHttp.port())
+                    .log("management listening");
+        }
     }
 
     /**
@@ -139,6 +167,11 @@ public final class GpuServer implements AutoCloseable {
         return http.port();
     }
 
+    /** The management listener's port; -1 with {@code --management off}. */
+    public int managementPort() {
+        return managementHttp == null ? -1 : managementHttp.port();
+    }
+
     public ExecutionProvider provider() {
         return provider;
     }
@@ -172,7 +205,7 @@ public final class GpuServer implements AutoCloseable {
         backend.startDraining();
         if (watcher != null) watcher.close();
         boolean finished = true;
-        while (handler.inFlight() > 0) {
+        while (inFlight() > 0) {
             if (System.nanoTime() > deadline) {
                 finished = false;
                 break;
@@ -185,10 +218,11 @@ public final class GpuServer implements AutoCloseable {
                 break;
             }
         }
-        int abandoned = handler.inFlight();
+        int abandoned = inFlight();
         registry.close();
         try {
             http.close();
+            if (managementHttp != null) managementHttp.close();
         } catch (Exception e) {
             LOG.atWarn().setCause(e).log("stopping the HTTP server failed");
         }
@@ -199,6 +233,10 @@ public final class GpuServer implements AutoCloseable {
                 .addKeyValue("abandoned", abandoned)
                 .log(finished ? "drained" : "drain timed out");
         return finished;
+    }
+
+    private int inFlight() {
+        return handler.inFlight() + (managementHandler == null ? 0 : managementHandler.inFlight());
     }
 
     @Override

@@ -168,8 +168,27 @@ public final class ServerCommand implements Callable<Integer> {
             defaultValue = "on",
             converter = OnOff.class,
             showDefaultValue = CommandLine.Help.Visibility.ALWAYS, // picocli hides a boolean's otherwise
-            description = "the /v2/repository routes; env SKIFF_MANAGEMENT")
+            description = "the /v2/repository routes, on their own listener; env SKIFF_MANAGEMENT")
     private boolean management;
+
+    @Env("SKIFF_MANAGEMENT_HOST")
+    @Option(
+            names = "--management-host",
+            paramLabel = "HOST",
+            defaultValue = "127.0.0.1",
+            description = "address the management listener binds; loopback, so only this machine or task "
+                    + "reaches it (the load balancer never does); env SKIFF_MANAGEMENT_HOST")
+    private String managementHost;
+
+    @Env("SKIFF_MANAGEMENT_PORT")
+    @Within(min = 0, max = 65535)
+    @Option(
+            names = "--management-port",
+            paramLabel = "N",
+            defaultValue = "8081",
+            description = "the management listener's port, 0 for any free one (read it from the "
+                    + "\"management listening\" line); env SKIFF_MANAGEMENT_PORT")
+    private int managementPort;
 
     @Env("SKIFF_STRICT_READINESS")
     @Option(
@@ -233,6 +252,12 @@ public final class ServerCommand implements Callable<Integer> {
 
     private ServerOptions options() {
         checkRanges();
+        if (management && port != 0 && port == managementPort) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--management-port must differ from --port (" + port + "): the management routes have a "
+                            + "listener of their own");
+        }
         Set<String> names = new LinkedHashSet<>();
         for (String name : only) if (!name.isBlank()) names.add(name);
         return new ServerOptions(
@@ -248,6 +273,8 @@ public final class ServerCommand implements Callable<Integer> {
                 Duration.ofSeconds(drainSeconds),
                 maxBodyBytes,
                 management,
+                managementHost,
+                managementPort,
                 strictReadiness);
     }
 

@@ -20,6 +20,8 @@ public record ServerOptions(
         Duration drainTimeout,
         int maxBodyBytes,
         boolean management,
+        String managementHost,
+        int managementPort,
         boolean strictReadiness) {
 
     /** The same options with another port and batching switch (tests and the benchmark). */
@@ -37,6 +39,8 @@ public record ServerOptions(
                 drainTimeout,
                 maxBodyBytes,
                 management,
+                managementHost,
+                managementPort,
                 strictReadiness);
     }
 }

@@ -104,7 +104,7 @@ class BadModelsTest {
 
     @Test
     void theIndexListsFailedModelsWithTheirLoadError() {
-        JsonNode index = pool.post("/v2/repository/index", null).json();
+        JsonNode index = pool.manage("POST", "/v2/repository/index", null).json();
         JsonNode broken = null;
         for (JsonNode entry : index) if (entry.get("name").asText().equals("broken")) broken = entry;
         assertTrue(broken != null, index::toString);

@@ -80,6 +80,8 @@ class DrainTest {
                         repository.toString(),
                         "--port",
                         "0",
+                        "--management-port",
+                        "0",
                         "--execution-provider",
                         "cpu")
                 .redirectErrorStream(true)

@@ -97,11 +97,11 @@ class LiveChangesTest {
                 assertEquals(200, setAlias("moving", "live", routes[round]).status());
                 assertEquals(
                         200,
-                        pool.post("/v2/repository/models/moving/versions/2/load", null)
+                        pool.manage("POST", "/v2/repository/models/moving/versions/2/load", null)
                                 .status());
                 assertEquals(
                         200,
-                        pool.post("/v2/repository/models/moving/versions/1/load", null)
+                        pool.manage("POST", "/v2/repository/models/moving/versions/1/load", null)
                                 .status());
             }
             running.set(false);
@@ -117,7 +117,7 @@ class LiveChangesTest {
         byte[] good = Files.readAllBytes(model);
         try {
             Files.writeString(model, "not an ONNX model", StandardCharsets.UTF_8);
-            TestServer.Reply reload = pool.post("/v2/repository/models/sturdy/versions/2/load", null);
+            TestServer.Reply reload = pool.manage("POST", "/v2/repository/models/sturdy/versions/2/load", null);
             assertEquals(400, reload.status(), reload::text);
             assertTrue(reload.text().contains("ONNX Runtime cannot load"), reload::text);
             assertTrue(reload.text().contains("loaded before still serves"), reload::text);
@@ -132,12 +132,12 @@ class LiveChangesTest {
             Files.writeString(model.getParent().resolveSibling("3").resolve("model.onnx"), "garbage");
             assertEquals(
                     400,
-                    pool.post("/v2/repository/models/sturdy/versions/3/load", null)
+                    pool.manage("POST", "/v2/repository/models/sturdy/versions/3/load", null)
                             .status());
             assertEquals(404, pool.get("/v2/models/sturdy/versions/3").status());
             assertEquals(
                     409, setAlias("sturdy", "canary", "{\"version\": \"3\"}").status());
-            JsonNode index = pool.post("/v2/repository/index", null).json();
+            JsonNode index = pool.manage("POST", "/v2/repository/index", null).json();
             assertTrue(
                     index.toString().contains("\"version\":\"3\",\"state\":\"UNAVAILABLE\",\"reason\":"),
                     index::toString);
@@ -150,17 +150,16 @@ class LiveChangesTest {
     @Test
     void aVersionAnAliasUsesCannotBeUnloaded() {
         assertEquals(200, setAlias("sturdy", "stable", "{\"version\": \"1\"}").status());
-        TestServer.Reply refused = pool.post("/v2/repository/models/sturdy/versions/1/unload", null);
+        TestServer.Reply refused = pool.manage("POST", "/v2/repository/models/sturdy/versions/1/unload", null);
         assertEquals(409, refused.status(), refused::text);
         assertTrue(refused.text().contains("stable"), refused::text);
         assertEquals(
                 200,
-                pool.send("DELETE", "/v2/repository/models/sturdy/aliases/stable", null)
+                pool.manage("DELETE", "/v2/repository/models/sturdy/aliases/stable", null)
                         .status());
     }
 
     private static TestServer.Reply setAlias(String model, String alias, String route) {
-        return pool.send(
-                "PUT", "/v2/repository/models/" + model + "/aliases/" + alias, route.getBytes(StandardCharsets.UTF_8));
+        return pool.manage("PUT", "/v2/repository/models/" + model + "/aliases/" + alias, route);
     }
 }

@@ -43,6 +43,8 @@ class ServerCommandTest {
                         Duration.ofSeconds(25),
                         Limits.MAX_REQUEST_BODY_BYTES,
                         true,
+                        "127.0.0.1",
+                        8081,
                         false),
                 options);
     }
@@ -62,6 +64,8 @@ class ServerCommandTest {
                 Map.entry("SKIFF_DRAIN_SECONDS", "5"),
                 Map.entry("SKIFF_MAX_BODY_BYTES", "1024"),
                 Map.entry("SKIFF_MANAGEMENT", "no"),
+                Map.entry("SKIFF_MANAGEMENT_HOST", "0.0.0.0"),
+                Map.entry("SKIFF_MANAGEMENT_PORT", "9090"),
                 Map.entry("SKIFF_STRICT_READINESS", "on"));
         assertEquals(
                 new ServerOptions(
@@ -77,6 +81,8 @@ class ServerCommandTest {
                         Duration.ofSeconds(5),
                         1024,
                         false,
+                        "0.0.0.0",
+                        9090,
                         true),
                 ServerCommand.parse(new String[0], env));
     }
@@ -127,6 +133,9 @@ class ServerCommandTest {
                 .startsWith("Invalid value for option '--execution-provider': expected one of [AUTO, CUDA, CPU]"));
         assertEquals(
                 "Missing required parameter for option '--models' (DIR)", error(new String[] {"--models"}, Map.of()));
+        assertEquals(
+                "--management-port must differ from --port (9000): the management routes have a listener of their own",
+                error(new String[] {"--port", "9000", "--management-port", "9000"}, Map.of()));
     }
 
     @Test
@@ -182,7 +191,7 @@ class ServerCommandTest {
             assertTrue(help.contains(option.longestName()), help);
             flags++;
         }
-        assertEquals(13, flags, "every flag has a variable");
+        assertEquals(15, flags, "every flag has a variable");
         assertTrue(help.contains("env SKIFF_PORT Default: 9000"), "the default shown is the variable's value: " + help);
     }
 

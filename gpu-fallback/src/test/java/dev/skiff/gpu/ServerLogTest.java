@@ -80,7 +80,7 @@ class ServerLogTest {
             assertTrue(ready.get("models").asText().contains("good"), ready::toString);
             assertEquals("[broken, empty]", ready.get("failed").asText(), ready::toString);
 
-            String index = pool.post("/v2/repository/index", null).text();
+            String index = pool.manage("POST", "/v2/repository/index", null).text();
             assertTrue(index.contains("{\"name\":\"broken\",\"version\":\"1\",\"state\":\"UNAVAILABLE\""), index);
             assertTrue(index.contains("{\"name\":\"good\",\"version\":\"1\",\"state\":\"READY\"}"), index);
         }

@@ -30,18 +30,28 @@ public final class TestServer implements AutoCloseable {
     private final ByteArrayOutputStream log;
     private final ServerLogCapture capture; // null where logback is not the SLF4J backend
     private final Client client;
+    private final Client management; // null with --management off
 
     private TestServer(GpuServer server, ByteArrayOutputStream log, ServerLogCapture capture) {
         this.server = server;
         this.log = log;
         this.capture = capture;
         this.client = new Client(server.port());
+        this.management = server.managementPort() < 0 ? null : new Client(server.managementPort());
     }
 
     /** @param extraArgs more flags, such as "--aliases", file */
     public static TestServer start(Path models, String... extraArgs) throws Exception {
         List<String> args =
-                new ArrayList<>(List.of("--models", models.toString(), "--port", "0", "--execution-provider", "cpu"));
+                new ArrayList<>(List.of(
+                "--models",
+                models.toString(),
+                "--port",
+                "0",
+                "--management-port",
+                "0",
+                "--execution-provider",
+                "cpu"));
         args.addAll(List.of(extraArgs));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream requestLines = new PrintStream(log, true, StandardCharsets.UTF_8);
@@ -91,6 +101,12 @@ public final class TestServer implements AutoCloseable {
 
     public Reply send(String method, String path, byte[] body) {
         return client.send(method, path, body);
+    }
+
+    /** A request to the management listener (/v2/repository). */
+    Reply manage(String method, String path, String body) {
+        if (management == null) throw new IllegalStateException("this server runs with --management off");
+        return management.send(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
     /** An HTTP/1.1 client for a server on a loopback port. */

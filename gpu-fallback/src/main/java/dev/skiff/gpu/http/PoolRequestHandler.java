@@ -35,9 +35,9 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
     /** Seconds a client should wait before retrying a 503 (queue full, loading, draining). */
     static final String RETRY_AFTER_SECONDS = "1";
 
-    private final InferenceApi api;
+    private final InferenceApi api; // null on the management listener
     private final PoolBackend backend;
-    private final ManagementApi management; // null when turned off
+    private final ManagementApi management; // null on the serving listener
     private final PoolMetrics metrics;
     private final RequestLog log;
     private final int maxBodyBytes;
@@ -47,7 +47,7 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
 
     private record Reply(ApiResponse response, String contentType, boolean closeConnection) {}
 
-    public PoolRequestHandler(
+    private PoolRequestHandler(
             InferenceApi api,
             PoolBackend backend,
             ManagementApi management,
@@ -64,6 +64,32 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
         this.maxBodyBytes = maxBodyBytes;
         this.answering = answering;
         this.serverMetadata = serverMetadata;
+    }
+
+    /** The listener the load balancer targets: the protocol's routes and /metrics, never /v2/repository. */
+    public static PoolRequestHandler serving(
+            InferenceApi api,
+            PoolBackend backend,
+            PoolMetrics metrics,
+            RequestLog log,
+            int maxBodyBytes,
+            ExecutorService answering,
+            byte[] serverMetadata) {
+        return new PoolRequestHandler(api, backend, null, metrics, log, maxBodyBytes, answering, serverMetadata);
+    }
+
+    /**
+     * The management listener, bound apart (loopback by default) so that nothing which reaches the
+     * serving port can load, unload or move an alias: /v2/repository only.
+     */
+    public static PoolRequestHandler management(
+            ManagementApi management,
+            PoolBackend backend,
+            PoolMetrics metrics,
+            RequestLog log,
+            int maxBodyBytes,
+            ExecutorService answering) {
+        return new PoolRequestHandler(null, backend, management, metrics, log, maxBodyBytes, answering, null);
     }
 
     /** Requests read or being answered now; drain waits for none. */
@@ -103,12 +129,6 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
 
     private Reply answer(String method, String path, byte[] body, String requestId) {
         try {
-            if (path.equals("/metrics")) {
-                if (!method.equals("GET"))
-                    return json(
-                            ApiResponse.methodNotAllowed(method + " is not allowed on /metrics; use GET", null, "GET"));
-                return new Reply(ApiResponse.of(200, metrics.scrape()), PoolMetrics.CONTENT_TYPE, false);
-            }
             if (backend.draining() && !isHealth(path)) {
                 return new Reply(
                         ApiResponse.error(
@@ -118,25 +138,36 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
                         ApiResponse.CONTENT_TYPE,
                         true);
             }
-            if (ManagementApi.handles(path)) {
-                if (management == null) {
-                    return json(ApiResponse.error(
-                            ErrorCode.NOT_FOUND,
-                            "the management API is turned off on this server " + "(--management off)"));
-                }
-                return json(management.handle(method, path, body));
-            }
-            if (method.equals("GET")
-                    && isServerMetadata(path)) { // the one answer that differs from Lambda's: it names the provider
-                return json(ApiResponse.of(200, serverMetadata));
-            }
-            return json(api.handle(method, path, body));
+            return management != null ? manage(method, path, body) : serve(method, path, body);
         } catch (RuntimeException | Error e) {
             // a defect, not the client's fault: the trace goes to the log, a safe message to the client
             LOG.atError().setCause(e).addKeyValue("requestId", requestId).log("a request failed inside the server");
             return json(ApiResponse.error(
                     ErrorCode.INTERNAL, "internal error; see the server's log for request " + requestId));
         }
+    }
+
+    /** /v2/repository falls through to the protocol's own 404: this listener has no such route. */
+    private Reply serve(String method, String path, byte[] body) {
+        if (path.equals("/metrics")) {
+            if (!method.equals("GET"))
+                return json(ApiResponse.methodNotAllowed(method + " is not allowed on /metrics; use GET", null, "GET"));
+            return new Reply(ApiResponse.of(200, metrics.scrape()), PoolMetrics.CONTENT_TYPE, false);
+        }
+        if (method.equals("GET") && isServerMetadata(path)) { // the one answer that differs from Lambda's
+            return json(ApiResponse.of(200, serverMetadata));
+        }
+        return json(api.handle(method, path, body));
+    }
+
+    private Reply manage(String method, String path, byte[] body) {
+        if (!ManagementApi.handles(path)) {
+            return json(ApiResponse.error(
+                    ErrorCode.NOT_FOUND,
+                    "no route for " + method + " " + path + " on the management listener, which serves "
+                            + ManagementApi.PREFIX + "/... only; inference is on the serving port"));
+        }
+        return json(management.handle(method, path, body));
     }
 
     private Reply unreadable(Throwable failure) {
@@ -210,7 +241,7 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
     private void record(String path, String requestId, Reply reply, long totalNanos) {
         if (path.equals("/metrics")) return; // scrapes are not traffic
         ApiResponse r = reply.response();
-        metrics.request(r.model(), r.version(), r.status(), totalNanos);
+        if (api != null) metrics.request(r.model(), r.version(), r.status(), totalNanos); // management is not either
         String error = r.isError() ? truncated(new String(r.body(), StandardCharsets.UTF_8)) : null;
         log.write(new RequestLog.Entry(
                 requestId,

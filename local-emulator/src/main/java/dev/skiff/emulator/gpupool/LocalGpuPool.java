@@ -58,6 +58,8 @@ public final class LocalGpuPool implements AutoCloseable {
                 "127.0.0.1",
                 "--port",
                 "0", // a free port, read back from the "listening" line
+                "--management-port",
+                "0", // loopback, as on a task; never the fixed 8081, which a second emulator would hold
                 "--execution-provider",
                 "cpu"));
         ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
