@@ -53,7 +53,8 @@ class ManagementListenerTest {
             assertEquals(404, reply.status(), path + ": " + reply.text());
             assertTrue(reply.json().path("error").isTextual(), reply::text); // the protocol's body
         }
-        TestServer.Reply alias = pool.send("PUT", "/v2/repository/models/fraud/aliases/live", "{\"version\":\"1\"}".getBytes());
+        TestServer.Reply alias =
+                pool.send("PUT", "/v2/repository/models/fraud/aliases/live", "{\"version\":\"1\"}".getBytes());
         assertEquals(404, alias.status(), alias::text);
         assertEquals(200, pool.get("/v2/models/fraud/ready").status(), "the model itself still serves");
     }
@@ -63,7 +64,9 @@ class ManagementListenerTest {
         TestServer.Reply index = pool.manage("POST", "/v2/repository/index", null);
         assertEquals(200, index.status(), index::text);
         assertEquals("fraud", index.json().get(0).path("name").asText(), index::text);
-        assertEquals(200, pool.manage("GET", "/v2/repository/models/fraud/aliases", null).status());
+        assertEquals(
+                200,
+                pool.manage("GET", "/v2/repository/models/fraud/aliases", null).status());
     }
 
     @Test

@@ -42,16 +42,8 @@ public final class TestServer implements AutoCloseable {
 
     /** @param extraArgs more flags, such as "--aliases", file */
     public static TestServer start(Path models, String... extraArgs) throws Exception {
-        List<String> args =
-                new ArrayList<>(List.of(
-                "--models",
-                models.toString(),
-                "--port",
-                "0",
-                "--management-port",
-                "0",
-                "--execution-provider",
-                "cpu"));
+        List<String> args = new ArrayList<>(List.of(
+                "--models", models.toString(), "--port", "0", "--management-port", "0", "--execution-provider", "cpu"));
         args.addAll(List.of(extraArgs));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream requestLines = new PrintStream(log, true, StandardCharsets.UTF_8);
