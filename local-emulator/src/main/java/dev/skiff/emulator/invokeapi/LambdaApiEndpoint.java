@@ -64,10 +64,16 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
 
     private final Invoker invoker;
     private final AsyncInvocations events;
+    private final S3PackageReader s3;
 
     public LambdaApiEndpoint(Invoker invoker, ScheduledExecutorService timer) {
+        this(invoker, timer, S3PackageReader.none());
+    }
+
+    public LambdaApiEndpoint(Invoker invoker, ScheduledExecutorService timer, S3PackageReader s3) {
         this.invoker = invoker;
         this.events = new AsyncInvocations(invoker, timer);
+        this.s3 = s3;
     }
 
     @Override
@@ -146,7 +152,7 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
             case "/code PUT" -> {
                 JsonNode body = body(call);
                 LambdaFunction function = function(reference);
-                FunctionVersion latest = function.updateCode(zipFile(body), text(body, "RevisionId"));
+                FunctionVersion latest = function.updateCode(codePackage(body), text(body, "RevisionId"));
                 if (body.path("Publish").asBoolean(false)) {
                     latest = function.publishVersion(null, null, null);
                 }
@@ -304,13 +310,12 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
         return node;
     }
 
-    private static byte[] zipFile(JsonNode body) {
+    /** UpdateFunctionCode's .zip: ZipFile, or the object S3Bucket/S3Key (S3ObjectVersion) names. */
+    private byte[] codePackage(JsonNode body) {
         JsonNode zip = body.get("ZipFile");
         if (zip == null || zip.isNull()) {
-            if (body.hasNonNull("S3Bucket") || body.hasNonNull("S3Key")) {
-                throw LambdaServiceException.invalidParameter("The local emulator cannot read s3://"
-                        + text(body, "S3Bucket") + "/" + text(body, "S3Key")
-                        + ": it has no S3. Send the package as ZipFile (up to " + MAX_ZIP_BYTES + " bytes zipped).");
+            if (body.hasNonNull("S3Bucket") && body.hasNonNull("S3Key")) {
+                return s3.read(text(body, "S3Bucket"), text(body, "S3Key"), text(body, "S3ObjectVersion"));
             }
             throw LambdaServiceException.invalidParameter(
                     "Please provide a source for function code."); // Lambda's answer to neither ZipFile nor S3
