@@ -15,6 +15,7 @@ import dev.skiff.deployer.packaging.PackageManifest;
 import dev.skiff.deployer.packaging.PackagedModel;
 import dev.skiff.deployer.packaging.Packager;
 import dev.skiff.deployer.plan.ModelPlan;
+import dev.skiff.deployer.release.LambdaFunctions;
 import dev.skiff.deployer.template.TemplateParameters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -172,14 +173,15 @@ public final class DeployCommand implements Callable<Integer> {
     /** Packages for this machine into PACKAGE_DIR/local, then one new version per Lambda model, behind --alias. */
     private int deployLocal(PrintWriter out) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        PlanOptions planOptions = PlanOptions.forThisMachine(modelDirs);
-        List<ModelPlan> plans = planOptions.plan(err);
-        Packager packager = new Packager(
-                FunctionRuntimeFiles.locate(), planOptions.architecture(), line -> err.println("package: " + line));
-        PackageManifest manifest = packager.packageAll(plans, packageDir.resolve("local"));
-        err.flush();
         AwsSettings settings = AwsSettings.local(aws.endpoint, aws.region);
         try (LambdaClient lambda = new AwsClients(settings).lambda()) {
+            LambdaFunctions.byModel(lambda, null); // no emulator answering: say so before planning and packaging
+            PlanOptions planOptions = PlanOptions.forThisMachine(modelDirs);
+            List<ModelPlan> plans = planOptions.plan(err);
+            Packager packager = new Packager(
+                    FunctionRuntimeFiles.locate(), planOptions.architecture(), line -> err.println("package: " + line));
+            PackageManifest manifest = packager.packageAll(plans, packageDir.resolve("local"));
+            err.flush();
             LocalRelease release = new LocalRelease(lambda);
             for (PackagedModel model : manifest.models()) {
                 if (!model.isLambdaZip()) {

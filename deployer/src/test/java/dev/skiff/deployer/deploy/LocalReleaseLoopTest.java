@@ -1,6 +1,7 @@
 package dev.skiff.deployer.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -154,15 +156,50 @@ class LocalReleaseLoopTest {
         return probabilities(response.payload().asUtf8String());
     }
 
-    static String skiff(String... args) {
+    @Test
+    void modelDirectoriesWithoutLocalAreAnInputError() {
+        Run run = run("deploy", Examples.models().resolve("fraud").toString());
+        assertEquals(2, run.code(), run.err());
+        assertTrue(run.err().contains("model directories are for --local"), run.err());
+    }
+
+    @Test
+    void withNoEmulatorAnsweringDeployLocalSaysSoBeforePackaging() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Path packages = dir.resolve("not-packaged");
+        Run run = run(
+                "deploy",
+                "--local",
+                Examples.models().resolve("fraud").toString(),
+                "--package-dir",
+                packages.toString(),
+                "--endpoint-url",
+                "http://127.0.0.1:" + closedPort);
+        assertEquals(3, run.code(), run.err());
+        assertTrue(run.err().contains("cannot connect") && run.err().contains("--endpoint-url"), run.err());
+        assertFalse(Files.exists(packages.resolve("local")), "nothing is packaged for an emulator that is not there");
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         CommandLine cli = SkiffCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** skiff against this test's emulator; it must succeed. */
+    static String skiff(String... args) {
         String[] all = new String[args.length + 2];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--endpoint-url";
         all[args.length + 1] = local.endpoint();
-        int code = cli.execute(all);
-        assertEquals(0, code, "skiff " + String.join(" ", args) + ": " + err);
-        return out.toString();
+        Run run = run(all);
+        assertEquals(0, run.code(), "skiff " + String.join(" ", args) + ": " + run.err());
+        return run.out();
     }
 }
