@@ -10,7 +10,7 @@ python3 -c "import json; print(json.dumps({'model_name': 'fraud', 'pad': 'x' * (
 echo hello > "$work/hello.txt" && (cd "$work" && python3 -c "import zipfile; zipfile.ZipFile('small.zip', 'w').write('hello.txt')")
 call() { echo "## aws lambda $*"; aws --endpoint-url "$endpoint" lambda "$@" 2>&1; echo; }
 call get-function --function-name FraudFunction --qualifier live \
-  --query '{Arn:Configuration.FunctionArn,Version:Configuration.Version,CodeSize:Configuration.CodeSize,Concurrency:Concurrency}'
+  --query '{Arn:Configuration.FunctionArn,Version:Configuration.Version,CodeSize:Configuration.CodeSize,Concurrency:Concurrency,Code:Code}'
 call get-function-configuration --function-name FraudFunction --qualifier live \
   --query '{Arn:FunctionArn,Version:Version,Description:Description,CodeSize:CodeSize}'
 call get-function-concurrency --function-name FraudFunction

@@ -13,7 +13,7 @@ async function call(name, command, pick) {
 const conf = r => ({ FunctionArn: r.FunctionArn, Version: r.Version, Description: r.Description, CodeSha256: r.CodeSha256,
   CodeSize: r.CodeSize, RevisionId: r.RevisionId, LastUpdateStatus: r.LastUpdateStatus, State: r.State });
 await call("GetFunction(Qualifier=live)", new GetFunctionCommand({ FunctionName: F, Qualifier: "live" }),
-  r => ({ Configuration: conf(r.Configuration), Concurrency: r.Concurrency, CodeRepositoryType: r.Code?.RepositoryType }));
+  r => ({ Configuration: conf(r.Configuration), Concurrency: r.Concurrency, Code: r.Code }));
 await call("GetFunctionConfiguration(Qualifier=live)", new GetFunctionConfigurationCommand({ FunctionName: F, Qualifier: "live" }), conf);
 await call("GetFunction(FraudFunction:1)", new GetFunctionCommand({ FunctionName: F + ":1" }), r => conf(r.Configuration));
 await call("GetFunctionConcurrency", new GetFunctionConcurrencyCommand({ FunctionName: F }));
