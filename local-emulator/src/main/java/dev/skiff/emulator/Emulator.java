@@ -12,6 +12,7 @@ import dev.skiff.emulator.gpupool.LocalGpuPool;
 import dev.skiff.emulator.httpapi.HttpApiEndpoint;
 import dev.skiff.emulator.httpapi.RouteTable;
 import dev.skiff.emulator.invokeapi.LambdaApiEndpoint;
+import dev.skiff.emulator.invokeapi.S3PackageReader;
 import dev.skiff.emulator.lambda.CodePackage;
 import dev.skiff.emulator.lambda.CodeStore;
 import dev.skiff.emulator.lambda.FunctionRegistry;
@@ -27,6 +28,7 @@ import dev.skiff.emulator.template.SamTemplate;
 import dev.skiff.emulator.template.SamTemplateLoader;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +49,7 @@ public final class Emulator implements AutoCloseable {
      * @param lambdaPort the Lambda API port, 0 for any free one, or -1 for none
      * @param gpuServer how to start the GPU pool's server, or null for the Skiff distribution's (skiff.home)
      * @param auth how the HTTP API authorizes its routes
+     * @param s3Endpoint where UpdateFunctionCode reads S3Bucket/S3Key packages, or null for nowhere
      */
     public record Options(
             Path template,
@@ -60,7 +63,8 @@ public final class Emulator implements AutoCloseable {
             LogSink log,
             Path javaExecutable,
             GpuServerCommand gpuServer,
-            AuthSettings auth) {
+            AuthSettings auth,
+            URI s3Endpoint) {
 
         public static Options defaults(Path template) {
             return new Options(
@@ -75,7 +79,8 @@ public final class Emulator implements AutoCloseable {
                     LogSink.console(),
                     EnvironmentLauncher.currentJava(),
                     null,
-                    AuthSettings.defaults());
+                    AuthSettings.defaults(),
+                    null);
         }
 
         public Options withPorts(int apiPort, int lambdaPort) {
@@ -91,7 +96,8 @@ public final class Emulator implements AutoCloseable {
                     log,
                     javaExecutable,
                     gpuServer,
-                    auth);
+                    auth,
+                    s3Endpoint);
         }
 
         public Options withIdleTimeout(Duration idle) {
@@ -107,7 +113,8 @@ public final class Emulator implements AutoCloseable {
                     log,
                     javaExecutable,
                     gpuServer,
-                    auth);
+                    auth,
+                    s3Endpoint);
         }
 
         public Options withLog(LogSink sink) {
@@ -123,7 +130,8 @@ public final class Emulator implements AutoCloseable {
                     sink,
                     javaExecutable,
                     gpuServer,
-                    auth);
+                    auth,
+                    s3Endpoint);
         }
 
         public Options withParameterOverrides(Map<String, String> overrides) {
@@ -139,7 +147,8 @@ public final class Emulator implements AutoCloseable {
                     log,
                     javaExecutable,
                     gpuServer,
-                    auth);
+                    auth,
+                    s3Endpoint);
         }
 
         public Options withGpuServer(GpuServerCommand command) {
@@ -155,7 +164,8 @@ public final class Emulator implements AutoCloseable {
                     log,
                     javaExecutable,
                     command,
-                    auth);
+                    auth,
+                    s3Endpoint);
         }
 
         public Options withAuth(AuthSettings settings) {
@@ -171,7 +181,25 @@ public final class Emulator implements AutoCloseable {
                     log,
                     javaExecutable,
                     gpuServer,
-                    settings);
+                    settings,
+                    s3Endpoint);
+        }
+
+        public Options withS3Endpoint(URI endpoint) {
+            return new Options(
+                    template,
+                    parameterOverrides,
+                    host,
+                    apiPort,
+                    lambdaPort,
+                    region,
+                    idleTimeout,
+                    reloadInterval,
+                    log,
+                    javaExecutable,
+                    gpuServer,
+                    auth,
+                    endpoint);
         }
     }
 
@@ -186,6 +214,7 @@ public final class Emulator implements AutoCloseable {
     private LocalGpuPool gpuPool;
     private RouteAuthorizer authorizer;
     private HttpApiEndpoint api;
+    private S3PackageReader s3Packages = S3PackageReader.none();
 
     private Emulator(SamTemplate template, EnvironmentHost host, String region) throws IOException {
         this.template = template;
@@ -254,12 +283,15 @@ public final class Emulator implements AutoCloseable {
 
         long maxInvocationMillis = TimeUnit.MINUTES.toMillis(16);
         if (options.lambdaPort() >= 0) {
+            if (options.s3Endpoint() != null) {
+                s3Packages = S3PackageReader.at(options.s3Endpoint(), options.region());
+            }
             lambdaServer = LoopbackHttpServer.start(
                     "skiff-lambda-api",
                     options.host(),
                     options.lambdaPort(),
                     maxInvocationMillis,
-                    new LambdaApiEndpoint(invoker, host.timer()));
+                    new LambdaApiEndpoint(invoker, host.timer(), s3Packages));
             servers.add(lambdaServer);
         }
         if (options.apiPort() >= 0) {
@@ -381,6 +413,7 @@ public final class Emulator implements AutoCloseable {
         if (authorizer != null) {
             authorizer.close();
         }
+        s3Packages.close();
         host.close(); // environments first, so that they do not see the Runtime API vanish mid-call
         servers.stream().filter(s -> s.name().equals("skiff-runtime-api")).forEach(LoopbackHttpServer::close);
         registry.all().forEach(f -> f.code().close());

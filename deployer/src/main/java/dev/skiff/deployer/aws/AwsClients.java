@@ -1,8 +1,10 @@
 package dev.skiff.deployer.aws;
 
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
@@ -72,6 +74,7 @@ public final class AwsClients {
     }
 
     private AwsCredentialsProvider credentials() {
+        if (settings.local()) return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         if (settings.profile() != null) return ProfileCredentialsProvider.create(settings.profile());
         return DefaultCredentialsProvider.builder().build();
     }

@@ -1,5 +1,7 @@
 package dev.skiff.deployer.cli;
 
+import dev.skiff.deployer.aws.AwsClients;
+import dev.skiff.deployer.aws.AwsSettings;
 import dev.skiff.deployer.batch.BatchFormat;
 import dev.skiff.deployer.batch.BatchSummary;
 import dev.skiff.deployer.batch.InputRows;
@@ -17,9 +19,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 import java.io.IOException;
@@ -27,7 +26,6 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code skiff batch MODEL --input ... --output ... (--local | --stack NAME)}: scores a file of rows. */
@@ -179,13 +177,7 @@ public final class BatchCommand implements Callable<Integer> {
     private BatchSummary runLocal(Path file, BatchFormat inputFormat, ResultFiles files, ProgressBar bar)
             throws IOException, InterruptedException {
         String name = function != null ? function : TemplateModel.logicalId(model) + "Function";
-        try (LambdaClient lambda = LambdaClient.builder()
-                        .region(Region.US_EAST_1)
-                        .endpointOverride(lambdaEndpoint)
-                        .credentialsProvider(
-                                StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMinutes(5)))
-                        .build();
+        try (LambdaClient lambda = new AwsClients(AwsSettings.local(lambdaEndpoint, null)).lambda();
                 InputRows rows = InputRows.open(file, inputFormat)) {
             LocalBatchRun run = new LocalBatchRun(
                     new LocalBatchRun.Settings(model, null, batchSize, concurrency),

@@ -1,31 +1,44 @@
 package dev.skiff.deployer.cli;
 
+import static dev.skiff.deployer.report.Sizes.bytes;
+
 import dev.skiff.deployer.aws.AwsClients;
+import dev.skiff.deployer.aws.AwsSettings;
 import dev.skiff.deployer.deploy.ArtifactUploader;
 import dev.skiff.deployer.deploy.ChangeSetDeployer;
 import dev.skiff.deployer.deploy.DeployOutcome;
 import dev.skiff.deployer.deploy.DeployRequest;
+import dev.skiff.deployer.deploy.LocalRelease;
 import dev.skiff.deployer.deploy.StackTemplate;
+import dev.skiff.deployer.packaging.FunctionRuntimeFiles;
 import dev.skiff.deployer.packaging.PackageManifest;
 import dev.skiff.deployer.packaging.PackagedModel;
+import dev.skiff.deployer.packaging.Packager;
+import dev.skiff.deployer.plan.ModelPlan;
+import dev.skiff.deployer.release.LambdaFunctions;
 import dev.skiff.deployer.template.TemplateParameters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sts.StsClient;
 
 import java.io.Console;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -35,7 +48,12 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
             "Upload the packages skiff package built to S3, render the SAM template for them, and create or "
-                    + "update the CloudFormation stack through a change set, shown before it executes."
+                    + "update the CloudFormation stack through a change set, shown before it executes.",
+            "",
+            "With --local, release to a running `skiff local start-api` instead: package the model directories "
+                    + "for this machine, update each model's function code through the emulator's Lambda API, "
+                    + "publish a version and point --alias (canary) at it; then skiff promote/rollback/status "
+                    + "--local move traffic as on AWS."
         })
 public final class DeployCommand implements Callable<Integer> {
     @Mixin
@@ -80,12 +98,35 @@ public final class DeployCommand implements Callable<Integer> {
             description = "how often to read stack events (default: ${DEFAULT-VALUE})")
     double pollSeconds;
 
+    @Option(
+            names = "--local",
+            description = "release MODEL_DIRs to a running `skiff local start-api` (its Lambda API at --endpoint-url, "
+                    + "default http://127.0.0.1:3001) instead of AWS")
+    boolean local;
+
+    @Parameters(
+            arity = "0..*",
+            paramLabel = "MODEL_DIR",
+            description = "--local: model directories or repositories of them to package and release (default: models)")
+    List<Path> modelDirs = new ArrayList<>();
+
+    @Option(
+            names = "--alias",
+            defaultValue = "canary",
+            description = "--local: the alias to point at the new version (default: ${DEFAULT-VALUE})")
+    String alias;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (local) return deployLocal(out);
+        if (!modelDirs.isEmpty()) {
+            throw new UserError("skiff deploy uploads what skiff package wrote (--package-dir " + packageDir
+                    + "); model directories are for --local");
+        }
         PackageManifest manifest = PackageManifest.read(packageDir);
         StackTemplate.checkParameters(manifest, parameterOverrides);
         AwsClients clients = aws.clients();
@@ -127,6 +168,55 @@ public final class DeployCommand implements Callable<Integer> {
                 case FAILED -> ExitCodes.DEPLOY_FAILED;
             };
         }
+    }
+
+    /** Packages for this machine into PACKAGE_DIR/local, then one new version per Lambda model, behind --alias. */
+    private int deployLocal(PrintWriter out) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        AwsSettings settings = AwsSettings.local(aws.endpoint, aws.region);
+        try (LambdaClient lambda = new AwsClients(settings).lambda()) {
+            LambdaFunctions.byModel(lambda, null); // no emulator answering: say so before planning and packaging
+            PlanOptions planOptions = PlanOptions.forThisMachine(modelDirs);
+            List<ModelPlan> plans = planOptions.plan(err);
+            Packager packager = new Packager(
+                    FunctionRuntimeFiles.locate(), planOptions.architecture(), line -> err.println("package: " + line));
+            PackageManifest manifest = packager.packageAll(plans, packageDir.resolve("local"));
+            err.flush();
+            LocalRelease release = new LocalRelease(lambda);
+            for (PackagedModel model : manifest.models()) {
+                if (!model.isLambdaZip()) {
+                    out.println(model.name() + ": skipped, it is a "
+                            + model.target().wireName() + " " + model.packageType()
+                            + " package; the emulator runs Lambda .zip packages (the local GPU pool serves the "
+                            + "template's model directories)");
+                    continue;
+                }
+                LocalRelease.Released released = release.release(model, alias);
+                out.printf(
+                        "%s: %s version %s %s (CodeSha256 %s, %s; model versions %s)%n",
+                        model.name(),
+                        released.function(),
+                        released.version(),
+                        released.newVersion() ? "published" : "unchanged",
+                        released.codeSha256(),
+                        bytes(released.codeSize()),
+                        String.join(", ", model.versions()));
+                out.printf(
+                        "%s %s: alias %s %s -> %s%n",
+                        model.name(),
+                        model.target(),
+                        alias,
+                        released.before() == null ? "(new)" : released.before().describe(),
+                        released.after().describe());
+                out.printf(
+                        "  next: skiff promote %s --to %s --canary 10 --local%s%n",
+                        model.name(),
+                        released.version(),
+                        aws.endpoint == null ? "" : " --endpoint-url " + settings.endpoint());
+            }
+        }
+        out.flush();
+        return ExitCodes.OK;
     }
 
     private boolean confirm() {

@@ -60,6 +60,14 @@ public final class PlanOptions {
     @Option(names = "--price-per-million-requests", description = "Lambda price per million requests (default: 0.20)")
     Double pricePerMillionRequests;
 
+    /** What deploy --local plans with: these directories, packaged for this machine, profiled as plan does. */
+    static PlanOptions forThisMachine(List<Path> modelDirs) {
+        PlanOptions options = new PlanOptions();
+        options.modelDirs = new ArrayList<>(modelDirs);
+        options.architecture = Architecture.ofThisMachine();
+        return options;
+    }
+
     public List<ModelDirectory> models() {
         return ModelDirectories.find(modelDirs.isEmpty() ? List.of(Path.of("models")) : modelDirs);
     }

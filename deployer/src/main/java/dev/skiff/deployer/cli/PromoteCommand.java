@@ -43,7 +43,7 @@ public final class PromoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (LambdaClient lambda = release.aws.clients().lambda()) {
+        try (LambdaClient lambda = release.clients().lambda()) {
             ReleaseChannel channel = release.channel(model, lambda);
             AliasState before = channel.alias(alias).orElse(null);
             AliasState after = AliasMover.promote(channel, alias, version, canaryPercent);

@@ -1,5 +1,7 @@
 package dev.skiff.deployer.cli;
 
+import dev.skiff.deployer.aws.AwsClients;
+import dev.skiff.deployer.aws.AwsSettings;
 import dev.skiff.deployer.release.LambdaFunctions;
 import dev.skiff.deployer.release.LambdaReleaseChannel;
 import dev.skiff.deployer.release.PoolReleaseChannel;
@@ -27,6 +29,17 @@ public final class ReleaseOptions {
             names = "--pool-url",
             description = "the GPU pool's URL (inside the VPC, or tunnelled): the model runs on the pool")
     URI poolUrl;
+
+    @Option(
+            names = "--local",
+            description = "the model's function in a running `skiff local start-api` or `start-lambda`: its Lambda API "
+                    + "at --endpoint-url (default http://127.0.0.1:3001), no AWS credentials needed")
+    boolean local;
+
+    /** AWS, or the local emulator's Lambda API with --local. */
+    AwsClients clients() {
+        return local ? new AwsClients(AwsSettings.local(aws.endpoint, aws.region)) : aws.clients();
+    }
 
     /** The model's channel; the Lambda client is the caller's to close. */
     ReleaseChannel channel(String model, LambdaClient lambda) {

@@ -39,7 +39,7 @@ public final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (LambdaClient lambda = release.aws.clients().lambda()) {
+        try (LambdaClient lambda = release.clients().lambda()) {
             ReleaseChannel channel = release.channel(model, lambda);
             AliasState before = channel.alias(alias).orElse(null);
             AliasState after = AliasMover.rollback(channel, alias);

@@ -40,7 +40,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (LambdaClient lambda = release.aws.clients().lambda()) {
+        try (LambdaClient lambda = release.clients().lambda()) {
             Map<String, ReleaseChannel> channels = new LinkedHashMap<>();
             if (model != null) {
                 channels.put(model, release.channel(model, lambda));

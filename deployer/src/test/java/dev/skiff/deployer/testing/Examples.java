@@ -16,4 +16,11 @@ public final class Examples {
                 "the example models are not built (" + models + "); build the examples module first");
         return models;
     }
+
+    /** The fraud model trained again with another seed (the examples build writes it), so it answers otherwise. */
+    public static Path retrainedFraud() {
+        Path model = models().resolveSibling("target").resolve("fraud-retrained/model.onnx");
+        assumeTrue(Files.isRegularFile(model), "the retrained fraud model is not built (" + model + ")");
+        return model;
+    }
 }

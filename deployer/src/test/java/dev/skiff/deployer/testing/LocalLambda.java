@@ -3,6 +3,8 @@ package dev.skiff.deployer.testing;
 import dev.skiff.deployer.deploy.StackTemplate;
 import dev.skiff.deployer.packaging.PackageManifest;
 import dev.skiff.emulator.Emulator;
+import dev.skiff.emulator.auth.AuthMode;
+import dev.skiff.emulator.auth.AuthSettings;
 import dev.skiff.emulator.environment.LogSink;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The local emulator serving the template skiff renders for a package, with the package's .zip
@@ -41,13 +44,30 @@ public final class LocalLambda implements AutoCloseable {
     }
 
     public static LocalLambda start(PackageManifest manifest, Path dir) throws Exception {
+        return start(manifest, dir, LogSink.console(), false);
+    }
+
+    /**
+     * With {@code httpApi}, the template's HTTP API too: authorization off (the requests are not
+     * signed) and throttling raised above what a test sends (the template's 100/s would answer 429).
+     */
+    public static LocalLambda start(PackageManifest manifest, Path dir, LogSink log, boolean httpApi) throws Exception {
         String template = StackTemplate.render(
                 manifest, m -> m.artifact().toAbsolutePath().toString());
         Path file = dir.resolve("template.yaml");
         Files.writeString(file, template, StandardCharsets.UTF_8);
-        Emulator.Options options =
-                Emulator.Options.defaults(file).withPorts(-1, 0).withLog(LogSink.console());
+        Emulator.Options options = Emulator.Options.defaults(file)
+                .withPorts(httpApi ? 0 : -1, 0)
+                .withLog(log)
+                .withAuth(AuthSettings.defaults().withMode(AuthMode.OFF))
+                .withParameterOverrides(
+                        httpApi ? Map.of("ThrottlingRateLimit", "100000", "ThrottlingBurstLimit", "100000") : Map.of());
         return new LocalLambda(Emulator.start(options));
+    }
+
+    /** The HTTP API's base URL, when started with it. */
+    public URI apiEndpoint() {
+        return URI.create("http://127.0.0.1:" + emulator.apiPort());
     }
 
     public Emulator emulator() {

@@ -5,6 +5,7 @@ import dev.skiff.emulator.environment.LogSink;
 import dev.skiff.emulator.gpupool.GpuServerCommand;
 import picocli.CommandLine.Option;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -44,6 +45,13 @@ public final class EmulatorOptions {
                             + GpuServerCommand.LIB + ")")
     Path gpuFallbackLib;
 
+    @Option(
+            names = "--s3-endpoint",
+            paramLabel = "URL",
+            description = "an S3 endpoint (LocalStack, MinIO, ...) that UpdateFunctionCode reads S3Bucket/S3Key "
+                    + "packages from (default: none; such requests are refused)")
+    URI s3Endpoint;
+
     Emulator.Options toOptions(String host, int apiPort, int lambdaPort, LogSink log) {
         String effectiveRegion = region != null
                 ? region
@@ -61,6 +69,7 @@ public final class EmulatorOptions {
                 log,
                 defaults.javaExecutable(),
                 gpuFallbackLib == null ? null : GpuServerCommand.fromLib(gpuFallbackLib),
-                defaults.auth());
+                defaults.auth(),
+                s3Endpoint);
     }
 }

@@ -21,6 +21,7 @@ import dev.skiff.emulator.template.SamTemplateLoader;
 import dev.skiff.runtime.contract.Limits;
 
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -54,6 +55,9 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
     private static final Pattern FUNCTIONS = Pattern.compile("/2015-03-31/functions/?");
     private static final Pattern FUNCTION = Pattern.compile("/2015-03-31/functions/([^/]+)(/[a-z]+)?/?");
     private static final Pattern ALIAS = Pattern.compile("/2015-03-31/functions/([^/]+)/aliases/([^/]+)/?");
+    /** GetFunction's Code.Location: where a version's .zip downloads, as AWS's presigned S3 URL does. */
+    private static final Pattern CODE_DOWNLOAD = Pattern.compile("/skiff-local/code/([^/]+)/([^/]+)\\.zip");
+
     private static final Pattern CONCURRENCY = Pattern.compile("/2019-09-30/functions/([^/]+)/concurrency/?");
     /** Jackson's default 20 MB string limit would refuse UpdateFunctionCode's base64 .zip. */
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
@@ -64,10 +68,16 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
 
     private final Invoker invoker;
     private final AsyncInvocations events;
+    private final S3PackageReader s3;
 
     public LambdaApiEndpoint(Invoker invoker, ScheduledExecutorService timer) {
+        this(invoker, timer, S3PackageReader.none());
+    }
+
+    public LambdaApiEndpoint(Invoker invoker, ScheduledExecutorService timer, S3PackageReader s3) {
         this.invoker = invoker;
         this.events = new AsyncInvocations(invoker, timer);
+        this.s3 = s3;
     }
 
     @Override
@@ -110,6 +120,18 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
                         default -> throw unknownOperation(call);
                     });
         }
+        Matcher download = CODE_DOWNLOAD.matcher(call.path());
+        if (download.matches() && method.equals("GET")) {
+            LambdaFunction function = function(download.group(1));
+            FunctionVersion version = function.version(download.group(2));
+            try {
+                return done(new HttpReply(200, new LinkedHashMap<>(), function.codeArchive(version))
+                        .with("Content-Type", "application/zip"));
+            } catch (java.io.IOException e) {
+                throw new LambdaServiceException(
+                        500, "ServiceException", "cannot read the code of " + function.arn() + ": " + e.getMessage());
+            }
+        }
         Matcher concurrency = CONCURRENCY.matcher(call.path());
         if (concurrency.matches() && method.equals("GET")) {
             ObjectNode body = JSON.createObjectNode();
@@ -146,7 +168,7 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
             case "/code PUT" -> {
                 JsonNode body = body(call);
                 LambdaFunction function = function(reference);
-                FunctionVersion latest = function.updateCode(zipFile(body), text(body, "RevisionId"));
+                FunctionVersion latest = function.updateCode(codePackage(body), text(body, "RevisionId"));
                 if (body.path("Publish").asBoolean(false)) {
                     latest = function.publishVersion(null, null, null);
                 }
@@ -188,11 +210,12 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
             }
             case " GET" -> {
                 LambdaFunction function = function(reference);
+                String qualifier = qualifier(reference, query);
                 ObjectNode body = JSON.createObjectNode();
-                body.set("Configuration", qualifiedConfiguration(function, qualifier(reference, query)));
+                body.set("Configuration", qualifiedConfiguration(function, qualifier));
                 ObjectNode code = body.putObject("Code");
-                code.put("RepositoryType", "Local");
-                code.put("Location", function.code().source().toUri().toString());
+                code.put("RepositoryType", "S3");
+                code.put("Location", codeLocation(call, function, qualifiedVersion(function, qualifier)));
                 Integer reserved = function.definition().reservedConcurrency();
                 if (reserved != null) {
                     body.putObject("Concurrency").put("ReservedConcurrentExecutions", reserved);
@@ -292,25 +315,41 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
      * configuration with the alias's ARN, as Lambda does; a version or none, that version's.
      */
     private static ObjectNode qualifiedConfiguration(LambdaFunction function, String qualifier) {
-        if (qualifier == null
-                || qualifier.isEmpty()
-                || qualifier.equals(FunctionVersion.LATEST)
-                || qualifier.matches("\\d+")) {
-            return configuration(function, function.version(qualifier));
+        ObjectNode node = configuration(function, qualifiedVersion(function, qualifier));
+        if (isAlias(qualifier)) {
+            node.put("FunctionArn", function.arn() + ":" + qualifier);
         }
-        FunctionAlias alias = function.aliasOrFunctionNotFound(qualifier);
-        ObjectNode node = configuration(function, function.version(alias.functionVersion()));
-        node.put("FunctionArn", function.arn() + ":" + alias.name());
         return node;
     }
 
-    private static byte[] zipFile(JsonNode body) {
+    /** The version a qualifier names: $LATEST (none), a number, or an alias's main version. */
+    private static FunctionVersion qualifiedVersion(LambdaFunction function, String qualifier) {
+        if (!isAlias(qualifier)) {
+            return function.version(qualifier == null || qualifier.isEmpty() ? null : qualifier);
+        }
+        return function.version(function.aliasOrFunctionNotFound(qualifier).functionVersion());
+    }
+
+    private static boolean isAlias(String qualifier) {
+        return qualifier != null
+                && !qualifier.isEmpty()
+                && !qualifier.equals(FunctionVersion.LATEST)
+                && !qualifier.matches("\\d+");
+    }
+
+    /** An http URL on this API that downloads the version's .zip (the client's Host, so it reaches us). */
+    private static String codeLocation(HttpCall call, LambdaFunction function, FunctionVersion version) {
+        String host = call.header("Host") != null ? call.header("Host") : "127.0.0.1";
+        return "http://" + host + "/skiff-local/code/" + function.name() + "/"
+                + URLEncoder.encode(version.version(), StandardCharsets.UTF_8) + ".zip";
+    }
+
+    /** UpdateFunctionCode's .zip: ZipFile, or the object S3Bucket/S3Key (S3ObjectVersion) names. */
+    private byte[] codePackage(JsonNode body) {
         JsonNode zip = body.get("ZipFile");
         if (zip == null || zip.isNull()) {
-            if (body.hasNonNull("S3Bucket") || body.hasNonNull("S3Key")) {
-                throw LambdaServiceException.invalidParameter("The local emulator cannot read s3://"
-                        + text(body, "S3Bucket") + "/" + text(body, "S3Key")
-                        + ": it has no S3. Send the package as ZipFile (up to " + MAX_ZIP_BYTES + " bytes zipped).");
+            if (body.hasNonNull("S3Bucket") && body.hasNonNull("S3Key")) {
+                return s3.read(text(body, "S3Bucket"), text(body, "S3Key"), text(body, "S3ObjectVersion"));
             }
             throw LambdaServiceException.invalidParameter(
                     "Please provide a source for function code."); // Lambda's answer to neither ZipFile nor S3

@@ -1,5 +1,6 @@
 package dev.skiff.emulator.lambda;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 /**
  * The code of a function's $LATEST: the template's CodeUri (a directory in Lambda's layout, classes
@@ -177,6 +179,21 @@ public final class CodePackage implements AutoCloseable {
             bootstrap.toFile().setExecutable(true); // zip tools often drop the mode bits
         }
         return target;
+    }
+
+    /** A directory as a .zip, its files in path order (for a download of code that was never a .zip). */
+    public static byte[] zip(Path directory) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes);
+                Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                zip.putNextEntry(
+                        new ZipEntry(directory.relativize(file).toString().replace('\\', '/')));
+                Files.copy(file, zip);
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
     }
 
     private static void copy(InputStream in, Path out) throws IOException {

@@ -8,8 +8,10 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -75,6 +77,17 @@ public final class CodeStore implements AutoCloseable {
             file.toFile().setWritable(false, false);
         }
         return file;
+    }
+
+    /** The .zip UpdateFunctionCode uploaded with this CodeSha256 (base64, as Lambda reports it), if any. */
+    public synchronized Optional<Path> keptPackage(String codeSha256) {
+        try {
+            Path file = packages.resolve(
+                    HexFormat.of().formatHex(Base64.getDecoder().decode(codeSha256)) + ".zip");
+            return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** The file's content under objects/, copied there once. */

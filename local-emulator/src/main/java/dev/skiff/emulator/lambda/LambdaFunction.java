@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -201,6 +202,21 @@ public final class LambdaFunction {
         all.add(latest);
         all.addAll(published.values());
         return all;
+    }
+
+    /**
+     * GetFunction's download of a version's code: the .zip UpdateFunctionCode uploaded (so its
+     * SHA-256 is the CodeSha256), $LATEST's .zip CodeUri, or else the code's directory zipped.
+     */
+    public byte[] codeArchive(FunctionVersion version) throws IOException {
+        Optional<Path> uploaded = store.keptPackage(version.codeSha256());
+        if (uploaded.isPresent()) {
+            return Files.readAllBytes(uploaded.get());
+        }
+        if (version.isLatest() && Files.isRegularFile(code.source())) {
+            return Files.readAllBytes(code.source());
+        }
+        return CodePackage.zip(version.codeDirectory() != null ? version.codeDirectory() : code.directory());
     }
 
     /** A version by its number or {@code $LATEST}. */

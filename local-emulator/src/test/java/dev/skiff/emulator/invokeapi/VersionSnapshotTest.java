@@ -265,7 +265,7 @@ class VersionSnapshotTest {
     }
 
     /** The directory as a .zip, with {@code padding} incompressible bytes in one more file. */
-    private static byte[] zip(Path root, int padding) throws IOException {
+    static byte[] zip(Path root, int padding) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes);
                 Stream<Path> files = Files.walk(root)) {
