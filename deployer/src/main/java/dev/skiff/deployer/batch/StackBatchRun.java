@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.deployer.aws.AwsClients;
 import dev.skiff.deployer.cli.UserError;
+import dev.skiff.deployer.plan.BatchPlan;
 import dev.skiff.deployer.template.TemplateModel;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -56,14 +57,27 @@ public final class StackBatchRun {
         }
     }
 
-    /** What the stack made for the model: its state machine, the batch bucket and the function. */
-    public record StackResources(String stateMachineArn, String bucket, String functionName) {
+    /**
+     * What the stack made for the model: its state machine, the batch bucket and the function, and
+     * the plan's items per batch (the stack's output; the default for a stack deployed before it had one).
+     */
+    public record StackResources(String stateMachineArn, String bucket, String functionName, int plannedItemsPerBatch) {
         public static StackResources find(Clients clients, String stack, String model) {
             String id = TemplateModel.logicalId(model);
             return new StackResources(
                     physicalId(clients, stack, id + "BatchStateMachine", model),
                     physicalId(clients, stack, "BatchBucket", model),
-                    physicalId(clients, stack, id + "Function", model));
+                    physicalId(clients, stack, id + "Function", model),
+                    plannedItemsPerBatch(clients, stack, id + "BatchMaxItemsPerBatch"));
+        }
+
+        private static int plannedItemsPerBatch(Clients clients, String stack, String outputKey) {
+            return clients.cloudFormation().describeStacks(b -> b.stackName(stack)).stacks().stream()
+                    .flatMap(s -> s.outputs().stream())
+                    .filter(output -> output.outputKey().equals(outputKey))
+                    .map(output -> Integer.parseInt(output.outputValue()))
+                    .findFirst()
+                    .orElse(BatchPlan.DEFAULT_MAX_ITEMS_PER_BATCH);
         }
 
         private static String physicalId(Clients clients, String stack, String logicalId, String model) {

@@ -9,6 +9,7 @@ import dev.skiff.deployer.batch.ProgressBar;
 import dev.skiff.deployer.batch.ResultFiles;
 import dev.skiff.deployer.batch.StackBatchRun;
 import dev.skiff.deployer.batch.StackBatchRun.StackResources;
+import dev.skiff.deployer.plan.BatchPlan;
 import dev.skiff.deployer.template.TemplateModel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -104,10 +105,11 @@ public final class BatchCommand implements Callable<Integer> {
 
     @Option(
             names = "--batch-size",
-            defaultValue = "1000",
-            description = "rows per invocation, as ItemBatcher's MaxItemsPerBatch; the function runs them in "
-                    + "model runs of maxBatchSize (default: ${DEFAULT-VALUE})")
-    int batchSize;
+            paramLabel = "ROWS",
+            description = "rows per invocation at most, as ItemBatcher's MaxItemsPerBatch (a batch also stops at "
+                    + "256 KiB); the function runs them in model runs of maxBatchSize (default: --stack, the "
+                    + "plan's figure from the stack; --local, " + BatchPlan.DEFAULT_MAX_ITEMS_PER_BATCH + ")")
+    Integer batchSize;
 
     @Option(
             names = "--concurrency",
@@ -141,7 +143,8 @@ public final class BatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batchSize < 1 || concurrency < 1) throw new UserError("--batch-size and --concurrency must be at least 1");
+        if ((batchSize != null && batchSize < 1) || concurrency < 1)
+            throw new UserError("--batch-size and --concurrency must be at least 1");
         if (tolerated < 0 || tolerated > 100) throw new UserError("--tolerated-failure-percentage is 0 to 100");
         PrintWriter out = spec.commandLine().getOut();
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), System.console() != null);
@@ -157,9 +160,11 @@ public final class BatchCommand implements Callable<Integer> {
             }
         } else {
             try (var clients = new StackBatchRun.Clients(aws.clients())) {
-                StackBatchRun run = new StackBatchRun(clients, StackResources.find(clients, where.stack, model));
+                StackResources resources = StackResources.find(clients, where.stack, model);
+                StackBatchRun run = new StackBatchRun(clients, resources);
+                int items = batchSize != null ? batchSize : resources.plannedItemsPerBatch();
                 StackBatchRun.Outcome outcome =
-                        run.run(model, version, input, inputFormat, batchSize, tolerated, output, bar, out);
+                        run.run(model, version, input, inputFormat, items, tolerated, output, bar, out);
                 summary = outcome.summary();
                 results = outcome.results();
             }
@@ -187,7 +192,11 @@ public final class BatchCommand implements Callable<Integer> {
                         .build();
                 InputRows rows = InputRows.open(file, inputFormat)) {
             LocalBatchRun run = new LocalBatchRun(
-                    new LocalBatchRun.Settings(model, null, batchSize, concurrency),
+                    new LocalBatchRun.Settings(
+                            model,
+                            null,
+                            batchSize != null ? batchSize : BatchPlan.DEFAULT_MAX_ITEMS_PER_BATCH,
+                            concurrency),
                     new LambdaBatchInvoker(lambda, name, version));
             return run.run(rows, files, bar, InputRows.count(file, inputFormat), tolerated);
         }
