@@ -160,13 +160,16 @@ public final class StackBatchRun {
         String bucket, key, digest;
         if (local == null) {
             String[] location = s3Location(input);
-            bucket = location[0];
-            key = location[1];
             digest = clients.s3()
                     .headObject(b -> b.bucket(location[0]).key(location[1]))
                     .eTag()
                     .replace("\"", "");
             digest = sha256(digest.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            bucket = stack.bucket();
+            key = "batch/" + model + "/inputs/" + digest + "/"
+                    + location[1].substring(location[1].lastIndexOf('/') + 1);
+            // the state machine may read its own inputs prefix only: an object elsewhere is copied there
+            if (!location[0].equals(bucket) || !location[1].equals(key)) copy(location, bucket, key, out);
         } else {
             digest = sha256(local);
             bucket = stack.bucket();
@@ -250,6 +253,23 @@ public final class StackBatchRun {
             if (e.statusCode() != 404) throw e; // HeadObject's 404 comes without NoSuchKey's body
             clients.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
             out.println("uploaded " + file + " to s3://" + bucket + "/" + key);
+        }
+    }
+
+    /** A server-side copy (CopyObject: up to 5 GB) into the inputs prefix, once per object version. */
+    private void copy(String[] from, String bucket, String key, PrintWriter out) {
+        try {
+            clients.s3().headObject(b -> b.bucket(bucket).key(key));
+            out.println("input already in s3://" + bucket + "/" + key);
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) throw e;
+            clients.s3()
+                    .copyObject(b -> b.sourceBucket(from[0])
+                            .sourceKey(from[1])
+                            .destinationBucket(bucket)
+                            .destinationKey(key));
+            out.println("copied s3://" + from[0] + "/" + from[1] + " to s3://" + bucket + "/" + key
+                    + " (the state machine reads its inputs prefix only)");
         }
     }
 

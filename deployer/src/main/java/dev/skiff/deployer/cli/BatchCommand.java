@@ -37,20 +37,29 @@ import java.util.concurrent.Callable;
         description = {
             "Score a CSV or JSONL file of rows with a model, in batches through the model's own function.",
             "",
-            "--local sends the batches to a running `skiff local start-api` (its Lambda API, port 3001), as "
-                    + "Step Functions Distributed Map would: {\"Items\": [...], \"BatchInput\": {...}} events, "
-                    + "--concurrency at a time.",
-            "--stack NAME runs the stack's Distributed Map state machine for the model: uploads a local input "
-                    + "to the stack's batch bucket, starts an execution named after the input and the model "
-                    + "version (a rerun is the same execution; a failed one is redriven), follows DescribeMapRun, "
-                    + "and downloads the results.",
-            "",
             "The model's config.json \"batch\" section says which columns fill which input and which pass "
-                    + "through (docs/model-repository.md). Results go to DIR: <input>.out (one result per input "
-                    + "row, in input order), <input>.failed.csv (row, key, message) and <input>.summary.json.",
+                    + "through (docs/model-repository.md). skiff plan/package/deploy then give the model a "
+                    + "Step Functions Distributed Map state machine (<Model>BatchStateMachine: ItemReader over the "
+                    + "stack's BatchBucket, ItemBatcher with the plan's items per batch and 256 KiB, retries on "
+                    + "throttling, ResultWriter) over its live alias.",
+            "",
+            "--local sends the batches to a running `skiff local start-api` (its Lambda API, port 3001) as "
+                    + "the Distributed Map would: {\"Items\": [...], \"BatchInput\": {...}} events, "
+                    + "--concurrency at a time, to the same function code.",
+            "--stack NAME runs the stack's state machine for the model: a local input is uploaded (an s3:// "
+                    + "one copied) under the batch bucket's batch/<model>/inputs/, an execution named after the "
+                    + "input and the model version starts (a rerun is the same execution; a failed one is "
+                    + "redriven), DescribeMapRun's counts show as a progress bar, and the results come back.",
+            "",
+            "Results go to DIR: <input>.out (one result per input row, in input order: row, pass-through "
+                    + "keys, outputs, error), <input>.failed.csv (row, key, message) and <input>.summary.json.",
+            "Formats: CSV with a header row, JSONL. Parquet is not read: parquet-java's reader needs "
+                    + "hadoop-common, which the CLI does not carry.",
             "",
             "Examples:",
+            "  skiff local start-api &",
             "  skiff batch fraud --input transactions.csv --output results/ --local",
+            "  skiff package examples/models/fraud && skiff deploy --stack skiff-prod   # adds FraudBatchStateMachine",
             "  skiff batch fraud --input transactions.csv --output results/ --stack skiff-prod",
             "  skiff batch fraud --input s3://bucket/in/transactions.jsonl --output results/ --stack skiff-prod"
         },

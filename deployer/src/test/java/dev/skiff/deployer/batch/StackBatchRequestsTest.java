@@ -288,6 +288,62 @@ class StackBatchRequestsTest {
         assertTrue(out.toString().contains("redriving execution skiff-fraud-v3-ab (it failed)"), out.toString());
     }
 
+    @Test
+    void anInputElsewhereInS3IsCopiedIntoTheInputsPrefixTheStateMachineMayRead() {
+        objects.put(
+                "data-lake/2026/transactions.csv",
+                "transaction_id,amount_usd\nt1,10\n".getBytes(StandardCharsets.UTF_8));
+        answer("StartExecution", "!{\"__type\": \"InvalidName\", \"message\": \"stop here\"}");
+        StackBatchRun run =
+                new StackBatchRun(clients, new StackBatchRun.StackResources(MACHINE, BUCKET, FUNCTION, 512));
+        StringWriter out = new StringWriter();
+        org.junit.jupiter.api.Assertions.assertThrows(
+                software.amazon.awssdk.services.sfn.model.InvalidNameException.class,
+                () -> run.run(
+                        "fraud",
+                        "live",
+                        "s3://data-lake/2026/transactions.csv",
+                        BatchFormat.CSV,
+                        512,
+                        0,
+                        Path.of("unused"),
+                        new ProgressBar(new PrintWriter(new StringWriter()), false),
+                        new PrintWriter(out)));
+        String digest =
+                StackBatchRun.sha256("etag-of-data-lake/2026/transactions.csv".getBytes(StandardCharsets.UTF_8));
+        String copy = "batch/fraud/inputs/" + digest + "/transactions.csv";
+        List<String> s3 = recorded().stream()
+                .filter(r -> r.target().isEmpty() && !r.path().startsWith("/2015-03-31/"))
+                .map(r -> line(r)
+                        + (r.headers().containsKey("x-amz-copy-source")
+                                ? " from "
+                                        + URLDecoder.decode(
+                                                r.headers().get("x-amz-copy-source"), StandardCharsets.UTF_8)
+                                : ""))
+                .toList();
+        assertEquals(
+                List.of(
+                        "HEAD /data-lake/2026/transactions.csv",
+                        "HEAD /" + BUCKET + "/" + copy,
+                        "PUT /" + BUCKET + "/" + copy + " from data-lake/2026/transactions.csv"),
+                s3);
+        assertTrue(out.toString().contains("copied s3://data-lake/2026/transactions.csv"), out.toString());
+        JsonNode input = readInput(recorded().stream()
+                .filter(r -> r.target().endsWith("StartExecution"))
+                .findFirst()
+                .orElseThrow());
+        assertEquals(BUCKET, input.get("bucket").asText());
+        assertEquals(copy, input.get("key").asText());
+    }
+
+    static JsonNode readInput(Recorded startExecution) {
+        try {
+            return JSON.readTree(startExecution.json().get("input").asText());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     // --- the recorded answers ---
 
     static void answer(String operation, String body) {
@@ -389,13 +445,25 @@ class StackBatchRequestsTest {
     }
 
     static void s3(HttpExchange exchange, Recorded request) throws IOException {
-        String key = request.path().substring(("/" + BUCKET + "/").length() - 1).replaceFirst("^/", "");
+        // the batch bucket's objects by key, any other bucket's as "bucket/key"
+        String key = request.path().startsWith("/" + BUCKET)
+                ? request.path().substring(BUCKET.length() + 1).replaceFirst("^/", "")
+                : request.path().substring(1);
         switch (request.method()) {
             case "HEAD" -> {
+                if (objects.containsKey(key)) exchange.getResponseHeaders().add("ETag", "\"etag-of-" + key + "\"");
                 exchange.sendResponseHeaders(objects.containsKey(key) ? 200 : 404, -1);
                 exchange.close();
             }
             case "PUT" -> {
+                String source = request.headers().get("x-amz-copy-source");
+                if (source != null) {
+                    String from =
+                            URLDecoder.decode(source, StandardCharsets.UTF_8).replaceFirst("^/", "");
+                    objects.put(key, objects.get(from));
+                    send(exchange, 200, "application/xml", "<CopyObjectResult><ETag>\"e\"</ETag></CopyObjectResult>");
+                    return;
+                }
                 objects.put(key, request.body());
                 exchange.getResponseHeaders().add("ETag", "\"e\"");
                 send(exchange, 200, "application/xml", "");
