@@ -29,10 +29,12 @@ public final class BatchPayload {
             g.writeArrayFieldStart("Items");
             for (InputRow row : rows) {
                 g.writeStartObject();
-                for (Map.Entry<String, Object> column : row.values().entrySet()) {
-                    g.writeFieldName(column.getKey());
-                    if (column.getValue() instanceof String text) g.writeString(text); // every CSV value
-                    else g.writeObject(column.getValue());
+                String[] names = row.names();
+                Object[] values = row.values();
+                for (int i = 0; i < names.length; i++) {
+                    g.writeFieldName(names[i]);
+                    if (values[i] instanceof String text) g.writeString(text); // every CSV value
+                    else g.writeObject(values[i]);
                 }
                 g.writeEndObject();
             }

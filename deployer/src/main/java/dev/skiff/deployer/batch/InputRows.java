@@ -1,10 +1,10 @@
 package dev.skiff.deployer.batch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import java.io.BufferedReader;
@@ -14,7 +14,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -56,33 +58,54 @@ public abstract sealed class InputRows implements Closeable {
 
     abstract InputRow read(long number) throws IOException;
 
+    /**
+     * CSV through Jackson's streaming CsvParser, each row an array of strings (no map per row): the
+     * first row names the columns; a shorter row lacks its last columns (an empty line has one empty
+     * value), and a longer row fails alone.
+     */
     private static final class Csv extends InputRows {
-        private final BufferedReader reader;
-        private final MappingIterator<Map<String, Object>> rows;
+        private static final CsvMapper MAPPER = new CsvMapper();
+        private final CsvParser parser;
+        private final String[] header;
+        private final List<String> values = new ArrayList<>();
 
         Csv(BufferedReader reader) throws IOException {
-            this.reader = reader;
-            CsvMapper mapper = new CsvMapper();
-            ObjectReader csv = mapper.readerForMapOf(Object.class)
-                    .with(CsvSchema.emptySchema().withHeader());
-            this.rows = csv.readValues(reader);
+            this.parser = MAPPER.getFactory().createParser(reader);
+            parser.setSchema(CsvSchema.emptySchema()); // no columns: each row comes as an array of strings
+            if (parser.nextToken() != JsonToken.START_ARRAY) throw new IOException("the CSV file is empty");
+            this.header = readRow("the header").toArray(new String[0]);
         }
 
         @Override
         InputRow read(long number) throws IOException {
-            try {
-                if (!rows.hasNextValue()) return null;
-                Map<String, Object> values = rows.nextValue();
-                return new InputRow(number, values, null);
-            } catch (JsonProcessingException e) {
-                throw new IOException("row " + number + " is not CSV: " + e.getOriginalMessage(), e);
+            JsonToken token = parser.nextToken();
+            if (token == null) return null;
+            List<String> row = readRow("row " + number);
+            if (row.size() > header.length) {
+                return InputRow.unreadable(
+                        number,
+                        "the row has " + row.size() + " values; the header names " + header.length + " columns");
             }
+            String[] names = row.size() == header.length ? header : Arrays.copyOf(header, row.size());
+            return new InputRow(number, names, row.toArray(), null);
+        }
+
+        private List<String> readRow(String what) throws IOException {
+            values.clear();
+            try {
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                    if (t == null) throw new IOException(what + " ends early");
+                    values.add(parser.getText());
+                }
+            } catch (JsonProcessingException e) {
+                throw new IOException(what + " is not CSV: " + e.getOriginalMessage(), e);
+            }
+            return values;
         }
 
         @Override
         public void close() throws IOException {
-            rows.close();
-            reader.close();
+            parser.close();
         }
     }
 
@@ -98,17 +121,17 @@ public abstract sealed class InputRows implements Closeable {
         InputRow read(long number) throws IOException {
             String line = reader.readLine();
             if (line == null) return null;
-            if (line.isBlank()) return new InputRow(number, Map.of(), null);
+            if (line.isBlank()) return InputRow.of(number, Map.of());
             try {
                 Object value = JSON.readValue(line, Object.class);
                 if (value instanceof Map<?, ?> object) {
                     @SuppressWarnings("unchecked")
-                    Map<String, Object> values = new HashMap<>((Map<String, Object>) object);
-                    return new InputRow(number, values, null);
+                    Map<String, Object> values = (Map<String, Object>) object;
+                    return InputRow.of(number, values);
                 }
-                return new InputRow(number, Map.of(), "the line is JSON but not an object");
+                return InputRow.unreadable(number, "the line is JSON but not an object");
             } catch (JsonProcessingException e) {
-                return new InputRow(number, Map.of(), "the line is not JSON: " + e.getOriginalMessage());
+                return InputRow.unreadable(number, "the line is not JSON: " + e.getOriginalMessage());
             }
         }
 

@@ -45,7 +45,7 @@ final class MapRunResults {
                 + (execution.cause() == null ? "" : " (" + execution.cause() + ")");
         try (InputRows rows = InputRows.open(input, format)) {
             for (InputRow row = rows.next(); row != null; row = rows.next()) {
-                ArrayDeque<JsonNode> queue = answers.get(itemKey(row.values()));
+                ArrayDeque<JsonNode> queue = answers.get(itemKey(row.asMap()));
                 JsonNode answer = queue == null || queue.isEmpty()
                         ? JSON.createObjectNode().put(ResultFiles.ERROR, missing)
                         : queue.poll();
@@ -99,9 +99,9 @@ final class MapRunResults {
         }
     }
 
-    /** An item's columns as one canonical string: the same for the input's row and for ItemReader's item. */
+    /** An item's columns as one canonical string (sorted by name): the same for the input's row and ItemReader's item. */
     static String itemKey(Map<?, ?> values) throws IOException {
-        return JSON.writeValueAsString(values);
+        return JSON.writeValueAsString(new java.util.TreeMap<>(values));
     }
 
     private JsonNode read(String key) throws IOException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.deployer.aws.AwsClients;
 import dev.skiff.deployer.cli.UserError;
+import dev.skiff.deployer.plan.BatchPlan;
 import dev.skiff.deployer.template.TemplateModel;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
@@ -56,14 +57,27 @@ public final class StackBatchRun {
         }
     }
 
-    /** What the stack made for the model: its state machine, the batch bucket and the function. */
-    public record StackResources(String stateMachineArn, String bucket, String functionName) {
+    /**
+     * What the stack made for the model: its state machine, the batch bucket and the function, and
+     * the plan's items per batch (the stack's output; the default for a stack deployed before it had one).
+     */
+    public record StackResources(String stateMachineArn, String bucket, String functionName, int plannedItemsPerBatch) {
         public static StackResources find(Clients clients, String stack, String model) {
             String id = TemplateModel.logicalId(model);
             return new StackResources(
                     physicalId(clients, stack, id + "BatchStateMachine", model),
                     physicalId(clients, stack, "BatchBucket", model),
-                    physicalId(clients, stack, id + "Function", model));
+                    physicalId(clients, stack, id + "Function", model),
+                    plannedItemsPerBatch(clients, stack, id + "BatchMaxItemsPerBatch"));
+        }
+
+        private static int plannedItemsPerBatch(Clients clients, String stack, String outputKey) {
+            return clients.cloudFormation().describeStacks(b -> b.stackName(stack)).stacks().stream()
+                    .flatMap(s -> s.outputs().stream())
+                    .filter(output -> output.outputKey().equals(outputKey))
+                    .map(output -> Integer.parseInt(output.outputValue()))
+                    .findFirst()
+                    .orElse(BatchPlan.DEFAULT_MAX_ITEMS_PER_BATCH);
         }
 
         private static String physicalId(Clients clients, String stack, String logicalId, String model) {
@@ -146,13 +160,16 @@ public final class StackBatchRun {
         String bucket, key, digest;
         if (local == null) {
             String[] location = s3Location(input);
-            bucket = location[0];
-            key = location[1];
             digest = clients.s3()
                     .headObject(b -> b.bucket(location[0]).key(location[1]))
                     .eTag()
                     .replace("\"", "");
             digest = sha256(digest.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            bucket = stack.bucket();
+            key = "batch/" + model + "/inputs/" + digest + "/"
+                    + location[1].substring(location[1].lastIndexOf('/') + 1);
+            // the state machine may read its own inputs prefix only: an object elsewhere is copied there
+            if (!location[0].equals(bucket) || !location[1].equals(key)) copy(location, bucket, key, out);
         } else {
             digest = sha256(local);
             bucket = stack.bucket();
@@ -236,6 +253,23 @@ public final class StackBatchRun {
             if (e.statusCode() != 404) throw e; // HeadObject's 404 comes without NoSuchKey's body
             clients.s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
             out.println("uploaded " + file + " to s3://" + bucket + "/" + key);
+        }
+    }
+
+    /** A server-side copy (CopyObject: up to 5 GB) into the inputs prefix, once per object version. */
+    private void copy(String[] from, String bucket, String key, PrintWriter out) {
+        try {
+            clients.s3().headObject(b -> b.bucket(bucket).key(key));
+            out.println("input already in s3://" + bucket + "/" + key);
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) throw e;
+            clients.s3()
+                    .copyObject(b -> b.sourceBucket(from[0])
+                            .sourceKey(from[1])
+                            .destinationBucket(bucket)
+                            .destinationKey(key));
+            out.println("copied s3://" + from[0] + "/" + from[1] + " to s3://" + bucket + "/" + key
+                    + " (the state machine reads its inputs prefix only)");
         }
     }
 

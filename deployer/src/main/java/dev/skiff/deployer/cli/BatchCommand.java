@@ -11,6 +11,7 @@ import dev.skiff.deployer.batch.ProgressBar;
 import dev.skiff.deployer.batch.ResultFiles;
 import dev.skiff.deployer.batch.StackBatchRun;
 import dev.skiff.deployer.batch.StackBatchRun.StackResources;
+import dev.skiff.deployer.plan.BatchPlan;
 import dev.skiff.deployer.template.TemplateModel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -35,20 +36,29 @@ import java.util.concurrent.Callable;
         description = {
             "Score a CSV or JSONL file of rows with a model, in batches through the model's own function.",
             "",
-            "--local sends the batches to a running `skiff local start-api` (its Lambda API, port 3001), as "
-                    + "Step Functions Distributed Map would: {\"Items\": [...], \"BatchInput\": {...}} events, "
-                    + "--concurrency at a time.",
-            "--stack NAME runs the stack's Distributed Map state machine for the model: uploads a local input "
-                    + "to the stack's batch bucket, starts an execution named after the input and the model "
-                    + "version (a rerun is the same execution; a failed one is redriven), follows DescribeMapRun, "
-                    + "and downloads the results.",
-            "",
             "The model's config.json \"batch\" section says which columns fill which input and which pass "
-                    + "through (docs/model-repository.md). Results go to DIR: <input>.out (one result per input "
-                    + "row, in input order), <input>.failed.csv (row, key, message) and <input>.summary.json.",
+                    + "through (docs/model-repository.md). skiff plan/package/deploy then give the model a "
+                    + "Step Functions Distributed Map state machine (<Model>BatchStateMachine: ItemReader over the "
+                    + "stack's BatchBucket, ItemBatcher with the plan's items per batch and 256 KiB, retries on "
+                    + "throttling, ResultWriter) over its live alias.",
+            "",
+            "--local sends the batches to a running `skiff local start-api` (its Lambda API, port 3001) as "
+                    + "the Distributed Map would: {\"Items\": [...], \"BatchInput\": {...}} events, "
+                    + "--concurrency at a time, to the same function code.",
+            "--stack NAME runs the stack's state machine for the model: a local input is uploaded (an s3:// "
+                    + "one copied) under the batch bucket's batch/<model>/inputs/, an execution named after the "
+                    + "input and the model version starts (a rerun is the same execution; a failed one is "
+                    + "redriven), DescribeMapRun's counts show as a progress bar, and the results come back.",
+            "",
+            "Results go to DIR: <input>.out (one result per input row, in input order: row, pass-through "
+                    + "keys, outputs, error), <input>.failed.csv (row, key, message) and <input>.summary.json.",
+            "Formats: CSV with a header row, JSONL. Parquet is not read: parquet-java's reader needs "
+                    + "hadoop-common, which the CLI does not carry.",
             "",
             "Examples:",
+            "  skiff local start-api &",
             "  skiff batch fraud --input transactions.csv --output results/ --local",
+            "  skiff package examples/models/fraud && skiff deploy --stack skiff-prod   # adds FraudBatchStateMachine",
             "  skiff batch fraud --input transactions.csv --output results/ --stack skiff-prod",
             "  skiff batch fraud --input s3://bucket/in/transactions.jsonl --output results/ --stack skiff-prod"
         },
@@ -103,10 +113,11 @@ public final class BatchCommand implements Callable<Integer> {
 
     @Option(
             names = "--batch-size",
-            defaultValue = "1000",
-            description = "rows per invocation, as ItemBatcher's MaxItemsPerBatch; the function runs them in "
-                    + "model runs of maxBatchSize (default: ${DEFAULT-VALUE})")
-    int batchSize;
+            paramLabel = "ROWS",
+            description = "rows per invocation at most, as ItemBatcher's MaxItemsPerBatch (a batch also stops at "
+                    + "256 KiB); the function runs them in model runs of maxBatchSize (default: --stack, the "
+                    + "plan's figure from the stack; --local, " + BatchPlan.DEFAULT_MAX_ITEMS_PER_BATCH + ")")
+    Integer batchSize;
 
     @Option(
             names = "--concurrency",
@@ -140,7 +151,8 @@ public final class BatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (batchSize < 1 || concurrency < 1) throw new UserError("--batch-size and --concurrency must be at least 1");
+        if ((batchSize != null && batchSize < 1) || concurrency < 1)
+            throw new UserError("--batch-size and --concurrency must be at least 1");
         if (tolerated < 0 || tolerated > 100) throw new UserError("--tolerated-failure-percentage is 0 to 100");
         PrintWriter out = spec.commandLine().getOut();
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), System.console() != null);
@@ -156,9 +168,11 @@ public final class BatchCommand implements Callable<Integer> {
             }
         } else {
             try (var clients = new StackBatchRun.Clients(aws.clients())) {
-                StackBatchRun run = new StackBatchRun(clients, StackResources.find(clients, where.stack, model));
+                StackResources resources = StackResources.find(clients, where.stack, model);
+                StackBatchRun run = new StackBatchRun(clients, resources);
+                int items = batchSize != null ? batchSize : resources.plannedItemsPerBatch();
                 StackBatchRun.Outcome outcome =
-                        run.run(model, version, input, inputFormat, batchSize, tolerated, output, bar, out);
+                        run.run(model, version, input, inputFormat, items, tolerated, output, bar, out);
                 summary = outcome.summary();
                 results = outcome.results();
             }
@@ -180,7 +194,11 @@ public final class BatchCommand implements Callable<Integer> {
         try (LambdaClient lambda = new AwsClients(AwsSettings.local(lambdaEndpoint, null)).lambda();
                 InputRows rows = InputRows.open(file, inputFormat)) {
             LocalBatchRun run = new LocalBatchRun(
-                    new LocalBatchRun.Settings(model, null, batchSize, concurrency),
+                    new LocalBatchRun.Settings(
+                            model,
+                            null,
+                            batchSize != null ? batchSize : BatchPlan.DEFAULT_MAX_ITEMS_PER_BATCH,
+                            concurrency),
                     new LambdaBatchInvoker(lambda, name, version));
             return run.run(rows, files, bar, InputRows.count(file, inputFormat), tolerated);
         }

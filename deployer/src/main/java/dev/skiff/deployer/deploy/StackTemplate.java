@@ -68,7 +68,18 @@ public final class StackTemplate {
                 models.add(TemplateModel.onGpuPool(m.name(), m.versions()));
             }
         }
+        models.replaceAll(model -> withBatch(model, manifest));
         return TemplateRenderer.render(models, new StackOptions(manifest.architecture(), POOL_MODELS));
+    }
+
+    /** A model whose package carries the plan's batching gets its batch state machine. */
+    private static TemplateModel withBatch(TemplateModel model, PackageManifest manifest) {
+        for (PackagedModel packaged : manifest.models()) {
+            if (packaged.name().equals(model.name()) && packaged.batch() != null && model.lambda() != null) {
+                return model.withBatch(new TemplateModel.Batch(packaged.batch()));
+            }
+        }
+        return model;
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.deployer.cli.UserError;
+import dev.skiff.deployer.plan.BatchPlan;
 import dev.skiff.runtime.contract.Target;
 
 import java.io.IOException;
@@ -41,6 +42,12 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
             if (m.memoryMb() != null) node.put("memoryMb", m.memoryMb());
             if (m.timeoutSeconds() != null) node.put("timeoutSeconds", m.timeoutSeconds());
             if (m.latencyAlarmMs() != null) node.put("latencyAlarmMs", m.latencyAlarmMs());
+            if (m.batch() != null) {
+                node.putObject("batch")
+                        .put("maxItemsPerBatch", m.batch().maxItemsPerBatch())
+                        .put("maxInputBytesPerBatch", m.batch().maxInputBytesPerBatch())
+                        .put("maxConcurrency", m.batch().maxConcurrency());
+            }
             ArrayNode versions = node.putArray("versions");
             m.versions().forEach(versions::add);
         }
@@ -73,7 +80,8 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
                     optionalInt(node, "memoryMb"),
                     List.copyOf(versions),
                     optionalInt(node, "timeoutSeconds"),
-                    optionalInt(node, "latencyAlarmMs")));
+                    optionalInt(node, "latencyAlarmMs"),
+                    batch(file, node)));
         }
         return new PackageManifest(root.path("architecture").asText(), List.copyOf(models));
     }
@@ -83,6 +91,21 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
             return Target.fromWireName(model.path("target").asText());
         } catch (IllegalArgumentException e) {
             throw new UserError(file + ": model '" + model.path("name").asText() + "': " + e.getMessage()
+                    + "; run skiff package again");
+        }
+    }
+
+    /** The model's "batch" object: its ItemBatcher limits and concurrency; null for a model that takes no batch jobs. */
+    private static BatchPlan batch(Path file, JsonNode model) {
+        JsonNode batch = model.get("batch");
+        if (batch == null || batch.isNull()) return null;
+        try {
+            return new BatchPlan(
+                    batch.path("maxItemsPerBatch").asInt(),
+                    batch.path("maxInputBytesPerBatch").asInt(),
+                    batch.path("maxConcurrency").asInt());
+        } catch (IllegalArgumentException e) {
+            throw new UserError(file + ": model '" + model.path("name").asText() + "': \"batch\": " + e.getMessage()
                     + "; run skiff package again");
         }
     }

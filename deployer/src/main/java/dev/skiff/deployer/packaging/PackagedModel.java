@@ -1,5 +1,6 @@
 package dev.skiff.deployer.packaging;
 
+import dev.skiff.deployer.plan.BatchPlan;
 import dev.skiff.runtime.contract.Target;
 
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.List;
  * @param memoryMb      the Lambda memory size; null for the GPU pool
  * @param timeoutSeconds the Lambda timeout from the plan; null for the GPU pool (or a package.json from before)
  * @param latencyAlarmMs the p99 duration that rolls a deploy back; null for the GPU pool (or a package.json from before)
+ * @param batch         the plan's batching for its batch state machine; null when the model takes no batch jobs
  */
 public record PackagedModel(
         String name,
@@ -29,7 +31,38 @@ public record PackagedModel(
         Integer memoryMb,
         List<String> versions,
         Integer timeoutSeconds,
-        Integer latencyAlarmMs) {
+        Integer latencyAlarmMs,
+        BatchPlan batch) {
+    /** A model that takes no batch jobs. */
+    public PackagedModel(
+            String name,
+            Target target,
+            String packageType,
+            String architecture,
+            Path artifact,
+            String sha256,
+            long unzippedBytes,
+            long zippedBytes,
+            Integer memoryMb,
+            List<String> versions,
+            Integer timeoutSeconds,
+            Integer latencyAlarmMs) {
+        this(
+                name,
+                target,
+                packageType,
+                architecture,
+                artifact,
+                sha256,
+                unzippedBytes,
+                zippedBytes,
+                memoryMb,
+                versions,
+                timeoutSeconds,
+                latencyAlarmMs,
+                null);
+    }
+
     public boolean isLambdaZip() {
         return target == Target.LAMBDA && "zip".equals(packageType);
     }

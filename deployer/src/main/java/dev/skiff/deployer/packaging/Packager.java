@@ -85,7 +85,8 @@ public final class Packager {
                 plan.memoryMb(),
                 plan.model().versions(),
                 plan.timeoutSeconds(),
-                plan.latencyAlarmMs());
+                plan.latencyAlarmMs(),
+                plan.batch());
     }
 
     private PackagedModel lambdaImage(ModelPlan plan, Path outDir, Path work) throws IOException {
@@ -125,7 +126,8 @@ public final class Packager {
                 plan.memoryMb(),
                 plan.model().versions(),
                 plan.timeoutSeconds(),
-                plan.latencyAlarmMs());
+                plan.latencyAlarmMs(),
+                plan.batch());
     }
 
     private List<PackagedModel> poolImage(List<ModelPlan> plans, Path outDir, Path work) throws IOException {

@@ -48,6 +48,11 @@ public record ModelPlan(
         return (int) Math.max(3, Math.min(30, Math.ceil(3 * chosen.p99MaxBatchMs() / 1000)));
     }
 
+    /** How its Distributed Map batches items, for a model on Lambda whose config takes batch jobs; else null. */
+    public BatchPlan batch() {
+        return BatchPlan.of(this);
+    }
+
     /** The p99 duration that rolls a deploy back: the config's objective, else 80% of the timeout. */
     public Integer latencyAlarmMs() {
         if (target != Target.LAMBDA) return null;

@@ -1,5 +1,6 @@
 package dev.skiff.deployer.template;
 
+import dev.skiff.deployer.plan.BatchPlan;
 import dev.skiff.runtime.contract.Target;
 
 import java.util.List;
@@ -16,12 +17,16 @@ import java.util.Objects;
 public record TemplateModel(
         String name, List<String> versions, LambdaFunction lambda, boolean gpuPool, Target planned, Batch batch) {
 
-    /** A batch state machine over the model's live alias; MaxConcurrency bounds the parallel child executions. */
-    public record Batch(int maxConcurrency) {
+    /** A batch state machine over the model's live alias, batching and running child executions as planned. */
+    public record Batch(BatchPlan plan) {
         public Batch {
-            if (maxConcurrency < 1 || maxConcurrency > 10_000) {
-                throw new IllegalArgumentException("a Distributed Map runs 1 to 10,000 child executions at once");
-            }
+            Objects.requireNonNull(plan, "plan");
+        }
+
+        /** The default batching with this many child executions at once. */
+        public Batch(int maxConcurrency) {
+            this(new BatchPlan(
+                    BatchPlan.DEFAULT_MAX_ITEMS_PER_BATCH, BatchPlan.MAX_INPUT_BYTES_PER_BATCH, maxConcurrency));
         }
     }
 

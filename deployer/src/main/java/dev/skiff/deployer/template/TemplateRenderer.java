@@ -1,6 +1,7 @@
 package dev.skiff.deployer.template;
 
 import dev.skiff.deployer.cli.UserError;
+import dev.skiff.deployer.plan.BatchPlan;
 import dev.skiff.runtime.contract.Target;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -118,7 +119,10 @@ public final class TemplateRenderer {
             addLambda(model, "lambda-alias.yaml", aliasValues);
         }
         if (model.batch() != null) {
-            values.put("maxConcurrency", Integer.toString(model.batch().maxConcurrency()));
+            BatchPlan batch = model.batch().plan();
+            values.put("maxConcurrency", Integer.toString(batch.maxConcurrency()));
+            values.put("maxItemsPerBatch", Integer.toString(batch.maxItemsPerBatch()));
+            values.put("maxInputBytesPerBatch", Integer.toString(batch.maxInputBytesPerBatch()));
             addLambda(model, "batch-state-machine.yaml", values);
         }
     }

@@ -1,6 +1,7 @@
 package dev.skiff.emulator.invokeapi;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -243,8 +244,9 @@ public final class LambdaApiEndpoint implements HttpEndpoint {
                     "RequestTooLargeException",
                     "Request must be smaller than " + MAX_SYNC_PAYLOAD + " bytes for the InvokeFunction operation");
         }
-        try {
-            JSON.readTree(payload);
+        // checks the JSON without building a tree of it: a 1,000-item batch event is 170 KB
+        try (JsonParser parser = JSON.createParser(payload)) {
+            if (parser.nextToken() != null) parser.skipChildren();
         } catch (Exception e) {
             throw new LambdaServiceException(
                     400,

@@ -24,6 +24,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.AliasRoutingConfiguration;
 import software.amazon.awssdk.services.lambda.model.InvalidParameterValueException;
+import software.amazon.awssdk.services.lambda.model.InvalidRequestContentException;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.LogType;
@@ -241,6 +242,18 @@ class LambdaApiTest {
         assertThrows(
                 ResourceNotFoundException.class,
                 () -> lambda.invoke(r -> r.functionName("Echo").qualifier("nope")));
+    }
+
+    @Test
+    void aPayloadThatIsNotJsonIsRefusedAsLambdaDoes() {
+        for (String payload : new String[] {"not json", "{\"Items\": [{\"a\": \"1\"}, {\"a\": ", "[1, 2}"}) {
+            InvalidRequestContentException refused = assertThrows(
+                    InvalidRequestContentException.class,
+                    () -> lambda.invoke(r -> r.functionName("Echo").payload(SdkBytes.fromUtf8String(payload))),
+                    payload);
+            assertEquals(400, refused.statusCode());
+            assertTrue(refused.getMessage().startsWith("Could not parse request body into json"), refused.getMessage());
+        }
     }
 
     @Test

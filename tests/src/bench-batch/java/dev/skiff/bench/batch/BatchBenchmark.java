@@ -41,8 +41,9 @@ public final class BatchBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>(Map.of(
                 "rows", "1000000", "seed", "7", "bad-every", "100000", "batch-size", "1000", "concurrency", "2",
-                "rounds", "2", "sample", "1000", "api", "http://127.0.0.1:3000", "dir", "target/bench-batch",
-                "models", "examples/models"));
+                "rounds", "2", "sample", "1000", "dir", "target/bench-batch", "models", "examples/models"));
+        options.put("api", "http://127.0.0.1:3000");
+        options.put("lambda", "http://127.0.0.1:3001");
         for (int i = 0; i + 1 < args.length; i += 2) options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         int rows = Integer.parseInt(options.get("rows"));
         int batchSize = Integer.parseInt(options.get("batch-size"));
@@ -70,14 +71,17 @@ public final class BatchBenchmark {
             ceilings.add(ceiling);
             System.out.printf(Locale.ROOT, "round %d in-process ceiling: %,.0f rows/s (%.1f s)%n", round,
                     ceiling[0], ceiling[1]);
+            double[] cpuBefore = cpuSeconds(options.get("emulator-pid"));
             long start = System.nanoTime();
             exit = SkiffCli.commandLine().execute("batch", "fraud", "--input", input.toString(), "--output",
                     out.toString(), "--local", "--batch-size", Integer.toString(batchSize), "--concurrency",
-                    options.get("concurrency"));
+                    options.get("concurrency"), "--lambda-endpoint", options.get("lambda"));
             double seconds = (System.nanoTime() - start) / 1e9;
             locals.add(new double[] {rows / seconds, seconds});
-            System.out.printf(Locale.ROOT, "round %d skiff batch --local: %,.0f rows/s (%.1f s, exit %d)%n", round,
-                    rows / seconds, seconds, exit);
+            double[] cpuAfter = cpuSeconds(options.get("emulator-pid"));
+            System.out.printf(Locale.ROOT, "round %d skiff batch --local: %,.0f rows/s (%.1f s, exit %d); CPU s: client "
+                            + "%.1f, emulator %.1f, function processes %.1f%n", round, rows / seconds, seconds, exit,
+                    cpuAfter[0] - cpuBefore[0], cpuAfter[1] - cpuBefore[1], cpuAfter[2] - cpuBefore[2]);
         }
         double ceilingBest = ceilings.stream().mapToDouble(c -> c[0]).max().orElseThrow();
         double localBest = locals.stream().mapToDouble(c -> c[0]).max().orElseThrow();
@@ -90,6 +94,22 @@ public final class BatchBenchmark {
         repository.close();
     }
 
+    /**
+     * CPU seconds so far of {this JVM (the client), the emulator, its function processes}: where a
+     * local run spends its time. The emulator's are NaN without --emulator-pid.
+     */
+    static double[] cpuSeconds(String emulatorPid) {
+        double client = cpu(ProcessHandle.current());
+        if (emulatorPid == null) return new double[] {client, Double.NaN, Double.NaN};
+        ProcessHandle emulator = ProcessHandle.of(Long.parseLong(emulatorPid)).orElseThrow();
+        double functions = emulator.descendants().mapToDouble(BatchBenchmark::cpu).sum();
+        return new double[] {client, cpu(emulator), functions};
+    }
+
+    private static double cpu(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+    }
+
     /** {rows/s, seconds}: parse the file and score it in batches of batchSize, in this JVM. */
     static double[] ceiling(BatchScorer scorer, Path input, int batchSize) throws Exception {
         long start = System.nanoTime();
@@ -97,7 +117,7 @@ public final class BatchBenchmark {
         try (InputRows rows = InputRows.open(input, BatchFormat.CSV)) {
             List<Map<String, Object>> batch = new ArrayList<>(batchSize);
             for (InputRow row = rows.next(); ; row = rows.next()) {
-                if (row != null) batch.add(row.values());
+                if (row != null) batch.add(row.asMap());
                 if (batch.size() == batchSize || (row == null && !batch.isEmpty())) {
                     scored += scorer.score(batch).size();
                     batch = new ArrayList<>(batchSize);

@@ -27,7 +27,6 @@ public final class EventCodec {
         String version = null, rawPath = null, path = null, httpMethod = null, contextMethod = null, body = null;
         String modelName = null, modelVersion = null;
         boolean base64 = false, hasContext = false, elb = false, multiValueHeaders = false, protocolFields = false;
-        boolean batch = false;
         try (JsonParser p = Json.FACTORY.createParser(event)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ProtocolException.badRequest(
@@ -60,8 +59,8 @@ public final class EventCodec {
                         p.skipChildren();
                     }
                     case BatchEvent.ITEMS -> {
-                        batch = true; // BatchEvent reads the items
-                        p.skipChildren();
+                        // only a Distributed Map batch has "Items": BatchEvent reads it, so no pass over it here
+                        return new HttpEvent(EventKind.BATCH, "POST", null, event, false);
                     }
                     case "model_name" -> modelName = text(p);
                     case "model_version" -> modelVersion = text(p);
@@ -87,7 +86,6 @@ public final class EventCodec {
                     body(body, base64),
                     multiValueHeaders);
         }
-        if (batch) return new HttpEvent(EventKind.BATCH, "POST", null, event, false);
         if (protocolFields) {
             return new HttpEvent(EventKind.DIRECT, "POST", directPath(modelName, modelVersion), event, false);
         }

@@ -108,5 +108,7 @@ class BatchEventTest {
         assertTrue(unknown.get("error").asText().startsWith("model 'nope' is not served here"), unknown.toString());
         JsonNode noItems = fn.invoke("{\"Items\": {}, \"BatchInput\": {\"model_name\": \"fraud\"}}");
         assertEquals("\"Items\" must be an array", noItems.get("error").asText());
+        JsonNode broken = fn.invoke("{\"Items\": [{\"amount_usd\": \"1\"}], \"BatchInput\": {\"model_name\": ");
+        assertTrue(broken.get("error").asText().startsWith("the batch is not valid JSON"), broken.toString());
     }
 }
