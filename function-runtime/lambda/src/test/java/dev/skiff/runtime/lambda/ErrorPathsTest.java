@@ -73,6 +73,15 @@ class ErrorPathsTest {
         assertEquals(1, body(answer).size(), "the error body holds only \"error\"");
     }
 
+    /** What fuzzing the event codec found: bytes Jackson's encoding detection takes for UTF-32 were a 500. */
+    @Test
+    void anEventJacksonCannotDecodeIsRefusedAsNotJson() throws Exception {
+        byte[] event = {1, 0, 0, 0, 'r', 's', 'i', 'o', 'n', '"', ':', '"', '1', '"'};
+        JsonNode reply = TestFunction.JSON.readTree(fn.function.handle(event, "req-1", TestFunction.ARN));
+        String error = reply.get("error").asText();
+        assertTrue(error.startsWith("the event is not valid JSON: Invalid UTF-32 character"), error);
+    }
+
     /** Behind the API's $default route one function answers for the stack: its 404 names the stack's models. */
     @Test
     void anUnknownModelsNotFoundNamesTheStacksModelsAtMostTen() throws Exception {
