@@ -55,15 +55,10 @@ public final class StackTemplate {
                                 + "deploy it with sam, or lower the package below 250 MB");
             }
             if (m.isLambdaZip()) {
-                int planned = m.timeoutSeconds() != null ? m.timeoutSeconds() : DEFAULT_TIMEOUT_SECONDS;
-                int alarm = m.latencyAlarmMs() != null ? m.latencyAlarmMs() : planned * 800;
-                int timeout = Math.max(MIN_TIMEOUT_SECONDS, planned);
-                String versionKey = versionKey(m, runtime, manifest.architecture(), timeout);
-                models.add(TemplateModel.onLambda(
-                        m.name(),
-                        m.versions(),
-                        new TemplateModel.LambdaFunction(
-                                codeUri.apply(m), m.memoryMb(), timeout, alarm, List.of(CANARY_ALIAS), versionKey)));
+                TemplateModel.LambdaFunction function =
+                        lambdaFunction(codeUri.apply(m), m.memoryMb(), m.timeoutSeconds(), m.latencyAlarmMs());
+                String versionKey = versionKey(m, runtime, manifest.architecture(), function.timeoutSeconds());
+                models.add(TemplateModel.onLambda(m.name(), m.versions(), function.withVersionKey(versionKey)));
             } else {
                 models.add(TemplateModel.onGpuPool(m.name(), m.versions()));
             }
@@ -80,6 +75,22 @@ public final class StackTemplate {
             }
         }
         return model;
+    }
+
+    /**
+     * The function a Lambda model gets from its plan, for every template rendered (sam/template.yaml's
+     * too): at least {@link #MIN_TIMEOUT_SECONDS}, the canary alias, the plan's latency alarm (80% of
+     * the timeout without one); no version key, which SAM's own hash then stands for.
+     *
+     * @param plannedTimeoutSeconds the plan's timeout, or null for a package.json from before the plan carried it
+     * @param latencyAlarmMs the plan's p99 alarm, or null likewise
+     */
+    public static TemplateModel.LambdaFunction lambdaFunction(
+            String codeUri, int memoryMb, Integer plannedTimeoutSeconds, Integer latencyAlarmMs) {
+        int planned = plannedTimeoutSeconds != null ? plannedTimeoutSeconds : DEFAULT_TIMEOUT_SECONDS;
+        int alarm = latencyAlarmMs != null ? latencyAlarmMs : planned * 800;
+        int timeout = Math.max(MIN_TIMEOUT_SECONDS, planned);
+        return new TemplateModel.LambdaFunction(codeUri, memoryMb, timeout, alarm, List.of(CANARY_ALIAS));
     }
 
     /**

@@ -49,6 +49,11 @@ public record TemplateModel(
             this(codeUri, memoryMb, timeoutSeconds, latencyAlarmMs, extraAliases, null);
         }
 
+        /** The same function with SAM's AutoPublishCodeSha256 set. */
+        public LambdaFunction withVersionKey(String key) {
+            return new LambdaFunction(codeUri, memoryMb, timeoutSeconds, latencyAlarmMs, extraAliases, key);
+        }
+
         public LambdaFunction {
             extraAliases = List.copyOf(extraAliases);
             if (extraAliases.contains("live"))

@@ -34,6 +34,7 @@ public final class TemplateRenderer {
 
     private final MappingNode stack;
     private final Map<String, String> integrationOwners = new HashMap<>();
+    private String stackModels; // every model's name, comma-separated: each function's SKIFF_STACK_MODELS
 
     private TemplateRenderer(MappingNode stack) {
         this.stack = stack;
@@ -60,6 +61,7 @@ public final class TemplateRenderer {
     }
 
     private void models(List<TemplateModel> models, StackOptions options) {
+        stackModels = String.join(",", models.stream().map(TemplateModel::name).toList());
         add("auth.yaml", TemplateFragments.fill("auth.yaml", Map.of()));
         // server metadata and health go wherever the first model is served
         String first = models.getFirst().logicalId();
@@ -107,6 +109,7 @@ public final class TemplateRenderer {
         values.put("memoryMb", Integer.toString(lambda.memoryMb()));
         values.put("timeoutSeconds", Integer.toString(lambda.timeoutSeconds()));
         values.put("latencyAlarmMs", Integer.toString(lambda.latencyAlarmMs()));
+        values.put("stackModels", stackModels);
         addLambda(model, "lambda-function.yaml", values, lambda.versionKey());
         addLambda(model, "alarms.yaml", values);
         for (String alias : lambda.extraAliases()) {

@@ -1,6 +1,8 @@
 package dev.skiff.deployer.template;
 
+import dev.skiff.deployer.deploy.StackTemplate;
 import dev.skiff.runtime.contract.Target;
+import dev.skiff.runtime.model.ModelConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,8 +11,10 @@ import java.util.List;
 
 /**
  * The example models as sam/template.yaml serves them: fraud on Lambda, minilm on Lambda or the
- * GPU pool (its config allows both; the plan picks Lambda), each with a canary alias. Memory and
- * the p99 alarms are the examples' configs; timeouts are the plan's rule with laptop headroom.
+ * GPU pool (its config allows both; the plan picks Lambda). Each function is what {@code skiff
+ * deploy} gives a Lambda model ({@link StackTemplate#lambdaFunction}: the canary alias, the shortest
+ * timeout), with memory and p99 alarm from the example's config.json as the plan takes them; the
+ * planned timeouts are measured, so they are written here (the plan's rule with laptop headroom).
  * <p>{@code main} rewrites sam/template.yaml after a fragment changed; SamApplicationTemplateTest
  * fails until it does.
  */
@@ -24,17 +28,18 @@ public final class ExampleStack {
 
     static List<TemplateModel> models() {
         return List.of(
-                TemplateModel.onLambda(
-                                "fraud",
-                                List.of("1"),
-                                new TemplateModel.LambdaFunction(CODE_URI, 512, 10, 50, List.of("canary")))
+                TemplateModel.onLambda("fraud", List.of("1"), function("fraud", 10))
                         .withBatch(new TemplateModel.Batch(BATCH_CONCURRENCY)),
-                TemplateModel.onEither(
-                                "minilm",
-                                List.of("1"),
-                                new TemplateModel.LambdaFunction(CODE_URI, 2048, 30, 500, List.of("canary")),
-                                Target.LAMBDA)
+                TemplateModel.onEither("minilm", List.of("1"), function("minilm", 30), Target.LAMBDA)
                         .withBatch(new TemplateModel.Batch(BATCH_CONCURRENCY)));
+    }
+
+    /** The deployer's function for an example model: its config's memory and latency objective, the given plan timeout. */
+    private static TemplateModel.LambdaFunction function(String model, int plannedTimeoutSeconds) {
+        Path examples = Path.of(System.getProperty("skiff.examples.models", "../examples/models"));
+        ModelConfig config = ModelConfig.read(examples.resolve(model));
+        return StackTemplate.lambdaFunction(
+                CODE_URI, config.memoryMb(), plannedTimeoutSeconds, config.latencyObjectiveMs());
     }
 
     static String render() {

@@ -38,6 +38,15 @@ public final class InferenceApi {
         /** Names every model the server has, for "not found" messages. */
         List<String> modelNames();
 
+        /**
+         * The models a client can reach through the API this server answers for, for an unknown
+         * model's 404: the stack's ({@link dev.skiff.runtime.contract.StackModels}) where the deploy
+         * names them, else the server's own.
+         */
+        default List<String> reachableModelNames() {
+            return modelNames();
+        }
+
         /** Why a model the server found is not served (it failed to load), or null. */
         default String failure(String model) {
             return null;
@@ -168,7 +177,7 @@ public final class InferenceApi {
                     "model '" + route.model() + "' is not served: it failed to load: " + oneLine(failure));
         }
         throw ProtocolException.notFound(
-                "model '" + route.model() + "' is not served here; models: " + listed(backend.modelNames()));
+                "model '" + route.model() + "' is not served here; models: " + listed(backend.reachableModelNames()));
     }
 
     /** At most {@link #NAMES_LISTED} names, then how many more there are. */

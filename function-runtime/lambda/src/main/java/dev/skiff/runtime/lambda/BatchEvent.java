@@ -9,7 +9,6 @@ import dev.skiff.runtime.protocol.Json;
 import dev.skiff.runtime.protocol.ProtocolException;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,7 +57,8 @@ public record BatchEvent(List<Map<String, Object>> items, String model, String v
         } catch (JsonParseException e) {
             throw ProtocolException.badRequest("the batch is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // reading a byte array fails only on its content (see EventCodec.decode)
+            throw ProtocolException.badRequest("the batch is not valid JSON: " + e.getMessage());
         }
         return new BatchEvent(items, model, version);
     }

@@ -72,7 +72,8 @@ public final class EventCodec {
         } catch (JsonParseException e) {
             throw ProtocolException.badRequest("the event is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // reading a byte array fails only on its content, such as bytes Jackson takes for UTF-32 (found by fuzzing)
+            throw ProtocolException.badRequest("the event is not valid JSON: " + e.getMessage());
         }
 
         if (hasContext && "2.0".equals(version) && contextMethod != null) {

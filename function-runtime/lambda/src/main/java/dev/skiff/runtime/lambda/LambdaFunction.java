@@ -8,6 +8,7 @@ import dev.skiff.runtime.batch.BatchScorer;
 import dev.skiff.runtime.capture.Capturer;
 import dev.skiff.runtime.contract.ErrorCode;
 import dev.skiff.runtime.contract.Limits;
+import dev.skiff.runtime.contract.StackModels;
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.model.Model;
 import dev.skiff.runtime.model.ModelLoadException;
@@ -38,17 +39,28 @@ public final class LambdaFunction implements InferenceApi.Backend {
     private final InferenceApi api;
     private final RequestLog log;
     private final boolean strictReadiness;
+    private final List<String> stackModels; // every model of the deployed stack; empty when the deploy named none
     private volatile boolean coldStart = true;
     private String qualifier; // the alias or version this invocation came through (one invocation at a time)
 
     public LambdaFunction(ModelRepository repository, PrintStream logOut) {
-        this(repository, logOut, Boolean.parseBoolean(System.getenv("SKIFF_STRICT_READINESS")));
+        this(
+                repository,
+                logOut,
+                Boolean.parseBoolean(System.getenv("SKIFF_STRICT_READINESS")),
+                StackModels.fromEnvironment());
     }
 
-    /** @param strictReadiness whether /v2/health/ready needs every model the function found to serve */
-    public LambdaFunction(ModelRepository repository, PrintStream logOut, boolean strictReadiness) {
+    /**
+     * @param strictReadiness whether /v2/health/ready needs every model the function found to serve
+     * @param stackModels every model of the deployed stack, which an unknown model's 404 lists; empty for
+     *     only the function's own
+     */
+    public LambdaFunction(
+            ModelRepository repository, PrintStream logOut, boolean strictReadiness, List<String> stackModels) {
         this.repository = repository;
         this.strictReadiness = strictReadiness;
+        this.stackModels = List.copyOf(stackModels);
         // capture lines go to the same stdout: Lambda ships it to CloudWatch after the invocation, off the request path
         this.api = new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, new Capturer(TARGET, logOut::println));
         this.log = new RequestLog(logOut, TARGET);
@@ -212,6 +224,11 @@ public final class LambdaFunction implements InferenceApi.Backend {
         List<String> names = new ArrayList<>();
         for (Model model : repository.models()) names.add(model.name());
         return names;
+    }
+
+    @Override
+    public List<String> reachableModelNames() {
+        return stackModels.isEmpty() ? modelNames() : stackModels;
     }
 
     /**

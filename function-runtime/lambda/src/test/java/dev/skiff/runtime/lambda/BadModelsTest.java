@@ -89,8 +89,8 @@ class BadModelsTest {
 
     @Test
     void strictReadinessWantsEveryModel() {
-        LambdaFunction strict =
-                new LambdaFunction(fn.function.repository(), new PrintStream(new ByteArrayOutputStream()), true);
+        LambdaFunction strict = new LambdaFunction(
+                fn.function.repository(), new PrintStream(new ByteArrayOutputStream()), true, List.of());
         byte[] answer =
                 strict.handle(httpApiEvent("GET", "/v2/health/ready", null).getBytes(), "r", TestFunction.ARN);
         assertEquals(503, status(json(answer)));

@@ -18,7 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Every way a request can be wrong gets its status, the protocol's error body and a message that says what. */
 class ErrorPathsTest {
@@ -66,6 +71,40 @@ class ErrorPathsTest {
         String error = body(answer).get("error").asText();
         assertTrue(error.contains(message), what + ": " + error);
         assertEquals(1, body(answer).size(), "the error body holds only \"error\"");
+    }
+
+    /** What fuzzing the event codec found: bytes Jackson's encoding detection takes for UTF-32 were a 500. */
+    @Test
+    void anEventJacksonCannotDecodeIsRefusedAsNotJson() throws Exception {
+        byte[] event = {1, 0, 0, 0, 'r', 's', 'i', 'o', 'n', '"', ':', '"', '1', '"'};
+        JsonNode reply = TestFunction.JSON.readTree(fn.function.handle(event, "req-1", TestFunction.ARN));
+        String error = reply.get("error").asText();
+        assertTrue(error.startsWith("the event is not valid JSON: Invalid UTF-32 character"), error);
+    }
+
+    /** Behind the API's $default route one function answers for the stack: its 404 names the stack's models. */
+    @Test
+    void anUnknownModelsNotFoundNamesTheStacksModelsAtMostTen() throws Exception {
+        List<String> stack = new ArrayList<>(List.of("fraud", "m", "minilm"));
+        for (int i = 0; i < 12; i++) stack.add("model" + i);
+        LambdaFunction function = new LambdaFunction(
+                fn.function.repository(), new PrintStream(new ByteArrayOutputStream()), false, stack);
+        byte[] answer = function.handle(
+                httpApiEvent("POST", "/v2/models/nope/infer", "{}").getBytes(StandardCharsets.UTF_8),
+                "req-1",
+                TestFunction.ARN);
+        JsonNode reply = TestFunction.JSON.readTree(answer);
+        assertEquals(404, reply.get("statusCode").asInt(), reply::toString);
+        assertEquals(
+                "model 'nope' is not served here; models: [fraud, m, minilm, model0, model1, model2, model3, model4, "
+                        + "model5, model6, ... 5 more]",
+                body(reply).get("error").asText());
+
+        JsonNode own = fn.invoke(httpApiEvent("POST", "/v2/models/nope/infer", "{}"));
+        assertEquals(
+                "model 'nope' is not served here; models: [m]",
+                body(own).get("error").asText(),
+                "without the stack's names, the function's own");
     }
 
     @ParameterizedTest(name = "{0}")
