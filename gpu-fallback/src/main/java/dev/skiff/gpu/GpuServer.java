@@ -156,7 +156,7 @@ public final class GpuServer implements AutoCloseable {
 
     /** Extensions named in server metadata: the execution provider is reported here. */
     private List<String> extensions() {
-        List<String> extensions = new ArrayList<>();
+        List<String> extensions = new ArrayList<>(InferenceApi.EXTENSIONS);
         if (options.management()) extensions.add("model_repository");
         extensions.add("skiff_aliases");
         extensions.add("skiff_execution_provider_" + provider.label().toLowerCase(Locale.ROOT));
