@@ -70,11 +70,15 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
 
     @Override
     public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> answer) {
-        reply(
-                answer,
-                () -> ServerReadyResponse.newBuilder()
-                        .setReady(!backend.draining() && api.ready())
-                        .build());
+        // not ready is UNAVAILABLE, as REST's 503: the load balancer's gRPC health check sees only the code
+        reply(answer, () -> {
+            if (backend.draining()) throw draining();
+            if (!api.ready()) {
+                throw ProtocolException.unavailable(
+                        "not ready: a model an alias routes to is still loading, or failed to load");
+            }
+            return ServerReadyResponse.newBuilder().setReady(true).build();
+        });
     }
 
     @Override

@@ -195,6 +195,28 @@ class GrpcRestParityTest {
     }
 
     @Test
+    void serverReadyIsUnavailableWhereRestAnswers503() throws Exception {
+        Path models = Files.createDirectories(temp.resolve("unready/broken/1"));
+        Files.writeString(models.resolve("model.onnx"), "not a model");
+        Path repository = temp.resolve("unready");
+        try (TestServer unready = TestServer.start(repository, "--strict-readiness", "on", "--grpc-port", "0")) {
+            ManagedChannel toUnready = ManagedChannelBuilder.forAddress("127.0.0.1", unready.grpcPort())
+                    .usePlaintext()
+                    .build();
+            try {
+                assertEquals(503, unready.send("GET", "/v2/health/ready", null).status());
+                StatusRuntimeException e = assertThrows(
+                        StatusRuntimeException.class,
+                        () -> GRPCInferenceServiceGrpc.newBlockingStub(toUnready)
+                                .serverReady(ServerReadyRequest.getDefaultInstance()));
+                assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+            } finally {
+                toUnready.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void everyErrorCodeHasItsGrpcCode() {
         for (ErrorCode code : ErrorCode.values()) {
             Status.Code mapped = GrpcStatuses.code(code);
