@@ -1,5 +1,7 @@
 package dev.skiff.gpu;
 
+import dev.skiff.gpu.grpc.GrpcFrontend;
+import dev.skiff.gpu.grpc.InferenceService;
 import dev.skiff.gpu.http.HttpFrontend;
 import dev.skiff.gpu.http.ManagementApi;
 import dev.skiff.gpu.http.PoolRequestHandler;
@@ -20,6 +22,7 @@ import dev.skiff.runtime.protocol.ResponseWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +54,8 @@ public final class GpuServer implements AutoCloseable {
     private final AliasFileLoader aliasFile;
     private final HttpFrontend http;
     private final HttpFrontend managementHttp; // null with --management off
+    private final GrpcFrontend grpc; // null without --grpc-port
+    private final InferenceService grpcService; // null without --grpc-port
     private final AtomicBoolean drained = new AtomicBoolean();
     private final CaptureLog captureLog;
     private volatile RepositoryWatcher watcher;
@@ -74,9 +79,10 @@ public final class GpuServer implements AutoCloseable {
                 Thread.ofVirtual().name("answer-", 0).factory());
         this.captureLog = new CaptureLog(requestLog);
         RequestLog requestLines = new RequestLog(requestLog, PoolRequestHandler.TARGET);
+        InferenceApi api = new InferenceApi(
+                backend, options.maxBodyBytes(), new Capturer(PoolRequestHandler.TARGET, captureLog::offer));
         this.handler = PoolRequestHandler.serving(
-                new InferenceApi(
-                        backend, options.maxBodyBytes(), new Capturer(PoolRequestHandler.TARGET, captureLog::offer)),
+                api,
                 backend,
                 metrics,
                 requestLines,
@@ -105,6 +111,22 @@ public final class GpuServer implements AutoCloseable {
                             + "--management-port, 0 for any free one, or --management off",
                     e);
         }
+        this.grpcService = options.grpcPort() == ServerOptions.GRPC_OFF
+                ? null
+                : new InferenceService(api, backend, metrics, requestLines, extensions());
+        try {
+            this.grpc = grpcService == null
+                    ? null
+                    : GrpcFrontend.start(
+                            options.host(), options.grpcPort(), grpcService, answering, options.maxBodyBytes());
+        } catch (IOException e) {
+            http.close();
+            if (managementHttp != null) managementHttp.close();
+            throw new IllegalStateException(
+                    "the gRPC listener cannot bind " + options.host() + ":" + options.grpcPort() + " (" + e.getMessage()
+                            + "); pick another --grpc-port, 0 for any free one",
+                    e);
+        }
         LOG.atInfo()
                 .addKeyValue("host", options.host())
                 .addKeyValue("port", http.port())
@@ -116,6 +138,12 @@ public final class GpuServer implements AutoCloseable {
                     .addKeyValue("host", options.managementHost())
                     .addKeyValue("port", managementHttp.port())
                     .log("management listening");
+        }
+        if (grpc != null) {
+            LOG.atInfo()
+                    .addKeyValue("host", options.host())
+                    .addKeyValue("port", grpc.port())
+                    .log("grpc listening");
         }
     }
 
@@ -156,7 +184,7 @@ public final class GpuServer implements AutoCloseable {
 
     /** Extensions named in server metadata: the execution provider is reported here. */
     private List<String> extensions() {
-        List<String> extensions = new ArrayList<>();
+        List<String> extensions = new ArrayList<>(InferenceApi.EXTENSIONS);
         if (options.management()) extensions.add("model_repository");
         extensions.add("skiff_aliases");
         extensions.add("skiff_execution_provider_" + provider.label().toLowerCase(Locale.ROOT));
@@ -165,6 +193,11 @@ public final class GpuServer implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** The gRPC listener's port; -1 without {@code --grpc-port}. */
+    public int grpcPort() {
+        return grpc == null ? -1 : grpc.port();
     }
 
     /** The management listener's port; -1 with {@code --management off}. */
@@ -223,6 +256,7 @@ public final class GpuServer implements AutoCloseable {
         try {
             http.close();
             if (managementHttp != null) managementHttp.close();
+            if (grpc != null) grpc.close();
         } catch (Exception e) {
             LOG.atWarn().setCause(e).log("stopping the HTTP server failed");
         }
@@ -236,7 +270,9 @@ public final class GpuServer implements AutoCloseable {
     }
 
     private int inFlight() {
-        return handler.inFlight() + (managementHandler == null ? 0 : managementHandler.inFlight());
+        return handler.inFlight()
+                + (managementHandler == null ? 0 : managementHandler.inFlight())
+                + (grpcService == null ? 0 : grpcService.inFlight());
     }
 
     @Override

@@ -202,6 +202,17 @@ public final class ServerCommand implements Callable<Integer> {
                     + "an alias routes to; env SKIFF_STRICT_READINESS")
     private boolean strictReadiness;
 
+    @Env("SKIFF_GRPC_PORT")
+    @Within(min = ServerOptions.GRPC_OFF, max = 65535)
+    @Option(
+            names = "--grpc-port",
+            paramLabel = "N",
+            defaultValue = "-1",
+            description = "the protocol's gRPC service (inference.GRPCInferenceService) on this port, on --host; "
+                    + "-1 (the default) for none, 0 for any free one (read it from the \"grpc listening\" line); "
+                    + "the images use 8001; env SKIFF_GRPC_PORT")
+    private int grpcPort;
+
     @Option(
             names = {"-h", "--help"},
             usageHelp = true,
@@ -258,6 +269,10 @@ public final class ServerCommand implements Callable<Integer> {
                     "--management-port must differ from --port (" + port + "): the management routes have a "
                             + "listener of their own");
         }
+        if (grpcPort > 0 && (grpcPort == port || (management && grpcPort == managementPort))) {
+            throw new ParameterException(
+                    spec.commandLine(), "--grpc-port must differ from --port and --management-port (" + grpcPort + ")");
+        }
         Set<String> names = new LinkedHashSet<>();
         for (String name : only) if (!name.isBlank()) names.add(name);
         return new ServerOptions(
@@ -275,7 +290,8 @@ public final class ServerCommand implements Callable<Integer> {
                 management,
                 managementHost,
                 managementPort,
-                strictReadiness);
+                strictReadiness,
+                grpcPort);
     }
 
     private void checkRanges() {

@@ -22,7 +22,11 @@ public record ServerOptions(
         boolean management,
         String managementHost,
         int managementPort,
-        boolean strictReadiness) {
+        boolean strictReadiness,
+        int grpcPort) {
+
+    /** {@link #grpcPort} when the protocol's gRPC listener is off. */
+    public static final int GRPC_OFF = -1;
 
     /** The same options with another port and batching switch (tests and the benchmark). */
     public ServerOptions with(int newPort, boolean newBatching) {
@@ -41,6 +45,7 @@ public record ServerOptions(
                 management,
                 managementHost,
                 managementPort,
-                strictReadiness);
+                strictReadiness,
+                grpcPort);
     }
 }

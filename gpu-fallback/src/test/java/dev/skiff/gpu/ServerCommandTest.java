@@ -45,7 +45,8 @@ class ServerCommandTest {
                         true,
                         "127.0.0.1",
                         8081,
-                        false),
+                        false,
+                        ServerOptions.GRPC_OFF),
                 options);
     }
 
@@ -66,7 +67,8 @@ class ServerCommandTest {
                 Map.entry("SKIFF_MANAGEMENT", "no"),
                 Map.entry("SKIFF_MANAGEMENT_HOST", "0.0.0.0"),
                 Map.entry("SKIFF_MANAGEMENT_PORT", "9090"),
-                Map.entry("SKIFF_STRICT_READINESS", "on"));
+                Map.entry("SKIFF_STRICT_READINESS", "on"),
+                Map.entry("SKIFF_GRPC_PORT", "8001"));
         assertEquals(
                 new ServerOptions(
                         Path.of("/opt/models"),
@@ -83,7 +85,8 @@ class ServerCommandTest {
                         false,
                         "0.0.0.0",
                         9090,
-                        true),
+                        true,
+                        8001),
                 ServerCommand.parse(new String[0], env));
     }
 
@@ -191,7 +194,7 @@ class ServerCommandTest {
             assertTrue(help.contains(option.longestName()), help);
             flags++;
         }
-        assertEquals(15, flags, "every flag has a variable");
+        assertEquals(16, flags, "every flag has a variable");
         assertTrue(help.contains("env SKIFF_PORT Default: 9000"), "the default shown is the variable's value: " + help);
     }
 

@@ -2,6 +2,7 @@ package dev.skiff.gpu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skiff.runtime.protocol.BinaryData;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -95,6 +96,16 @@ public final class TestServer implements AutoCloseable {
         return client.send(method, path, body);
     }
 
+    /** A POST in the binary data extension's form: its JSON part's length in Inference-Header-Content-Length. */
+    public Reply sendBinary(String path, BinaryData.Body body) {
+        return client.send("POST", path, body.bytes(), body.headerLength());
+    }
+
+    /** The gRPC listener's port; -1 without --grpc-port. */
+    public int grpcPort() {
+        return server.grpcPort();
+    }
+
     /** A request to the management listener (/v2/repository). */
     Reply manage(String method, String path, String body) {
         if (management == null) throw new IllegalStateException("this server runs with --management off");
@@ -114,6 +125,10 @@ public final class TestServer implements AutoCloseable {
         }
 
         Reply send(String method, String path, byte[] body) {
+            return send(method, path, body, BinaryData.NONE);
+        }
+
+        Reply send(String method, String path, byte[] body, int inferenceHeaderLength) {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(60))
                     .method(
@@ -121,7 +136,10 @@ public final class TestServer implements AutoCloseable {
                             body == null
                                     ? HttpRequest.BodyPublishers.noBody()
                                     : HttpRequest.BodyPublishers.ofByteArray(body));
-            if (body != null) request.header("content-type", "application/json");
+            if (inferenceHeaderLength != BinaryData.NONE) {
+                request.header("content-type", BinaryData.CONTENT_TYPE);
+                request.header(BinaryData.HEADER, Integer.toString(inferenceHeaderLength));
+            } else if (body != null) request.header("content-type", "application/json");
             try {
                 HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
                 return new Reply(response.statusCode(), response.headers().map(), response.body());

@@ -81,6 +81,7 @@ public final class TemplateRenderer {
             values.put("localModels", options.localPoolModels());
             Map<String, Node> nodes = Map.of("poolCondition", poolCondition(pool));
             add("gpu-pool.yaml", TemplateFragments.fill("gpu-pool.yaml", values, nodes));
+            add("gpu-grpc.yaml", TemplateFragments.fill("gpu-grpc.yaml", Map.of()));
         }
     }
 

@@ -147,6 +147,33 @@ class TemplatePropertiesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("templates")
+    void theGrpcListenerIsHttpsToAGrpcTargetGroupCheckedByServerReady(String name, ParsedTemplate template) {
+        if (!template.resources().containsKey("GpuPoolService")) {
+            assertFalse(template.resources().containsKey("GpuPoolGrpcListener"), name);
+            return;
+        }
+        Map<String, Object> targets = template.properties("GpuPoolGrpcTargetGroup");
+        assertEquals("GRPC", targets.get("ProtocolVersion"));
+        assertEquals(8001, targets.get("Port"));
+        assertEquals("/inference.GRPCInferenceService/ServerReady", targets.get("HealthCheckPath"));
+        assertEquals(Map.of("GrpcCode", "0"), targets.get("Matcher"));
+        Map<String, Object> listener = template.properties("GpuPoolGrpcListener");
+        assertEquals("HTTPS", listener.get("Protocol"), "an ALB carries gRPC over HTTPS only");
+        assertEquals(
+                List.of(Map.of("CertificateArn", Map.of("Ref", "GpuPoolGrpcCertificateArn"))),
+                listener.get("Certificates"));
+        assertEquals(
+                "GpuPoolGrpcEnabled",
+                map(template.resources().get("GpuPoolGrpcListener")).get("Condition"));
+        assertEquals("", template.parameter("GpuPoolGrpcCertificateArn").get("Default"), "off unless asked for");
+        Map<String, Object> container =
+                map(list(template.properties("GpuPoolTaskDefinition").get("ContainerDefinitions"))
+                        .getFirst());
+        assertTrue(list(container.get("Environment")).contains(Map.of("Name", "SKIFF_GRPC_PORT", "Value", "8001")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("templates")
     void theGpuPoolIsPrivateAndOnlyItsLoadBalancerReachesItsTasks(String name, ParsedTemplate template) {
         Map<String, Map<String, Object>> balancers = template.resources("AWS::ElasticLoadBalancingV2::LoadBalancer");
         if (!template.resources().containsKey("GpuPoolService")) {
@@ -172,9 +199,13 @@ class TemplatePropertiesTest {
                     "an ingress rule opens a group to addresses, not to a group: " + rule);
         }
         assertEquals(
-                List.of(balancerGroup), sourcesInto(ingress, taskGroup), "only the load balancer reaches the tasks");
+                List.of(balancerGroup),
+                sourcesInto(ingress, taskGroup).stream().distinct().toList(),
+                "only the load balancer reaches the tasks (REST and gRPC ports)");
         assertEquals(
-                List.of(linkGroup), sourcesInto(ingress, balancerGroup), "only the VPC link reaches the load balancer");
+                List.of(linkGroup, Map.of("Ref", "GpuPoolGrpcClientSecurityGroup")),
+                sourcesInto(ingress, balancerGroup),
+                "only the VPC link, and the gRPC clients' group, reach the load balancer");
         assertEquals(
                 List.of(),
                 sourcesInto(ingress, Map.of("Ref", "GpuPoolInstanceSecurityGroup")),

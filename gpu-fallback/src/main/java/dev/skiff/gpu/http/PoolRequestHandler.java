@@ -8,6 +8,8 @@ import dev.skiff.runtime.api.Route;
 import dev.skiff.runtime.contract.ErrorCode;
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.observability.RequestLog;
+import dev.skiff.runtime.protocol.BinaryData;
+import dev.skiff.runtime.protocol.ProtocolException;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -104,13 +106,15 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
         String method = request.getMethod();
         String path = request.getHttpURI().getPath(); // as sent, percent-encoding kept, like API Gateway's rawPath
         String requestId = requestId(request);
+        String inferenceHeader = request.getHeaders().get(BinaryData.HEADER);
         Callback done = Callback.from(callback, inFlight::decrementAndGet);
         CompletableFuture<Reply> replied = request.getLength() > maxBodyBytes
                 ? discardThenTooLarge(request, request.getLength())
                 : Content.Source.asByteArrayAsync(request, maxBodyBytes)
                         .handleAsync(
                                 (body, failure) -> failure == null
-                                        ? CompletableFuture.completedFuture(answer(method, path, body, requestId))
+                                        ? CompletableFuture.completedFuture(
+                                                answer(method, path, body, inferenceHeader, requestId))
                                         : overLimit(failure)
                                                 ? discardThenTooLarge(request, -1)
                                                 : CompletableFuture.completedFuture(unreadable(failure)),
@@ -127,7 +131,7 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
         return true;
     }
 
-    private Reply answer(String method, String path, byte[] body, String requestId) {
+    private Reply answer(String method, String path, byte[] body, String inferenceHeader, String requestId) {
         try {
             if (backend.draining() && !isHealth(path)) {
                 return new Reply(
@@ -138,7 +142,9 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
                         ApiResponse.CONTENT_TYPE,
                         true);
             }
-            return management != null ? manage(method, path, body) : serve(method, path, body);
+            return management != null ? manage(method, path, body) : serve(method, path, body, inferenceHeader);
+        } catch (ProtocolException e) { // a bad Inference-Header-Content-Length
+            return json(ApiResponse.error(e.code(), e.getMessage()));
         } catch (RuntimeException | Error e) {
             // a defect, not the client's fault: the trace goes to the log, a safe message to the client
             LOG.atError().setCause(e).addKeyValue("requestId", requestId).log("a request failed inside the server");
@@ -148,7 +154,7 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
     }
 
     /** /v2/repository falls through to the protocol's own 404: this listener has no such route. */
-    private Reply serve(String method, String path, byte[] body) {
+    private Reply serve(String method, String path, byte[] body, String inferenceHeader) {
         if (path.equals("/metrics")) {
             if (!method.equals("GET"))
                 return json(ApiResponse.methodNotAllowed(method + " is not allowed on /metrics; use GET", null, "GET"));
@@ -157,7 +163,7 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
         if (method.equals("GET") && isServerMetadata(path)) { // the one answer that differs from Lambda's
             return json(ApiResponse.of(200, serverMetadata));
         }
-        return json(api.handle(method, path, body));
+        return json(api.handle(method, path, body, BinaryData.headerLength(inferenceHeader)));
     }
 
     private Reply manage(String method, String path, byte[] body) {
@@ -219,8 +225,9 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
         return route != null && (route.kind() == Route.Kind.LIVE || route.kind() == Route.Kind.READY);
     }
 
+    /** The protocol's answers: JSON, or JSON and binary data. */
     private static Reply json(ApiResponse response) {
-        return new Reply(response, ApiResponse.CONTENT_TYPE, false);
+        return new Reply(response, response.contentType(), false);
     }
 
     private static void send(Reply reply, Response response, Callback done) {
@@ -232,6 +239,7 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
         if (r.version() != null) headers.put("x-skiff-model-version", r.version());
         headers.put("x-skiff-target", TARGET.wireName());
         if (r.allow() != null) headers.put("allow", r.allow());
+        if (r.hasBinary()) headers.put(BinaryData.HEADER, Integer.toString(r.inferenceHeaderLength()));
         if (r.status() == ErrorCode.UNAVAILABLE.httpStatus()) headers.put("retry-after", RETRY_AFTER_SECONDS);
         if (reply.closeConnection()) headers.put("connection", "close");
         headers.put("content-length", Integer.toString(r.body().length));

@@ -60,6 +60,8 @@ public final class LocalGpuPool implements AutoCloseable {
                 "0", // a free port, read back from the "listening" line
                 "--management-port",
                 "0", // loopback, as on a task; never the fixed 8081, which a second emulator would hold
+                "--grpc-port",
+                "-1", // the task's SKIFF_GRPC_PORT (8001) is for the in-VPC listener, which start-api does not emulate
                 "--execution-provider",
                 "cpu"));
         ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);

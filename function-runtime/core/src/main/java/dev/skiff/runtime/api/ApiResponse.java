@@ -1,6 +1,7 @@
 package dev.skiff.runtime.api;
 
 import dev.skiff.runtime.contract.ErrorCode;
+import dev.skiff.runtime.protocol.BinaryData;
 import dev.skiff.runtime.protocol.ResponseWriter;
 
 /**
@@ -10,6 +11,8 @@ import dev.skiff.runtime.protocol.ResponseWriter;
  * @param model   the model that was addressed, or null
  * @param version the model version that answered, or null
  * @param allow   for 405: the methods the route takes; else null
+ * @param inferenceHeaderLength the JSON part's length when binary data follows it ({@link BinaryData#HEADER}),
+ *     else {@link BinaryData#NONE}
  */
 public record ApiResponse(
         int status,
@@ -19,7 +22,8 @@ public record ApiResponse(
         String allow,
         long parseNanos,
         long inferNanos,
-        long writeNanos) {
+        long writeNanos,
+        int inferenceHeaderLength) {
 
     public static final String CONTENT_TYPE = "application/json";
 
@@ -34,7 +38,12 @@ public record ApiResponse(
     }
 
     public static ApiResponse of(int status, byte[] body, String model, String version) {
-        return new ApiResponse(status, body, model, version, null, 0, 0, 0);
+        return new ApiResponse(status, body, model, version, null, 0, 0, 0, BinaryData.NONE);
+    }
+
+    /** A 200 whose body may carry binary data after its JSON. */
+    public static ApiResponse ok(BinaryData.Body body, String model, String version) {
+        return new ApiResponse(200, body.bytes(), model, version, null, 0, 0, 0, body.headerLength());
     }
 
     /** The protocol's error body {"error": message}, with the HTTP status of {@code code}. */
@@ -49,11 +58,30 @@ public record ApiResponse(
     /** A 405 that names the methods the route takes. */
     public static ApiResponse methodNotAllowed(String message, String model, String allow) {
         return new ApiResponse(
-                ErrorCode.METHOD_NOT_ALLOWED.httpStatus(), ResponseWriter.error(message), model, null, allow, 0, 0, 0);
+                ErrorCode.METHOD_NOT_ALLOWED.httpStatus(),
+                ResponseWriter.error(message),
+                model,
+                null,
+                allow,
+                0,
+                0,
+                0,
+                BinaryData.NONE);
     }
 
     public ApiResponse withTimings(long parseNanos, long inferNanos, long writeNanos) {
-        return new ApiResponse(status, body, model, version, allow, parseNanos, inferNanos, writeNanos);
+        return new ApiResponse(
+                status, body, model, version, allow, parseNanos, inferNanos, writeNanos, inferenceHeaderLength);
+    }
+
+    /** Whether binary data follows the JSON (the transport sends {@link BinaryData#HEADER}). */
+    public boolean hasBinary() {
+        return inferenceHeaderLength != BinaryData.NONE;
+    }
+
+    /** {@value #CONTENT_TYPE}, or {@value BinaryData#CONTENT_TYPE} when binary data follows the JSON. */
+    public String contentType() {
+        return hasBinary() ? BinaryData.CONTENT_TYPE : CONTENT_TYPE;
     }
 
     public boolean isError() {

@@ -6,6 +6,7 @@ import dev.skiff.runtime.model.InferenceFailure;
 import dev.skiff.runtime.model.Model;
 import dev.skiff.runtime.model.ModelConfig;
 import dev.skiff.runtime.model.ModelVersion;
+import dev.skiff.runtime.protocol.BinaryData;
 import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
 import dev.skiff.runtime.protocol.ModelMetadata;
@@ -23,6 +24,8 @@ public final class InferenceApi {
     public static final String SERVER_NAME = "skiff";
     public static final String SERVER_VERSION = "0.1.0";
     public static final String PLATFORM = "onnxruntime_onnx";
+    /** The protocol extensions both targets speak, as Server Metadata lists them. */
+    public static final List<String> EXTENSIONS = List.of(BinaryData.EXTENSION);
     /** Where the Lambda function and the GPU pool differ: finding versions and running them. */
     public interface Backend {
         Model model(String name);
@@ -75,6 +78,14 @@ public final class InferenceApi {
     }
 
     public ApiResponse handle(String method, String path, byte[] body) {
+        return handle(method, path, body, BinaryData.NONE);
+    }
+
+    /**
+     * @param inferenceHeaderLength the request's {@link BinaryData#HEADER} ({@link BinaryData#headerLength}),
+     *     {@link BinaryData#NONE} when it has none
+     */
+    public ApiResponse handle(String method, String path, byte[] body, int inferenceHeaderLength) {
         Route route = Route.parse(path);
         if (route == null) {
             return error(
@@ -93,7 +104,7 @@ public final class InferenceApi {
         try {
             return switch (route.kind()) {
                 case SERVER_METADATA ->
-                    ok(ResponseWriter.serverMetadata(SERVER_NAME, SERVER_VERSION, List.of()), null, null);
+                    ok(ResponseWriter.serverMetadata(SERVER_NAME, SERVER_VERSION, EXTENSIONS), null, null);
                 case LIVE -> ok(ResponseWriter.flag("live", true), null, null);
                 case READY -> {
                     boolean ready = backend.ready();
@@ -103,10 +114,8 @@ public final class InferenceApi {
                 case MODEL_METADATA -> {
                     Model model = model(route);
                     ModelVersion version = version(model, route);
-                    List<String> versions = route.version() == null ? model.versionNames() : List.of(version.version());
                     yield ok(
-                            ResponseWriter.modelMetadata(new ModelMetadata(
-                                    model.name(), versions, PLATFORM, version.inputs(), version.outputs())),
+                            ResponseWriter.modelMetadata(metadata(model, version, route.version())),
                             model.name(),
                             version.version());
                 }
@@ -115,14 +124,14 @@ public final class InferenceApi {
                     ModelVersion version = version(model, route);
                     yield ok(ResponseWriter.modelReady(model.name(), true), model.name(), version.version());
                 }
-                case INFER -> infer(route, body);
+                case INFER -> infer(route, body, inferenceHeaderLength);
             };
         } catch (ProtocolException e) {
             return error(e.code(), e.getMessage(), route.model(), null);
         }
     }
 
-    private ApiResponse infer(Route route, byte[] body) {
+    private ApiResponse infer(Route route, byte[] body, int inferenceHeaderLength) {
         Model model = model(route);
         ModelVersion version = version(model, route);
         if (body.length > maxBodyBytes) {
@@ -136,36 +145,73 @@ public final class InferenceApi {
         long start = System.nanoTime();
         long parsed = start, inferred = start;
         try {
-            InferRequest request = version.parser().parse(body);
+            InferRequest request = version.parser().parse(body, inferenceHeaderLength);
             parsed = System.nanoTime();
-            InferResponse response = backend.infer(version, request);
+            InferResponse response = infer(version, request);
             inferred = System.nanoTime();
-            byte[] json = ResponseWriter.infer(response);
-            long written = System.nanoTime();
-            ModelConfig.Capture capture = version.config().capture();
-            if (capture.on()) capturer.served(capture, request, response);
-            return ApiResponse.ok(json, model.name(), version.version())
-                    .withTimings(parsed - start, inferred - parsed, written - inferred);
+            BinaryData.Body answer = ResponseWriter.infer(response, request);
+            return ApiResponse.ok(answer, model.name(), version.version())
+                    .withTimings(parsed - start, inferred - parsed, System.nanoTime() - inferred);
         } catch (ProtocolException e) {
             return timed(error(e.code(), e.getMessage(), model.name(), version.version()), start, parsed, inferred);
-        } catch (InferenceFailure e) {
-            return timed(
-                    error(ErrorCode.INTERNAL, e.getMessage(), model.name(), version.version()),
-                    start,
-                    parsed,
-                    inferred);
-        } catch (OutOfMemoryError e) {
-            return timed(
-                    error(
-                            ErrorCode.INTERNAL,
-                            "model '" + model.name() + "' ran out of memory on this request; send fewer rows "
-                                    + "or give the function more memory",
-                            model.name(),
-                            version.version()),
-                    start,
-                    parsed,
-                    inferred);
         }
+    }
+
+    // --- the protocol's operations on typed requests, for transports that carry tensors themselves (gRPC) ---
+
+    /**
+     * The version a request addresses: {@code versionOrAlias} null or empty for the model's default.
+     *
+     * @throws ProtocolException NOT_FOUND naming what there is
+     */
+    public ModelVersion version(String model, String versionOrAlias) {
+        Route route = route(model, versionOrAlias);
+        return version(model(route), route);
+    }
+
+    /** Whether the server takes inference requests: {@code /v2/health/ready}. */
+    public boolean ready() {
+        return backend.ready();
+    }
+
+    /** Model metadata as {@code GET /v2/models/{model}[/versions/{v}]} answers it. */
+    public ModelMetadata metadata(String model, String versionOrAlias) {
+        Route route = route(model, versionOrAlias);
+        Model found = model(route);
+        return metadata(found, version(found, route), route.version());
+    }
+
+    /** All the model's versions when none was named, else the one that answers. */
+    private static ModelMetadata metadata(Model model, ModelVersion version, String named) {
+        List<String> versions = named == null ? model.versionNames() : List.of(version.version());
+        return new ModelMetadata(model.name(), versions, PLATFORM, version.inputs(), version.outputs());
+    }
+
+    private static Route route(String model, String versionOrAlias) {
+        return new Route(
+                Route.Kind.INFER, model, versionOrAlias == null || versionOrAlias.isEmpty() ? null : versionOrAlias);
+    }
+
+    /**
+     * Runs a request on a version (batched with others on the pool) and writes its capture record.
+     *
+     * @throws ProtocolException for a request that cannot be served: INVALID_ARGUMENT, INTERNAL when the model fails
+     */
+    public InferResponse infer(ModelVersion version, InferRequest request) {
+        InferResponse response;
+        try {
+            response = backend.infer(version, request);
+        } catch (InferenceFailure e) {
+            throw new ProtocolException(ErrorCode.INTERNAL, e.getMessage());
+        } catch (OutOfMemoryError e) {
+            throw new ProtocolException(
+                    ErrorCode.INTERNAL,
+                    "model '" + version.modelName() + "' ran out of memory on this request; send fewer rows "
+                            + "or give the function more memory");
+        }
+        ModelConfig.Capture capture = version.config().capture();
+        if (capture.on()) capturer.served(capture, request, response);
+        return response;
     }
 
     private Model model(Route route) {

@@ -7,6 +7,8 @@ import ai.onnxruntime.OrtSession;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * ONNX Runtime set-up for the process: its native libraries, the one environment, and session
@@ -19,6 +21,15 @@ public final class OrtRuntime {
     private static final double LAMBDA_MB_PER_VCPU = 1769.0;
 
     private static final int LAMBDA_MAX_VCPUS = 6;
+
+    /**
+     * The stack of the thread that creates the environment. ONNX Runtime (1.29) recurses about 260
+     * bytes of native stack per character of the process's command line while it creates its
+     * environment, so a 1 MB Java thread stack overflows (SIGSEGV, no hs_err) past a command line
+     * of about 4 KB, as `java -cp <20 jars> ...` has. 64 MB is reserved, not committed, and covers
+     * the longest single argument Linux takes (128 KB).
+     */
+    static final long ENVIRONMENT_STACK_BYTES = 64L << 20;
 
     private static volatile OrtEnvironment environment;
 
@@ -40,12 +51,34 @@ public final class OrtRuntime {
             synchronized (OrtRuntime.class) {
                 env = environment;
                 if (env == null) {
-                    env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "skiff");
+                    env = createOnLargeStack();
                     environment = env;
                 }
             }
         }
         return env;
+    }
+
+    private static OrtEnvironment createOnLargeStack() {
+        FutureTask<OrtEnvironment> create = new FutureTask<>(
+                () -> OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING, "skiff"));
+        new Thread(null, create, "ort-environment", ENVIRONMENT_STACK_BYTES).start();
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return create.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the environment is being created either way: wait for it
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) throw r;
+                    if (e.getCause() instanceof Error r) throw r;
+                    throw new IllegalStateException("ONNX Runtime's environment could not be created", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     /** The directory natives were loaded from, or null when they came out of the jar. */

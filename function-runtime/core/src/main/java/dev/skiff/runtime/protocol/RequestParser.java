@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,9 +26,22 @@ public final class RequestParser {
     }
 
     public InferRequest parse(byte[] body) {
-        if (body.length == 0)
+        return parse(body, BinaryData.NONE);
+    }
+
+    /**
+     * @param headerLength the JSON part's length ({@link BinaryData#HEADER}), the rest being the
+     *     binary data of the inputs that give {@link BinaryData#SIZE}; {@link BinaryData#NONE} when all is JSON
+     */
+    public InferRequest parse(byte[] bytes, int headerLength) {
+        if (bytes.length == 0)
             throw ProtocolException.badRequest("the request body is empty; expected a JSON infer request");
-        try (JsonParser p = Json.FACTORY.createParser(body)) {
+        if (headerLength > bytes.length) {
+            throw ProtocolException.badRequest(BinaryData.HEADER + " is " + headerLength
+                    + ", longer than the request body's " + bytes.length + " bytes");
+        }
+        Body body = new Body(bytes, headerLength);
+        try (JsonParser p = Json.FACTORY.createParser(bytes, 0, body.jsonEnd)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ProtocolException.badRequest(
                         "the request body must be a JSON object with \"inputs\" (or \"instances\")");
@@ -52,7 +66,7 @@ public final class RequestParser {
                     }
                     case "outputs" -> outputs = requestedOutputs(p);
                     case "instances" -> {
-                        inputs = instances(p, body.length);
+                        inputs = instances(p, body.jsonEnd);
                         tfServing = true;
                     }
                     // direct invocation names its model here; TF-Serving clients may send a signature
@@ -64,6 +78,7 @@ public final class RequestParser {
             }
             if (inputs == null)
                 throw ProtocolException.badRequest("the infer request has no \"inputs\" (or \"instances\")");
+            body.checkAllRead();
             return new InferRequest(id, parameters, inputs, outputs, tfServing);
         } catch (StreamConstraintsException e) {
             throw ProtocolException.tooLarge("the request body exceeds a JSON limit: " + e.getOriginalMessage());
@@ -76,7 +91,49 @@ public final class RequestParser {
         }
     }
 
-    private List<Tensor> inputs(JsonParser p, byte[] body) throws IOException {
+    /** The body, and how far its binary section has been read: inputs take their bytes in order. */
+    private static final class Body {
+        final byte[] bytes;
+        final boolean hasBinary;
+        final int jsonEnd;
+        int binaryAt;
+
+        Body(byte[] bytes, int headerLength) {
+            this.bytes = bytes;
+            this.hasBinary = headerLength != BinaryData.NONE;
+            this.jsonEnd = hasBinary ? headerLength : bytes.length;
+            this.binaryAt = jsonEnd;
+        }
+
+        ByteBuffer take(String label, long size) {
+            if (!hasBinary) {
+                throw ProtocolException.badRequest(label + " gives \"" + BinaryData.SIZE + "\", but the request has no "
+                        + BinaryData.HEADER + " header saying where its JSON ends and the binary data begins");
+            }
+            if (size > bytes.length - binaryAt) {
+                throw ProtocolException.badRequest(label + ": \"" + BinaryData.SIZE + "\" is " + size + ", but only "
+                        + (bytes.length - binaryAt) + " bytes of binary data are left in the body");
+            }
+            ByteBuffer slice = ByteBuffer.wrap(bytes, binaryAt, (int) size);
+            binaryAt += (int) size;
+            return slice;
+        }
+
+        void checkAllRead() {
+            if (binaryAt != bytes.length) {
+                throw ProtocolException.badRequest("the body has " + (bytes.length - binaryAt)
+                        + " bytes of binary data that no input's \"" + BinaryData.SIZE + "\" accounts for");
+            }
+        }
+    }
+
+    /** An input sent as raw bytes ({@link RawTensors}), as gRPC's raw_input_contents carry it. */
+    public Tensor rawInput(String name, DataType datatype, long[] shape, ByteBuffer raw) {
+        checkDatatype(name, datatype);
+        return RawTensors.read(name, datatype, shape, raw, "input '" + name + "'");
+    }
+
+    private List<Tensor> inputs(JsonParser p, Body body) throws IOException {
         List<Tensor> tensors = new ArrayList<>(inputSpecs.size());
         while (p.nextToken() != JsonToken.END_ARRAY) {
             if (p.currentToken() != JsonToken.START_OBJECT) {
@@ -88,11 +145,12 @@ public final class RequestParser {
         return tensors;
     }
 
-    private Tensor input(JsonParser p, byte[] body, int index) throws IOException {
+    private Tensor input(JsonParser p, Body body, int index) throws IOException {
         String name = null;
         long[] shape = null;
         DataType datatype = null;
         Tensor tensor = null;
+        Object binarySize = null;
         long deferredDataOffset = -1; // data seen before shape and datatype: parsed again once they are known
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
@@ -101,10 +159,12 @@ public final class RequestParser {
                 case "name" -> name = scalarText(p, "inputs[" + index + "].name");
                 case "shape" -> shape = shape(p, name == null ? "inputs[" + index + "]" : name);
                 case "datatype" -> datatype = datatype(p, name == null ? "inputs[" + index + "]" : name);
-                case "parameters" -> parameters(p, "parameters of input " + (name == null ? index : "'" + name + "'"));
+                case "parameters" ->
+                    binarySize = parameters(p, "parameters of input " + (name == null ? index : "'" + name + "'"))
+                            .get(BinaryData.SIZE);
                 case "data" -> {
                     if (name != null && shape != null && datatype != null) {
-                        tensor = data(p, name, shape, datatype, body.length);
+                        tensor = data(p, name, shape, datatype, body.jsonEnd);
                     } else {
                         deferredDataOffset = p.currentTokenLocation().getByteOffset();
                         p.skipChildren();
@@ -119,23 +179,31 @@ public final class RequestParser {
         if (name == null) throw ProtocolException.badRequest(label + " has no \"name\"");
         if (shape == null) throw ProtocolException.badRequest(label + " has no \"shape\"");
         if (datatype == null) throw ProtocolException.badRequest(label + " has no \"datatype\"");
+        if (binarySize != null) {
+            if (tensor != null || deferredDataOffset >= 0) {
+                throw ProtocolException.badRequest(
+                        label + " has both \"data\" and \"" + BinaryData.SIZE + "\"; send its data one way");
+            }
+            if (!(binarySize instanceof Long size) || size < 0) {
+                throw ProtocolException.badRequest(label + ": \"" + BinaryData.SIZE
+                        + "\" must be a whole number of bytes >= 0, found " + binarySize);
+            }
+            checkDatatype(name, datatype);
+            return RawTensors.read(name, datatype, shape, body.take(label, size), label);
+        }
         if (tensor == null) {
             if (deferredDataOffset < 0) throw ProtocolException.badRequest(label + " has no \"data\"");
-            try (JsonParser again =
-                    Json.FACTORY.createParser(body, (int) deferredDataOffset, body.length - (int) deferredDataOffset)) {
+            try (JsonParser again = Json.FACTORY.createParser(
+                    body.bytes, (int) deferredDataOffset, body.jsonEnd - (int) deferredDataOffset)) {
                 again.nextToken();
-                tensor = data(again, name, shape, datatype, body.length);
+                tensor = data(again, name, shape, datatype, body.jsonEnd);
             }
         }
         return tensor;
     }
 
     private Tensor data(JsonParser p, String name, long[] shape, DataType datatype, int bodyLength) throws IOException {
-        TensorSpec spec = spec(name);
-        if (spec != null && spec.datatype() != datatype) {
-            throw ProtocolException.badRequest(
-                    "input '" + name + "': datatype " + datatype + " given, the model takes " + spec.datatype());
-        }
+        checkDatatype(name, datatype);
         long expected = Shapes.elementCount(name, shape);
         if (expected > bodyLength) { // every element takes at least a byte of JSON: refuse before allocating
             throw ProtocolException.badRequest("input '" + name + "': shape " + Arrays.toString(shape) + " announces "
@@ -148,6 +216,14 @@ public final class RequestParser {
                     + expected + " elements, data has " + elements.count());
         }
         return elements.toTensor(shape);
+    }
+
+    private void checkDatatype(String name, DataType datatype) {
+        TensorSpec spec = spec(name);
+        if (spec != null && spec.datatype() != datatype) {
+            throw ProtocolException.badRequest(
+                    "input '" + name + "': datatype " + datatype + " given, the model takes " + spec.datatype());
+        }
     }
 
     /** TF-Serving rows: each instance is one input's value, or an object of input name to value. */

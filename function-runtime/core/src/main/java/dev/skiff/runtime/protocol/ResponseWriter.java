@@ -7,7 +7,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Writes protocol responses with Jackson's streaming generator. */
 public final class ResponseWriter {
@@ -16,8 +19,26 @@ public final class ResponseWriter {
     public static byte[] infer(InferResponse response) {
         return write(g -> {
             if (response.tfServing()) predictions(g, response.outputs());
-            else openInference(g, response);
+            else openInference(g, response, Set.of());
         });
+    }
+
+    /**
+     * The answer to {@code request}: all JSON, unless it asked for outputs as binary data
+     * ({@link BinaryData#binaryOutput}); TF-Serving answers are always JSON.
+     */
+    public static BinaryData.Body infer(InferResponse response, InferRequest request) {
+        Set<String> binary = response.tfServing() ? Set.of() : binaryOutputs(response.outputs(), request);
+        if (binary.isEmpty()) return new BinaryData.Body(infer(response), BinaryData.NONE);
+        return withBinary(write(g -> openInference(g, response, binary)), response.outputs(), binary);
+    }
+
+    private static Set<String> binaryOutputs(List<Tensor> outputs, InferRequest request) {
+        Set<String> binary = new HashSet<>();
+        for (Tensor output : outputs) {
+            if (BinaryData.binaryOutput(request, output.name())) binary.add(output.name());
+        }
+        return binary;
     }
 
     /** An infer request in the protocol's form: priming, profiling and clients build theirs with it. */
@@ -25,9 +46,41 @@ public final class ResponseWriter {
         return write(g -> {
             g.writeStartObject();
             if (id != null) g.writeStringField("id", id);
-            tensors(g, "inputs", inputs);
+            tensors(g, "inputs", inputs, Set.of());
             g.writeEndObject();
         });
+    }
+
+    /**
+     * An infer request with every input as binary data, asking for every output as binary data
+     * when {@code binaryOutputs}: what clients of the binary data extension send.
+     */
+    public static BinaryData.Body binaryInferRequest(String id, List<Tensor> inputs, boolean binaryOutputs) {
+        Set<String> names = new HashSet<>();
+        for (Tensor input : inputs) names.add(input.name());
+        byte[] json = write(g -> {
+            g.writeStartObject();
+            if (id != null) g.writeStringField("id", id);
+            if (binaryOutputs) {
+                g.writeObjectFieldStart("parameters");
+                g.writeBooleanField(BinaryData.ALL_OUTPUTS, true);
+                g.writeEndObject();
+            }
+            tensors(g, "inputs", inputs, names);
+            g.writeEndObject();
+        });
+        return withBinary(json, inputs, names);
+    }
+
+    /** The JSON part followed by the raw bytes of the named tensors, in order. */
+    private static BinaryData.Body withBinary(byte[] json, List<Tensor> tensors, Set<String> binary) {
+        long size = json.length;
+        for (Tensor tensor : tensors) if (binary.contains(tensor.name())) size += RawTensors.size(tensor);
+        if (size > Integer.MAX_VALUE - 16) throw ProtocolException.tooLarge("the answer is too large for one body");
+        byte[] body = Arrays.copyOf(json, (int) size);
+        ByteBuffer out = ByteBuffer.wrap(body).position(json.length);
+        for (Tensor tensor : tensors) if (binary.contains(tensor.name())) RawTensors.write(tensor, out);
+        return new BinaryData.Body(body, json.length);
     }
 
     public static byte[] error(String message) {
@@ -94,30 +147,38 @@ public final class ResponseWriter {
         g.writeEndArray();
     }
 
-    private static void openInference(JsonGenerator g, InferResponse response) throws IOException {
+    private static void openInference(JsonGenerator g, InferResponse response, Set<String> binary) throws IOException {
         g.writeStartObject();
         g.writeStringField("model_name", response.modelName());
         g.writeStringField("model_version", response.modelVersion());
         if (response.id() != null) g.writeStringField("id", response.id());
-        tensors(g, "outputs", response.outputs());
+        tensors(g, "outputs", response.outputs(), binary);
         g.writeEndObject();
     }
 
     /** A field holding tensors in the protocol's JSON form: capture records embed them as requests carry them. */
     public static void writeTensors(JsonGenerator g, String field, List<Tensor> tensors) throws IOException {
-        tensors(g, field, tensors);
+        tensors(g, field, tensors, Set.of());
     }
 
-    private static void tensors(JsonGenerator g, String field, List<Tensor> tensors) throws IOException {
+    /** @param binary the tensors whose data goes after the JSON: they name its size instead of holding data */
+    private static void tensors(JsonGenerator g, String field, List<Tensor> tensors, Set<String> binary)
+            throws IOException {
         g.writeArrayFieldStart(field);
         for (Tensor tensor : tensors) {
             g.writeStartObject();
             g.writeStringField("name", tensor.name());
             g.writeStringField("datatype", tensor.datatype().name());
             shape(g, tensor.shape());
-            g.writeArrayFieldStart("data");
-            elements(g, tensor, 0, tensor.elementCount());
-            g.writeEndArray();
+            if (binary.contains(tensor.name())) {
+                g.writeObjectFieldStart("parameters");
+                g.writeNumberField(BinaryData.SIZE, RawTensors.size(tensor));
+                g.writeEndObject();
+            } else {
+                g.writeArrayFieldStart("data");
+                elements(g, tensor, 0, tensor.elementCount());
+                g.writeEndArray();
+            }
             g.writeEndObject();
         }
         g.writeEndArray();

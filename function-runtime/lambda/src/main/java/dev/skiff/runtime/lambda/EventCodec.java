@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.skiff.runtime.protocol.BinaryData;
 import dev.skiff.runtime.protocol.Json;
 import dev.skiff.runtime.protocol.ProtocolException;
 
@@ -25,7 +26,7 @@ public final class EventCodec {
 
     public static HttpEvent decode(byte[] event) {
         String version = null, rawPath = null, path = null, httpMethod = null, contextMethod = null, body = null;
-        String modelName = null, modelVersion = null;
+        String modelName = null, modelVersion = null, inferenceHeader = null;
         boolean base64 = false, hasContext = false, elb = false, multiValueHeaders = false, protocolFields = false;
         try (JsonParser p = Json.FACTORY.createParser(event)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -42,9 +43,14 @@ public final class EventCodec {
                     case "httpMethod" -> httpMethod = text(p);
                     case "body" -> body = text(p);
                     case "isBase64Encoded" -> base64 = value == JsonToken.VALUE_TRUE;
+                    case "headers" -> {
+                        String found = inferenceHeader(p);
+                        if (found != null) inferenceHeader = found;
+                    }
                     case "multiValueHeaders" -> {
                         multiValueHeaders = value == JsonToken.START_OBJECT;
-                        p.skipChildren();
+                        String found = inferenceHeader(p);
+                        if (found != null) inferenceHeader = found;
                     }
                     case "requestContext" -> {
                         hasContext = value == JsonToken.START_OBJECT;
@@ -77,7 +83,8 @@ public final class EventCodec {
         }
 
         if (hasContext && "2.0".equals(version) && contextMethod != null) {
-            return new HttpEvent(EventKind.HTTP_API_V2, contextMethod, rawPath, body(body, base64), false);
+            return new HttpEvent(
+                    EventKind.HTTP_API_V2, contextMethod, rawPath, body(body, base64), false, inferenceHeader);
         }
         if (hasContext && httpMethod != null) {
             return new HttpEvent(
@@ -85,7 +92,8 @@ public final class EventCodec {
                     httpMethod,
                     path,
                     body(body, base64),
-                    multiValueHeaders);
+                    multiValueHeaders,
+                    inferenceHeader);
         }
         if (protocolFields) {
             return new HttpEvent(EventKind.DIRECT, "POST", directPath(modelName, modelVersion), event, false);
@@ -101,6 +109,30 @@ public final class EventCodec {
         return modelVersion == null
                 ? "/v2/models/" + model + "/infer"
                 : "/v2/models/" + model + "/versions/" + modelVersion + "/infer";
+    }
+
+    /**
+     * The binary data extension's header from a headers object (single values) or a multiValueHeaders
+     * one (arrays: the first value); names are matched ignoring case, as REST API events keep the client's.
+     */
+    private static String inferenceHeader(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return null;
+        }
+        String found = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            boolean wanted = p.currentName().equalsIgnoreCase(BinaryData.HEADER);
+            JsonToken value = p.nextToken();
+            if (wanted && value == JsonToken.VALUE_STRING) found = p.getText();
+            else if (wanted && value == JsonToken.START_ARRAY) {
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    if (found == null && p.currentToken() == JsonToken.VALUE_STRING) found = p.getText();
+                    else p.skipChildren();
+                }
+            } else p.skipChildren();
+        }
+        return found;
     }
 
     /** Returns {http.method, elb marker} from a requestContext object. */
@@ -140,6 +172,11 @@ public final class EventCodec {
 
     /** The answer in the event's own shape; a direct invocation or a batch gets the bare body. */
     public static byte[] encode(HttpEvent event, int status, byte[] body, Map<String, String> headers) {
+        return encode(event, status, body, false, headers);
+    }
+
+    /** @param binary whether the body holds binary data (the binary data extension): it goes base64-encoded */
+    public static byte[] encode(HttpEvent event, int status, byte[] body, boolean binary, Map<String, String> headers) {
         EventKind kind = event == null ? EventKind.DIRECT : event.kind();
         if (kind == EventKind.DIRECT || kind == EventKind.BATCH) return body;
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 256);
@@ -159,10 +196,13 @@ public final class EventCodec {
                 }
             }
             g.writeEndObject();
-            g.writeFieldName("body");
-            // protocol bodies are JSON text; nothing binary needs base64 on the way out
-            g.writeUTF8String(body, 0, body.length);
-            g.writeBooleanField("isBase64Encoded", false);
+            if (binary) {
+                g.writeStringField("body", Base64.getEncoder().encodeToString(body));
+            } else {
+                g.writeFieldName("body");
+                g.writeUTF8String(body, 0, body.length); // JSON text as it is
+            }
+            g.writeBooleanField("isBase64Encoded", binary);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

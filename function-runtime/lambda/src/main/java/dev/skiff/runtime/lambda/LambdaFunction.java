@@ -15,6 +15,7 @@ import dev.skiff.runtime.model.ModelLoadException;
 import dev.skiff.runtime.model.ModelRepository;
 import dev.skiff.runtime.model.ModelVersion;
 import dev.skiff.runtime.observability.RequestLog;
+import dev.skiff.runtime.protocol.BinaryData;
 import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
 import dev.skiff.runtime.protocol.ProtocolException;
@@ -23,6 +24,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -91,7 +93,8 @@ public final class LambdaFunction implements InferenceApi.Backend {
             http = EventCodec.decode(event);
             response = http.kind() == EventKind.BATCH
                     ? batch(BatchEvent.decode(event))
-                    : api.handle(http.method(), http.path(), http.body());
+                    : api.handle(
+                            http.method(), http.path(), http.body(), BinaryData.headerLength(http.inferenceHeader()));
         } catch (ProtocolException e) {
             response = ApiResponse.error(e.code(), e.getMessage());
         } catch (RuntimeException e) {
@@ -100,7 +103,8 @@ public final class LambdaFunction implements InferenceApi.Backend {
             response = ApiResponse.error(
                     ErrorCode.INTERNAL, "internal error; see the function's log for request " + requestId);
         }
-        byte[] answer = EventCodec.encode(http, response.status(), response.body(), headers(response, cold));
+        byte[] answer = EventCodec.encode(
+                http, response.status(), response.body(), response.hasBinary(), headers(response, cold));
         long total = System.nanoTime() - start;
         log.write(new RequestLog.Entry(
                 requestId,
@@ -145,7 +149,10 @@ public final class LambdaFunction implements InferenceApi.Backend {
 
     private Map<String, String> headers(ApiResponse response, boolean cold) {
         Map<String, String> headers = new LinkedHashMap<>(8);
-        headers.put("content-type", ApiResponse.CONTENT_TYPE);
+        headers.put("content-type", response.contentType());
+        if (response.hasBinary()) {
+            headers.put(BinaryData.HEADER.toLowerCase(Locale.ROOT), Integer.toString(response.inferenceHeaderLength()));
+        }
         if (response.model() != null) headers.put("x-skiff-model", response.model());
         if (response.version() != null) headers.put("x-skiff-model-version", response.version());
         headers.put("x-skiff-target", TARGET.wireName());
