@@ -13,6 +13,7 @@ import dev.skiff.monitoring.baseline.FeatureStatistics;
 import dev.skiff.monitoring.baseline.FeatureType;
 import dev.skiff.monitoring.baseline.Statistics;
 import dev.skiff.monitoring.data.CaptureFiles;
+import dev.skiff.monitoring.data.ColumnNames;
 import dev.skiff.monitoring.data.Dataset;
 import dev.skiff.monitoring.data.RowFiles;
 import dev.skiff.monitoring.data.TrainingRows;
@@ -79,7 +80,7 @@ class FraudDriftTest {
         TransactionFile.write(csv, TransactionFile.Format.CSV, BASELINE_ROWS, 11, 0);
         baselineRows = new TransactionGenerator(11).generate(BASELINE_ROWS);
         Dataset data = TrainingRows.dataset(RowFiles.read(csv), fraud);
-        baseline = BaselineBuilder.build("fraud", "1", data);
+        baseline = BaselineBuilder.build("fraud", "1", ColumnNames.of(fraud.config()), data);
         baseline.write(dir.resolve("baseline"));
         Constraints.of(baseline).write(dir.resolve("baseline"));
     }
@@ -198,7 +199,10 @@ class FraudDriftTest {
                 out.write("{\"level\":\"INFO\",\"message\":\"an ordinary log line, skipped\"}\n");
             }
         }
-        Dataset data = CaptureFiles.read(captures, fraud.config(), new CaptureFiles.Filter("fraud", "1", null));
+        Dataset data = CaptureFiles.read(
+                captures,
+                Statistics.read(dir.resolve("baseline")).names(),
+                new CaptureFiles.Filter("fraud", "1", null));
         assertEquals(WINDOW_ROWS, data.rows());
         Statistics read = Statistics.read(dir.resolve("baseline"));
         return new DriftCalculator(read, Constraints.driftRule(dir.resolve("baseline"))).compare(data);

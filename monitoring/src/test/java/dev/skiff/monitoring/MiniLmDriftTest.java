@@ -9,6 +9,7 @@ import dev.skiff.monitoring.baseline.Constraints;
 import dev.skiff.monitoring.baseline.FeatureStatistics;
 import dev.skiff.monitoring.baseline.FeatureType;
 import dev.skiff.monitoring.baseline.Statistics;
+import dev.skiff.monitoring.data.ColumnNames;
 import dev.skiff.monitoring.data.TrainingRows;
 import dev.skiff.monitoring.drift.DriftCalculator;
 import dev.skiff.monitoring.drift.DriftReport;
@@ -35,8 +36,11 @@ class MiniLmDriftTest {
     @BeforeAll
     static void baseline() {
         minilm = ExampleModels.load("minilm");
-        baseline =
-                BaselineBuilder.build("minilm", "1", TrainingRows.dataset(texts(Corpus.CARD_SUPPORT, 300, 1), minilm));
+        baseline = BaselineBuilder.build(
+                "minilm",
+                "1",
+                ColumnNames.of(minilm.config()),
+                TrainingRows.dataset(texts(Corpus.CARD_SUPPORT, 300, 1), minilm));
     }
 
     @AfterAll

@@ -6,6 +6,7 @@ import dev.skiff.monitoring.baseline.FeatureStatistics;
 import dev.skiff.monitoring.baseline.Numbers;
 import dev.skiff.monitoring.baseline.Statistics;
 import dev.skiff.monitoring.data.CaptureFiles;
+import dev.skiff.monitoring.data.ColumnNames;
 import dev.skiff.monitoring.data.Dataset;
 import dev.skiff.monitoring.data.RowFiles;
 import dev.skiff.monitoring.data.TrainingRows;
@@ -79,7 +80,8 @@ public final class BaselineCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | ProtocolException e) {
             throw new UserError(e.getMessage());
         }
-        Statistics statistics = BaselineBuilder.build(model, version, dataset);
+        Statistics statistics =
+                BaselineBuilder.build(model, version, ColumnNames.of(repository.config(model)), dataset);
         Path where = output != null ? output : Path.of("baselines", model, version == null ? "unversioned" : version);
         BaselineFiles.write(statistics, where);
         out.printf(
@@ -94,7 +96,8 @@ public final class BaselineCommand implements Callable<Integer> {
     }
 
     private Dataset captures(String version) throws IOException {
-        return CaptureFiles.read(data, repository.config(model), new CaptureFiles.Filter(model, version, null));
+        return CaptureFiles.read(
+                data, ColumnNames.of(repository.config(model)), new CaptureFiles.Filter(model, version, null));
     }
 
     private Dataset rows() throws IOException {

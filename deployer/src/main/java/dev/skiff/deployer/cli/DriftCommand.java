@@ -119,6 +119,6 @@ public final class DriftCommand implements Callable<Integer> {
             return RowFiles.dataset(RowFiles.read(capture));
         String version = repository.version != null ? repository.version : statistics.modelVersion();
         Instant start = since == null ? null : Since.start(since, Instant.now());
-        return CaptureFiles.read(capture, repository.config(model), new CaptureFiles.Filter(model, version, start));
+        return CaptureFiles.read(capture, statistics.names(), new CaptureFiles.Filter(model, version, start));
     }
 }

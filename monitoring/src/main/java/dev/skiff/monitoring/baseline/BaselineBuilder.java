@@ -1,5 +1,6 @@
 package dev.skiff.monitoring.baseline;
 
+import dev.skiff.monitoring.data.ColumnNames;
 import dev.skiff.monitoring.data.Dataset;
 import org.apache.commons.statistics.descriptive.Max;
 import org.apache.commons.statistics.descriptive.Mean;
@@ -34,13 +35,20 @@ public final class BaselineBuilder {
 
     private BaselineBuilder() {}
 
-    public static Statistics build(String model, String modelVersion, Dataset dataset) {
+    /** @param names the column names the dataset's captured tensors were read with, kept for the drift checks */
+    public static Statistics build(String model, String modelVersion, ColumnNames names, Dataset dataset) {
         if (dataset.rows() == 0) throw new IllegalArgumentException("no rows to build a baseline from");
         List<FeatureStatistics> features = new ArrayList<>();
         for (Dataset.Column column : dataset.columns()) features.add(of(column, dataset.rows()));
         for (Dataset.EmbeddingColumn column : dataset.embeddings()) features.add(embedding(column, dataset.rows()));
         return new Statistics(
-                Statistics.FORMAT_VERSION, model, modelVersion, Instant.now().toString(), dataset.rows(), features);
+                Statistics.FORMAT_VERSION,
+                model,
+                modelVersion,
+                Instant.now().toString(),
+                dataset.rows(),
+                names,
+                features);
     }
 
     static FeatureStatistics of(Dataset.Column column, int rows) {

@@ -18,4 +18,10 @@ public final class Numbers {
                 .stripTrailingZeros()
                 .toPlainString();
     }
+
+    /** A p-value: three significant digits, in exponent form when small; one below double's range as "< 1e-300". */
+    public static String pValue(double p) {
+        if (p < 1e-300) return "< 1e-300";
+        return String.format(java.util.Locale.ROOT, p < 0.001 ? "%.2e" : "%.3g", p);
+    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.skiff.monitoring.data.ColumnNames;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,18 +13,29 @@ import java.util.List;
 
 /**
  * A baseline's statistics.json: what the model was fed (and answered) when it was known to be
- * good, per feature. Written by {@code skiff baseline}, read by {@code skiff drift} and the
+ * good, per feature, and the names its tensor columns go by. Written by {@code skiff baseline}, read by {@code skiff drift} and the
  * scheduled drift function.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Statistics(
-        int version, String model, String modelVersion, String createdAt, long rows, List<FeatureStatistics> features) {
+        int version,
+        String model,
+        String modelVersion,
+        String createdAt,
+        long rows,
+        ColumnNames columnNames,
+        List<FeatureStatistics> features) {
     public static final String FILE = "statistics.json";
     public static final int FORMAT_VERSION = 1;
 
     static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** The column names to read captures with: the baseline's own ({@link ColumnNames#NONE} if it has none). */
+    public ColumnNames names() {
+        return columnNames == null ? ColumnNames.NONE : columnNames;
+    }
 
     public FeatureStatistics feature(String name) {
         for (FeatureStatistics feature : features) if (feature.name().equals(name)) return feature;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.runtime.capture.CaptureRecord;
-import dev.skiff.runtime.model.ModelConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,15 +52,15 @@ public final class CaptureFiles {
     private final Dataset dataset = new Dataset();
     private int records;
 
-    public CaptureFiles(ModelConfig config, Filter filter) {
-        this.columns = new TensorColumns(config);
+    public CaptureFiles(ColumnNames names, Filter filter) {
+        this.columns = new TensorColumns(names);
         this.filter = filter;
     }
 
     /** Every capture record in the files under {@code directory}, as one dataset. */
-    public static Dataset read(Path directory, ModelConfig config, Filter filter) throws IOException {
+    public static Dataset read(Path directory, ColumnNames names, Filter filter) throws IOException {
         if (!Files.isDirectory(directory)) throw new IllegalArgumentException("no capture directory " + directory);
-        CaptureFiles reader = new CaptureFiles(config, filter);
+        CaptureFiles reader = new CaptureFiles(names, filter);
         List<Path> files;
         try (Stream<Path> walk = Files.walk(directory)) {
             files = walk.filter(Files::isRegularFile).sorted().toList();

@@ -1,8 +1,6 @@
 package dev.skiff.monitoring.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.skiff.runtime.model.BatchColumns;
-import dev.skiff.runtime.model.ModelConfig;
 import dev.skiff.runtime.protocol.DataType;
 import dev.skiff.runtime.protocol.Tensor;
 
@@ -11,19 +9,18 @@ import java.util.List;
 
 /**
  * Spreads a tensor's rows over a dataset's features, with the names a person knows them by: an
- * input's columns by the model's {@code "batch"} config ({@code features} → {@code amount_usd},
- * ...), a classifier's probability columns by its labels, a one-column tensor by its own name,
+ * input's columns  by the model's {@code "batch"} config (see {@link ColumnNames}) ({@code features} → {@code amount_usd},
+ * ...) and a classifier's probability columns by its labels, a one-column tensor by its own name,
  * other columns as {@code name[i]}. A float tensor wider than {@value #EMBEDDING_MIN_WIDTH}
  * columns is one embedding feature, not hundreds of dimensions drifting one by one.
  */
 public final class TensorColumns {
     static final int EMBEDDING_MIN_WIDTH = 33;
 
-    private final ModelConfig config;
+    private final ColumnNames names;
 
-    /** @param config the model's config, or null when unknown (names fall back to {@code name[i]}) */
-    public TensorColumns(ModelConfig config) {
-        this.config = config;
+    public TensorColumns(ColumnNames names) {
+        this.names = names == null ? ColumnNames.NONE : names;
     }
 
     /** A tensor as it appears in a capture record: name, datatype, shape and flat (or nested) data. */
@@ -95,19 +92,14 @@ public final class TensorColumns {
     }
 
     List<String> columnNames(Dataset.Role role, String tensor, int width) {
-        if (config != null && role == Dataset.Role.INPUT) {
-            BatchColumns batch = config.batch();
-            List<String> named = batch == null ? null : batch.inputs().get(tensor);
+        if (role == Dataset.Role.INPUT) {
+            List<String> named = names.inputs().get(tensor);
             if (named != null && named.size() == width) return named;
         }
-        if (config != null
-                && role == Dataset.Role.OUTPUT
-                && config.pipeline() == ModelConfig.Pipeline.CLASSIFIER
-                && width > 1
-                && config.labels().size() == width) {
-            List<String> names = new ArrayList<>(width);
-            for (String label : config.labels()) names.add(tensor + "[" + label + "]");
-            return names;
+        if (role == Dataset.Role.OUTPUT && width > 1 && names.labels().size() == width) {
+            List<String> labelled = new ArrayList<>(width);
+            for (String label : names.labels()) labelled.add(tensor + "[" + label + "]");
+            return labelled;
         }
         if (width == 1) return List.of(tensor);
         List<String> names = new ArrayList<>(width);

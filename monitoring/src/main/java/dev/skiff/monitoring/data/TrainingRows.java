@@ -24,7 +24,7 @@ public final class TrainingRows {
     public static Dataset dataset(List<Map<String, Object>> rows, ModelVersion model) {
         Dataset dataset = new Dataset();
         BatchScorer scorer = model == null ? null : BatchScorer.of(model);
-        TensorColumns columns = model == null ? null : new TensorColumns(model.config());
+        TensorColumns columns = model == null ? null : new TensorColumns(ColumnNames.of(model.config()));
         // with a model, its input columns only: ids and truth columns are not what it is fed
         Set<String> modelColumns =
                 model == null ? null : Set.copyOf(model.config().batch().requiredColumns());

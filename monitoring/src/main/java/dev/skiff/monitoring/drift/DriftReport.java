@@ -96,7 +96,7 @@ public record DriftReport(
                     f.psiBand() == null ? "–" : f.psiBand(),
                     f.test() == null ? "–" : f.test(),
                     f.statistic() == null ? "–" : Numbers.format(f.statistic()),
-                    f.pValue() == null ? "–" : String.format(Locale.ROOT, "%.3g", f.pValue()),
+                    f.pValue() == null ? "–" : Numbers.pValue(f.pValue()),
                     f.tested() ? (f.drifted() ? "DRIFT" : "ok") : "not tested: " + f.note()));
         }
         out.append(verdict.status()).append(": ").append(verdict.summary()).append('\n');

@@ -93,10 +93,10 @@ public final class HtmlReport {
                     .append(feature.drifted() ? "<span class=\"drift\">drift</span>" : "<span class=\"ok\">ok</span>")
                     .append(String.format(
                             Locale.ROOT,
-                            "<br><span class=\"muted\">PSI %.3f · %s p = %.3g</span><br>\n",
+                            "<br><span class=\"muted\">PSI %.3f · %s p = %s</span><br>\n",
                             feature.psi(),
                             feature.test(),
-                            feature.pValue()));
+                            escape(Numbers.pValue(feature.pValue()))));
             histogram(html, feature);
             html.append("</div>\n");
         }
@@ -122,12 +122,12 @@ public final class HtmlReport {
             }
             html.append(String.format(
                             Locale.ROOT,
-                            "<td>%.4f</td><td>%s</td><td>%s</td><td>%s</td><td>%.3g</td>",
+                            "<td>%.4f</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
                             f.psi(),
                             f.psiBand(),
                             f.test(),
                             Numbers.format(f.statistic()),
-                            f.pValue()))
+                            escape(Numbers.pValue(f.pValue()))))
                     .append(f.drifted() ? "<td class=\"drift\">DRIFT</td>" : "<td class=\"ok\">ok</td>")
                     .append("</tr>\n");
         }
