@@ -40,7 +40,8 @@ import java.util.concurrent.Callable;
             "",
             "Examples:",
             "  skiff drift fraud --baseline baselines/fraud/1 --capture .skiff/capture/fraud/1 --since 24h",
-            "  skiff drift fraud --baseline baselines/fraud/1 --capture .skiff/capture --fail-on-drift"
+            "  skiff drift fraud --baseline baselines/fraud/1 --capture .skiff/capture --fail-on-drift",
+            "  skiff drift fraud --baseline baselines/fraud/1 --capture s3://BUCKET/capture/fraud/1/ --since 24h"
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -67,6 +67,9 @@ public final class TemplateRenderer {
         if (models.stream().anyMatch(m -> m.batch() != null)) {
             add("batch-bucket.yaml", TemplateFragments.fill("batch-bucket.yaml", Map.of()));
         }
+        if (models.stream().anyMatch(m -> m.drift() != null)) {
+            add("monitoring-bucket.yaml", TemplateFragments.fill("monitoring-bucket.yaml", Map.of()));
+        }
 
         List<TemplateModel> pool =
                 models.stream().filter(TemplateModel::gpuPool).toList();
@@ -120,6 +123,10 @@ public final class TemplateRenderer {
         if (model.batch() != null) {
             values.put("maxConcurrency", Integer.toString(model.batch().maxConcurrency()));
             addLambda(model, "batch-state-machine.yaml", values);
+        }
+        if (model.drift() != null) {
+            values.put("driftCodeUri", model.drift().codeUri());
+            addLambda(model, "drift-monitor.yaml", values);
         }
     }
 

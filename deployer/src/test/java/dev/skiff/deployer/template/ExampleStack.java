@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * The example models as sam/template.yaml serves them: fraud on Lambda, minilm on Lambda or the
- * GPU pool (its config allows both; the plan picks Lambda), each with a canary alias. Memory and
+ * GPU pool (its config allows both; the plan picks Lambda), each with a canary alias; fraud's
+ * captures are shipped to S3 and checked for drift hourly. Memory and
  * the p99 alarms are the examples' configs; timeouts are the plan's rule with laptop headroom.
  * <p>{@code main} rewrites sam/template.yaml after a fragment changed; SamApplicationTemplateTest
  * fails until it does.
@@ -17,6 +18,8 @@ import java.util.List;
 public final class ExampleStack {
     /** Both functions run the build's Lambda layout, which holds both models; SKIFF_MODELS picks one. */
     static final String CODE_URI = "../function-runtime/lambda/target/lambda";
+    /** fraud's config captures every request; its drift function is the monitoring module's Lambda layout. */
+    static final String DRIFT_CODE_URI = "../monitoring/target/lambda";
     /** Both example configs have a "batch" section; 100 child executions at once stays inside a new account's Lambda concurrency. */
     static final int BATCH_CONCURRENCY = 100;
 
@@ -28,7 +31,8 @@ public final class ExampleStack {
                                 "fraud",
                                 List.of("1"),
                                 new TemplateModel.LambdaFunction(CODE_URI, 512, 10, 50, List.of("canary")))
-                        .withBatch(new TemplateModel.Batch(BATCH_CONCURRENCY)),
+                        .withBatch(new TemplateModel.Batch(BATCH_CONCURRENCY))
+                        .withDriftMonitor(new TemplateModel.DriftMonitor(DRIFT_CODE_URI)),
                 TemplateModel.onEither(
                                 "minilm",
                                 List.of("1"),
