@@ -13,6 +13,8 @@ public final class ExitCodes {
     public static final int DECLINED = 4;
     /** skiff batch: more rows failed than the run tolerates. */
     public static final int BATCH_FAILED = 5;
+    /** skiff drift --fail-on-drift: a feature or the prediction drifted. */
+    public static final int DRIFT = 6;
 
     private ExitCodes() {}
 }

@@ -23,6 +23,8 @@ import software.amazon.awssdk.core.exception.SdkException;
             StatusCommand.class,
             InitCommand.class,
             BatchCommand.class,
+            BaselineCommand.class,
+            DriftCommand.class,
             LocalCommand.class,
             CommandLine.HelpCommand.class
         },
@@ -33,7 +35,8 @@ import software.amazon.awssdk.core.exception.SdkException;
             "2:bad arguments or input (a missing model, an unknown version, a bad config)",
             "3:AWS refused or could not be reached (credentials, permissions, endpoint, bucket)",
             "4:the change set was declined at the prompt; nothing changed",
-            "5:skiff batch: more rows failed than the run tolerates"
+            "5:skiff batch: more rows failed than the run tolerates",
+            "6:skiff drift --fail-on-drift: a feature or the prediction drifted"
         })
 public final class SkiffCli implements Runnable {
     /** The version of this Skiff, which starter projects depend on. */

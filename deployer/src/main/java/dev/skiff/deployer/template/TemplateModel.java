@@ -13,9 +13,28 @@ import java.util.Objects;
  * @param gpuPool  whether the GPU pool can serve it (its image carries the model)
  * @param planned  where the plan put it: with both targets, the default of its Target parameter
  * @param batch    its Distributed Map state machine for skiff batch, or null when its config takes no batch jobs
+ * @param drift    its capture pipeline and scheduled drift function, or null when its config captures nothing
  */
 public record TemplateModel(
-        String name, List<String> versions, LambdaFunction lambda, boolean gpuPool, Target planned, Batch batch) {
+        String name,
+        List<String> versions,
+        LambdaFunction lambda,
+        boolean gpuPool,
+        Target planned,
+        Batch batch,
+        DriftMonitor drift) {
+
+    /**
+     * Capture on: the function's capture lines go by subscription and Firehose to the monitoring
+     * bucket, and a drift function on a schedule checks them against the model's baseline.
+     *
+     * @param codeUri where the drift function's code is (monitoring/target/lambda, or its zip in S3)
+     */
+    public record DriftMonitor(String codeUri) {
+        public DriftMonitor {
+            Objects.requireNonNull(codeUri, "codeUri");
+        }
+    }
 
     /** A batch state machine over the model's live alias, batching and running child executions as planned. */
     public record Batch(BatchPlan plan) {
@@ -68,6 +87,10 @@ public record TemplateModel(
         if (planned == Target.LAMBDA ? lambda == null : !gpuPool) {
             throw new IllegalArgumentException("model " + name + " is planned on " + planned + ", where it cannot run");
         }
+        if (drift != null && lambda == null) {
+            throw new IllegalArgumentException("model " + name + ": capture is shipped from its Lambda function's log "
+                    + "group; the GPU pool's capture subscription is not built yet");
+        }
         if (batch != null && lambda == null) {
             throw new IllegalArgumentException("model " + name + ": batch jobs run on its Lambda function; the GPU "
                     + "pool's batch path is not built yet");
@@ -76,20 +99,25 @@ public record TemplateModel(
 
     /** The same model with a batch state machine. */
     public TemplateModel withBatch(Batch batch) {
-        return new TemplateModel(name, versions, lambda, gpuPool, planned, batch);
+        return new TemplateModel(name, versions, lambda, gpuPool, planned, batch, drift);
+    }
+
+    /** The same model with capture shipped to S3 and checked for drift on a schedule. */
+    public TemplateModel withDriftMonitor(DriftMonitor drift) {
+        return new TemplateModel(name, versions, lambda, gpuPool, planned, batch, drift);
     }
 
     public static TemplateModel onLambda(String name, List<String> versions, LambdaFunction lambda) {
-        return new TemplateModel(name, versions, lambda, false, Target.LAMBDA, null);
+        return new TemplateModel(name, versions, lambda, false, Target.LAMBDA, null, null);
     }
 
     public static TemplateModel onGpuPool(String name, List<String> versions) {
-        return new TemplateModel(name, versions, null, true, Target.GPU_POOL, null);
+        return new TemplateModel(name, versions, null, true, Target.GPU_POOL, null, null);
     }
 
     /** Either target, chosen at deploy time by the model's Target parameter; {@code planned} is its default. */
     public static TemplateModel onEither(String name, List<String> versions, LambdaFunction lambda, Target planned) {
-        return new TemplateModel(name, versions, lambda, true, planned, null);
+        return new TemplateModel(name, versions, lambda, true, planned, null, null);
     }
 
     public boolean switchable() {

@@ -70,6 +70,9 @@ public final class TemplateRenderer {
         if (models.stream().anyMatch(m -> m.batch() != null)) {
             add("batch-bucket.yaml", TemplateFragments.fill("batch-bucket.yaml", Map.of()));
         }
+        if (models.stream().anyMatch(m -> m.drift() != null)) {
+            add("monitoring-bucket.yaml", TemplateFragments.fill("monitoring-bucket.yaml", Map.of()));
+        }
 
         List<TemplateModel> pool =
                 models.stream().filter(TemplateModel::gpuPool).toList();
@@ -128,6 +131,10 @@ public final class TemplateRenderer {
             values.put("maxItemsPerBatch", Integer.toString(batch.maxItemsPerBatch()));
             values.put("maxInputBytesPerBatch", Integer.toString(batch.maxInputBytesPerBatch()));
             addLambda(model, "batch-state-machine.yaml", values);
+        }
+        if (model.drift() != null) {
+            values.put("driftCodeUri", model.drift().codeUri());
+            addLambda(model, "drift-monitor.yaml", values);
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The example models as sam/template.yaml serves them: fraud on Lambda, minilm on Lambda or the
- * GPU pool (its config allows both; the plan picks Lambda). Each function is what {@code skiff
+ * GPU pool (its config allows both; the plan picks Lambda); fraud's captures are shipped to S3 and
+ * checked for drift hourly. Each function is what {@code skiff
  * deploy} gives a Lambda model ({@link StackTemplate#lambdaFunction}: the canary alias, the shortest
  * timeout), with memory and p99 alarm from the example's config.json as the plan takes them; the
  * planned timeouts are measured, so they are written here (the plan's rule with laptop headroom).
@@ -21,6 +22,8 @@ import java.util.List;
 public final class ExampleStack {
     /** Both functions run the build's Lambda layout, which holds both models; SKIFF_MODELS picks one. */
     static final String CODE_URI = "../function-runtime/lambda/target/lambda";
+    /** fraud's config captures every request; its drift function is the monitoring module's Lambda layout. */
+    static final String DRIFT_CODE_URI = "../monitoring/target/lambda";
     /** Both example configs have a "batch" section; 100 child executions at once stays inside a new account's Lambda concurrency. */
     static final int BATCH_CONCURRENCY = 100;
 
@@ -29,7 +32,8 @@ public final class ExampleStack {
     static List<TemplateModel> models() {
         return List.of(
                 TemplateModel.onLambda("fraud", List.of("1"), function("fraud", 10))
-                        .withBatch(new TemplateModel.Batch(BATCH_CONCURRENCY)),
+                        .withBatch(new TemplateModel.Batch(BATCH_CONCURRENCY))
+                        .withDriftMonitor(new TemplateModel.DriftMonitor(DRIFT_CODE_URI)),
                 TemplateModel.onEither("minilm", List.of("1"), function("minilm", 30), Target.LAMBDA)
                         .withBatch(new TemplateModel.Batch(BATCH_CONCURRENCY)));
     }

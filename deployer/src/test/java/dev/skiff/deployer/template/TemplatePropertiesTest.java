@@ -98,6 +98,7 @@ class TemplatePropertiesTest {
         for (Map.Entry<String, Map<String, Object>> entry : functions.entrySet()) {
             String id = entry.getKey();
             Map<String, Object> p = map(entry.getValue().get("Properties"));
+            if (id.endsWith("DriftFunction")) continue; // a scheduled check, not a model's function: see below
             assertEquals(Map.of("ApplyOn", "PublishedVersions"), p.get("SnapStart"), id);
             assertEquals("live", p.get("AutoPublishAlias"), id);
             assertEquals(Map.of("Ref", "Runtime"), p.get("Runtime"), id);
@@ -330,5 +331,86 @@ class TemplatePropertiesTest {
                 .filter(i -> "http_proxy".equals(i.get("type")))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    /** The capture and drift resources of sam/template.yaml touch fraud's prefixes of the monitoring bucket and nothing else. */
+    @org.junit.jupiter.api.Test
+    void theDriftFunctionReadsItsModelsPrefixesAndWritesItsReportsOnly() throws IOException {
+        ParsedTemplate template =
+                ParsedTemplate.parse("sam", Files.readString(SamApplicationTemplateTest.SAM_TEMPLATE));
+        Map<String, Map<String, Object>> roles = template.resources("AWS::IAM::Role");
+        Map<String, Set<String>> grants = new java.util.TreeMap<>(); // action -> resources, as written
+        for (String role : List.of(
+                "FraudDriftRole",
+                "FraudCaptureDeliveryRole",
+                "FraudCaptureSubscriptionRole",
+                "FraudDriftScheduleRole")) {
+            for (Object policy : list(map(roles.get(role).get("Properties")).get("Policies"))) {
+                for (Object statement :
+                        list(map(map(policy).get("PolicyDocument")).get("Statement"))) {
+                    Map<String, Object> st = map(statement);
+                    assertEquals("Allow", st.get("Effect"), role);
+                    Object actions = st.get("Action");
+                    List<?> resources = st.get("Resource") instanceof List<?> l ? l : List.of(st.get("Resource"));
+                    for (Object action : actions instanceof List<?> l ? l : List.of(actions)) {
+                        for (Object resource : resources) {
+                            String text = resource.toString();
+                            assertFalse(
+                                    text.equals("*") || action.toString().endsWith(":*"),
+                                    role + ": " + action + " on " + text);
+                            grants.computeIfAbsent(role + " " + action, k -> new java.util.TreeSet<>())
+                                    .add(text);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(
+                Set.of(
+                        "{Fn::Sub=${MonitoringBucket.Arn}/capture/fraud/*}",
+                        "{Fn::Sub=${MonitoringBucket.Arn}/baselines/fraud/*}"),
+                grants.get("FraudDriftRole s3:GetObject"));
+        assertEquals(
+                Set.of("{Fn::Sub=${MonitoringBucket.Arn}/drift-reports/fraud/*}"),
+                grants.get("FraudDriftRole s3:PutObject"));
+        assertEquals(Set.of("{Fn::GetAtt=[MonitoringBucket, Arn]}"), grants.get("FraudDriftRole s3:ListBucket"));
+        assertEquals(
+                Set.of(
+                        "FraudDriftRole logs:CreateLogStream",
+                        "FraudDriftRole logs:PutLogEvents",
+                        "FraudDriftRole s3:GetObject",
+                        "FraudDriftRole s3:ListBucket",
+                        "FraudDriftRole s3:PutObject"),
+                grants.keySet().stream()
+                        .filter(k -> k.startsWith("FraudDriftRole"))
+                        .collect(java.util.stream.Collectors.toSet()));
+        assertEquals(
+                Set.of(
+                        "{Fn::Sub=${MonitoringBucket.Arn}/capture/fraud/*}",
+                        "{Fn::Sub=${MonitoringBucket.Arn}/capture-errors/fraud/*}"),
+                grants.get("FraudCaptureDeliveryRole s3:PutObject"));
+        assertEquals(
+                Set.of("{Fn::GetAtt=[FraudDriftFunction, Arn]}"),
+                grants.get("FraudDriftScheduleRole lambda:InvokeFunction"));
+        assertEquals(
+                Set.of("{Fn::GetAtt=[FraudCaptureStream, Arn]}"),
+                grants.get("FraudCaptureSubscriptionRole firehose:PutRecordBatch"));
+        // listing is limited to the model's prefixes
+        Object policy = list(map(roles.get("FraudDriftRole").get("Properties")).get("Policies"))
+                .get(0);
+        Map<String, Object> listing = list(
+                        map(map(policy).get("PolicyDocument")).get("Statement"))
+                .stream()
+                .map(ParsedTemplate::map)
+                .filter(st -> "s3:ListBucket".equals(st.get("Action")))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                List.of("capture/fraud/*", "baselines/fraud/*", "drift-reports/fraud/*"),
+                map(map(listing.get("Condition")).get("StringLike")).get("s3:prefix"));
+        Map<String, Object> filter = map(template.resources("AWS::Logs::SubscriptionFilter")
+                .get("FraudCaptureSubscription")
+                .get("Properties"));
+        assertEquals("{ $.skiffCapture = \"1\" }", filter.get("FilterPattern"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.skiff.emulator.cli;
 
 import dev.skiff.emulator.Emulator;
+import dev.skiff.emulator.capture.CaptureDirectorySink;
 import dev.skiff.emulator.environment.LogSink;
 import dev.skiff.emulator.gpupool.GpuServerCommand;
 import picocli.CommandLine.Option;
@@ -52,7 +53,16 @@ public final class EmulatorOptions {
                     + "packages from (default: none; such requests are refused)")
     URI s3Endpoint;
 
-    Emulator.Options toOptions(String host, int apiPort, int lambdaPort, LogSink log) {
+    @Option(
+            names = "--capture-dir",
+            defaultValue = ".skiff/capture",
+            paramLabel = "DIR",
+            description = "where the functions' and the pool's capture records go, <model>/<version>/<hour>.jsonl, "
+                    + "as Firehose writes them to S3 (default: ${DEFAULT-VALUE})")
+    Path captureDir;
+
+    Emulator.Options toOptions(String host, int apiPort, int lambdaPort, LogSink console) {
+        LogSink log = new CaptureDirectorySink(captureDir, console);
         String effectiveRegion = region != null
                 ? region
                 : System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION") : "us-east-1";

@@ -25,11 +25,15 @@ class SamApplicationTemplateTest {
     void servesEachModelFromItsOwnFunctionThroughItsAliases() {
         SamTemplate template = SamTemplateLoader.load(TEMPLATE, Map.of(), "us-east-1");
         assertEquals(
-                List.of("FraudFunction", "MinilmFunction"),
+                List.of("FraudFunction", "FraudDriftFunction", "MinilmFunction"),
                 template.functions().stream()
                         .map(FunctionDefinition::functionName)
                         .toList());
+        FunctionDefinition drift = template.function("FraudDriftFunction").orElseThrow();
+        assertEquals("dev.skiff.monitoring.lambda.DriftHandler::handleRequest", drift.handler());
+        assertEquals(REPOSITORY.resolve("monitoring/target/lambda"), drift.code());
         for (FunctionDefinition function : template.functions()) {
+            if (function == drift) continue;
             assertEquals("java21", function.runtime());
             assertEquals("dev.skiff.runtime.lambda.SkiffHandler::handleRequest", function.handler());
             assertEquals(REPOSITORY.resolve("function-runtime/lambda/target/lambda"), function.code());
@@ -103,7 +107,7 @@ class SamApplicationTemplateTest {
     void minilmOnTheGpuPoolGoesToTheLocalPoolWithTheTaskDefinitionsModels() {
         SamTemplate template = SamTemplateLoader.load(TEMPLATE, Map.of("MinilmTarget", "gpu-pool"), "us-east-1");
         assertEquals(
-                List.of("FraudFunction"),
+                List.of("FraudFunction", "FraudDriftFunction"),
                 template.functions().stream()
                         .map(FunctionDefinition::functionName)
                         .toList());

@@ -39,6 +39,7 @@ public final class LambdaFunction implements InferenceApi.Backend {
 
     private final ModelRepository repository;
     private final InferenceApi api;
+    private final InferenceApi primingApi;
     private final RequestLog log;
     private final boolean strictReadiness;
     private final List<String> stackModels; // every model of the deployed stack; empty when the deploy named none
@@ -65,6 +66,8 @@ public final class LambdaFunction implements InferenceApi.Backend {
         this.stackModels = List.copyOf(stackModels);
         // capture lines go to the same stdout: Lambda ships it to CloudWatch after the invocation, off the request path
         this.api = new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, new Capturer(TARGET, logOut::println));
+        // priming runs the capture path too (warm code in the snapshot) but its records are nobody's traffic: dropped
+        this.primingApi = new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, new Capturer(TARGET, line -> {}));
         this.log = new RequestLog(logOut, TARGET);
     }
 
@@ -247,7 +250,7 @@ public final class LambdaFunction implements InferenceApi.Backend {
         for (Model model : List.copyOf(repository.models())) {
             for (ModelVersion version : model.versions()) {
                 byte[] body = version.warmUpBody();
-                ApiResponse response = api.handle(
+                ApiResponse response = primingApi.handle(
                         "POST", "/v2/models/" + model.name() + "/versions/" + version.version() + "/infer", body);
                 EventCodec.encode(
                         new HttpEvent(EventKind.HTTP_API_V2, "POST", "/", body, false),
