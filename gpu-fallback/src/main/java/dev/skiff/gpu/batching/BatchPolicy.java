@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  *
  * @param mergesRequests whether different requests may share one model run
  * @param maxBatchRows   rows per run (the config's maxBatchSize)
- * @param maxQueueDelayNanos how long the oldest queued request may wait for others
+ * @param maxQueueDelayNanos the most a forming batch may be held back (0: never, the default)
  * @param queueCapacity  queued requests beyond which the version answers 503
  */
 public record BatchPolicy(boolean mergesRequests, long maxBatchRows, long maxQueueDelayNanos, int queueCapacity) {
@@ -33,6 +33,11 @@ public record BatchPolicy(boolean mergesRequests, long maxBatchRows, long maxQue
                 config.maxBatchSize(),
                 TimeUnit.MILLISECONDS.toNanos(config.maxQueueDelayMs()),
                 config.queueCapacity());
+    }
+
+    /** A fresh scheduler for one version's queue: work-conserving batching when requests merge, else one by one. */
+    Scheduler scheduler() {
+        return mergesRequests ? new WorkConservingBatching(maxBatchRows, maxQueueDelayNanos) : new OneRequestPerRun();
     }
 
     /** Why a version's requests run one by one, for the load log; null when they are merged. */

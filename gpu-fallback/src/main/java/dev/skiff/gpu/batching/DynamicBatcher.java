@@ -1,7 +1,6 @@
 package dev.skiff.gpu.batching;
 
 import dev.skiff.gpu.observability.PoolMetrics;
-import dev.skiff.runtime.model.ModelVersion;
 import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
 import dev.skiff.runtime.protocol.ProtocolException;
@@ -10,59 +9,49 @@ import dev.skiff.runtime.protocol.Tensor;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * One model version's queue and its workers, one per session instance. A worker takes the oldest
- * request, waits up to maxQueueDelay for compatible ones (same input names, datatypes and trailing
- * dimensions, same outputs asked for) until maxBatchSize rows, runs them as one request, and hands
- * each caller its own rows. A merged run that fails is run again request by request, so a bad
- * request fails only itself.
+ * One model version's queue and its workers, one per session instance. An idle worker asks the
+ * version's {@link Scheduler} which queued requests to run next (work-conserving batching, or one
+ * request per run when batching is off), runs them as one request, and hands each caller its own
+ * rows. A merged run that fails is run again request by request, so a bad request fails only itself.
  */
 public final class DynamicBatcher {
+    /** One session instance of the version, as a worker runs it. */
+    @FunctionalInterface
+    public interface Instance {
+        InferResponse infer(InferRequest request);
+    }
+
     private final String model;
     private final String version;
     private final BatchPolicy policy;
+    private final Scheduler scheduler;
     private final PoolMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private final List<Thread> workers = new ArrayList<>();
     private boolean retired;
 
-    /** A queued request; compared by identity, as the queue removes exactly the ones batched. */
-    private static final class Pending {
-        final InferRequest request;
-        final RowBatch.Shape shape;
-        final long enqueuedNanos;
-        final CompletableFuture<InferResponse> answer = new CompletableFuture<>();
-
-        Pending(InferRequest request, RowBatch.Shape shape, long enqueuedNanos) {
-            this.request = request;
-            this.shape = shape;
-            this.enqueuedNanos = enqueuedNanos;
-        }
-    }
-
     public DynamicBatcher(
-            String model, String version, List<ModelVersion> instances, BatchPolicy policy, PoolMetrics metrics) {
+            String model, String version, List<? extends Instance> instances, BatchPolicy policy, PoolMetrics metrics) {
         this.model = model;
         this.version = version;
         this.policy = policy;
+        this.scheduler = policy.scheduler();
         this.metrics = metrics;
         for (int i = 0; i < instances.size(); i++) {
-            ModelVersion instance = instances.get(i);
-            Thread worker = Thread.ofPlatform()
+            Instance instance = instances.get(i);
+            workers.add(Thread.ofPlatform()
                     .daemon()
                     .name("batcher-" + model + "-v" + version + "-" + i)
-                    .unstarted(() -> work(instance));
-            workers.add(worker);
+                    .unstarted(() -> work(instance)));
         }
         workers.forEach(Thread::start);
     }
@@ -79,7 +68,7 @@ public final class DynamicBatcher {
      */
     public CompletableFuture<InferResponse> submit(InferRequest request) {
         RowBatch.Shape shape = policy.mergesRequests() ? RowBatch.shapeOf(request) : null;
-        Pending pending = new Pending(request, shape, System.nanoTime());
+        Queued queued = new Queued(request, shape, System.nanoTime());
         lock.lock();
         try {
             if (retired) return null;
@@ -87,14 +76,14 @@ public final class DynamicBatcher {
                 throw ProtocolException.unavailable("model '" + model + "' version " + version + " has " + queue.size()
                         + " requests queued, its queueCapacity; retry after a short pause");
             }
-            queue.addLast(pending);
+            queue.addLast(queued);
             metrics.queueDepth(
                     model, version, queue.size()); // under the lock, so a later size never loses to an earlier one
             changed.signalAll();
         } finally {
             lock.unlock();
         }
-        return pending.answer;
+        return queued.answer;
     }
 
     /** Takes no new requests; those queued still run, then the workers stop. */
@@ -118,9 +107,9 @@ public final class DynamicBatcher {
         return true;
     }
 
-    private void work(ModelVersion instance) {
+    private void work(Instance instance) {
         while (true) {
-            List<Pending> batch;
+            List<Queued> batch;
             try {
                 batch = nextBatch();
             } catch (InterruptedException e) {
@@ -130,80 +119,58 @@ public final class DynamicBatcher {
             try {
                 run(instance, batch);
             } catch (Throwable t) { // a worker must outlive any request: fail the batch, keep serving
-                for (Pending p : batch) p.answer.completeExceptionally(t);
+                for (Queued q : batch) q.answer.completeExceptionally(t);
             }
         }
     }
 
-    /** The next batch to run, oldest request first; null when retired and empty. */
-    private List<Pending> nextBatch() throws InterruptedException {
-        List<Pending> batch;
+    /** The scheduler's next batch, taken off the queue; null when retired and empty. */
+    private List<Queued> nextBatch() throws InterruptedException {
         lock.lock();
         try {
             while (true) {
-                Pending first = queue.peekFirst();
-                if (first == null) {
+                if (queue.isEmpty()) {
                     if (retired) return null;
                     changed.await();
                     continue;
                 }
-                batch = compatibleWith(first);
-                long waitNanos = first.enqueuedNanos + policy.maxQueueDelayNanos() - System.nanoTime();
-                if (first.shape == null || rows(batch) >= policy.maxBatchRows() || waitNanos <= 0 || retired) break;
-                changed.awaitNanos(waitNanos);
+                long now = System.nanoTime();
+                Scheduler.Decision decision = scheduler.next(queue, now);
+                if (!decision.runsNow() && retired) decision = Scheduler.Decision.run(List.of(queue.peekFirst()));
+                if (decision.runsNow()) {
+                    for (Queued q : decision.batch()) queue.remove(q);
+                    metrics.queueDepth(model, version, queue.size());
+                    return decision.batch();
+                }
+                changed.awaitNanos(decision.waitUntilNanos() - now);
             }
-            for (Pending p : batch) queue.remove(p);
-            metrics.queueDepth(model, version, queue.size());
         } finally {
             lock.unlock();
         }
-        return batch;
     }
 
-    /** The oldest request and the queued ones that can share its run, in arrival order, within maxBatchSize rows. */
-    private List<Pending> compatibleWith(Pending first) {
-        List<Pending> batch = new ArrayList<>();
-        batch.add(first);
-        if (first.shape == null) return batch;
-        long rows = first.shape.rows();
-        Iterator<Pending> it = queue.iterator();
-        it.next(); // first
-        while (it.hasNext() && rows < policy.maxBatchRows()) {
-            Pending p = it.next();
-            if (p.shape != null
-                    && p.shape.key().equals(first.shape.key())
-                    && rows + p.shape.rows() <= policy.maxBatchRows()) {
-                batch.add(p);
-                rows += p.shape.rows();
-            }
-        }
-        return batch;
-    }
-
-    private static long rows(List<Pending> batch) {
-        long rows = 0;
-        for (Pending p : batch) rows += p.shape == null ? 1 : p.shape.rows();
-        return rows;
-    }
-
-    private void run(ModelVersion instance, List<Pending> batch) {
+    private void run(Instance instance, List<Queued> batch) {
         long start = System.nanoTime();
-        for (Pending p : batch) metrics.queued(model, version, start - p.enqueuedNanos);
+        long rows = 0;
+        for (Queued q : batch) {
+            metrics.queued(model, version, start - q.enqueuedNanos);
+            rows += q.rows();
+        }
         if (batch.size() == 1) {
-            Pending only = batch.get(0);
+            Queued only = batch.get(0);
             complete(only, () -> instance.infer(only.request));
         } else {
             runMerged(instance, batch);
         }
-        metrics.batch(model, version, batch.size(), rows(batch), System.nanoTime() - start);
+        metrics.batch(model, version, batch.size(), rows, System.nanoTime() - start);
     }
 
-    private void runMerged(ModelVersion instance, List<Pending> batch) {
+    private void runMerged(Instance instance, List<Queued> batch) {
         List<InferRequest> requests = new ArrayList<>(batch.size());
         long[] rows = new long[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             requests.add(batch.get(i).request);
-            rows[i] = batch.get(i).shape.rows();
+            rows[i] = batch.get(i).rows();
         }
         List<List<Tensor>> shares;
         InferResponse merged;
@@ -213,7 +180,7 @@ public final class DynamicBatcher {
         } catch (RuntimeException e) {
             // one bad request spoils a merged run: run each alone, so each gets its own answer or error
             metrics.batchFallback(model, version);
-            for (Pending p : batch) complete(p, () -> instance.infer(p.request));
+            for (Queued q : batch) complete(q, () -> instance.infer(q.request));
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
@@ -229,18 +196,16 @@ public final class DynamicBatcher {
         }
     }
 
-    private static void complete(Pending p, Supplier<InferResponse> run) {
+    private static void complete(Queued q, Supplier<InferResponse> run) {
         try {
-            p.answer.complete(run.get());
+            q.answer.complete(run.get());
         } catch (RuntimeException | Error e) {
-            p.answer.completeExceptionally(e);
+            q.answer.completeExceptionally(e);
         }
     }
 
     @Override
     public String toString() {
-        return "batcher of model '" + model + "' version " + version + " ("
-                + TimeUnit.NANOSECONDS.toMillis(policy.maxQueueDelayNanos()) + " ms, " + policy.maxBatchRows()
-                + " rows, " + (policy.mergesRequests() ? "merging" : "one request per run") + ")";
+        return "batcher of model '" + model + "' version " + version + " (" + scheduler + ")";
     }
 }

@@ -47,7 +47,9 @@ public final class VersionLoader {
             throw e;
         }
         BatchPolicy policy = BatchPolicy.of(instances.get(0), batching);
-        return new ServedVersion(instances, new DynamicBatcher(model, version, instances, policy, metrics));
+        List<DynamicBatcher.Instance> runners = new ArrayList<>();
+        for (ModelVersion instance : instances) runners.add(instance::infer);
+        return new ServedVersion(instances, new DynamicBatcher(model, version, runners, policy, metrics));
     }
 
     private ModelVersion loadInstance(String model, String version, Path versionDir, ModelConfig config) {

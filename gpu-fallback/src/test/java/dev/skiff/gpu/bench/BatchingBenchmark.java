@@ -1,7 +1,5 @@
 package dev.skiff.gpu.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.gpu.GpuServer;
 import dev.skiff.gpu.ServerCommand;
 import dev.skiff.gpu.ServerOptions;
@@ -9,7 +7,6 @@ import dev.skiff.gpu.batching.RowBatch;
 import dev.skiff.runtime.model.ModelVersion;
 import dev.skiff.runtime.protocol.InferRequest;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -22,28 +19,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Dynamic batching on versus off, side by side in one run: two servers in this process (same
- * model, same provider, one with --batching off), 32 concurrent HTTP clients over loopback,
- * alternating measured rounds so both modes see the same machine. Not a test: run it by hand
- * (gpu-fallback/README.md).
- * <p>Scenarios: minilm as configured (batchInvariant false: its requests never share a run, so
- * "on" only queues); minilm with batchInvariant forced true, to show what merging would give
- * (answers would then depend on batch-mates: not how it is served); fraud, which is
- * batch-invariant, with the default 5 ms window and with none (merging only what queued while
- * the previous run ran). Then the cost of one run by rows, called directly, for both models.
+ * Dynamic batching on versus off, side by side in one run: per model, two servers in this process
+ * (same model and provider, one with --batching off), closed-loop HTTP clients over loopback at
+ * each client count, many short measured rounds interleaved on, off, off, on, ... so both modes
+ * see the same machine (on a shared machine other work comes in bursts of seconds: short
+ * alternating rounds spread each burst over both modes). Then the cost of one model run by rows,
+ * called directly. Not a test: run it by hand (gpu-fallback/BENCHMARK.md has the command). Its
+ * length is fixed by the flags: models x (2 x warm-up + client counts x 2 modes x (rounds x
+ * seconds + seconds)), printed before it starts.
  */
 public final class BatchingBenchmark {
     private static final String[] TEXTS = {
@@ -65,113 +62,89 @@ public final class BatchingBenchmark {
         "The merchant refunded me but I still do not see the money."
     };
 
-    private final int clients;
+    /** A model to load from a repository, and one request body per seed (one row each). */
+    private record Scenario(String model, Path repository, IntFunction<String> body) {}
+
     private final Duration round;
     private final int rounds;
     private final Duration warmUp;
+    private final String provider;
+    /** Both servers with batching off (an A/A run): how far apart the same code measures on this machine. */
+    private final boolean control;
+
     private final HttpClient http =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private BatchingBenchmark(int clients, Duration round, int rounds, Duration warmUp) {
-        this.clients = clients;
+    private BatchingBenchmark(Duration round, int rounds, Duration warmUp, String provider, boolean control) {
         this.round = round;
+        this.control = control;
         this.rounds = rounds;
         this.warmUp = warmUp;
+        this.provider = provider;
     }
 
-    /** What one mode measured, over all its rounds. */
-    private record Result(
-            long requests,
-            long errors,
-            double seconds,
-            long[] latenciesMicros,
-            double runs,
-            double runSeconds,
-            double rowsPerRun,
-            double requestsPerRun) {
-        double throughput() {
-            return requests / seconds;
-        }
-
-        double percentileMs(double p) {
-            if (latenciesMicros.length == 0) return Double.NaN;
-            int i = (int) Math.ceil(p / 100.0 * latenciesMicros.length) - 1;
-            return latenciesMicros[Math.max(0, i)] / 1000.0;
-        }
-
-        double meanRunMs() {
-            return runs == 0 ? Double.NaN : runSeconds / runs * 1000;
-        }
-    }
-
+    /**
+     * Flags: --models DIR (examples/models), --pool-models DIR (examples/pool-models; a model is
+     * loaded from --models when it has a folder there), --only fraud,minilm,dense, --clients
+     * 1,4,16,32,64, --seconds 0.5 (one measured round), --rounds 16 (per mode and client count),
+     * --warmup-seconds 2 (per mode and model, at the highest client count, before measuring),
+     * --execution-provider auto, --control on (both servers with batching off: the "on" column
+     * then measures the noise between two identical servers), --out FILE (the tables, as Markdown).
+     */
     public static void main(String[] args) throws Exception {
         Map<String, String> flags = flags(args);
         Path models = Path.of(flags.getOrDefault("--models", "examples/models"));
+        Path poolModels = Path.of(flags.getOrDefault("--pool-models", "examples/pool-models"));
+        int[] clientCounts = Arrays.stream(
+                        flags.getOrDefault("--clients", "1,4,16,32,64").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         BatchingBenchmark bench = new BatchingBenchmark(
-                Integer.parseInt(flags.getOrDefault("--clients", "32")),
-                Duration.ofSeconds(Long.parseLong(flags.getOrDefault("--seconds", "8"))),
-                Integer.parseInt(flags.getOrDefault("--rounds", "2")),
-                Duration.ofSeconds(Long.parseLong(flags.getOrDefault("--warmup-seconds", "3"))));
-        String provider = flags.getOrDefault("--execution-provider", "auto");
+                Duration.ofMillis((long) (Double.parseDouble(flags.getOrDefault("--seconds", "0.5")) * 1000)),
+                Integer.parseInt(flags.getOrDefault("--rounds", "16")),
+                Duration.ofMillis((long) (Double.parseDouble(flags.getOrDefault("--warmup-seconds", "2")) * 1000)),
+                flags.getOrDefault("--execution-provider", "auto"),
+                flags.getOrDefault("--control", "off").equals("on"));
+        List<Scenario> scenarios = new ArrayList<>();
+        for (String model : flags.getOrDefault("--only", "fraud,minilm,dense").split(",")) {
+            Path repository = Files.isDirectory(models.resolve(model)) ? models : poolModels;
+            scenarios.add(new Scenario(model, repository, bodyFor(model)));
+        }
+        double plannedSeconds = scenarios.size()
+                * (2 * bench.warmUp.toMillis() + clientCounts.length * 2 * (bench.rounds + 1) * bench.round.toMillis())
+                / 1000.0;
+        System.out.printf(Locale.ROOT, "planned: %.0f s of load, plus model loading%n", plannedSeconds);
+        long started = System.nanoTime();
+
         StringBuilder table = new StringBuilder();
         table.append(String.format(
                 Locale.ROOT,
-                "%d clients, %d x %d s measured per mode, alternating; %d cores%n%n",
-                bench.clients,
+                "%d x %.2f s measured per mode and client count, interleaved on/off; %d cores; %s%n%n",
                 bench.rounds,
-                bench.round.toSeconds(),
-                Runtime.getRuntime().availableProcessors()));
+                bench.round.toMillis() / 1000.0,
+                Runtime.getRuntime().availableProcessors(),
+                bench.control
+                        ? "CONTROL RUN: both servers have batching off"
+                        : "closed-loop clients, one row per request"));
         table.append(
-                "| scenario | batching | provider | req/s | p50 ms | p99 ms | requests/run | rows/run | run ms | errors | on/off |\n");
-        table.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-
-        Path variants = Files.createTempDirectory("skiff-bench");
-        Path mergedMinilm = variant(models.resolve("minilm"), variants.resolve("merged"), "batchInvariant", true);
-        Path greedyFraud = variant(models.resolve("fraud"), variants.resolve("greedy"), "maxQueueDelayMs", 0);
-        bench.scenario(
-                table,
-                "minilm (batchInvariant false: never merged)",
-                models,
-                "minilm",
-                provider,
-                BatchingBenchmark::minilmBody);
-        bench.scenario(
-                table,
-                "minilm, batchInvariant forced true (what-if)",
-                mergedMinilm,
-                "minilm",
-                provider,
-                BatchingBenchmark::minilmBody);
-        bench.scenario(
-                table,
-                "fraud (batch-invariant, maxQueueDelayMs 5)",
-                models,
-                "fraud",
-                provider,
-                BatchingBenchmark::fraudBody);
-        bench.scenario(
-                table,
-                "fraud, maxQueueDelayMs 0 (merge what queued meanwhile)",
-                greedyFraud,
-                "fraud",
-                provider,
-                BatchingBenchmark::fraudBody);
-        runCosts(table, mergedMinilm, "minilm", provider, BatchingBenchmark::minilmBody);
-        runCosts(table, models, "fraud", provider, BatchingBenchmark::fraudBody);
+                "| model | clients | off req/s | on req/s | on/off | median round on/off | off p50 ms | on p50 ms | off p99 ms"
+                        + " | on p99 ms | rows/run on | errors |\n");
+        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Scenario scenario : scenarios) bench.compare(table, scenario, clientCounts);
+        for (Scenario scenario : scenarios) bench.runCosts(table, scenario);
+        table.append(String.format(Locale.ROOT, "%nwhole run: %.0f s%n", (System.nanoTime() - started) / 1e9));
         System.out.println();
         System.out.print(table);
         if (flags.containsKey("--out")) Files.writeString(Path.of(flags.get("--out")), table.toString());
     }
 
-    private void scenario(
-            StringBuilder table, String name, Path models, String model, String provider, IntFunction<String> body)
-            throws Exception {
-        ServerOptions on = ServerCommand.parse(
+    private ServerOptions options(Scenario scenario) {
+        return ServerCommand.parse(
                 new String[] {
                     "--models",
-                    models.toString(),
+                    scenario.repository.toString(),
                     "--only",
-                    model,
+                    scenario.model,
                     "--port",
                     "0",
                     "--execution-provider",
@@ -180,57 +153,102 @@ public final class BatchingBenchmark {
                     "off"
                 },
                 Map.of());
+    }
+
+    /** Both modes at every client count, rounds interleaved. */
+    private void compare(StringBuilder table, Scenario scenario, int[] clientCounts) throws Exception {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream()); // request lines would swamp the figures
-        try (GpuServer batching = GpuServer.start(on, quiet);
+        ServerOptions on = options(scenario);
+        try (GpuServer batching = GpuServer.start(control ? on.with(0, false) : on, quiet);
                 GpuServer unbatched = GpuServer.start(on.with(0, false), quiet)) {
-            String path = "/v2/models/" + model + "/infer";
-            System.out.println("== " + name + ": warming up");
-            drive(batching, path, body, warmUp);
-            drive(unbatched, path, body, warmUp);
-            List<Sample> onSamples = new ArrayList<>(), offSamples = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                onSamples.add(measure(batching, model, path, body));
-                offSamples.add(measure(unbatched, model, path, body));
-                System.out.printf(
+            String[] bodies = new String[64];
+            for (int i = 0; i < bodies.length; i++) bodies[i] = scenario.body.apply(i);
+            int most = Arrays.stream(clientCounts).max().orElse(1);
+            drive(batching, scenario.model, bodies, most, warmUp); // both modes' code paths compiled
+            drive(unbatched, scenario.model, bodies, most, warmUp);
+            for (int clients : clientCounts) {
+                System.out.printf(Locale.ROOT, "== %s, %d clients%n", scenario.model, clients);
+                drive(batching, scenario.model, bodies, clients, round); // connections open at this count
+                drive(unbatched, scenario.model, bodies, clients, round);
+                List<Sample> onSamples = new ArrayList<>(), offSamples = new ArrayList<>();
+                double[] ratios = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    boolean onFirst = r % 2 == 0; // on, off, off, on, ...: neither mode always goes first
+                    Sample first = measure(onFirst ? batching : unbatched, scenario.model, bodies, clients);
+                    Sample second = measure(onFirst ? unbatched : batching, scenario.model, bodies, clients);
+                    Sample onSample = onFirst ? first : second, offSample = onFirst ? second : first;
+                    onSamples.add(onSample);
+                    offSamples.add(offSample);
+                    ratios[r] = onSample.throughput() / offSample.throughput();
+                    System.out.printf(Locale.ROOT, " %.2f", ratios[r]);
+                }
+                System.out.println(" (on/off by round)");
+                Result resultOn = Result.of(onSamples), resultOff = Result.of(offSamples);
+                table.append(String.format(
                         Locale.ROOT,
-                        "   round %d: on %.1f req/s, off %.1f req/s%n",
-                        r + 1,
-                        onSamples.get(r).requests / onSamples.get(r).seconds,
-                        offSamples.get(r).requests / offSamples.get(r).seconds);
+                        "| %s | %d | %.1f | %.1f | %.2fx | %.2fx | %.1f | %.1f | %.1f | %.1f | %.2f | %d |%n",
+                        scenario.model,
+                        clients,
+                        resultOff.throughput(),
+                        resultOn.throughput(),
+                        resultOn.throughput() / resultOff.throughput(),
+                        median(ratios),
+                        resultOff.percentileMs(50),
+                        resultOn.percentileMs(50),
+                        resultOff.percentileMs(99),
+                        resultOn.percentileMs(99),
+                        resultOn.rowsPerRun(),
+                        resultOn.errors() + resultOff.errors()));
             }
-            Result resultOn = combine(onSamples), resultOff = combine(offSamples);
-            String label = batching.provider().label();
-            row(
-                    table,
-                    name,
-                    "on",
-                    label,
-                    resultOn,
-                    String.format(Locale.ROOT, "%.2fx", resultOn.throughput() / resultOff.throughput()));
-            row(table, name, "off", unbatched.provider().label(), resultOff, "");
-            double delayMs = batching.registry().model(model).latest().config().maxQueueDelayMs();
-            System.out.printf(
-                    Locale.ROOT,
-                    "   p99 bound (maxQueueDelay + 2 runs): %.1f ms; batching p99 %.1f ms%n",
-                    delayMs + 2 * resultOn.meanRunMs(),
-                    resultOn.percentileMs(99));
         }
     }
 
+    /** One measured round of one mode. */
     private record Sample(
-            long requests,
-            long errors,
-            double seconds,
-            long[] latencies,
-            double runs,
-            double runSeconds,
-            double requestsMerged,
-            double rows) {}
+            long requests, long errors, double seconds, long[] latenciesMicros, double runs, double rows) {
+        double throughput() {
+            return requests / seconds;
+        }
+    }
 
-    private Sample measure(GpuServer server, String model, String path, IntFunction<String> body) throws Exception {
+    /** One mode's rounds together. */
+    private record Result(long requests, long errors, double seconds, long[] sortedMicros, double runs, double rows) {
+        static Result of(List<Sample> samples) {
+            long requests = 0, errors = 0;
+            double seconds = 0, runs = 0, rows = 0;
+            for (Sample s : samples) {
+                requests += s.requests;
+                errors += s.errors;
+                seconds += s.seconds;
+                runs += s.runs;
+                rows += s.rows;
+            }
+            long[] all = samples.stream()
+                    .flatMapToLong(s -> Arrays.stream(s.latenciesMicros))
+                    .sorted()
+                    .toArray();
+            return new Result(requests, errors, seconds, all, runs, rows);
+        }
+
+        double throughput() {
+            return requests / seconds;
+        }
+
+        double percentileMs(double p) {
+            if (sortedMicros.length == 0) return Double.NaN;
+            int i = (int) Math.ceil(p / 100.0 * sortedMicros.length) - 1;
+            return sortedMicros[Math.max(0, i)] / 1000.0;
+        }
+
+        double rowsPerRun() {
+            return runs == 0 ? Double.NaN : rows / runs;
+        }
+    }
+
+    private Sample measure(GpuServer server, String model, String[] bodies, int clients) throws Exception {
         String before = new String(server.metrics().scrape(), StandardCharsets.UTF_8);
         long start = System.nanoTime();
-        Load load = drive(server, path, body, round);
+        Load load = drive(server, model, bodies, clients, round);
         double seconds = (System.nanoTime() - start) / 1e9;
         String after = new String(server.metrics().scrape(), StandardCharsets.UTF_8);
         return new Sample(
@@ -238,30 +256,29 @@ public final class BatchingBenchmark {
                 load.errors,
                 seconds,
                 load.latencies,
-                delta(before, after, "skiff_inference_duration_seconds_count", model),
-                delta(before, after, "skiff_inference_duration_seconds_sum", model),
-                delta(before, after, "skiff_batch_requests_sum", model),
+                delta(before, after, "skiff_batch_rows_count", model),
                 delta(before, after, "skiff_batch_rows_sum", model));
     }
 
     private record Load(long ok, long errors, long[] latencies) {}
 
     /** Every client sends one request after another until the time is up. */
-    private Load drive(GpuServer server, String path, IntFunction<String> body, Duration duration) throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + server.port() + path);
+    private Load drive(GpuServer server, String model, String[] bodies, int clients, Duration duration)
+            throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v2/models/" + model + "/infer");
         long end = System.nanoTime() + duration.toNanos();
         AtomicLong errors = new AtomicLong();
         List<Future<long[]>> results = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
             for (int c = 0; c < clients; c++) {
+                int client = c;
                 results.add(pool.submit(() -> {
-                    long[] latencies = new long[1024];
+                    long[] latencies = new long[256];
                     int n = 0;
-                    while (System.nanoTime() < end) {
+                    for (int i = client; System.nanoTime() < end; i++) {
                         HttpRequest request = HttpRequest.newBuilder(uri)
                                 .header("content-type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        body.apply(ThreadLocalRandom.current().nextInt(1 << 20))))
+                                .POST(HttpRequest.BodyPublishers.ofString(bodies[i % bodies.length]))
                                 .build();
                         long t = System.nanoTime();
                         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -283,47 +300,11 @@ public final class BatchingBenchmark {
         }
     }
 
-    private static Result combine(List<Sample> samples) {
-        long requests = 0, errors = 0;
-        double seconds = 0, runs = 0, runSeconds = 0, rows = 0, merged = 0;
-        List<long[]> latencies = new ArrayList<>();
-        for (Sample s : samples) {
-            requests += s.requests;
-            errors += s.errors;
-            seconds += s.seconds;
-            runs += s.runs;
-            runSeconds += s.runSeconds;
-            rows += s.rows;
-            merged += s.requestsMerged;
-            latencies.add(s.latencies);
-        }
-        long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-        return new Result(
-                requests,
-                errors,
-                seconds,
-                all,
-                runs,
-                runSeconds,
-                runs == 0 ? 0 : rows / runs,
-                runs == 0 ? 0 : merged / runs);
-    }
-
-    private static void row(StringBuilder table, String name, String mode, String provider, Result r, String ratio) {
-        table.append(String.format(
-                Locale.ROOT,
-                "| %s | %s | %s | %.1f | %.1f | %.1f | %.2f | %.2f | %.2f | %d | %s |%n",
-                name,
-                mode,
-                provider,
-                r.throughput(),
-                r.percentileMs(50),
-                r.percentileMs(99),
-                r.requestsPerRun(),
-                r.rowsPerRun(),
-                r.meanRunMs(),
-                r.errors(),
-                ratio));
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static double delta(String before, String after, String series, String model) {
@@ -338,6 +319,17 @@ public final class BatchingBenchmark {
         return sum;
     }
 
+    /**
+     * One row's request for the model's family, told by its name: fraud..., minilm... (such as the
+     * fp32 minilm that bin/cuda-check serves as minilm-fp32) or dense....
+     */
+    private static IntFunction<String> bodyFor(String model) {
+        if (model.startsWith("fraud")) return BatchingBenchmark::fraudBody;
+        if (model.startsWith("minilm")) return BatchingBenchmark::minilmBody;
+        if (model.startsWith("dense")) return BatchingBenchmark::denseBody;
+        throw new IllegalArgumentException("--only: a model named fraud..., minilm... or dense..., not " + model);
+    }
+
     /** One text per request, as embedding clients mostly send. */
     private static String minilmBody(int seed) {
         String text = TEXTS[seed % TEXTS.length];
@@ -347,61 +339,33 @@ public final class BatchingBenchmark {
     /** One transaction per request. */
     private static String fraudBody(int seed) {
         StringBuilder data = new StringBuilder();
-        for (int i = 0; i < 8; i++) data.append(i == 0 ? "" : ",").append((seed >> i) % 97 + i * 0.5);
+        for (int i = 0; i < 8; i++) data.append(i == 0 ? "" : ",").append((seed * 7919 >> i) % 97 + i * 0.5);
         return "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,8],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}";
     }
 
-    /** A repository holding the model's files, linked, and its config with one field changed. */
-    private static Path variant(Path modelDir, Path root, String field, Object value) throws IOException {
-        Path copy = root.resolve(modelDir.getFileName());
-        Files.createDirectories(copy.resolve("1"));
-        try (var files = Files.list(modelDir.resolve("1"))) {
-            for (Path file : files.toList())
-                Files.createSymbolicLink(copy.resolve("1").resolve(file.getFileName()), file.toAbsolutePath());
-        }
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode config =
-                (ObjectNode) json.readTree(modelDir.resolve("config.json").toFile());
-        if (field.equals("maxQueueDelayMs")) {
-            ObjectNode batching =
-                    config.has("batching") ? (ObjectNode) config.get("batching") : config.putObject("batching");
-            batching.put(field, (Integer) value);
-        } else {
-            config.put(field, (Boolean) value);
-        }
-        json.writeValue(copy.resolve("config.json").toFile(), config);
-        return root;
+    /** One row of 256 features in [-1, 1). */
+    private static String denseBody(int seed) {
+        Random random = new Random(seed);
+        StringBuilder data = new StringBuilder();
+        for (int i = 0; i < 256; i++)
+            data.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.4f", random.nextFloat() * 2 - 1));
+        return "{\"inputs\":[{\"name\":\"features\",\"shape\":[1,256],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}";
     }
 
     /** What one model run costs by rows, called directly (no HTTP, no queue): whether merging can pay at all. */
-    private static void runCosts(
-            StringBuilder table, Path models, String model, String provider, IntFunction<String> body)
-            throws Exception {
-        ServerOptions options = ServerCommand.parse(
-                new String[] {
-                    "--models",
-                    models.toString(),
-                    "--only",
-                    model,
-                    "--port",
-                    "0",
-                    "--execution-provider",
-                    provider,
-                    "--management",
-                    "off"
-                },
-                Map.of());
-        try (GpuServer server = GpuServer.start(options, new PrintStream(OutputStream.nullOutputStream()))) {
-            ModelVersion version = server.registry().model(model).latest();
+    private void runCosts(StringBuilder table, Scenario scenario) throws Exception {
+        try (GpuServer server = GpuServer.start(options(scenario), new PrintStream(OutputStream.nullOutputStream()))) {
+            ModelVersion version = server.registry().model(scenario.model).latest();
             table.append(String.format(
                     Locale.ROOT,
-                    "%n%s, one run called directly (%s):%n%n| rows | ms/run | ms/row |%n|---|---|---|%n",
-                    model,
-                    server.provider().label()));
+                    "%n%s, one run called directly (%s)%s:%n%n| rows | ms/run | ms/row |%n|---|---:|---:|%n",
+                    scenario.model,
+                    server.provider().label(),
+                    version.config().batchInvariant() ? "" : " (batchInvariant false: rows run one by one)"));
             for (int rows : new int[] {1, 8, 32}) {
-                InferRequest request = rowsOf(version, body, rows);
+                InferRequest request = rowsOf(version, scenario.body, rows);
                 for (int i = 0; i < 3; i++) version.infer(request); // warm this shape
-                int repeats = Math.max(5, 200 / rows);
+                int repeats = Math.max(5, 100 / rows);
                 long start = System.nanoTime();
                 for (int i = 0; i < repeats; i++) version.infer(request);
                 double ms = (System.nanoTime() - start) / 1e6 / repeats;
@@ -414,12 +378,12 @@ public final class BatchingBenchmark {
     private static InferRequest rowsOf(ModelVersion version, IntFunction<String> body, int rows) {
         List<InferRequest> singles = new ArrayList<>();
         for (int i = 0; i < rows; i++)
-            singles.add(version.parser().parse(body.apply(i * 7919).getBytes(StandardCharsets.UTF_8)));
+            singles.add(version.parser().parse(body.apply(i).getBytes(StandardCharsets.UTF_8)));
         return RowBatch.merge(singles);
     }
 
     private static Map<String, String> flags(String[] args) {
-        Map<String, String> flags = new java.util.HashMap<>();
+        Map<String, String> flags = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) flags.put(args[i], args[i + 1]);
         return flags;
     }

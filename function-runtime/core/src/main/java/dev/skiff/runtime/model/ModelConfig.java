@@ -383,7 +383,7 @@ public record ModelConfig(
         private int topK = 1;
         private int maxSequenceLength = 256;
         private int maxBatchSize = 64;
-        private int maxQueueDelayMs = 5;
+        private int maxQueueDelayMs = 0;
         private int queueCapacity = 256;
         private int instances = 1;
         /** 0: the runtime picks (OrtRuntime.intraOpThreads). */

@@ -34,7 +34,7 @@ class ModelConfigTest {
         assertEquals(256, config.maxSequenceLength());
         assertEquals(64, config.maxBatchSize());
         assertEquals(true, config.batchInvariant());
-        assertEquals(5, config.maxQueueDelayMs());
+        assertEquals(0, config.maxQueueDelayMs());
         assertEquals(256, config.queueCapacity());
         assertEquals(1, config.instances());
         assertNull(config.target(), "auto: the plan decides");
