@@ -13,6 +13,8 @@ public final class ExitCodes {
     public static final int DECLINED = 4;
     /** skiff batch: more rows failed than the run tolerates. */
     public static final int BATCH_FAILED = 5;
+    /** promote/rollback: another release changed the aliases meanwhile; nothing was written, decide again. */
+    public static final int CONFLICT = 6;
 
     private ExitCodes() {}
 }

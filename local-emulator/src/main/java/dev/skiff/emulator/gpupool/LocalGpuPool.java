@@ -49,8 +49,6 @@ public final class LocalGpuPool implements AutoCloseable {
                 java.toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:+ExitOnOutOfMemoryError",
-                "-cp",
-                command.classPath(),
                 command.mainClass(),
                 "--models",
                 definition.modelRepository().toString(),
@@ -65,6 +63,9 @@ public final class LocalGpuPool implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
         // the task's variables (SKIFF_MODELS, ...) as ECS sets them; the flags above win over them
         builder.environment().putAll(definition.environment());
+        // the class path in CLASSPATH, not -cp: ONNX Runtime crashes (SIGSEGV) loading a model in a
+        // process whose command line is long (some 4,000 characters and up), as a jar list makes it
+        builder.environment().put("CLASSPATH", command.classPath());
         log.line(
                 LOG_NAME,
                 "starting the local gpu-fallback server on the CPU for " + definition.logicalId() + ", models from "
