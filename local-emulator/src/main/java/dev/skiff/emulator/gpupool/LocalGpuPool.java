@@ -45,10 +45,21 @@ public final class LocalGpuPool implements AutoCloseable {
             return unavailable("the GPU pool's model repository " + definition.modelRepository() + " ("
                     + definition.logicalId() + " metadata " + GpuPoolDefinition.MODELS_METADATA + ") does not exist");
         }
+        // the class path in an @argfile, not -cp or CLASSPATH: ONNX Runtime crashes (SIGSEGV) loading a
+        // model in a process whose command line (or environment) is long, as a jar list makes it
+        Path classPathFile;
+        try {
+            classPathFile = Files.createTempFile("skiff-gpu-pool-", ".args");
+            classPathFile.toFile().deleteOnExit();
+            Files.writeString(classPathFile, "-cp \"" + command.classPath().replace("\\", "\\\\") + "\"\n");
+        } catch (IOException e) {
+            return unavailable("cannot write the local gpu-fallback server's class path file: " + e.getMessage());
+        }
         List<String> commandLine = new ArrayList<>(List.of(
                 java.toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:+ExitOnOutOfMemoryError",
+                "@" + classPathFile,
                 command.mainClass(),
                 "--models",
                 definition.modelRepository().toString(),
@@ -63,9 +74,6 @@ public final class LocalGpuPool implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
         // the task's variables (SKIFF_MODELS, ...) as ECS sets them; the flags above win over them
         builder.environment().putAll(definition.environment());
-        // the class path in CLASSPATH, not -cp: ONNX Runtime crashes (SIGSEGV) loading a model in a
-        // process whose command line is long (some 4,000 characters and up), as a jar list makes it
-        builder.environment().put("CLASSPATH", command.classPath());
         log.line(
                 LOG_NAME,
                 "starting the local gpu-fallback server on the CPU for " + definition.logicalId() + ", models from "
