@@ -95,6 +95,7 @@ class SharedStoreTest {
                 AliasRoute before = store.aliases().document().route("fraud", "live");
                 Load load = Load.start(pools.subList(1, 4));
                 Thread.sleep(300);
+                int killedManagementPort = pools.get(0).port()[1];
                 pools.get(0).process.destroyForcibly(); // SIGKILL
                 pools.get(0).process.waitFor();
                 Thread.sleep(500);
@@ -124,6 +125,23 @@ class SharedStoreTest {
                 System.out.println("[shared-store] version 3 uploaded and promoted under load on 4 tasks: " + swapped);
                 assertEquals(0, swapped.failed(), "no failed request during the swap");
                 assertTrue(swapped.versions().getOrDefault("3", 0) > 0, swapped::toString);
+
+                // status: what the store says, and what each task serves (one of them no longer there)
+                String status = skiff(
+                        s3,
+                        0,
+                        "status",
+                        "fraud",
+                        "--pool-task",
+                        "http://127.0.0.1:" + pools.get(1).port()[1],
+                        "--pool-task",
+                        "http://127.0.0.1:" + killedManagementPort);
+                assertTrue(status.matches("(?s).*fraud +gpu-pool +s3://pool/models/ +1, 2, 3 +live +3 .*"), status);
+                assertTrue(
+                        status.matches(
+                                "(?s).*127\\.0\\.0\\.1:" + pools.get(1).port()[1] + " +fraud +1, 2, 3 +live: 3.*"),
+                        status);
+                assertTrue(status.contains("unreachable"), status);
             } finally {
                 for (Pool pool : pools) pool.process.destroyForcibly();
             }
@@ -143,7 +161,7 @@ class SharedStoreTest {
         store.publish("fraud", version, local.resolve("fraud"));
     }
 
-    static void skiff(InProcessS3 s3, int expectedExit, String... args) {
+    static String skiff(InProcessS3 s3, int expectedExit, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(
                 List.of("--pool-store", STORE, "--endpoint-url", s3.endpoint().toString(), "--region", "us-east-1"));
@@ -154,6 +172,7 @@ class SharedStoreTest {
         cli.setErr(new PrintWriter(err));
         assertEquals(expectedExit, cli.execute(all.toArray(String[]::new)), err::toString);
         System.out.print("[shared-store] skiff " + String.join(" ", args) + ": " + out);
+        return out.toString();
     }
 
     /** Requests spread round-robin over the tasks: how many each version answered. */
@@ -206,7 +225,7 @@ class SharedStoreTest {
         }
     }
 
-    /** A gpu-fallback process on the store, its log in a file, its ports read from it. */
+    /** A gpu-fallback process on the store, its log in a file, its ports (serving, management) read from it. */
     record Pool(Process process, Path log, int[] port) {
         static Pool start(Path dir, URI s3) throws IOException {
             Files.createDirectories(dir);
@@ -247,7 +266,7 @@ class SharedStoreTest {
             Process process = builder.redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
-            return new Pool(process, log, new int[] {-1});
+            return new Pool(process, log, new int[] {-1, -1});
         }
 
         void awaitReady() throws Exception {
@@ -262,6 +281,8 @@ class SharedStoreTest {
             for (String line : Files.readAllLines(log)) {
                 if (line.contains("\"message\":\"listening\""))
                     port[0] = JSON.readTree(line).get("port").asInt();
+                if (line.contains("\"message\":\"management listening\""))
+                    port[1] = JSON.readTree(line).get("port").asInt();
             }
         }
 
