@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -82,7 +83,7 @@ public final class StoreAliases {
     }
 
     /** Published versions of a model in the store, lowest first (an alias may route to any). */
-    public java.util.List<Long> publishedVersions(String model) {
+    public List<Long> publishedVersions(String model) {
         return store.versions(model);
     }
 
