@@ -15,15 +15,22 @@ import dev.skiff.gpu.repository.VersionLoader;
 import dev.skiff.gpu.routing.AliasFileLoader;
 import dev.skiff.gpu.routing.AliasTable;
 import dev.skiff.gpu.routing.PoolBackend;
+import dev.skiff.gpu.routing.StoreAliases;
+import dev.skiff.gpu.store.StorePoller;
+import dev.skiff.gpu.store.StoreSync;
 import dev.skiff.runtime.api.InferenceApi;
 import dev.skiff.runtime.capture.Capturer;
 import dev.skiff.runtime.observability.RequestLog;
 import dev.skiff.runtime.protocol.ResponseWriter;
+import dev.skiff.store.ModelStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +65,9 @@ public final class GpuServer implements AutoCloseable {
     private final InferenceService grpcService; // null without --grpc-port
     private final AtomicBoolean drained = new AtomicBoolean();
     private final CaptureLog captureLog;
+    private final ModelStore store; // null for a directory served in place
+    private final StorePoller storePoller; // null for a directory served in place
+    private final Path temporaryCache; // the store's versions without --store-cache, else null
     private volatile RepositoryWatcher watcher;
 
     private GpuServer(ServerOptions options, PrintStream requestLog) throws Exception {
@@ -69,9 +79,18 @@ public final class GpuServer implements AutoCloseable {
                 .addKeyValue("reason", provider.reason())
                 .log("execution provider chosen");
         this.metrics = new PoolMetrics(provider);
+        this.store = options.store() == null ? null : ModelStore.open(options.store(), options.storeEndpoint());
+        this.temporaryCache = store != null && options.models() == null ? temporaryCache() : null;
+        StoreSync sync = store == null
+                ? null
+                : new StoreSync(store, temporaryCache != null ? temporaryCache : options.models(), options.only());
         this.registry = new ModelRegistry(
-                options.models(), new VersionLoader(provider, options.batching(), metrics), options.drainTimeout());
+                sync == null ? options.models() : sync.models(),
+                new VersionLoader(provider, options.batching(), metrics),
+                options.drainTimeout());
         this.aliases = new AliasTable();
+        this.storePoller =
+                sync == null ? null : new StorePoller(sync, registry, new StoreAliases(store, aliases, registry));
         this.backend = new PoolBackend(registry, aliases, options.strictReadiness());
         this.aliasFile =
                 options.aliasesFile() == null ? null : new AliasFileLoader(options.aliasesFile(), aliases, registry);
@@ -91,7 +110,7 @@ public final class GpuServer implements AutoCloseable {
                 ResponseWriter.serverMetadata(InferenceApi.SERVER_NAME, InferenceApi.SERVER_VERSION, extensions()));
         this.managementHandler = options.management()
                 ? PoolRequestHandler.management(
-                        new ManagementApi(registry, aliases),
+                        new ManagementApi(registry, aliases, storePoller),
                         backend,
                         metrics,
                         requestLines,
@@ -130,7 +149,7 @@ public final class GpuServer implements AutoCloseable {
         LOG.atInfo()
                 .addKeyValue("host", options.host())
                 .addKeyValue("port", http.port())
-                .addKeyValue("models", options.models().toString())
+                .addKeyValue("models", store == null ? options.models().toString() : store.describe())
                 .addKeyValue("batching", options.batching())
                 .log("listening");
         if (managementHttp != null) {
@@ -167,12 +186,26 @@ public final class GpuServer implements AutoCloseable {
         return server;
     }
 
+    /** Where an s3:// store's versions go without --store-cache; deleted when the server stops. */
+    private static Path temporaryCache() {
+        try {
+            return Files.createTempDirectory("skiff-store-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory for the store's versions", e);
+        }
+    }
+
     private void loadModels() {
         long start = System.nanoTime();
-        registry.loadAll(options.only());
-        if (aliasFile != null) aliasFile.apply();
-        if (!options.pollInterval().isZero()) {
-            watcher = new RepositoryWatcher(registry, aliases, aliasFile, options.pollInterval());
+        if (storePoller != null) {
+            storePoller.startUp(options.only());
+            if (!options.pollInterval().isZero()) storePoller.start(options.pollInterval());
+        } else {
+            registry.loadAll(options.only());
+            if (aliasFile != null) aliasFile.apply();
+            if (!options.pollInterval().isZero()) {
+                watcher = new RepositoryWatcher(registry, aliases, aliasFile, options.pollInterval());
+            }
         }
         LOG.atInfo()
                 .addKeyValue("models", registry.modelNames().toString())
@@ -237,6 +270,7 @@ public final class GpuServer implements AutoCloseable {
                 .log("draining");
         backend.startDraining();
         if (watcher != null) watcher.close();
+        if (storePoller != null) storePoller.close();
         boolean finished = true;
         while (inFlight() > 0) {
             if (System.nanoTime() > deadline) {
@@ -262,6 +296,8 @@ public final class GpuServer implements AutoCloseable {
         }
         answering.shutdown();
         captureLog.close();
+        if (store != null) store.close();
+        if (temporaryCache != null) StoreSync.deleteQuietly(temporaryCache);
         LOG.atInfo()
                 .addKeyValue("drainMs", (System.nanoTime() - start) / 1_000_000)
                 .addKeyValue("abandoned", abandoned)

@@ -18,6 +18,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.reflect.Field;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -43,6 +44,8 @@ import java.util.function.ToIntFunction;
             "Each option falls back to the environment variable named beside it; a flag wins over its variable."
         })
 public final class ServerCommand implements Callable<Integer> {
+    /** How often a task polls an s3:// store when --poll-seconds is not given. */
+    public static final int STORE_POLL_SECONDS = 10;
 
     /** The environment variable an option takes its value from when the flag is not given. */
     @Retention(RetentionPolicy.RUNTIME)
@@ -63,10 +66,28 @@ public final class ServerCommand implements Callable<Integer> {
     @Env("SKIFF_MODEL_REPOSITORY")
     @Option(
             names = "--models",
-            paramLabel = "DIR",
+            paramLabel = "DIR|s3://BUCKET/PREFIX",
             defaultValue = "models",
-            description = "the model repository (docs/model-repository.md); env SKIFF_MODEL_REPOSITORY")
-    private Path models;
+            description = "the model repository (docs/model-repository.md): a directory served in place, or the "
+                    + "shared model store every task syncs from (s3://bucket/prefix, see README); "
+                    + "env SKIFF_MODEL_REPOSITORY")
+    private String models;
+
+    @Env("SKIFF_STORE_ENDPOINT")
+    @Option(
+            names = "--store-endpoint",
+            paramLabel = "URL",
+            description = "an S3-compatible endpoint for an s3:// store instead of AWS's (tests, MinIO); "
+                    + "env SKIFF_STORE_ENDPOINT")
+    private URI storeEndpoint;
+
+    @Env("SKIFF_STORE_CACHE")
+    @Option(
+            names = "--store-cache",
+            paramLabel = "DIR",
+            description = "where an s3:// store's versions are synced to (a new temporary directory when not "
+                    + "given); env SKIFF_STORE_CACHE")
+    private Path storeCache;
 
     @Env("SKIFF_MODELS")
     @Option(
@@ -136,10 +157,11 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(
             names = "--poll-seconds",
             paramLabel = "N",
-            defaultValue = "0",
-            description =
-                    "watch the repository and the aliases file every N seconds, 0 is off; " + "env SKIFF_POLL_SECONDS")
-    private int pollSeconds;
+            showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "poll the repository (and the aliases file, or the store's alias document) every N "
+                    + "seconds, 0 is off; default " + STORE_POLL_SECONDS + " for an s3:// store, 0 for a directory; "
+                    + "env SKIFF_POLL_SECONDS")
+    private Integer pollSeconds;
 
     @Env("SKIFF_DRAIN_SECONDS")
     @Within(min = 0, max = 3_600)
@@ -275,8 +297,22 @@ public final class ServerCommand implements Callable<Integer> {
         }
         Set<String> names = new LinkedHashSet<>();
         for (String name : only) if (!name.isBlank()) names.add(name);
+        boolean fromStore = models.startsWith("s3://");
+        if (!fromStore && (storeEndpoint != null || storeCache != null)) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--store-endpoint and --store-cache are for an s3:// store; --models " + models
+                            + " is a directory, served in place");
+        }
+        if (fromStore && aliasesFile != null) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--aliases is for a directory repository; with an s3:// store the aliases are the store's "
+                            + "document (" + models + "/aliases.json), moved by skiff promote");
+        }
+        int poll = pollSeconds != null ? pollSeconds : fromStore ? STORE_POLL_SECONDS : 0;
         return new ServerOptions(
-                models,
+                fromStore ? storeCache : Path.of(models),
                 Set.copyOf(names),
                 host,
                 port,
@@ -284,21 +320,24 @@ public final class ServerCommand implements Callable<Integer> {
                 cudaDevice,
                 batching,
                 aliasesFile,
-                Duration.ofSeconds(pollSeconds),
+                Duration.ofSeconds(poll),
                 Duration.ofSeconds(drainSeconds),
                 maxBodyBytes,
                 management,
                 managementHost,
                 managementPort,
                 strictReadiness,
-                grpcPort);
+                grpcPort,
+                fromStore ? models : null,
+                storeEndpoint);
     }
 
     private void checkRanges() {
         for (OptionSpec option : spec.options()) {
             Within range = field(option).getAnnotation(Within.class);
             if (range == null) continue;
-            int value = option.getValue();
+            Integer value = option.getValue();
+            if (value == null) continue; // not given, no default
             if (value < range.min() || value > range.max()) {
                 throw new ParameterException(
                         spec.commandLine(),

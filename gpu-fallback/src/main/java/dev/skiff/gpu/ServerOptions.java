@@ -2,11 +2,19 @@ package dev.skiff.gpu;
 
 import dev.skiff.gpu.provider.ExecutionProviderSelector.Preference;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 
-/** How the server is started, as {@link ServerCommand} reads it from flags and environment variables. */
+/**
+ * How the server is started, as {@link ServerCommand} reads it from flags and environment variables.
+ *
+ * @param models        the directory served: the repository itself, or where an s3:// store is synced to
+ *                      (null: a new temporary directory)
+ * @param store         the shared model store (s3://bucket/prefix), or null for a directory served in place
+ * @param storeEndpoint an S3-compatible endpoint instead of AWS's, or null
+ */
 public record ServerOptions(
         Path models,
         Set<String> only,
@@ -23,7 +31,9 @@ public record ServerOptions(
         String managementHost,
         int managementPort,
         boolean strictReadiness,
-        int grpcPort) {
+        int grpcPort,
+        String store,
+        URI storeEndpoint) {
 
     /** {@link #grpcPort} when the protocol's gRPC listener is off. */
     public static final int GRPC_OFF = -1;
@@ -46,6 +56,8 @@ public record ServerOptions(
                 managementHost,
                 managementPort,
                 strictReadiness,
-                grpcPort);
+                grpcPort,
+                store,
+                storeEndpoint);
     }
 }

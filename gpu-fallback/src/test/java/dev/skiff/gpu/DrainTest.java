@@ -71,22 +71,21 @@ class DrainTest {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path log =
                 repository.resolve("server.log"); // a file, not a pipe: the JDK closes a pipe under its reader at exit
-        Process process = new ProcessBuilder(
-                        java,
-                        "-cp",
-                        classPath,
-                        GpuServer.class.getName(),
-                        "--models",
-                        repository.toString(),
-                        "--port",
-                        "0",
-                        "--management-port",
-                        "0",
-                        "--execution-provider",
-                        "cpu")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        ProcessBuilder server = new ProcessBuilder(
+                java,
+                GpuServer.class.getName(),
+                "--models",
+                repository.toString(),
+                "--port",
+                "0",
+                "--management-port",
+                "0",
+                "--execution-provider",
+                "cpu");
+        // CLASSPATH, not -cp: ONNX Runtime crashes loading a model when the command line is long
+        server.environment().put("CLASSPATH", classPath);
+        Process process =
+                server.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (!Files.readString(log).contains("\"message\":\"ready\"")) {

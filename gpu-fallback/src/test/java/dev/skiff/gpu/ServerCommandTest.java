@@ -15,6 +15,7 @@ import picocli.CommandLine.ParameterException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Field;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +47,9 @@ class ServerCommandTest {
                         "127.0.0.1",
                         8081,
                         false,
-                        ServerOptions.GRPC_OFF),
+                        ServerOptions.GRPC_OFF,
+                        null,
+                        null),
                 options);
     }
 
@@ -86,7 +89,9 @@ class ServerCommandTest {
                         "0.0.0.0",
                         9090,
                         true,
-                        8001),
+                        8001,
+                        null,
+                        null),
                 ServerCommand.parse(new String[0], env));
     }
 
@@ -135,10 +140,38 @@ class ServerCommandTest {
         assertTrue(error(new String[] {"--execution-provider", "tpu"}, Map.of())
                 .startsWith("Invalid value for option '--execution-provider': expected one of [AUTO, CUDA, CPU]"));
         assertEquals(
-                "Missing required parameter for option '--models' (DIR)", error(new String[] {"--models"}, Map.of()));
+                "Missing required parameter for option '--models' (DIR|s3://BUCKET/PREFIX)",
+                error(new String[] {"--models"}, Map.of()));
         assertEquals(
                 "--management-port must differ from --port (9000): the management routes have a listener of their own",
                 error(new String[] {"--port", "9000", "--management-port", "9000"}, Map.of()));
+    }
+
+    @Test
+    void anS3RepositoryIsTheSharedStoreAndIsPolledByDefault() {
+        ServerOptions store = ServerCommand.parse(
+                new String[] {"--models", "s3://bucket/pool", "--store-endpoint", "http://127.0.0.1:4200"}, Map.of());
+        assertEquals("s3://bucket/pool", store.store());
+        assertEquals(URI.create("http://127.0.0.1:4200"), store.storeEndpoint());
+        assertEquals(null, store.models(), "a temporary directory is made at start");
+        assertEquals(Duration.ofSeconds(ServerCommand.STORE_POLL_SECONDS), store.pollInterval());
+        ServerOptions cached = ServerCommand.parse(
+                new String[] {"--poll-seconds", "2"},
+                Map.of("SKIFF_MODEL_REPOSITORY", "s3://bucket/pool", "SKIFF_STORE_CACHE", "/var/cache/skiff"));
+        assertEquals(Path.of("/var/cache/skiff"), cached.models());
+        assertEquals(Duration.ofSeconds(2), cached.pollInterval());
+
+        ServerOptions directory = ServerCommand.parse(new String[] {"--models", "/opt/models"}, Map.of());
+        assertEquals(null, directory.store());
+        assertEquals(Duration.ZERO, directory.pollInterval(), "a directory is not polled unless asked");
+
+        assertEquals(
+                "--store-endpoint and --store-cache are for an s3:// store; --models /opt/models is a directory, "
+                        + "served in place",
+                error(new String[] {"--models", "/opt/models", "--store-cache", "/tmp/x"}, Map.of()));
+        assertTrue(error(new String[] {"--models", "s3://bucket/pool", "--aliases", "a.json"}, Map.of())
+                .startsWith("--aliases is for a directory repository; with an s3:// store the aliases are the "
+                        + "store's document (s3://bucket/pool/aliases.json)"));
     }
 
     @Test
@@ -194,7 +227,10 @@ class ServerCommandTest {
             assertTrue(help.contains(option.longestName()), help);
             flags++;
         }
-        assertEquals(16, flags, "every flag has a variable");
+        assertEquals(18, flags, "every flag has a variable");
+        assertTrue(
+                help.contains("default " + ServerCommand.STORE_POLL_SECONDS + " for an s3:// store, 0 for a directory"),
+                help);
         assertTrue(help.contains("env SKIFF_PORT Default: 9000"), "the default shown is the variable's value: " + help);
     }
 

@@ -43,8 +43,13 @@ public final class TestServer implements AutoCloseable {
 
     /** @param extraArgs more flags, such as "--aliases", file */
     public static TestServer start(Path models, String... extraArgs) throws Exception {
+        return start(models.toString(), extraArgs);
+    }
+
+    /** @param repository a directory, or an s3:// store (give "--store-endpoint" in extraArgs) */
+    public static TestServer start(String repository, String... extraArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of(
-                "--models", models.toString(), "--port", "0", "--management-port", "0", "--execution-provider", "cpu"));
+                "--models", repository, "--port", "0", "--management-port", "0", "--execution-provider", "cpu"));
         args.addAll(List.of(extraArgs));
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream requestLines = new PrintStream(log, true, StandardCharsets.UTF_8);
@@ -59,7 +64,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** The server's lines and the request lines, in the order written. */
-    String log() {
+    public String log() {
         synchronized (log) {
             return log.toString(StandardCharsets.UTF_8);
         }
@@ -84,11 +89,11 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    Reply get(String path) {
+    public Reply get(String path) {
         return send("GET", path, null);
     }
 
-    Reply post(String path, String body) {
+    public Reply post(String path, String body) {
         return send("POST", path, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -107,7 +112,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** A request to the management listener (/v2/repository). */
-    Reply manage(String method, String path, String body) {
+    public Reply manage(String method, String path, String body) {
         if (management == null) throw new IllegalStateException("this server runs with --management off");
         return management.send(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }

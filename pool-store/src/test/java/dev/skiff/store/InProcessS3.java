@@ -1,6 +1,7 @@
 package dev.skiff.store;
 
 import com.adobe.testing.s3mock.S3MockApplication;
+import org.springframework.boot.logging.LoggingSystem;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -24,6 +25,9 @@ public final class InProcessS3 implements AutoCloseable {
     private final S3MockApplication s3;
 
     public InProcessS3(Path root, String... buckets) {
+        // Spring Boot leaves logging alone: the JVM's one SLF4J backend (logback with the servers'
+        // JSON lines under test, slf4j-simple elsewhere) stays as the test set it up
+        System.setProperty(LoggingSystem.SYSTEM_PROPERTY, LoggingSystem.NONE);
         this.s3 = S3MockApplication.start(new HashMap<>(Map.of( // start() adds to the map
                 S3MockApplication.PROP_HTTP_PORT,
                 S3MockApplication.RANDOM_PORT,
@@ -36,9 +40,7 @@ public final class InProcessS3 implements AutoCloseable {
                 S3MockApplication.PROP_SILENT,
                 true,
                 "spring.main.banner-mode",
-                "off",
-                "logging.level.root",
-                "WARN")));
+                "off")));
     }
 
     public URI endpoint() {

@@ -9,6 +9,7 @@ import dev.skiff.deployer.deploy.ChangeSetDeployer;
 import dev.skiff.deployer.deploy.DeployOutcome;
 import dev.skiff.deployer.deploy.DeployRequest;
 import dev.skiff.deployer.deploy.LocalRelease;
+import dev.skiff.deployer.deploy.PoolPublisher;
 import dev.skiff.deployer.deploy.StackTemplate;
 import dev.skiff.deployer.packaging.FunctionRuntimeFiles;
 import dev.skiff.deployer.packaging.PackageManifest;
@@ -16,7 +17,10 @@ import dev.skiff.deployer.packaging.PackagedModel;
 import dev.skiff.deployer.packaging.Packager;
 import dev.skiff.deployer.plan.ModelPlan;
 import dev.skiff.deployer.release.LambdaFunctions;
+import dev.skiff.deployer.release.PoolStores;
 import dev.skiff.deployer.template.TemplateParameters;
+import dev.skiff.runtime.contract.Target;
+import dev.skiff.store.ModelStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,6 +92,13 @@ public final class DeployCommand implements Callable<Integer> {
     Map<String, String> parameterOverrides = new LinkedHashMap<>();
 
     @Option(
+            names = "--pool-store",
+            paramLabel = "s3://BUCKET/PREFIX",
+            description = "publish the GPU-pool models' versions to the pool's model store, which every task "
+                    + "syncs from (no image build for a new version); the stack's PoolStoreBucket and PoolStorePrefix")
+    String poolStore;
+
+    @Option(
             names = {"-y", "--yes"},
             description = "execute the change set without asking")
     boolean yes;
@@ -142,6 +153,7 @@ public final class DeployCommand implements Callable<Integer> {
             for (PackagedModel model : manifest.models()) {
                 if (model.isLambdaZip()) codeUris.put(model.name(), uploader.upload(model));
             }
+            publishPoolVersions(manifest, clients, out);
             ChangeSetDeployer deployer = new ChangeSetDeployer(
                     cloudFormation, out, Duration.ofMillis((long) (pollSeconds * 1000)), Duration.ofMinutes(60));
             // a parameter not given keeps the stack's value, so the runtime the versions are keyed on is that one
@@ -217,6 +229,27 @@ public final class DeployCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The pool's versions go to its store before the stack changes, so a task that starts finds them. */
+    private void publishPoolVersions(PackageManifest manifest, AwsClients clients, PrintWriter out) {
+        List<PackagedModel> pool = manifest.models().stream()
+                .filter(m -> m.target() == Target.GPU_POOL)
+                .toList();
+        if (pool.isEmpty()) return;
+        if (poolStore == null) {
+            out.println(
+                    "GPU-pool models " + pool.stream().map(PackagedModel::name).toList() + " are in the pool's "
+                            + "image build context; pass --pool-store s3://BUCKET/PREFIX to publish them to the pool's store");
+            return;
+        }
+        try (ModelStore store = PoolStores.open(poolStore, clients)) {
+            PoolPublisher publisher = new PoolPublisher(store, line -> {
+                out.println(line);
+                out.flush();
+            });
+            pool.forEach(publisher::publish);
+        }
     }
 
     private boolean confirm() {

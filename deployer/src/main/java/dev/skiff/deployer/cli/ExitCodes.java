@@ -15,6 +15,8 @@ public final class ExitCodes {
     public static final int BATCH_FAILED = 5;
     /** skiff drift --fail-on-drift: a feature or the prediction drifted. */
     public static final int DRIFT = 6;
+    /** promote/rollback: another release changed the aliases meanwhile; nothing was written, decide again. */
+    public static final int CONFLICT = 7;
 
     private ExitCodes() {}
 }

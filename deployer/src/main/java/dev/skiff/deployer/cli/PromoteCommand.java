@@ -43,8 +43,8 @@ public final class PromoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (LambdaClient lambda = release.clients().lambda()) {
-            ReleaseChannel channel = release.channel(model, lambda);
+        try (LambdaClient lambda = release.clients().lambda();
+                ReleaseChannel channel = release.channel(model, lambda)) {
             AliasState before = channel.alias(alias).orElse(null);
             AliasState after = AliasMover.promote(channel, alias, version, canaryPercent);
             spec.commandLine()

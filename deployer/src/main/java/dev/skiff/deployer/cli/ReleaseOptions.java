@@ -5,12 +5,11 @@ import dev.skiff.deployer.aws.AwsSettings;
 import dev.skiff.deployer.release.LambdaFunctions;
 import dev.skiff.deployer.release.LambdaReleaseChannel;
 import dev.skiff.deployer.release.PoolReleaseChannel;
+import dev.skiff.deployer.release.PoolStores;
 import dev.skiff.deployer.release.ReleaseChannel;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.services.lambda.LambdaClient;
-
-import java.net.URI;
 
 /** How promote, rollback and status find a model: its Lambda function, or the GPU pool. */
 public final class ReleaseOptions {
@@ -26,9 +25,11 @@ public final class ReleaseOptions {
     String function;
 
     @Option(
-            names = "--pool-url",
-            description = "the GPU pool's URL (inside the VPC, or tunnelled): the model runs on the pool")
-    URI poolUrl;
+            names = "--pool-store",
+            paramLabel = "s3://BUCKET/PREFIX",
+            description = "the GPU pool's model store (the stack's PoolStoreBucket and PoolStorePrefix, or a "
+                    + "directory): the model runs on the pool, whose every task syncs its versions and aliases from it")
+    String poolStore;
 
     @Option(
             names = "--local",
@@ -41,9 +42,9 @@ public final class ReleaseOptions {
         return local ? new AwsClients(AwsSettings.local(aws.endpoint, aws.region)) : aws.clients();
     }
 
-    /** The model's channel; the Lambda client is the caller's to close. */
+    /** The model's channel, to close; the Lambda client is the caller's to close. */
     ReleaseChannel channel(String model, LambdaClient lambda) {
-        if (poolUrl != null) return new PoolReleaseChannel(poolUrl, model);
+        if (poolStore != null) return new PoolReleaseChannel(PoolStores.open(poolStore, aws.clients()), model);
         return new LambdaReleaseChannel(lambda, function != null ? function : LambdaFunctions.of(lambda, model, stack));
     }
 }

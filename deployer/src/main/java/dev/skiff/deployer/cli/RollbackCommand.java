@@ -39,8 +39,8 @@ public final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (LambdaClient lambda = release.clients().lambda()) {
-            ReleaseChannel channel = release.channel(model, lambda);
+        try (LambdaClient lambda = release.clients().lambda();
+                ReleaseChannel channel = release.channel(model, lambda)) {
             AliasState before = channel.alias(alias).orElse(null);
             AliasState after = AliasMover.rollback(channel, alias);
             spec.commandLine()

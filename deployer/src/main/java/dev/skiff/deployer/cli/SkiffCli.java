@@ -36,7 +36,8 @@ import software.amazon.awssdk.core.exception.SdkException;
             "3:AWS refused or could not be reached (credentials, permissions, endpoint, bucket)",
             "4:the change set was declined at the prompt; nothing changed",
             "5:skiff batch: more rows failed than the run tolerates",
-            "6:skiff drift --fail-on-drift: a feature or the prediction drifted"
+            "6:skiff drift --fail-on-drift: a feature or the prediction drifted",
+            "7:promote/rollback lost a race: another release changed the aliases meanwhile; nothing changed"
         })
 public final class SkiffCli implements Runnable {
     /** The version of this Skiff, which starter projects depend on. */

@@ -3,20 +3,28 @@ package dev.skiff.deployer.cli;
 import dev.skiff.deployer.release.AliasState;
 import dev.skiff.deployer.release.LambdaFunctions;
 import dev.skiff.deployer.release.LambdaReleaseChannel;
+import dev.skiff.deployer.release.PoolReleaseChannel;
+import dev.skiff.deployer.release.PoolStores;
+import dev.skiff.deployer.release.PoolTasks;
 import dev.skiff.deployer.release.ReleaseChannel;
 import dev.skiff.deployer.report.TextTable;
+import dev.skiff.store.ModelStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 import java.io.PrintWriter;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /** {@code skiff status [MODEL]}: each model's target, versions, aliases and their weights. */
@@ -35,17 +43,24 @@ public final class StatusCommand implements Callable<Integer> {
     @Mixin
     ReleaseOptions release;
 
+    @Option(
+            names = "--pool-task",
+            paramLabel = "URL",
+            description = "with --pool-store: also show what this task serves, from its management listener "
+                    + "(loopback in the task: reach it through a tunnel such as an SSM port forward); repeatable")
+    List<URI> poolTasks = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        if (release.poolStore != null) return poolStatus();
+        if (!poolTasks.isEmpty()) throw new UserError("--pool-task goes with --pool-store: the store is the truth");
         try (LambdaClient lambda = release.clients().lambda()) {
             Map<String, ReleaseChannel> channels = new LinkedHashMap<>();
             if (model != null) {
                 channels.put(model, release.channel(model, lambda));
-            } else if (release.poolUrl != null) {
-                throw new UserError("with --pool-url, name the model: skiff status MODEL --pool-url URL");
             } else {
                 LambdaFunctions.byModel(lambda, release.stack)
                         .forEach((name, function) -> channels.put(name, new LambdaReleaseChannel(lambda, function)));
@@ -56,6 +71,32 @@ public final class StatusCommand implements Callable<Integer> {
                         + "; deploy some with skiff deploy");
             } else {
                 table(channels).print(out, "");
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** What the store says (always), then what each --pool-task serves. */
+    private int poolStatus() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (ModelStore store = PoolStores.open(release.poolStore, release.aws.clients())) {
+            Set<String> models = new TreeSet<>(store.versions().keySet());
+            models.addAll(store.aliases().document().models().keySet());
+            if (model != null) models.retainAll(Set.of(model));
+            if (models.isEmpty()) {
+                out.println((model == null ? "No models" : "No model '" + model + "'") + " in the GPU pool's store "
+                        + store.describe() + "; skiff deploy --pool-store publishes them");
+                out.flush();
+                return model == null ? ExitCodes.OK : ExitCodes.USAGE_OR_INPUT;
+            }
+            Map<String, ReleaseChannel> channels = new LinkedHashMap<>();
+            for (String name : models) channels.put(name, new PoolReleaseChannel(store, name));
+            table(channels).print(out, "");
+            if (!poolTasks.isEmpty()) {
+                out.println();
+                out.println("What each task serves (it follows the store within its poll interval):");
+                new PoolTasks().table(poolTasks, List.copyOf(models)).print(out, "");
             }
             out.flush();
             return ExitCodes.OK;

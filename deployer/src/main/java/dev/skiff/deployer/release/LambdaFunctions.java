@@ -46,7 +46,7 @@ public final class LambdaFunctions {
                             + (functions.isEmpty()
                                     ? "; deploy it first (skiff deploy)"
                                     : "; Lambda models: " + String.join(", ", functions.keySet()))
-                            + "; for a GPU-pool model pass --pool-url");
+                            + "; for a GPU-pool model pass --pool-store");
         }
         return function;
     }

@@ -10,7 +10,7 @@ import java.util.Optional;
  * aliases, or the GPU pool's loaded versions and its own aliases. promote, rollback and status
  * work the same through either.
  */
-public interface ReleaseChannel {
+public interface ReleaseChannel extends AutoCloseable {
     Target target();
 
     /** The function name, or the pool's management URL. */
@@ -27,4 +27,8 @@ public interface ReleaseChannel {
 
     /** Creates the alias, or moves it; the change is atomic on both targets. */
     void setAlias(AliasState route);
+
+    /** Releases what the channel holds (the pool's store client); the Lambda client is its caller's. */
+    @Override
+    default void close() {}
 }

@@ -1,142 +1,213 @@
 package dev.skiff.deployer.release;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.skiff.deployer.cli.ExitCodes;
+import dev.skiff.deployer.cli.SkiffCli;
 import dev.skiff.deployer.cli.UserError;
+import dev.skiff.deployer.deploy.PoolPublisher;
+import dev.skiff.deployer.packaging.PackagedModel;
 import dev.skiff.runtime.contract.AliasDocument;
 import dev.skiff.runtime.contract.AliasRoute;
-import org.junit.jupiter.api.AfterEach;
+import dev.skiff.runtime.contract.Target;
+import dev.skiff.store.InProcessS3;
+import dev.skiff.store.ModelStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * The deployer's side of the pool's alias routes: what it writes is read by the pool's codec
- * ({@link AliasDocument}) as the route it meant, and what the pool lists comes back as the same
- * alias. The stand-in pool serves the management API's alias routes as gpu-fallback's ManagementApi
- * does: parseRoute on PUT, routeJson with the name on GET.
+ * The pool's release channel on its model store in S3 (Adobe's S3Mock in this JVM, through the AWS
+ * SDK with an endpoint override, as skiff reaches S3): promote, rollback and status read and write
+ * the store's alias document, a lost race is a conflict (exit 7) that changes nothing, and deploy
+ * publishes the packaged pool versions.
  */
 class PoolReleaseChannelTest {
-    private HttpServer pool;
-    private final Map<String, AliasRoute> stored = new LinkedHashMap<>();
-    private final List<String> bodies = new ArrayList<>();
-    private String listOverride;
+    static final String STORE = "s3://pool/models";
+
+    @TempDir
+    static Path temp;
+
+    static InProcessS3 s3;
+    static ModelStore store;
+
+    @BeforeAll
+    static void start() throws Exception {
+        System.setProperty("aws.accessKeyId", InProcessS3.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", InProcessS3.SECRET_KEY);
+        s3 = new InProcessS3(Files.createDirectories(temp.resolve("s3")), "pool");
+        store = ModelStore.s3(s3.client(), STORE);
+        PackagedModel fraud = packaged("fraud", "1", "2", "3");
+        new PoolPublisher(store, line -> {}).publish(fraud);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (store != null) store.close();
+        if (s3 != null) s3.close();
+    }
 
     @BeforeEach
-    void startPool() throws IOException {
-        pool = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        String metadata = "{\"name\": \"fraud\", \"versions\": [\"10\", \"2\", \"3\"]}";
-        pool.createContext("/v2/models/fraud", exchange -> answer(exchange, metadata));
-        pool.createContext("/v2/repository/models/fraud/aliases", this::aliases);
-        pool.start();
+    void liveOnOne() {
+        AliasDocument live = AliasDocument.empty().with("fraud", "live", AliasRoute.to(1));
+        store.writeAliases(live, store.aliases().tag());
     }
 
-    @AfterEach
-    void stopPool() {
-        pool.stop(0);
-    }
-
-    private void aliases(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        if (exchange.getRequestMethod().equals("PUT")) {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            bodies.add(new String(body, StandardCharsets.UTF_8));
-            String alias = path.substring(path.lastIndexOf('/') + 1);
-            stored.put(alias, AliasDocument.parseRoute(body, "the alias body"));
-            answer(exchange, new String(AliasDocument.routeJson(alias, stored.get(alias)), StandardCharsets.UTF_8));
-            return;
+    /** A pool package as skiff package lays it out: models/{name}/{version}/model.onnx. */
+    static PackagedModel packaged(String name, String... versions) throws Exception {
+        Path context = temp.resolve("gpu-pool-" + name);
+        for (String version : versions) {
+            Path file = context.resolve("models").resolve(name).resolve(version).resolve("model.onnx");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, "model " + name + " " + version);
         }
-        List<String> listed = new ArrayList<>();
-        stored.forEach((name, route) -> listed.add(json(AliasDocument.routeJson(name, route))));
-        String list = "{\"name\": \"fraud\", \"aliases\": [" + String.join(", ", listed) + "]}";
-        answer(exchange, listOverride != null ? listOverride : list);
+        return new PackagedModel(
+                name,
+                Target.GPU_POOL,
+                "pool-image",
+                "x86_64",
+                context,
+                null,
+                0,
+                0,
+                null,
+                List.of(versions),
+                null,
+                null);
     }
 
-    private static String json(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private static void answer(HttpExchange exchange, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("content-type", "application/json");
-        exchange.sendResponseHeaders(200, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
-    }
-
-    private PoolReleaseChannel channel() {
-        return new PoolReleaseChannel(
-                URI.create("http://127.0.0.1:" + pool.getAddress().getPort() + "/"), "fraud");
-    }
-
-    @Test
-    void whatTheDeployerWritesThePoolReadsAsTheRouteItMeant() {
-        channel().setAlias(new AliasState("live", "2", "3", 0.1, "1"));
-        channel().setAlias(AliasState.to("canary", "3", null));
-
-        assertEquals(Map.of("live", new AliasRoute(2, 3L, 0.1), "canary", AliasRoute.to(3)), stored);
-        assertEquals(
-                json(AliasDocument.routeJson(null, new AliasRoute(2, 3L, 0.1))),
-                bodies.get(0),
-                "the body is the pool's own document for that route");
+    static String[] skiff(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(
+                List.of("--pool-store", STORE, "--endpoint-url", s3.endpoint().toString(), "--region", "us-east-1"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = SkiffCli.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(all.toArray(String[]::new));
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
     }
 
     @Test
-    void whatThePoolListsComesBackAsTheSameAliases() {
-        List<AliasState> written =
-                List.of(new AliasState("live", "2", "3", 0.25, null), AliasState.to("canary", "3", null));
-        written.forEach(channel()::setAlias);
+    void promoteAndRollbackWriteTheStoresDocument() {
+        String[] canary = skiff("promote", "fraud", "--to", "2", "--canary", "20");
+        assertEquals("0", canary[0], canary[2]);
+        assertEquals(new AliasRoute(1, 2L, 0.2), store.aliases().document().route("fraud", "live"));
+        assertTrue(canary[1].contains("alias live 1 -> 1 (80%) + 2 (20%)"), canary[1]);
 
-        assertEquals(written, channel().aliases(), "the pool keeps no previous version; the rest round-trips");
-        assertEquals("2 (75%) + 3 (25%)", channel().alias("live").orElseThrow().describe());
-        assertEquals(List.of("2", "3", "10"), channel().versions(), "versions in number order");
+        String[] status = skiff("status");
+        assertEquals("0", status[0], status[2]);
+        assertTrue(status[1].contains("1, 2, 3"), status[1]);
+        assertTrue(status[1].contains("1 (80%) + 2 (20%)"), status[1]);
+
+        assertEquals("0", skiff("promote", "fraud", "--to", "2")[0]);
+        assertEquals(AliasRoute.to(2), store.aliases().document().route("fraud", "live"));
+        assertEquals("0", skiff("rollback", "fraud")[0]);
+        assertEquals(AliasRoute.to(1), store.aliases().document().route("fraud", "live"));
+
+        String[] unknown = skiff("promote", "fraud", "--to", "9");
+        assertEquals(Integer.toString(ExitCodes.USAGE_OR_INPUT), unknown[0]);
+        assertTrue(unknown[2].contains("has no version 9; versions: 1, 2, 3"), unknown[2]);
     }
 
     @Test
-    void eachAliasMapsToThePoolsRouteAndBack() {
-        List<AliasState> aliases =
-                List.of(AliasState.to("live", "7", null), new AliasState("live", "7", "8", 0.5, null));
-        for (AliasState alias : aliases) {
-            AliasRoute route = PoolReleaseChannel.route(alias);
-            byte[] json = AliasDocument.routeJson(alias.name(), route);
-            assertArrayEquals(json, AliasDocument.routeJson(alias.name(), AliasDocument.parseRoute(json, "route")));
-            assertEquals(alias, PoolReleaseChannel.state(alias.name(), AliasDocument.parseRoute(json, "route")));
+    void twoPromotesRacingLeaveExactlyTheWinnersChange() throws Exception {
+        CyclicBarrier bothRead = new CyclicBarrier(2);
+        try (ExecutorService releases = Executors.newFixedThreadPool(2)) {
+            List<Future<AliasState>> results = new ArrayList<>();
+            for (String version : new String[] {"2", "3"}) {
+                results.add(releases.submit(() -> {
+                    try (ReleaseChannel channel = new WritingAfterBothRead(
+                            new PoolReleaseChannel(ModelStore.s3(s3.client(), STORE), "fraud"), bothRead)) {
+                        return AliasMover.promote(channel, "live", version, 20);
+                    }
+                }));
+            }
+            List<AliasState> won = new ArrayList<>();
+            List<UserError> lost = new ArrayList<>();
+            for (Future<AliasState> result : results) {
+                try {
+                    won.add(result.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    lost.add((UserError) e.getCause());
+                }
+            }
+            assertEquals(1, won.size(), "one promote wins");
+            assertEquals(1, lost.size(), "the other loses");
+            assertEquals(ExitCodes.CONFLICT, lost.get(0).exitCode());
+            assertTrue(
+                    lost.get(0).getMessage().startsWith("conflict: another release changed"), lost.get(0)::getMessage);
+            AliasState winner = won.get(0);
+            assertEquals(
+                    PoolReleaseChannel.route(winner), store.aliases().document().route("fraud", "live"));
         }
-        assertEquals(
-                AliasRoute.to(7),
-                PoolReleaseChannel.route(new AliasState("live", "7", "8", 0, null)),
-                "a canary at 0% is no canary");
     }
 
     @Test
-    void anAliasThePoolCannotHoldOrTheDeployerCannotReadIsAnErrorThatSaysSo() {
-        AliasState latest = AliasState.to("live", "$LATEST", null);
-        UserError version = assertThrows(UserError.class, () -> PoolReleaseChannel.route(latest));
-        assertTrue(
-                version.getMessage().contains("alias 'live' cannot route to $LATEST on the GPU pool"),
-                version.getMessage());
+    void deployPublishesEachVersionOnceAndRefusesAChangedOne() throws Exception {
+        List<String> lines = new ArrayList<>();
+        new PoolPublisher(store, lines::add).publish(packaged("fraud", "1", "2", "3"));
+        assertEquals(3, lines.stream().filter(l -> l.contains("already in")).count(), lines::toString);
 
-        listOverride = "{\"aliases\": [{\"name\": \"live\", \"version\": \"two\"}]}";
-        UserError unreadable = assertThrows(UserError.class, () -> channel().aliases());
-        assertTrue(
-                unreadable.getMessage().contains("alias 'live': \"version\" must be a version number"),
-                unreadable.getMessage());
-        listOverride = "{\"aliases\": [{\"version\": \"2\"}]}";
-        UserError nameless = assertThrows(UserError.class, () -> channel().aliases());
-        assertTrue(nameless.getMessage().contains("an alias without a \"name\""), nameless.getMessage());
+        PackagedModel changed = packaged("fraud", "3");
+        Files.writeString(changed.artifact().resolve("models/fraud/3/model.onnx"), "another model");
+        UserError refused = assertThrows(UserError.class, () -> new PoolPublisher(store, l -> {}).publish(changed));
+        assertTrue(refused.getMessage().contains("store versions are immutable"), refused::getMessage);
+        packaged("fraud", "3"); // as it was, for the other tests
+    }
+
+    /** Holds each write until both releases have read the document: the race, every time. */
+    private record WritingAfterBothRead(ReleaseChannel channel, CyclicBarrier bothRead) implements ReleaseChannel {
+        @Override
+        public Target target() {
+            return channel.target();
+        }
+
+        @Override
+        public String location() {
+            return channel.location();
+        }
+
+        @Override
+        public List<String> versions() {
+            return channel.versions();
+        }
+
+        @Override
+        public List<AliasState> aliases() {
+            return channel.aliases();
+        }
+
+        @Override
+        public void setAlias(AliasState route) {
+            try {
+                bothRead.await();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            channel.setAlias(route);
+        }
+
+        @Override
+        public void close() {
+            channel.close();
+        }
     }
 }

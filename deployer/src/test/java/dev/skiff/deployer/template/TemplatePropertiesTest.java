@@ -248,9 +248,12 @@ class TemplatePropertiesTest {
             assertFalse(
                     p.containsKey("ManagedPolicyArns"),
                     role.getKey() + ": a managed policy's statements are not ours to scope");
-            for (Object policy : list(p.get("Policies"))) {
-                for (Object statement :
-                        list(map(map(policy).get("PolicyDocument")).get("Statement"))) {
+            List<Object> documents = new ArrayList<>();
+            for (Object policy : list(p.get("Policies")))
+                documents.add(map(policy).get("PolicyDocument"));
+            documents.addAll(storeWriterDocuments(template));
+            for (Object document : documents) {
+                for (Object statement : list(map(document).get("Statement"))) {
                     Map<String, Object> s = map(statement);
                     assertEquals("Allow", s.get("Effect"));
                     List<String> actions = listOrOne(s.get("Action")).stream()
@@ -267,9 +270,69 @@ class TemplatePropertiesTest {
                 }
             }
         }
-        assertTrue(template.resources("AWS::IAM::Policy").isEmpty()
-                && template.resources("AWS::IAM::ManagedPolicy").isEmpty());
+        assertTrue(template.resources("AWS::IAM::Policy").isEmpty());
+        assertTrue(Set.of("GpuPoolStoreWriterPolicy")
+                .containsAll(template.resources("AWS::IAM::ManagedPolicy").keySet()));
         assertTrue(statements > 0, name);
+    }
+
+    /** The pool's model store: the tasks may only read its prefix, the deployer's policy also write it, nothing more. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("templates")
+    void thePoolStoresRolesAreScopedToItsPrefix(String name, ParsedTemplate template) {
+        if (template.resources("AWS::ECS::TaskDefinition").isEmpty()) return; // no pool
+        Map<String, Object> reader = template.resources("AWS::IAM::Role").get("GpuPoolStoreReaderRole");
+        assertNotNull(reader, name);
+        assertEquals("GpuPoolUsesStore", reader.get("Condition"));
+        List<Object> readerStatements = new ArrayList<>();
+        for (Object policy : list(map(reader.get("Properties")).get("Policies")))
+            readerStatements.addAll(list(map(map(policy).get("PolicyDocument")).get("Statement")));
+        assertScopedToThePrefix(readerStatements, Set.of("s3:GetObject"));
+        List<Object> writerStatements = new ArrayList<>();
+        for (Object document : storeWriterDocuments(template))
+            writerStatements.addAll(list(map(document).get("Statement")));
+        assertScopedToThePrefix(writerStatements, Set.of("s3:GetObject", "s3:PutObject"));
+
+        Map<String, Object> task = map(template.resources("AWS::ECS::TaskDefinition")
+                .values()
+                .iterator()
+                .next()
+                .get("Properties"));
+        List<?> taskRole = list(map(task.get("TaskRoleArn")).get("Fn::If"));
+        assertEquals("GpuPoolUsesStore", taskRole.get(0));
+        assertTrue(String.valueOf(taskRole.get(1)).contains("GpuPoolStoreReaderRole"), taskRole::toString);
+    }
+
+    /** Object actions on {bucket}/{prefix}/* only; listing the bucket only under the prefix. */
+    private static void assertScopedToThePrefix(List<Object> statements, Set<String> objectActions) {
+        Set<String> seen = new java.util.HashSet<>();
+        for (Object statement : statements) {
+            Map<String, Object> s = map(statement);
+            List<String> actions =
+                    listOrOne(s.get("Action")).stream().map(String::valueOf).toList();
+            seen.addAll(actions);
+            Object resource = map(s.get("Resource")).get("Fn::Sub");
+            if (actions.equals(List.of("s3:ListBucket"))) {
+                assertEquals("arn:${AWS::Partition}:s3:::${PoolStoreBucket}", resource);
+                assertEquals(
+                        Map.of("s3:prefix", Map.of("Fn::Sub", "${PoolStorePrefix}/*")),
+                        map(map(s.get("Condition")).get("StringLike")));
+            } else {
+                assertTrue(objectActions.containsAll(actions), "only " + objectActions + ": " + actions);
+                assertEquals("arn:${AWS::Partition}:s3:::${PoolStoreBucket}/${PoolStorePrefix}/*", resource);
+            }
+        }
+        Set<String> expected = new java.util.HashSet<>(objectActions);
+        expected.add("s3:ListBucket");
+        assertEquals(expected, seen);
+    }
+
+    private static List<Object> storeWriterDocuments(ParsedTemplate template) {
+        List<Object> documents = new ArrayList<>();
+        for (Map<String, Object> policy :
+                template.resources("AWS::IAM::ManagedPolicy").values())
+            documents.add(map(policy.get("Properties")).get("PolicyDocument"));
+        return documents;
     }
 
     @ParameterizedTest(name = "{0}")

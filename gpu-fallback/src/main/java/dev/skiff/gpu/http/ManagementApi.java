@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.gpu.repository.ModelRegistry;
 import dev.skiff.gpu.routing.AliasTable;
+import dev.skiff.gpu.store.StorePoller;
 import dev.skiff.runtime.api.ApiResponse;
 import dev.skiff.runtime.contract.AliasDocument;
 import dev.skiff.runtime.contract.AliasRoute;
@@ -13,8 +14,11 @@ import dev.skiff.runtime.contract.ErrorCode;
 import dev.skiff.runtime.model.Model;
 import dev.skiff.runtime.model.ModelLoadException;
 import dev.skiff.runtime.model.ModelRepository;
+import dev.skiff.store.StoreConflictException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -32,6 +36,10 @@ import java.util.Map;
  * PUT    /v2/repository/models/{model}/aliases/{alias}         {"version": "2", "additionalVersionWeights": {"3": 0.1}}
  * DELETE /v2/repository/models/{model}/aliases/{alias}
  * </pre>
+ * With a shared model store (s3://), no alias or version state lives only in this task: alias
+ * changes are written to the store's document (a concurrent writer's change is a 409, never lost),
+ * with this task's credentials, so the store's IAM decides (the template's task role only reads: a
+ * 403 there); load syncs from the store now; unload is refused, the store decides what is served.
  */
 public final class ManagementApi {
     public static final String PREFIX = "/v2/repository";
@@ -40,10 +48,13 @@ public final class ManagementApi {
 
     private final ModelRegistry registry;
     private final AliasTable aliases;
+    private final StorePoller store; // null for a directory served in place
 
-    public ManagementApi(ModelRegistry registry, AliasTable aliases) {
+    /** @param store the shared model store's poller, or null for a directory served in place */
+    public ManagementApi(ModelRegistry registry, AliasTable aliases, StorePoller store) {
         this.registry = registry;
         this.aliases = aliases;
+        this.store = store;
     }
 
     public static boolean handles(String path) {
@@ -56,7 +67,8 @@ public final class ManagementApi {
         if (n == 2 && parts[1].equals("index")) return only("POST", method, path, () -> index());
         if (n < 4 || !parts[1].equals("models") || parts[2].isEmpty()) return noRoute(method, path);
         String model = parts[2];
-        if (n == 4 && parts[3].equals("load")) return only("POST", method, path, () -> loadModel(model));
+        if (n == 4 && parts[3].equals("load"))
+            return only("POST", method, path, () -> storeCall(() -> loadModel(model)));
         if (n == 6 && parts[3].equals("versions") && (parts[5].equals("load") || parts[5].equals("unload"))) {
             String version = parts[4];
             if (!ModelRepository.isVersion(version)) {
@@ -67,6 +79,20 @@ public final class ManagementApi {
                         null);
             }
             long number = Long.parseLong(version);
+            if (store != null) {
+                return only(
+                        "POST",
+                        method,
+                        path,
+                        () -> storeCall(() -> parts[5].equals("load")
+                                ? loadModel(model)
+                                : error(
+                                        ErrorCode.CONFLICT,
+                                        "this task serves the model store " + store.describe() + ", which decides the "
+                                                + "versions every task serves; a task does not unload one on its own",
+                                        model,
+                                        version)));
+            }
             return only(
                     "POST",
                     method,
@@ -78,8 +104,8 @@ public final class ManagementApi {
             String alias = parts[4];
             return switch (method) {
                 case "GET" -> getAlias(model, alias);
-                case "PUT" -> putAlias(model, alias, body);
-                case "DELETE" -> deleteAlias(model, alias);
+                case "PUT" -> storeCall(() -> putAlias(model, alias, body));
+                case "DELETE" -> storeCall(() -> deleteAlias(model, alias));
                 default ->
                     ApiResponse.methodNotAllowed(
                             method + " is not allowed on " + path + "; use GET, PUT or DELETE",
@@ -103,6 +129,7 @@ public final class ManagementApi {
     }
 
     private ApiResponse loadModel(String model) {
+        if (store != null) store.poll(); // what the store has now, synced and loaded
         List<String> failed;
         try {
             failed = registry.loadNewVersions(model);
@@ -185,7 +212,7 @@ public final class ManagementApi {
 
     private ApiResponse putAlias(String model, String alias, byte[] body) {
         Model loaded = registry.model(model);
-        if (loaded == null) return unknownModel(model);
+        if (loaded == null && store == null) return unknownModel(model);
         if (!AliasTable.isValidName(alias)) {
             return error(
                     ErrorCode.INVALID_ARGUMENT,
@@ -199,6 +226,7 @@ public final class ManagementApi {
         } catch (IllegalArgumentException e) {
             return error(ErrorCode.INVALID_ARGUMENT, e.getMessage(), model, null);
         }
+        if (store != null) return putStoreAlias(model, alias, route);
         for (Long number : new Long[] {route.version(), route.additionalVersion()}) {
             if (number != null && loaded.version(number) == null) {
                 return error(
@@ -224,8 +252,32 @@ public final class ManagementApi {
         return ok(routeNode(alias, route), model, Long.toString(route.version()));
     }
 
+    /** The alias in the store's document, for every task; routed here once its versions are loaded. */
+    private ApiResponse putStoreAlias(String model, String alias, AliasRoute route) {
+        List<Long> published = store.aliases().publishedVersions(model);
+        for (Long number : new Long[] {route.version(), route.additionalVersion()}) {
+            if (number != null && !published.contains(number)) {
+                return error(
+                        published.isEmpty() ? ErrorCode.NOT_FOUND : ErrorCode.CONFLICT,
+                        "model '" + model + "' has no version " + number + " in the model store " + store.describe()
+                                + ", so alias '" + alias + "' cannot route to it; publish it with skiff deploy; "
+                                + "versions: " + published,
+                        model,
+                        null);
+            }
+        }
+        store.aliases().put(model, alias, route);
+        LOG.atInfo()
+                .addKeyValue("model", model)
+                .addKeyValue("alias", alias)
+                .addKeyValue("route", routeNode(alias, route).toString())
+                .addKeyValue("store", store.describe())
+                .log("alias written to the store");
+        return ok(routeNode(alias, route), model, Long.toString(route.version()));
+    }
+
     private ApiResponse deleteAlias(String model, String alias) {
-        AliasRoute removed = aliases.remove(model, alias);
+        AliasRoute removed = store != null ? store.aliases().remove(model, alias) : aliases.remove(model, alias);
         if (removed == null)
             return error(ErrorCode.NOT_FOUND, "model '" + model + "' has no alias '" + alias + "'", model, null);
         LOG.atInfo().addKeyValue("model", model).addKeyValue("alias", alias).log("alias deleted");
@@ -242,6 +294,42 @@ public final class ManagementApi {
 
     private interface Action {
         ApiResponse run();
+    }
+
+    /** A store call's failures as the protocol's errors: a lost race 409, IAM's refusal 403, S3 unreachable 503. */
+    private ApiResponse storeCall(Action action) {
+        try {
+            return action.run();
+        } catch (StoreConflictException e) {
+            return error(
+                    ErrorCode.CONFLICT,
+                    e.getMessage() + "; nothing was written: read the aliases again and retry",
+                    null,
+                    null);
+        } catch (S3Exception e) {
+            ErrorCode code = e.statusCode() == 403 ? ErrorCode.PERMISSION_DENIED : ErrorCode.UNAVAILABLE;
+            return error(
+                    code,
+                    "the model store " + storeName() + " answered " + e.statusCode() + ": "
+                            + (e.awsErrorDetails() == null
+                                    ? e.getMessage()
+                                    : e.awsErrorDetails().errorMessage())
+                            + (code == ErrorCode.PERMISSION_DENIED
+                                    ? "; this task's role may only read the store: move aliases with skiff promote"
+                                    : ""),
+                    null,
+                    null);
+        } catch (SdkException e) {
+            return error(
+                    ErrorCode.UNAVAILABLE,
+                    "the model store " + storeName() + " cannot be reached: " + e.getMessage(),
+                    null,
+                    null);
+        }
+    }
+
+    private String storeName() {
+        return store == null ? "" : store.describe();
     }
 
     private static ApiResponse only(String allowed, String method, String path, Action action) {

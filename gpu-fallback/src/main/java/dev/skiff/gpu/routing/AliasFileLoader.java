@@ -50,7 +50,7 @@ public final class AliasFileLoader {
             return;
         }
         routes.forEach((modelName, byAlias) -> byAlias.forEach((alias, route) -> {
-            String problem = problem(modelName, alias, route);
+            String problem = problem(registry, modelName, alias, route);
             if (problem != null) {
                 LOG.atError()
                         .addKeyValue("file", file.toString())
@@ -70,7 +70,8 @@ public final class AliasFileLoader {
         }));
     }
 
-    private String problem(String modelName, String alias, AliasRoute route) {
+    /** Why this server cannot route the alias now (a model or version it does not serve), or null. */
+    static String problem(ModelRegistry registry, String modelName, String alias, AliasRoute route) {
         if (!AliasTable.isValidName(alias)) return "'" + alias + "' is not an alias name";
         Model model = registry.model(modelName);
         if (model == null) return "model '" + modelName + "' is not served";

@@ -45,12 +45,21 @@ public final class LocalGpuPool implements AutoCloseable {
             return unavailable("the GPU pool's model repository " + definition.modelRepository() + " ("
                     + definition.logicalId() + " metadata " + GpuPoolDefinition.MODELS_METADATA + ") does not exist");
         }
+        // the class path in an @argfile, not -cp or CLASSPATH: ONNX Runtime crashes (SIGSEGV) loading a
+        // model in a process whose command line (or environment) is long, as a jar list makes it
+        Path classPathFile;
+        try {
+            classPathFile = Files.createTempFile("skiff-gpu-pool-", ".args");
+            classPathFile.toFile().deleteOnExit();
+            Files.writeString(classPathFile, "-cp \"" + command.classPath().replace("\\", "\\\\") + "\"\n");
+        } catch (IOException e) {
+            return unavailable("cannot write the local gpu-fallback server's class path file: " + e.getMessage());
+        }
         List<String> commandLine = new ArrayList<>(List.of(
                 java.toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:+ExitOnOutOfMemoryError",
-                "-cp",
-                command.classPath(),
+                "@" + classPathFile,
                 command.mainClass(),
                 "--models",
                 definition.modelRepository().toString(),

@@ -227,8 +227,9 @@ public final class SamTemplateLoader {
                 && !containers.isEmpty()
                 && containers.get(0) instanceof Map<?, ?> container
                 && container.get("Environment") instanceof List<?> variables) {
-            for (Object variable : variables) {
-                Map<String, Object> v = map(resolver.resolve(variable, id + ".Environment"), id + ".Environment");
+            // resolved as a list, so a variable an !If leaves out (AWS::NoValue) is dropped
+            for (Object variable : (List<?>) resolver.resolve(variables, id + ".Environment")) {
+                Map<String, Object> v = map(variable, id + ".Environment");
                 environment.put(String.valueOf(v.get("Name")), String.valueOf(v.get("Value")));
             }
         }
