@@ -61,7 +61,7 @@ class LocalSkiffTest {
 
     @Test
     void servesTheTemplatesFunctionsOnFreePorts() {
-        assertEquals(List.of("FraudFunction", "MinilmFunction"), skiff.functionNames());
+        assertEquals(List.of("FraudFunction", "FraudDriftFunction", "MinilmFunction"), skiff.functionNames());
         assertTrue(
                 skiff.apiUrl().getPort() > 0 && skiff.lambdaUrl().getPort() > 0,
                 skiff.apiUrl() + " " + skiff.lambdaUrl());
