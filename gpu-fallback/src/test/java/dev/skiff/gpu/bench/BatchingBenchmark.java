@@ -13,6 +13,7 @@ import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
 import dev.skiff.runtime.protocol.Tensor;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -295,7 +296,13 @@ public final class BatchingBenchmark {
                                 .POST(HttpRequest.BodyPublishers.ofString(bodies[i % bodies.length]))
                                 .build();
                         long t = System.nanoTime();
-                        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        HttpResponse<byte[]> response;
+                        try {
+                            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        } catch (IOException e) { // a broken connection is an error of the run, not its end
+                            errors.incrementAndGet();
+                            continue;
+                        }
                         long micros = (System.nanoTime() - t) / 1000;
                         if (response.statusCode() != 200) {
                             errors.incrementAndGet();
