@@ -149,6 +149,7 @@ public final class DynamicBatcher {
         }
     }
 
+    /** Runs the batch, records it, then answers its callers: a caller that reads the metrics sees its own run. */
     private void run(Instance instance, List<Queued> batch) {
         long start = System.nanoTime();
         long rows = 0;
@@ -156,22 +157,26 @@ public final class DynamicBatcher {
             metrics.queued(model, version, start - q.enqueuedNanos);
             rows += q.rows();
         }
+        List<Runnable> answers;
         if (batch.size() == 1) {
             Queued only = batch.get(0);
-            complete(only, () -> instance.infer(only.request));
+            answers = List.of(outcome(only, () -> instance.infer(only.request)));
         } else {
-            runMerged(instance, batch);
+            answers = runMerged(instance, batch);
         }
         metrics.batch(model, version, batch.size(), rows, System.nanoTime() - start);
+        answers.forEach(Runnable::run);
     }
 
-    private void runMerged(Instance instance, List<Queued> batch) {
+    /** Each caller's answer, to be handed over: its own rows of one merged run, or its own run's outcome. */
+    private List<Runnable> runMerged(Instance instance, List<Queued> batch) {
         List<InferRequest> requests = new ArrayList<>(batch.size());
         long[] rows = new long[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             requests.add(batch.get(i).request);
             rows[i] = batch.get(i).rows();
         }
+        List<Runnable> answers = new ArrayList<>(batch.size());
         List<List<Tensor>> shares;
         InferResponse merged;
         try {
@@ -180,27 +185,26 @@ public final class DynamicBatcher {
         } catch (RuntimeException e) {
             // one bad request spoils a merged run: run each alone, so each gets its own answer or error
             metrics.batchFallback(model, version);
-            for (Queued q : batch) complete(q, () -> instance.infer(q.request));
-            return;
+            for (Queued q : batch) answers.add(outcome(q, () -> instance.infer(q.request)));
+            return answers;
         }
         for (int i = 0; i < batch.size(); i++) {
             InferRequest request = requests.get(i);
-            batch.get(i)
-                    .answer
-                    .complete(new InferResponse(
-                            merged.modelName(),
-                            merged.modelVersion(),
-                            request.id(),
-                            shares.get(i),
-                            request.tfServing()));
+            InferResponse own = new InferResponse(
+                    merged.modelName(), merged.modelVersion(), request.id(), shares.get(i), request.tfServing());
+            Queued caller = batch.get(i);
+            answers.add(() -> caller.answer.complete(own));
         }
+        return answers;
     }
 
-    private static void complete(Queued q, Supplier<InferResponse> run) {
+    /** Runs the request now; the returned action hands its answer, or its error, to the caller. */
+    private static Runnable outcome(Queued q, Supplier<InferResponse> run) {
         try {
-            q.answer.complete(run.get());
+            InferResponse response = run.get();
+            return () -> q.answer.complete(response);
         } catch (RuntimeException | Error e) {
-            q.answer.completeExceptionally(e);
+            return () -> q.answer.completeExceptionally(e);
         }
     }
 

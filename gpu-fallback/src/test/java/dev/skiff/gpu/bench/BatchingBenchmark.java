@@ -3,10 +3,17 @@ package dev.skiff.gpu.bench;
 import dev.skiff.gpu.GpuServer;
 import dev.skiff.gpu.ServerCommand;
 import dev.skiff.gpu.ServerOptions;
+import dev.skiff.gpu.batching.BatchPolicy;
+import dev.skiff.gpu.batching.DynamicBatcher;
 import dev.skiff.gpu.batching.RowBatch;
+import dev.skiff.gpu.observability.PoolMetrics;
+import dev.skiff.gpu.provider.ExecutionProvider;
 import dev.skiff.runtime.model.ModelVersion;
 import dev.skiff.runtime.protocol.InferRequest;
+import dev.skiff.runtime.protocol.InferResponse;
+import dev.skiff.runtime.protocol.Tensor;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -89,10 +96,17 @@ public final class BatchingBenchmark {
      * 1,4,16,32,64, --seconds 0.5 (one measured round), --rounds 16 (per mode and client count),
      * --warmup-seconds 2 (per mode and model, at the highest client count, before measuring),
      * --execution-provider auto, --control on (both servers with batching off: the "on" column
-     * then measures the noise between two identical servers), --out FILE (the tables, as Markdown).
+     * then measures the noise between two identical servers), --overhead-only on (only the queue's
+     * own cost for a lone request, on and off: seconds), --out FILE (the tables, as Markdown).
      */
     public static void main(String[] args) throws Exception {
         Map<String, String> flags = flags(args);
+        if (flags.getOrDefault("--overhead-only", "off").equals("on")) {
+            StringBuilder table = new StringBuilder();
+            queueOverhead(table);
+            System.out.print(table);
+            return;
+        }
         Path models = Path.of(flags.getOrDefault("--models", "examples/models"));
         Path poolModels = Path.of(flags.getOrDefault("--pool-models", "examples/pool-models"));
         int[] clientCounts = Arrays.stream(
@@ -132,6 +146,7 @@ public final class BatchingBenchmark {
         table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Scenario scenario : scenarios) bench.compare(table, scenario, clientCounts);
         for (Scenario scenario : scenarios) bench.runCosts(table, scenario);
+        queueOverhead(table);
         table.append(String.format(Locale.ROOT, "%nwhole run: %.0f s%n", (System.nanoTime() - started) / 1e9));
         System.out.println();
         System.out.print(table);
@@ -281,7 +296,13 @@ public final class BatchingBenchmark {
                                 .POST(HttpRequest.BodyPublishers.ofString(bodies[i % bodies.length]))
                                 .build();
                         long t = System.nanoTime();
-                        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        HttpResponse<byte[]> response;
+                        try {
+                            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        } catch (IOException e) { // a broken connection is an error of the run, not its end
+                            errors.incrementAndGet();
+                            continue;
+                        }
                         long micros = (System.nanoTime() - t) / 1000;
                         if (response.statusCode() != 200) {
                             errors.incrementAndGet();
@@ -372,6 +393,52 @@ public final class BatchingBenchmark {
                 table.append(String.format(Locale.ROOT, "| %d | %.2f | %.3f |%n", rows, ms, ms / rows));
             }
         }
+    }
+
+    /**
+     * What the queue itself costs a lone request, on and off, without HTTP or a model: one caller
+     * submits a one-row request and waits for its answer from an instance that answers at once.
+     * Rounds interleaved; the figure is the mean round trip through queue, scheduler and worker.
+     */
+    private static void queueOverhead(StringBuilder table) throws Exception {
+        PoolMetrics metrics = new PoolMetrics(ExecutionProvider.cpu("benchmark"));
+        DynamicBatcher.Instance echo = request -> new InferResponse("m", "1", request.id(), request.inputs(), false);
+        DynamicBatcher on = new DynamicBatcher("on", "1", List.of(echo), new BatchPolicy(true, 64, 0, 256), metrics);
+        DynamicBatcher off = new DynamicBatcher("off", "1", List.of(echo), new BatchPolicy(false, 64, 0, 256), metrics);
+        InferRequest request = new InferRequest(
+                null,
+                Map.of(),
+                List.of(Tensor.ofFloats("features", new long[] {1, 8}, new float[8])),
+                List.of(),
+                false);
+        int rounds = 20, perRound = 20_000;
+        long onNanos = 0, offNanos = 0;
+        for (int r = 0; r < rounds + 2; r++) { // the first two rounds warm up
+            boolean onFirst = r % 2 == 0;
+            long first = lonely(onFirst ? on : off, request, perRound);
+            long second = lonely(onFirst ? off : on, request, perRound);
+            if (r < 2) continue;
+            onNanos += onFirst ? first : second;
+            offNanos += onFirst ? second : first;
+        }
+        for (DynamicBatcher batcher : List.of(on, off)) {
+            batcher.retire();
+            batcher.awaitStopped(Duration.ofSeconds(5));
+        }
+        table.append(String.format(
+                Locale.ROOT,
+                "%nA lone request through the queue (no HTTP, no model), %d x %,d requests per mode, interleaved:"
+                        + "%n%n| batching | µs per request |%n|---|---:|%n| on | %.2f |%n| off | %.2f |%n",
+                rounds,
+                perRound,
+                onNanos / 1e3 / rounds / perRound,
+                offNanos / 1e3 / rounds / perRound));
+    }
+
+    private static long lonely(DynamicBatcher batcher, InferRequest request, int count) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) batcher.submit(request).get();
+        return System.nanoTime() - start;
     }
 
     /** One request of the given rows, built from single-row bodies. */
