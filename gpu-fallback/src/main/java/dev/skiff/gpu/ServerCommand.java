@@ -232,7 +232,7 @@ public final class ServerCommand implements Callable<Integer> {
             defaultValue = "-1",
             description = "the protocol's gRPC service (inference.GRPCInferenceService) on this port, on --host; "
                     + "-1 (the default) for none, 0 for any free one (read it from the \"grpc listening\" line); "
-                    + "the images use 8001; env SKIFF_GRPC_PORT")
+                    + "the template's tasks use 8001; env SKIFF_GRPC_PORT")
     private int grpcPort;
 
     @Option(
