@@ -29,6 +29,13 @@ final class YamlTrees {
         return found;
     }
 
+    /** Where two parsed subtrees differ, each as "path: what", the paths starting at {@code path}. */
+    static List<String> differences(String path, Node expected, Node actual) {
+        List<String> found = new ArrayList<>();
+        compare(path, expected, actual, found);
+        return found;
+    }
+
     private static void compare(String path, Node expected, Node actual, List<String> found) {
         if (expected.getNodeType() != actual.getNodeType()) {
             found.add(path + ": a " + expected.getNodeType() + " became a " + actual.getNodeType());
