@@ -16,6 +16,7 @@ import dev.skiff.monitoring.data.RowFiles;
 import dev.skiff.monitoring.data.TrainingRows;
 import dev.skiff.monitoring.drift.DriftReport;
 import dev.skiff.monitoring.lambda.DriftHandler;
+import dev.skiff.monitoring.scheduled.LatestVerdicts;
 import dev.skiff.monitoring.scheduled.ScheduledDriftCheck;
 import dev.skiff.runtime.capture.CaptureRecord;
 import dev.skiff.runtime.contract.Target;
@@ -41,6 +42,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -116,6 +118,14 @@ class ScheduledDriftCheckTest {
                 latest,
                 JSON.readTree(s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(at + "/report.json"))
                         .asByteArray()));
+
+        Map<String, DriftReport> verdicts = LatestVerdicts.read(s3, BUCKET, "fraud", List.of("1", "2"));
+        assertEquals(Set.of("1"), verdicts.keySet(), "version 2 has no baseline, so no verdict");
+        assertTrue(
+                LatestVerdicts.describe("fraud", "1", verdicts.get("1"))
+                        .matches(
+                                "fraud version 1: FEATURE_DRIFT at .* \\(2000 rows\\): 2 of 8 input features drifted \\(amount_usd, card_present\\).*"),
+                LatestVerdicts.describe("fraud", "1", verdicts.get("1")));
 
         JsonNode share = JSON.readTree(
                 log.stream().filter(l -> l.contains("DriftedShare")).findFirst().orElseThrow());

@@ -9,6 +9,8 @@ import dev.skiff.deployer.release.PoolTasks;
 import dev.skiff.deployer.release.ReleaseChannel;
 import dev.skiff.deployer.report.TextTable;
 import dev.skiff.store.ModelStore;
+import dev.skiff.monitoring.drift.DriftReport;
+import dev.skiff.monitoring.scheduled.LatestVerdicts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.PrintWriter;
 import java.net.URI;
@@ -31,7 +34,10 @@ import java.util.concurrent.Callable;
 @Command(
         name = "status",
         mixinStandardHelpOptions = true,
-        description = {"Show each model's target, published versions, and aliases with their weights."})
+        description = {
+            "Show each model's target, published versions, and aliases with their weights; with "
+                    + "--monitoring-bucket, each version's last drift verdict too."
+        })
 public final class StatusCommand implements Callable<Integer> {
     @Parameters(
             index = "0",
@@ -49,6 +55,10 @@ public final class StatusCommand implements Callable<Integer> {
             description = "with --pool-store: also show what this task serves, from its management listener "
                     + "(loopback in the task: reach it through a tunnel such as an SSM port forward); repeatable")
     List<URI> poolTasks = new ArrayList<>();
+            names = "--monitoring-bucket",
+            paramLabel = "BUCKET",
+            description = "the stack's MonitoringBucketName output: show the drift function's last verdict per version")
+    String monitoringBucket;
 
     @Spec
     CommandSpec spec;
@@ -71,6 +81,7 @@ public final class StatusCommand implements Callable<Integer> {
                         + "; deploy some with skiff deploy");
             } else {
                 table(channels).print(out, "");
+                if (monitoringBucket != null) driftVerdicts(channels, out);
             }
             out.flush();
             return ExitCodes.OK;
@@ -100,6 +111,22 @@ public final class StatusCommand implements Callable<Integer> {
             }
             out.flush();
             return ExitCodes.OK;
+        }
+    }
+
+    private void driftVerdicts(Map<String, ReleaseChannel> channels, PrintWriter out) {
+        out.println();
+        try (S3Client s3 = release.aws.clients().s3()) {
+            for (Map.Entry<String, ReleaseChannel> entry : channels.entrySet()) {
+                Map<String, DriftReport> verdicts = LatestVerdicts.read(
+                        s3, monitoringBucket, entry.getKey(), entry.getValue().versions());
+                if (verdicts.isEmpty())
+                    out.println("drift: " + entry.getKey() + ": not checked yet (no baseline or no captures)");
+                verdicts.forEach((version, report) ->
+                        out.println("drift: " + LatestVerdicts.describe(entry.getKey(), version, report)));
+            }
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot read a drift report in s3://" + monitoringBucket + ": " + e.getMessage());
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.TreeSet;
 public final class BaselineBuilder {
     /**
      * The KLL sketch's k. The KS test reads the baseline's distribution from the sketch, so its rank
-     * error (about 0.4% at k = 1000, at 99% confidence) must stay well under the KS statistic that
+     * error (0.28% at k = 1000, at 99% confidence) must stay well under the KS statistic that
      * makes a 10,000-row window significant (about 2%); the default k = 200 (1.7%) does not.
      */
     public static final int KLL_K = 1000;

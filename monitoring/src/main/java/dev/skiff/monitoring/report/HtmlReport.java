@@ -93,10 +93,10 @@ public final class HtmlReport {
                     .append(feature.drifted() ? "<span class=\"drift\">drift</span>" : "<span class=\"ok\">ok</span>")
                     .append(String.format(
                             Locale.ROOT,
-                            "<br><span class=\"muted\">PSI %.3f · %s p = %s</span><br>\n",
+                            "<br><span class=\"muted\">PSI %.3f · %s p %s</span><br>\n",
                             feature.psi(),
                             feature.test(),
-                            escape(Numbers.pValue(feature.pValue()))));
+                            escape(pEquals(feature.pValue()))));
             histogram(html, feature);
             html.append("</div>\n");
         }
@@ -192,6 +192,12 @@ public final class HtmlReport {
                 width,
                 h,
                 color));
+    }
+
+    /** "= 0.242", or "< 1e-300" where the p-value is below what a double holds. */
+    private static String pEquals(double p) {
+        String text = Numbers.pValue(p);
+        return text.startsWith("<") ? text : "= " + text;
     }
 
     private static String shorten(String label) {

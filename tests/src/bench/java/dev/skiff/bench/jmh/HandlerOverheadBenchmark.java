@@ -320,7 +320,13 @@ public class HandlerOverheadBenchmark {
     // --- set-up helpers ---
 
     /** A copy of the example model's directory whose config pins intraOpThreads to 1 (model files linked, not copied). */
+    /** The model with one intra-op thread and capture off: capture's cost is CaptureCostBenchmark's. */
     static Path oneThreadRepository(String model) throws IOException {
+        return oneThreadRepository(model, 0);
+    }
+
+    /** @param capturePercent the config's capture.samplingPercent (0: off), whatever the example's config says */
+    static Path oneThreadRepository(String model, int capturePercent) throws IOException {
         Path root = Files.createTempDirectory("skiff-bench-models");
         Path source = BenchFiles.models().resolve(model);
         Path target = root.resolve(model);
@@ -331,7 +337,15 @@ public class HandlerOverheadBenchmark {
                 else if (file.getFileName().toString().equals("config.json")) {
                     String config = Files.readString(file).trim();
                     if (!config.startsWith("{")) throw new IllegalStateException(file + " is not a JSON object");
-                    Files.writeString(to, "{\n  \"intraOpThreads\": " + THREADS + "," + config.substring(1));
+                    com.fasterxml.jackson.databind.ObjectMapper json =
+                            new com.fasterxml.jackson.databind.ObjectMapper();
+                    com.fasterxml.jackson.databind.node.ObjectNode tree =
+                            (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(config);
+                    tree.put("intraOpThreads", THREADS);
+                    tree.putObject("capture")
+                            .put("samplingPercent", capturePercent)
+                            .put("data", "both");
+                    Files.writeString(to, json.writeValueAsString(tree));
                 } else Files.createSymbolicLink(to, file.toAbsolutePath());
             }
         }

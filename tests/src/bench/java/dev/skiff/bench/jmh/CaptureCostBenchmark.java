@@ -1,0 +1,129 @@
+package dev.skiff.bench.jmh;
+
+import dev.skiff.bench.BenchFiles;
+import dev.skiff.runtime.lambda.LambdaFunction;
+import dev.skiff.runtime.model.ModelRepository;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.Statistics;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What capture at 100% sampling adds to fraud's warm request: the same handler path as
+ * HandlerOverheadBenchmark (API Gateway event in, response event out, EMF line to /dev/null), once
+ * with capture off and once with every request captured (the record formatted and written to the
+ * same /dev/null stream, as the function writes it to stdout). Lambda's JIT flags (C1 only).
+ *
+ * <pre>bin/bench-capture [--forks N] [--iterations N]</pre>
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class CaptureCostBenchmark {
+    @State(Scope.Benchmark)
+    public static class Handler {
+        @Param({"0", "100"})
+        public int capturePercent;
+
+        LambdaFunction function;
+        byte[] event;
+        Path repository;
+        PrintStream log;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            repository = HandlerOverheadBenchmark.oneThreadRepository("fraud", capturePercent);
+            log = new PrintStream(new FileOutputStream("/dev/null"), true, StandardCharsets.UTF_8);
+            function = new LambdaFunction(ModelRepository.load(repository, Set.of("fraud")), log);
+            event = BenchFiles.httpApiEvent("fraud", BenchFiles.request("fraud"));
+            String answer =
+                    new String(function.handle(event, "check", HandlerOverheadBenchmark.ARN), StandardCharsets.UTF_8);
+            if (!answer.contains("\"statusCode\":200"))
+                throw new IllegalStateException("the handler failed: " + answer);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            function.repository().close();
+            log.close();
+            HandlerOverheadBenchmark.deleteTree(repository);
+        }
+    }
+
+    @Benchmark
+    public byte[] handler(Handler h) {
+        return h.function.handle(h.event, "req-1", HandlerOverheadBenchmark.ARN);
+    }
+
+    public static void main(String[] args) throws Exception {
+        int forks = 2, iterations = 5;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--forks" -> forks = Integer.parseInt(args[++i]);
+                case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
+                        .include(CaptureCostBenchmark.class.getName() + "\\.handler$")
+                        .forks(forks)
+                        .warmupIterations(5)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(iterations)
+                        .measurementTime(TimeValue.seconds(2))
+                        .jvmArgsAppend(
+                                "-XX:+TieredCompilation",
+                                "-XX:TieredStopAtLevel=1",
+                                "-XX:+UseSerialGC",
+                                "-Xms512m",
+                                "-Xmx512m",
+                                "-Dskiff.repo=" + BenchFiles.repoRoot())
+                        .build())
+                .run();
+        Statistics off = null, on = null;
+        for (RunResult r : results) {
+            Statistics s = r.getPrimaryResult().getStatistics();
+            if (r.getParams().getParam("capturePercent").equals("0")) off = s;
+            else on = s;
+        }
+        System.out.printf(
+                Locale.ROOT, "%n| fraud handler, C1 only | p50 | p90 | p99 | samples |%n|---|---:|---:|---:|---:|%n");
+        for (String[] row : new String[][] {{"capture off", "0"}, {"capture 100%", "1"}}) {
+            Statistics s = row[1].equals("0") ? off : on;
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %.1f µs | %.1f µs | %.1f µs | %d |%n",
+                    row[0],
+                    s.getPercentile(50),
+                    s.getPercentile(90),
+                    s.getPercentile(99),
+                    s.getN());
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "| **capture's cost** | **%.1f µs** | %.1f µs | %.1f µs | |%n",
+                on.getPercentile(50) - off.getPercentile(50),
+                on.getPercentile(90) - off.getPercentile(90),
+                on.getPercentile(99) - off.getPercentile(99));
+    }
+}
