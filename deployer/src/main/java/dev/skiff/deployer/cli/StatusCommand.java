@@ -8,9 +8,9 @@ import dev.skiff.deployer.release.PoolStores;
 import dev.skiff.deployer.release.PoolTasks;
 import dev.skiff.deployer.release.ReleaseChannel;
 import dev.skiff.deployer.report.TextTable;
-import dev.skiff.store.ModelStore;
 import dev.skiff.monitoring.drift.DriftReport;
 import dev.skiff.monitoring.scheduled.LatestVerdicts;
+import dev.skiff.store.ModelStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,6 +55,8 @@ public final class StatusCommand implements Callable<Integer> {
             description = "with --pool-store: also show what this task serves, from its management listener "
                     + "(loopback in the task: reach it through a tunnel such as an SSM port forward); repeatable")
     List<URI> poolTasks = new ArrayList<>();
+
+    @Option(
             names = "--monitoring-bucket",
             paramLabel = "BUCKET",
             description = "the stack's MonitoringBucketName output: show the drift function's last verdict per version")
