@@ -25,8 +25,7 @@ class SamApplicationTemplateTest {
                 List.of(),
                 differences,
                 "sam/template.yaml differs from what the fragments render; "
-                        + "render it again: bin/jdk ./mvnw -q -pl deployer test-compile exec:java -Dexec.classpathScope=test "
-                        + "-Dexec.mainClass=dev.skiff.deployer.template.ExampleStack");
+                        + "render it again: bin/run-main deployer dev.skiff.deployer.template.ExampleStack");
     }
 
     @Test

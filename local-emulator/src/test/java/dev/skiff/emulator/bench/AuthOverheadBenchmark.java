@@ -44,8 +44,7 @@ import java.util.function.Supplier;
  * keys cached) and an AWS_IAM route (SigV4 recomputed by the SDK's signer). Then the two checks alone,
  * in-process, without socket or function.
  *
- * <pre>bin/jdk ./mvnw -q -pl local-emulator test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.skiff.emulator.bench.AuthOverheadBenchmark [-Dexec.args="2000"]</pre>
+ * <pre>bin/run-main local-emulator dev.skiff.emulator.bench.AuthOverheadBenchmark [2000]</pre>
  */
 public final class AuthOverheadBenchmark {
 

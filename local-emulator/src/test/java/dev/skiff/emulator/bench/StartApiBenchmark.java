@@ -37,8 +37,7 @@ import java.util.regex.Pattern;
  * Runtime API -> environment process -> back) against the same handler called in-process with the
  * same event, p50 and p99 side by side; then the cold start of fresh environments as REPORT shows it.
  *
- * <pre>bin/jdk ./mvnw -q -pl local-emulator test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.skiff.emulator.bench.StartApiBenchmark [-Dexec.args="2000"]</pre>
+ * <pre>bin/run-main local-emulator dev.skiff.emulator.bench.StartApiBenchmark [2000]</pre>
  */
 public final class StartApiBenchmark {
 
