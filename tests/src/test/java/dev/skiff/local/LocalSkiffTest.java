@@ -61,7 +61,8 @@ class LocalSkiffTest {
 
     @Test
     void servesTheTemplatesFunctionsOnFreePorts() {
-        assertEquals(List.of("FraudFunction", "MinilmFunction"), skiff.functionNames());
+        // the models' functions, and fraud's scheduled drift check (fraud captures)
+        assertEquals(List.of("FraudFunction", "FraudDriftFunction", "MinilmFunction"), skiff.functionNames());
         assertTrue(
                 skiff.apiUrl().getPort() > 0 && skiff.lambdaUrl().getPort() > 0,
                 skiff.apiUrl() + " " + skiff.lambdaUrl());
