@@ -61,6 +61,7 @@ class LocalSkiffTest {
 
     @Test
     void servesTheTemplatesFunctionsOnFreePorts() {
+        // the models' functions, and fraud's scheduled drift check (fraud captures)
         assertEquals(List.of("FraudFunction", "FraudDriftFunction", "MinilmFunction"), skiff.functionNames());
         assertTrue(
                 skiff.apiUrl().getPort() > 0 && skiff.lambdaUrl().getPort() > 0,
