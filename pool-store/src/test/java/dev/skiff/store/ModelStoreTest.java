@@ -134,12 +134,16 @@ class ModelStoreTest {
                         ModelStore.AliasSnapshot read = store.aliases();
                         bothRead.countDown();
                         bothRead.await();
-                        try {
-                            store.writeAliases(
-                                    read.document().with("fraud", "live", AliasRoute.to(version)), read.tag());
-                            return "won " + version;
-                        } catch (StoreConflictException e) {
-                            return "conflict";
+                        // both hold the same tag; the writes go one after the other, in either order: S3Mock
+                        // checks If-Match and writes in two steps, where S3 itself serializes conditional writes
+                        synchronized (bothRead) {
+                            try {
+                                store.writeAliases(
+                                        read.document().with("fraud", "live", AliasRoute.to(version)), read.tag());
+                                return "won " + version;
+                            } catch (StoreConflictException e) {
+                                return "conflict";
+                            }
                         }
                     }))
                     .toList();

@@ -173,8 +173,14 @@ class PoolReleaseChannelTest {
         packaged("fraud", "3"); // as it was, for the other tests
     }
 
-    /** Holds each write until both releases have read the document: the race, every time. */
+    /**
+     * Holds each write until both releases have read the document: the race, every time. The two writes
+     * then go one after the other, in either order: S3Mock checks If-Match and writes in two steps, so
+     * writes at the same instant could both pass there, where S3 itself serializes conditional writes.
+     */
     private record WritingAfterBothRead(ReleaseChannel channel, CyclicBarrier bothRead) implements ReleaseChannel {
+        private static final Object ONE_WRITE_AT_A_TIME = new Object();
+
         @Override
         public Target target() {
             return channel.target();
@@ -202,7 +208,9 @@ class PoolReleaseChannelTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-            channel.setAlias(route);
+            synchronized (ONE_WRITE_AT_A_TIME) {
+                channel.setAlias(route);
+            }
         }
 
         @Override
