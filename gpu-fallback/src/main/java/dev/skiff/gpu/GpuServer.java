@@ -91,7 +91,7 @@ public final class GpuServer implements AutoCloseable {
         this.aliases = new AliasTable();
         this.storePoller =
                 sync == null ? null : new StorePoller(sync, registry, new StoreAliases(store, aliases, registry));
-        this.backend = new PoolBackend(registry, aliases, options.strictReadiness());
+        this.backend = new PoolBackend(registry, aliases, options.strictReadiness(), options.stackModels());
         this.aliasFile =
                 options.aliasesFile() == null ? null : new AliasFileLoader(options.aliasesFile(), aliases, registry);
         this.answering = Executors.newThreadPerTaskExecutor(

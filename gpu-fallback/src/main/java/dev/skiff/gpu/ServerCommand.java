@@ -2,6 +2,7 @@ package dev.skiff.gpu;
 
 import dev.skiff.gpu.provider.ExecutionProviderSelector.Preference;
 import dev.skiff.runtime.contract.Limits;
+import dev.skiff.runtime.contract.StackModels;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IDefaultValueProvider;
@@ -235,6 +236,16 @@ public final class ServerCommand implements Callable<Integer> {
                     + "the template's tasks use 8001; env SKIFF_GRPC_PORT")
     private int grpcPort;
 
+    @Env(StackModels.ENVIRONMENT_VARIABLE)
+    @Option(
+            names = "--stack-models",
+            paramLabel = "NAME,...",
+            showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "every model of the deployed stack, which an unknown model's 404 lists (the API's "
+                    + "$default route reaches one target only); the served models when not given; "
+                    + "env " + StackModels.ENVIRONMENT_VARIABLE)
+    private String stackModels;
+
     @Option(
             names = {"-h", "--help"},
             usageHelp = true,
@@ -329,7 +340,8 @@ public final class ServerCommand implements Callable<Integer> {
                 strictReadiness,
                 grpcPort,
                 fromStore ? models : null,
-                storeEndpoint);
+                storeEndpoint,
+                StackModels.parse(stackModels));
     }
 
     private void checkRanges() {

@@ -5,6 +5,7 @@ import dev.skiff.gpu.provider.ExecutionProviderSelector.Preference;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -14,6 +15,8 @@ import java.util.Set;
  *                      (null: a new temporary directory)
  * @param store         the shared model store (s3://bucket/prefix), or null for a directory served in place
  * @param storeEndpoint an S3-compatible endpoint instead of AWS's, or null
+ * @param stackModels   every model of the deployed stack, which an unknown model's 404 lists; empty for
+ *                      the server's own
  */
 public record ServerOptions(
         Path models,
@@ -33,7 +36,8 @@ public record ServerOptions(
         boolean strictReadiness,
         int grpcPort,
         String store,
-        URI storeEndpoint) {
+        URI storeEndpoint,
+        List<String> stackModels) {
 
     /** {@link #grpcPort} when the protocol's gRPC listener is off. */
     public static final int GRPC_OFF = -1;
@@ -58,6 +62,7 @@ public record ServerOptions(
                 strictReadiness,
                 grpcPort,
                 store,
-                storeEndpoint);
+                storeEndpoint,
+                stackModels);
     }
 }

@@ -49,7 +49,8 @@ class ServerCommandTest {
                         false,
                         ServerOptions.GRPC_OFF,
                         null,
-                        null),
+                        null,
+                        List.of()),
                 options);
     }
 
@@ -71,7 +72,8 @@ class ServerCommandTest {
                 Map.entry("SKIFF_MANAGEMENT_HOST", "0.0.0.0"),
                 Map.entry("SKIFF_MANAGEMENT_PORT", "9090"),
                 Map.entry("SKIFF_STRICT_READINESS", "on"),
-                Map.entry("SKIFF_GRPC_PORT", "8001"));
+                Map.entry("SKIFF_GRPC_PORT", "8001"),
+                Map.entry("SKIFF_STACK_MODELS", "fraud, minilm,,embedder"));
         assertEquals(
                 new ServerOptions(
                         Path.of("/opt/models"),
@@ -91,7 +93,8 @@ class ServerCommandTest {
                         true,
                         8001,
                         null,
-                        null),
+                        null,
+                        List.of("fraud", "minilm", "embedder")),
                 ServerCommand.parse(new String[0], env));
     }
 
@@ -227,7 +230,7 @@ class ServerCommandTest {
             assertTrue(help.contains(option.longestName()), help);
             flags++;
         }
-        assertEquals(18, flags, "every flag has a variable");
+        assertEquals(19, flags, "every flag has a variable");
         assertTrue(
                 help.contains("default " + ServerCommand.STORE_POLL_SECONDS + " for an s3:// store, 0 for a directory"),
                 help);

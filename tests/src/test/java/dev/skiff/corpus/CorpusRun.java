@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.gpu.TestServer;
+import dev.skiff.runtime.contract.Limits;
+import dev.skiff.runtime.protocol.BinaryData;
+import dev.skiff.runtime.protocol.ResponseWriter;
+import dev.skiff.runtime.protocol.Tensor;
 import dev.skiff.runtime.testing.TestFunction;
 import dev.skiff.runtime.testing.vectors.LambdaEvents;
 
@@ -17,18 +21,23 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Runs backend-test cases on raw ONNX Runtime Java and on both Skiff targets (the Lambda function
  * through API Gateway events, the pool's server over HTTP), every data set's inputs, and compares
  * each answer with the data set's reference outputs. Every model ONNX Runtime answers correctly
  * and a target does not is kept with its reason.
+ *
+ * <p>A request goes as JSON and, as a client would send it, in the binary data extension's form
+ * where its JSON form is over the target's payload limit (Lambda's 6 MB, which the pool keeps
+ * too); with {@code bothForms} every request also goes in the binary form.
  */
 final class CorpusRun {
     /** The ONNX backend tests' default tolerance (onnx/backend/test/runner). */
@@ -54,11 +63,15 @@ final class CorpusRun {
     }
 
     final List<BackendCase> cases;
+    private final boolean bothForms;
     /** case label -> runner -> outcome; runners: "onnxruntime", LAMBDA, POOL */
     final Map<String, Map<String, Outcome>> outcomes = new TreeMap<>();
+    /** "target case data set" -> the JSON form over the limit and the binary form sent instead */
+    final Map<String, String> sentBinary = new TreeMap<>();
 
-    CorpusRun(List<BackendCase> cases) {
+    CorpusRun(List<BackendCase> cases, boolean bothForms) {
         this.cases = cases;
+        this.bothForms = bothForms;
     }
 
     void run(Path work) throws Exception {
@@ -67,13 +80,13 @@ final class CorpusRun {
         try (TestFunction lambda = new TestFunction(repository)) {
             for (BackendCase c : cases) {
                 if (outcome(c, "onnxruntime").kind() == Kind.OUTSIDE) continue;
-                record(c, LAMBDA, served(c, body -> lambda(lambda, c, body)));
+                record(c, LAMBDA, served(c, LAMBDA, lambda(lambda)));
             }
         }
         try (TestServer pool = TestServer.start(repository)) {
             for (BackendCase c : cases) {
                 if (outcome(c, "onnxruntime").kind() == Kind.OUTSIDE) continue;
-                record(c, POOL, served(c, body -> pool(pool, c, body)));
+                record(c, POOL, served(c, POOL, pool(pool)));
             }
         }
     }
@@ -130,6 +143,12 @@ final class CorpusRun {
                     .append(why)
                     .append('\n'));
         }
+        out.append(bothForms ? "every request sent as JSON and in binary form; " : "requests sent as JSON; ")
+                .append(String.format(
+                        "in binary form where JSON is over the payload limit (%,d bytes): %d%n",
+                        Limits.LAMBDA_SYNC_PAYLOAD_BYTES, sentBinary.size()));
+        sentBinary.forEach((what, sizes) ->
+                out.append("  ").append(what).append(": ").append(sizes).append('\n'));
         Map<String, Integer> outside = new TreeMap<>();
         StringBuilder ortNotCorrect = new StringBuilder();
         outcomes.forEach((label, byRunner) -> {
@@ -201,58 +220,160 @@ final class CorpusRun {
         }
     }
 
-    /** One target: every data set as a protocol infer request, the answer compared with the reference. */
-    private Outcome served(BackendCase c, Function<byte[], Answer> send) {
+    /**
+     * One target: every data set as a protocol infer request, in the forms it goes in, each answer
+     * compared with the reference.
+     */
+    private Outcome served(BackendCase c, String targetName, Target target) {
         try {
             for (Path set : c.dataSets()) {
-                List<ReferenceTensor> inputs =
-                        BackendCase.tensors(set, "input", c.inputNames().size());
+                Request request = new Request(
+                        c.inputNames(),
+                        BackendCase.tensors(set, "input", c.inputNames().size()));
                 List<ReferenceTensor> expected =
                         BackendCase.tensors(set, "output", c.outputNames().size());
-                ObjectNode request = TestFunction.JSON.createObjectNode();
-                ArrayNode tensors = request.putArray("inputs");
-                for (int k = 0; k < inputs.size(); k++)
-                    tensors.add(inputs.get(k).toJson(c.inputNames().get(k)));
-                Answer answer = send.apply(TestFunction.JSON.writeValueAsBytes(request));
-                if (answer.status() != 200) {
-                    return new Outcome(
-                            Kind.FAILED,
-                            (answer.status() == 0 ? "no HTTP answer: " : answer.status() + " ")
-                                    + firstLine(answer.body().toString()));
+                Payload json = target.payload(c, request, false);
+                List<Payload> sends = new ArrayList<>();
+                if (json.fits()) sends.add(json);
+                if (bothForms || !json.fits()) {
+                    Payload binary = target.payload(c, request, true);
+                    if (!binary.fits()) {
+                        return new Outcome(
+                                Kind.FAILED,
+                                String.format(
+                                        "over the payload limit of %,d bytes in both forms: %s, %s",
+                                        binary.limit(), json, binary));
+                    }
+                    if (!json.fits())
+                        sentBinary.put(targetName + " " + c.label() + " " + set.getFileName(), json + " -> " + binary);
+                    sends.add(binary);
                 }
-                Map<String, JsonNode> byName = new HashMap<>();
-                for (JsonNode output : answer.body().path("outputs"))
-                    byName.put(output.path("name").asText(), output);
-                for (int k = 0; k < expected.size(); k++) {
-                    String name = c.outputNames().get(k);
-                    JsonNode output = byName.get(name);
-                    if (output == null) return new Outcome(Kind.FAILED, "no output '" + name + "' in the answer");
-                    String mismatch = expected.get(k).mismatch(ReferenceTensor.of(output), RTOL, ATOL);
-                    if (mismatch != null)
-                        return new Outcome(Kind.WRONG, set.getFileName() + " '" + name + "': " + mismatch);
+                for (Payload payload : sends) {
+                    Outcome wrong = compared(payload, set, c.outputNames(), expected);
+                    if (wrong != null) return wrong;
                 }
             }
             return Outcome.CORRECT;
         } catch (UnsupportedOperationException e) {
             return new Outcome(Kind.OUTSIDE, e.getMessage());
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return new Outcome(Kind.FAILED, firstLine(e.toString()));
         }
     }
 
-    record Answer(int status, JsonNode body) {}
-
-    private static Answer lambda(TestFunction function, BackendCase c, byte[] body) {
-        JsonNode answer = function.invoke(LambdaEvents.httpApiEvent(
-                "POST", "/v2/models/" + c.servedName() + "/infer", new String(body, StandardCharsets.UTF_8)));
-        // an event the function cannot decode is answered as a direct invocation: the error body alone
-        if (!answer.has("body")) return new Answer(0, answer);
-        return new Answer(answer.path("statusCode").asInt(), TestFunction.body(answer));
+    /** Null when the answer to the payload is the reference, else why not. */
+    private static Outcome compared(
+            Payload payload, Path set, List<String> outputNames, List<ReferenceTensor> expected) {
+        Answer answer = payload.send().get();
+        if (answer.status() != 200) {
+            return new Outcome(
+                    Kind.FAILED,
+                    payload.form() + ": " + (answer.status() == 0 ? "no HTTP answer: " : answer.status() + " ")
+                            + firstLine(answer.body().toString()));
+        }
+        Map<String, JsonNode> byName = new HashMap<>();
+        for (JsonNode output : answer.body().path("outputs"))
+            byName.put(output.path("name").asText(), output);
+        for (int k = 0; k < expected.size(); k++) {
+            String name = outputNames.get(k);
+            JsonNode output = byName.get(name);
+            if (output == null)
+                return new Outcome(Kind.FAILED, payload.form() + ": no output '" + name + "' in the answer");
+            String mismatch = expected.get(k).mismatch(ReferenceTensor.of(output), RTOL, ATOL);
+            if (mismatch != null)
+                return new Outcome(
+                        Kind.WRONG, payload.form() + ": " + set.getFileName() + " '" + name + "': " + mismatch);
+        }
+        return null;
     }
 
-    private static Answer pool(TestServer pool, BackendCase c, byte[] body) {
-        TestServer.Reply reply = pool.send("POST", "/v2/models/" + c.servedName() + "/infer", body);
+    /** One data set's inputs as an infer request, in either form; outputs are asked for as JSON. */
+    record Request(List<String> names, List<ReferenceTensor> inputs) {
+        byte[] json() {
+            ObjectNode request = TestFunction.JSON.createObjectNode();
+            ArrayNode tensors = request.putArray("inputs");
+            for (int k = 0; k < inputs.size(); k++) tensors.add(inputs.get(k).toJson(names.get(k)));
+            try {
+                return TestFunction.JSON.writeValueAsBytes(request);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** The binary data extension's form: the JSON part, then every input's raw bytes. */
+        BinaryData.Body binary() {
+            List<Tensor> tensors = new ArrayList<>();
+            for (int k = 0; k < inputs.size(); k++) tensors.add(inputs.get(k).toTensor(names.get(k)));
+            return ResponseWriter.binaryInferRequest(null, tensors, false);
+        }
+    }
+
+    /** A request in one form as it reaches a target: the bytes its payload limit counts, and the send. */
+    record Payload(String form, long bytes, int limit, Supplier<Answer> send) {
+        boolean fits() {
+            return bytes <= limit;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%s %,d bytes", form, bytes);
+        }
+    }
+
+    /** How a request in JSON or binary form reaches a target. */
+    interface Target {
+        Payload payload(BackendCase c, Request request, boolean binary);
+    }
+
+    record Answer(int status, JsonNode body) {}
+
+    /** The function through API Gateway: the limit counts the whole event, a binary body base64-encoded in it. */
+    private static Target lambda(TestFunction function) {
+        return (c, request, binary) -> {
+            String path = inferPath(c);
+            String event = binary
+                    ? LambdaEvents.httpApiBinaryEvent("POST", path, request.binary())
+                    : LambdaEvents.httpApiEvent("POST", path, new String(request.json(), StandardCharsets.UTF_8));
+            return new Payload(
+                    binary ? "binary event" : "JSON event",
+                    event.getBytes(StandardCharsets.UTF_8).length,
+                    Limits.LAMBDA_SYNC_PAYLOAD_BYTES,
+                    () -> {
+                        JsonNode answer = function.invoke(event);
+                        // an event the function cannot decode is answered as a direct invocation: the error body alone
+                        if (!answer.has("body")) return new Answer(0, answer);
+                        return new Answer(answer.path("statusCode").asInt(), TestFunction.body(answer));
+                    });
+        };
+    }
+
+    /** The pool's server over HTTP: the limit counts the body. */
+    private static Target pool(TestServer pool) {
+        return (c, request, binary) -> {
+            String path = inferPath(c);
+            if (!binary) {
+                byte[] json = request.json();
+                return new Payload(
+                        "JSON body",
+                        json.length,
+                        Limits.MAX_REQUEST_BODY_BYTES,
+                        () -> answer(pool.send("POST", path, json)));
+            }
+            BinaryData.Body body = request.binary();
+            return new Payload(
+                    "binary body",
+                    body.bytes().length,
+                    Limits.MAX_REQUEST_BODY_BYTES,
+                    () -> answer(pool.sendBinary(path, body)));
+        };
+    }
+
+    private static Answer answer(TestServer.Reply reply) {
         return new Answer(reply.status(), reply.json());
+    }
+
+    private static String inferPath(BackendCase c) {
+        return "/v2/models/" + c.servedName() + "/infer";
     }
 
     /** A model repository of every case's model (linked, not copied), version 1 each. */

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.runtime.protocol.DataType;
+import dev.skiff.runtime.protocol.RawTensors;
+import dev.skiff.runtime.protocol.Tensor;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -162,6 +164,12 @@ record ReferenceTensor(String name, DataType type, long[] shape, ByteBuffer byte
         direct.put(bytes.duplicate()).flip();
         OnnxJavaType javaType = type.javaType;
         return OnnxTensor.createTensor(env, direct, shape, javaType);
+    }
+
+    /** The protocol's tensor, as the binary data extension carries it (little-endian raw bytes). */
+    Tensor toTensor(String inputName) {
+        if (type == DataType.BYTES) return Tensor.strings(inputName, shape, strings);
+        return RawTensors.read(inputName, type, shape, bytes.duplicate(), "input '" + inputName + "'");
     }
 
     /** The protocol's JSON input tensor; NaN and the infinities as the protocol's strings. */

@@ -34,7 +34,8 @@ public final class TemplateRenderer {
 
     private final MappingNode stack;
     private final Map<String, String> integrationOwners = new HashMap<>();
-    private String stackModels; // every model's name, comma-separated: each function's SKIFF_STACK_MODELS
+    private String
+            stackModels; // every model's name, comma-separated: each function's and pool task's SKIFF_STACK_MODELS
 
     private TemplateRenderer(MappingNode stack) {
         this.stack = stack;
@@ -82,6 +83,7 @@ public final class TemplateRenderer {
                     "poolModels",
                     String.join(",", pool.stream().map(TemplateModel::name).toList()));
             values.put("localModels", options.localPoolModels());
+            values.put("stackModels", stackModels);
             Map<String, Node> nodes = Map.of("poolCondition", poolCondition(pool));
             add("gpu-pool.yaml", TemplateFragments.fill("gpu-pool.yaml", values, nodes));
             add("gpu-grpc.yaml", TemplateFragments.fill("gpu-grpc.yaml", Map.of()));

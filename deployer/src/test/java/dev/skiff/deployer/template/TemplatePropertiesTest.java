@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.skiff.runtime.contract.StackModels;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -15,9 +16,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /** What the production templates promise, checked on the parsed template. */
@@ -171,6 +174,39 @@ class TemplatePropertiesTest {
                 map(list(template.properties("GpuPoolTaskDefinition").get("ContainerDefinitions"))
                         .getFirst());
         assertTrue(list(container.get("Environment")).contains(Map.of("Name", "SKIFF_GRPC_PORT", "Value", "8001")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("templates")
+    void everyFunctionAndPoolTaskNamesEveryModelOfTheStack(String name, ParsedTemplate template) {
+        // SKIFF_STACK_MODELS: an unknown model's 404 lists the stack's models, whichever target $default reaches
+        Map<String, String> served = new LinkedHashMap<>(); // who serves -> its SKIFF_MODELS
+        Map<String, String> stackModels = new LinkedHashMap<>(); // who serves -> its SKIFF_STACK_MODELS
+        template.resources("AWS::Serverless::Function").forEach((id, function) -> {
+            Object environment = map(function.get("Properties")).get("Environment");
+            if (environment == null) return;
+            Map<String, Object> variables = map(map(environment).get("Variables"));
+            if (variables.get("SKIFF_MODELS") == null) return; // not a model's function
+            served.put(id, String.valueOf(variables.get("SKIFF_MODELS")));
+            stackModels.put(id, String.valueOf(variables.get("SKIFF_STACK_MODELS")));
+        });
+        if (template.resources().containsKey("GpuPoolTaskDefinition")) {
+            Map<String, Object> container =
+                    map(list(template.properties("GpuPoolTaskDefinition").get("ContainerDefinitions"))
+                            .getFirst());
+            for (Object entry : list(container.get("Environment"))) {
+                Map<String, Object> variable = map(entry);
+                if ("SKIFF_MODELS".equals(variable.get("Name")))
+                    served.put("GpuPoolTaskDefinition", String.valueOf(variable.get("Value")));
+                if ("SKIFF_STACK_MODELS".equals(variable.get("Name")))
+                    stackModels.put("GpuPoolTaskDefinition", String.valueOf(variable.get("Value")));
+            }
+        }
+        Set<String> all = new TreeSet<>();
+        served.values().forEach(models -> all.addAll(StackModels.parse(models)));
+        assertFalse(all.isEmpty(), name);
+        for (String who : served.keySet())
+            assertEquals(all, new TreeSet<>(StackModels.parse(stackModels.get(who))), name + " " + who);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -27,17 +27,23 @@ public final class PoolBackend implements InferenceApi.Backend {
     private final ModelRegistry registry;
     private final AliasTable aliases;
     private final boolean strictReadiness;
+    private final List<String> stackModels; // every model of the deployed stack; empty when the deploy named none
     private volatile boolean draining;
 
     public PoolBackend(ModelRegistry registry, AliasTable aliases) {
-        this(registry, aliases, false);
+        this(registry, aliases, false, List.of());
     }
 
-    /** @param strictReadiness whether /v2/health/ready needs every model and version found to serve */
-    public PoolBackend(ModelRegistry registry, AliasTable aliases, boolean strictReadiness) {
+    /**
+     * @param strictReadiness whether /v2/health/ready needs every model and version found to serve
+     * @param stackModels every model of the deployed stack, which an unknown model's 404 lists; empty for
+     *     only the server's own
+     */
+    public PoolBackend(ModelRegistry registry, AliasTable aliases, boolean strictReadiness, List<String> stackModels) {
         this.registry = registry;
         this.aliases = aliases;
         this.strictReadiness = strictReadiness;
+        this.stackModels = List.copyOf(stackModels);
     }
 
     /** From now on the server is not ready, so the load balancer sends no more requests. */
@@ -136,5 +142,10 @@ public final class PoolBackend implements InferenceApi.Backend {
     @Override
     public List<String> modelNames() {
         return registry.modelNames();
+    }
+
+    @Override
+    public List<String> reachableModelNames() {
+        return stackModels.isEmpty() ? modelNames() : stackModels;
     }
 }

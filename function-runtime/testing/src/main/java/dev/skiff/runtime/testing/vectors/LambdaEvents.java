@@ -8,9 +8,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skiff.runtime.protocol.BinaryData;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
 
 /**
  * Protocol vectors as the events a Lambda function receives, and the check of its answers: the
@@ -31,13 +34,33 @@ public final class LambdaEvents {
 
     /** An API Gateway HTTP API (payload 2.0) event, as the service sends it; body null for none. */
     public static String httpApiEvent(String method, String path, String body) {
+        ObjectNode e = httpApiEnvelope(method, path, "application/json");
+        if (body != null) e.put("body", body);
+        e.put("isBase64Encoded", false);
+        return e.toString();
+    }
+
+    /**
+     * An HTTP API event whose body is in the binary data extension's form: API Gateway hands a body
+     * with a binary content type to Lambda base64-encoded.
+     */
+    public static String httpApiBinaryEvent(String method, String path, BinaryData.Body body) {
+        ObjectNode e = httpApiEnvelope(method, path, BinaryData.CONTENT_TYPE);
+        ((ObjectNode) e.get("headers"))
+                .put(BinaryData.HEADER.toLowerCase(Locale.ROOT), Integer.toString(body.headerLength()));
+        e.put("body", Base64.getEncoder().encodeToString(body.bytes()));
+        e.put("isBase64Encoded", true);
+        return e.toString();
+    }
+
+    private static ObjectNode httpApiEnvelope(String method, String path, String contentType) {
         String domain = "abc123.execute-api.us-east-1.amazonaws.com";
         ObjectNode e = JSON.createObjectNode();
         e.put("version", "2.0");
         e.put("routeKey", method + " " + path);
         e.put("rawPath", path);
         e.put("rawQueryString", "");
-        e.putObject("headers").put("content-type", "application/json").put("host", domain);
+        e.putObject("headers").put("content-type", contentType).put("host", domain);
         ObjectNode ctx = e.putObject("requestContext");
         ctx.put("accountId", "123456789012")
                 .put("apiId", "abc123")
@@ -53,9 +76,7 @@ public final class LambdaEvents {
                 .put("protocol", "HTTP/1.1")
                 .put("sourceIp", "192.0.2.1")
                 .put("userAgent", "curl/8");
-        if (body != null) e.put("body", body);
-        e.put("isBase64Encoded", false);
-        return e.toString();
+        return e;
     }
 
     /**
