@@ -36,7 +36,7 @@ class SamApplicationTemplateTest {
                 YamlTrees.differences(sam, TemplateYaml.write(TemplateYaml.parse(sam, "sam"))),
                 "written back by the serializer, the template is the same tree");
         String folded = "      Lambda architecture of every model function; "
-                + "the code package's ONNX Runtime natives must\n      be built for it.";
+                + "the code package's ONNX Runtime natives must be built for it.";
         String refolded = "      Lambda architecture of every model function;\n"
                 + "      the code package's ONNX Runtime natives must be built for it.";
         assertEquals(
