@@ -105,6 +105,21 @@ class BatchParityTest {
         assertEquals(400, reply.status(), reply::text);
     }
 
+    /** The state machine sends model_version "live"; a pool whose store sets no live alias serves its default. */
+    @Test
+    void livePicksThePoolsDefaultWhereNoLiveAliasIsSet() throws Exception {
+        String event =
+                "{\"Items\": [" + GOOD + "], \"BatchInput\": {\"model_name\": \"fraud\", \"model_version\": \"live\"}}";
+        try (TestServer noAliases = TestServer.start(TestFunction.examples(), "--only", "fraud")) {
+            TestServer.Reply reply = noAliases.post("/v2/models/fraud/versions/live/batch", event);
+            assertEquals(200, reply.status(), reply::text);
+            assertEquals("1", reply.header("x-skiff-model-version"));
+            byte[] fromLambda =
+                    lambda.function.handle(event.getBytes(StandardCharsets.UTF_8), "req-1", TestFunction.ARN);
+            assertArrayEquals(fromLambda, reply.body(), reply::text);
+        }
+    }
+
     @Test
     void badBodiesAndMethodsAreProtocolErrors() {
         TestServer.Reply reply = pool.post("/v2/models/fraud/batch", "[1, 2]");

@@ -1,6 +1,7 @@
 package dev.skiff.gpu.http;
 
 import dev.skiff.gpu.observability.PoolMetrics;
+import dev.skiff.gpu.routing.AliasTable;
 import dev.skiff.gpu.routing.PoolBackend;
 import dev.skiff.runtime.api.ApiResponse;
 import dev.skiff.runtime.api.InferenceApi;
@@ -199,6 +200,9 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
             throw ProtocolException.badRequest("the batch's BatchInput names version '" + event.version()
                     + "', but the path names '" + version + "'");
         }
+        // "live" is what a state machine's BatchInput names; a pool with no live alias serves its default
+        // (the highest version) there, as for a path without a version, which resolves live first
+        if (AliasTable.DEFAULT_ALIAS.equals(version)) version = null;
         return new BatchEvent(event.items(), route.model(), version);
     }
 
