@@ -63,6 +63,11 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** The serving port, for clients other than {@link #send}. */
+    public int port() {
+        return server.port();
+    }
+
     /** The server's lines and the request lines, in the order written. */
     public String log() {
         synchronized (log) {

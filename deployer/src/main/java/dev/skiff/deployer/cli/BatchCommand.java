@@ -7,6 +7,7 @@ import dev.skiff.deployer.batch.BatchSummary;
 import dev.skiff.deployer.batch.InputRows;
 import dev.skiff.deployer.batch.LambdaBatchInvoker;
 import dev.skiff.deployer.batch.LocalBatchRun;
+import dev.skiff.deployer.batch.PoolBatchInvoker;
 import dev.skiff.deployer.batch.ProgressBar;
 import dev.skiff.deployer.batch.ResultFiles;
 import dev.skiff.deployer.batch.StackBatchRun;
@@ -25,8 +26,10 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code skiff batch MODEL --input ... --output ... (--local | --stack NAME)}: scores a file of rows. */
@@ -45,6 +48,8 @@ import java.util.concurrent.Callable;
             "--local sends the batches to a running `skiff local start-api` (its Lambda API, port 3001) as "
                     + "the Distributed Map would: {\"Items\": [...], \"BatchInput\": {...}} events, "
                     + "--concurrency at a time, to the same function code.",
+            "A model on the GPU pool: add --pool-url URL, and the same events go to the pool's "
+                    + "/v2/models/MODEL/versions/VERSION/batch, which answers as the function does.",
             "--stack NAME runs the stack's state machine for the model: a local input is uploaded (an s3:// "
                     + "one copied) under the batch bucket's batch/<model>/inputs/, an execution named after the "
                     + "input and the model version starts (a rerun is the same execution; a failed one is "
@@ -58,6 +63,7 @@ import java.util.concurrent.Callable;
             "Examples:",
             "  skiff local start-api &",
             "  skiff batch fraud --input transactions.csv --output results/ --local",
+            "  skiff batch minilm --input texts.jsonl --output results/ --local --pool-url http://127.0.0.1:8080",
             "  skiff package examples/models/fraud && skiff deploy --stack skiff-prod   # adds FraudBatchStateMachine",
             "  skiff batch fraud --input transactions.csv --output results/ --stack skiff-prod",
             "  skiff batch fraud --input s3://bucket/in/transactions.jsonl --output results/ --stack skiff-prod"
@@ -132,6 +138,14 @@ public final class BatchCommand implements Callable<Integer> {
     URI lambdaEndpoint;
 
     @Option(
+            names = "--pool-url",
+            paramLabel = "URL",
+            description = "--local, for a model on the GPU pool: the pool's serving address (gpu-fallback's --port; "
+                    + "start-api's pool logs it on its \"listening\" line); the batches go to its "
+                    + "POST /v2/models/MODEL/versions/VERSION/batch instead of a function")
+    URI poolUrl;
+
+    @Option(
             names = "--function",
             description = "--local: the function to invoke (default: the template's <Model>Function)")
     String function;
@@ -154,6 +168,7 @@ public final class BatchCommand implements Callable<Integer> {
         if ((batchSize != null && batchSize < 1) || concurrency < 1)
             throw new UserError("--batch-size and --concurrency must be at least 1");
         if (tolerated < 0 || tolerated > 100) throw new UserError("--tolerated-failure-percentage is 0 to 100");
+        if (poolUrl != null && !where.local) throw new UserError("--pool-url goes with --local");
         PrintWriter out = spec.commandLine().getOut();
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), System.console() != null);
         BatchFormat inputFormat = format == null ? BatchFormat.of(input) : parseFormat(format);
@@ -190,16 +205,22 @@ public final class BatchCommand implements Callable<Integer> {
 
     private BatchSummary runLocal(Path file, BatchFormat inputFormat, ResultFiles files, ProgressBar bar)
             throws IOException, InterruptedException {
+        LocalBatchRun.Settings settings = new LocalBatchRun.Settings(
+                model, null, batchSize != null ? batchSize : BatchPlan.DEFAULT_MAX_ITEMS_PER_BATCH, concurrency);
+        if (poolUrl != null) {
+            try (HttpClient http = HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1) // gpu-fallback speaks HTTP/1.1: no h2c upgrade
+                            .connectTimeout(Duration.ofSeconds(10))
+                            .build();
+                    InputRows rows = InputRows.open(file, inputFormat)) {
+                LocalBatchRun run = new LocalBatchRun(settings, new PoolBatchInvoker(http, poolUrl, model, version));
+                return run.run(rows, files, bar, InputRows.count(file, inputFormat), tolerated);
+            }
+        }
         String name = function != null ? function : TemplateModel.logicalId(model) + "Function";
         try (LambdaClient lambda = new AwsClients(AwsSettings.local(lambdaEndpoint, null)).lambda();
                 InputRows rows = InputRows.open(file, inputFormat)) {
-            LocalBatchRun run = new LocalBatchRun(
-                    new LocalBatchRun.Settings(
-                            model,
-                            null,
-                            batchSize != null ? batchSize : BatchPlan.DEFAULT_MAX_ITEMS_PER_BATCH,
-                            concurrency),
-                    new LambdaBatchInvoker(lambda, name, version));
+            LocalBatchRun run = new LocalBatchRun(settings, new LambdaBatchInvoker(lambda, name, version));
             return run.run(rows, files, bar, InputRows.count(file, inputFormat), tolerated);
         }
     }

@@ -67,10 +67,10 @@ public final class StackTemplate {
         return TemplateRenderer.render(models, new StackOptions(manifest.architecture(), POOL_MODELS));
     }
 
-    /** A model whose package carries the plan's batching gets its batch state machine. */
+    /** A model whose package carries the plan's batching gets its batch state machine (on the pool, with its invoker). */
     private static TemplateModel withBatch(TemplateModel model, PackageManifest manifest) {
         for (PackagedModel packaged : manifest.models()) {
-            if (packaged.name().equals(model.name()) && packaged.batch() != null && model.lambda() != null) {
+            if (packaged.name().equals(model.name()) && packaged.batch() != null) {
                 return model.withBatch(new TemplateModel.Batch(packaged.batch()));
             }
         }

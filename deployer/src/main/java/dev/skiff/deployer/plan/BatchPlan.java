@@ -24,6 +24,8 @@ public record BatchPlan(int maxItemsPerBatch, int maxInputBytesPerBatch, int max
     public static final int DEFAULT_MAX_CONCURRENCY = 100;
     /** Items per batch when nothing was measured: what 256 KiB holds of a CSV row of some ten numbers. */
     public static final int DEFAULT_MAX_ITEMS_PER_BATCH = 1000;
+    /** Batches in flight at once on the GPU pool: a few per task keep its GPUs busy, more only queue. */
+    public static final int POOL_MAX_CONCURRENCY = 8;
     /** The shortest value: items with longer values, or columns the model does not read, meet the byte limit first. */
     static final int VALUE_CHARS = 1;
 
@@ -42,12 +44,22 @@ public record BatchPlan(int maxItemsPerBatch, int maxInputBytesPerBatch, int max
         return new BatchPlan(DEFAULT_MAX_ITEMS_PER_BATCH, MAX_INPUT_BYTES_PER_BATCH, DEFAULT_MAX_CONCURRENCY);
     }
 
-    /** The plan's batching for a model on Lambda whose config has a "batch" section; null otherwise. */
+    /** The plan's batching for a model whose config has a "batch" section; null otherwise. */
     static BatchPlan of(ModelPlan plan) {
         ModelConfig config = plan.model().config();
-        if (config.batch() == null || plan.target() != Target.LAMBDA) return null;
+        if (config.batch() == null) return null;
+        if (plan.target() == Target.GPU_POOL) return onPool(config.batch(), config.maxBatchSize());
         Double p99MaxBatchMs = plan.chosen() == null ? null : plan.chosen().p99MaxBatchMs();
         return of(config.batch(), config.maxBatchSize(), p99MaxBatchMs, plan.timeoutSeconds());
+    }
+
+    /**
+     * A model on the GPU pool: no function timeout bounds its batch, so 256 KiB of whole model runs,
+     * and few batches at once, which the pool's tasks queue and batch among themselves.
+     */
+    static BatchPlan onPool(BatchColumns columns, int maxBatchSize) {
+        BatchPlan byBytes = of(columns, maxBatchSize, null, 0);
+        return new BatchPlan(byBytes.maxItemsPerBatch(), MAX_INPUT_BYTES_PER_BATCH, POOL_MAX_CONCURRENCY);
     }
 
     /**

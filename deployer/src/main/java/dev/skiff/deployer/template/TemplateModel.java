@@ -91,10 +91,6 @@ public record TemplateModel(
             throw new IllegalArgumentException("model " + name + ": capture is shipped from its Lambda function's log "
                     + "group; the GPU pool's capture subscription is not built yet");
         }
-        if (batch != null && lambda == null) {
-            throw new IllegalArgumentException("model " + name + ": batch jobs run on its Lambda function; the GPU "
-                    + "pool's batch path is not built yet");
-        }
     }
 
     /** The same model with a batch state machine. */

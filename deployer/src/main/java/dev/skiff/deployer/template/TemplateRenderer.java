@@ -110,7 +110,14 @@ public final class TemplateRenderer {
         add("model-routes.yaml", TemplateFragments.fill("model-routes.yaml", values));
 
         TemplateModel.LambdaFunction lambda = model.lambda();
-        if (lambda == null) return;
+        if (lambda == null) {
+            if (model.batch() != null) {
+                // the pool is reached through its internal load balancer: a small function in its VPC forwards
+                add("batch-pool-invoker.yaml", TemplateFragments.fill("batch-pool-invoker.yaml", values));
+                batch(model, values, id + "BatchInvoker", "the live alias of its invoker in the GPU pool's VPC");
+            }
+            return;
+        }
         values.put("codeUri", lambda.codeUri());
         values.put("memoryMb", Integer.toString(lambda.memoryMb()));
         values.put("timeoutSeconds", Integer.toString(lambda.timeoutSeconds()));
@@ -127,17 +134,26 @@ public final class TemplateRenderer {
             integration(model, id + aliasId, id + aliasId + "Alias");
             addLambda(model, "lambda-alias.yaml", aliasValues);
         }
-        if (model.batch() != null) {
-            BatchPlan batch = model.batch().plan();
-            values.put("maxConcurrency", Integer.toString(batch.maxConcurrency()));
-            values.put("maxItemsPerBatch", Integer.toString(batch.maxItemsPerBatch()));
-            values.put("maxInputBytesPerBatch", Integer.toString(batch.maxInputBytesPerBatch()));
-            addLambda(model, "batch-state-machine.yaml", values);
-        }
+        if (model.batch() != null) batch(model, values, id + "Function", "the model's live alias");
         if (model.drift() != null) {
             values.put("driftCodeUri", model.drift().codeUri());
             addLambda(model, "drift-monitor.yaml", values);
         }
+    }
+
+    /**
+     * The model's Distributed Map state machine over the live alias of {@code invoked}: the model's
+     * function, or for a model on the GPU pool alone, its batch invoker.
+     */
+    private void batch(TemplateModel model, Map<String, String> values, String invoked, String invokedText) {
+        BatchPlan batch = model.batch().plan();
+        Map<String, String> batchValues = new LinkedHashMap<>(values);
+        batchValues.put("invoked", invoked);
+        batchValues.put("invokedText", invokedText);
+        batchValues.put("maxConcurrency", Integer.toString(batch.maxConcurrency()));
+        batchValues.put("maxItemsPerBatch", Integer.toString(batch.maxItemsPerBatch()));
+        batchValues.put("maxInputBytesPerBatch", Integer.toString(batch.maxInputBytesPerBatch()));
+        addLambda(model, "batch-state-machine.yaml", batchValues);
     }
 
     /**

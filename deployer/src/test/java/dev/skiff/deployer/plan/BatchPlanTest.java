@@ -45,6 +45,14 @@ class BatchPlanTest {
     }
 
     @Test
+    void aPoolModelGetsWholeRunsIn256KiBAndFewBatchesAtOnce() {
+        BatchPlan pool = BatchPlan.onPool(FRAUD, 256);
+        assertEquals(1280, pool.maxItemsPerBatch(), "five whole runs of 256 within the 1,379 that fit");
+        assertEquals(BatchPlan.POOL_MAX_CONCURRENCY, pool.maxConcurrency());
+        assertEquals(1379, BatchPlan.onPool(FRAUD, 2048).maxItemsPerBatch(), "less than one run: what fits");
+    }
+
+    @Test
     void limitsOutsideWhatStepFunctionsTakesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new BatchPlan(0, 262_144, 10));
         assertThrows(IllegalArgumentException.class, () -> new BatchPlan(10, 262_145, 10));

@@ -107,11 +107,13 @@ class BatchStateMachineTest {
         List<Arguments> found = new ArrayList<>();
         for (ParsedTemplate template : List.of(
                 ParsedTemplate.parse("sam/template.yaml", Files.readString(SamApplicationTemplateTest.SAM_TEMPLATE)),
-                ParsedTemplate.parse("rendered examples", ExampleStack.render()))) {
+                ParsedTemplate.parse("rendered examples", ExampleStack.render()),
+                ParsedTemplate.parse("rendered GPU-pool model", Renderings.gpuPoolBatch()))) {
             template.resources("AWS::Serverless::StateMachine")
                     .forEach((id, machine) -> found.add(Arguments.of(template.name() + " " + id, template, id)));
         }
-        assertEquals(4, found.size(), "fraud's and minilm's, in sam/template.yaml and in the rendering");
+        assertEquals(
+                5, found.size(), "fraud's and minilm's, in sam/template.yaml and in the rendering; llm's on the pool");
         return found.stream();
     }
 
@@ -170,7 +172,12 @@ class BatchStateMachineTest {
         assertEquals(Map.of("Fn::GetAtt", List.of(roleId, "Arn")), properties.get("Role"), name);
         String machineName = String.valueOf(map(properties.get("Name")).get("Fn::Sub"));
         assertEquals("${AWS::StackName}-" + logicalId + "Batch", machineName, name);
-        Object alias = Map.of("Ref", logicalId + "Function.Alias");
+        // a model on the GPU pool alone has no function: its machine invokes its batch invoker
+        String invoked = template.resources().containsKey(logicalId + "Function")
+                ? logicalId + "Function"
+                : logicalId + "BatchInvoker";
+        assertTrue(template.resources().containsKey(invoked), name + ": " + invoked);
+        Object alias = Map.of("Ref", invoked + ".Alias");
         assertEquals(Map.of("FunctionAlias", alias), properties.get("DefinitionSubstitutions"), name);
 
         Map<String, Object> role = template.properties(roleId);
@@ -219,6 +226,89 @@ class BatchStateMachineTest {
                 resources instanceof Set<?> set ? set : Set.of(resources),
                 granted.get(action),
                 name + ": what " + action + " may touch"));
+    }
+
+    /** The pool's batch invoker: in the pool's subnets, sends only to its load balancer, may only log and join the VPC. */
+    @org.junit.jupiter.api.Test
+    void aPoolModelsInvokerReachesOnlyThePoolsLoadBalancer() {
+        ParsedTemplate template = ParsedTemplate.parse("rendered GPU-pool model", Renderings.gpuPoolBatch());
+        Map<String, Object> invoker = template.properties("LlmBatchInvoker");
+        assertEquals("live", invoker.get("AutoPublishAlias"), "the machine invokes the published alias");
+        assertEquals(Map.of("Fn::GetAtt", List.of("LlmBatchInvokerRole", "Arn")), invoker.get("Role"));
+        assertFalse(invoker.containsKey("Policies"), "no SAM policy templates widen the role");
+        Map<String, Object> vpc = map(invoker.get("VpcConfig"));
+        assertEquals(
+                map(template.properties("GpuPoolLoadBalancer")).get("Subnets"),
+                vpc.get("SubnetIds"),
+                "the load balancer's subnets");
+        assertEquals(List.of(Map.of("Ref", "LlmBatchInvokerSecurityGroup")), vpc.get("SecurityGroupIds"));
+        Map<String, Object> variables = map(map(invoker.get("Environment")).get("Variables"));
+        assertEquals(Map.of("Fn::Sub", "http://${GpuPoolLoadBalancer.DNSName}"), variables.get("SKIFF_POOL_URL"));
+        String code = String.valueOf(invoker.get("InlineCode"));
+        assertTrue(code.contains("\"/v2/models/\" + model + \"/versions/\" + version + \"/batch\""), code);
+
+        // network: nothing out but port 80 to the load balancer, which lets it in on port 80
+        Map<String, Object> group = template.properties("LlmBatchInvokerSecurityGroup");
+        assertEquals(
+                List.of(Map.of("IpProtocol", "-1", "CidrIp", "127.0.0.1/32", "Description", "no other outbound")),
+                group.get("SecurityGroupEgress"));
+        assertEquals(
+                Map.of(
+                        "GroupId",
+                        Map.of("Ref", "LlmBatchInvokerSecurityGroup"),
+                        "IpProtocol",
+                        "tcp",
+                        "FromPort",
+                        80,
+                        "ToPort",
+                        80,
+                        "DestinationSecurityGroupId",
+                        Map.of("Ref", "GpuPoolLoadBalancerSecurityGroup")),
+                template.properties("LlmBatchInvokerToLoadBalancer"));
+        assertEquals(
+                Map.of(
+                        "GroupId",
+                        Map.of("Ref", "GpuPoolLoadBalancerSecurityGroup"),
+                        "IpProtocol",
+                        "tcp",
+                        "FromPort",
+                        80,
+                        "ToPort",
+                        80,
+                        "SourceSecurityGroupId",
+                        Map.of("Ref", "LlmBatchInvokerSecurityGroup")),
+                template.properties("LlmLoadBalancerFromBatchInvoker"));
+
+        // IAM: its own log group, and the network interfaces Lambda makes in the VPC (EC2 scopes these to * only)
+        Map<String, Object> role = template.properties("LlmBatchInvokerRole");
+        assertFalse(role.containsKey("ManagedPolicyArns"), "no managed policy widens the role");
+        assertEquals(
+                Map.of("Service", "lambda.amazonaws.com"),
+                map(list(map(role.get("AssumeRolePolicyDocument")).get("Statement"))
+                                .get(0))
+                        .get("Principal"));
+        Map<String, Set<Object>> granted = new java.util.TreeMap<>();
+        for (Object statement : list(map(map(list(role.get("Policies")).get(0)).get("PolicyDocument"))
+                .get("Statement"))) {
+            Map<String, Object> st = map(statement);
+            assertEquals("Allow", st.get("Effect"));
+            for (Object action : listOrOne(st.get("Action")))
+                for (Object resource : listOrOne(st.get("Resource")))
+                    granted.computeIfAbsent(String.valueOf(action), a -> new HashSet<>())
+                            .add(resource);
+        }
+        Object logGroup = Map.of("Fn::GetAtt", List.of("LlmBatchInvokerLogGroup", "Arn"));
+        Map<String, Set<Object>> expected = new java.util.TreeMap<>();
+        expected.put("logs:CreateLogStream", Set.of(logGroup));
+        expected.put("logs:PutLogEvents", Set.of(logGroup));
+        for (String action : List.of(
+                "ec2:CreateNetworkInterface",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeSubnets",
+                "ec2:DeleteNetworkInterface",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:UnassignPrivateIpAddresses")) expected.put(action, Set.of("*"));
+        assertEquals(expected, granted, "the invoker role's actions and what each may touch");
     }
 
     /** The states, after checking StartAt, every Next and Default name a state, and every state is reached. */

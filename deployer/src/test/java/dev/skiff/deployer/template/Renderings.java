@@ -27,6 +27,13 @@ final class Renderings {
                 List.of(TemplateModel.onGpuPool("llm", List.of("1"))), new StackOptions("arm64", "gpu-pool/models"));
     }
 
+    /** A model on the GPU pool alone that takes batch jobs: its state machine invokes a forwarder in the pool's VPC. */
+    static String gpuPoolBatch() {
+        return TemplateRenderer.render(
+                List.of(TemplateModel.onGpuPool("llm", List.of("1")).withBatch(new TemplateModel.Batch(40))),
+                new StackOptions("arm64", "gpu-pool/models"));
+    }
+
     static String manyEither(int count) {
         List<TemplateModel> models = new ArrayList<>();
         for (int i = 1; i <= count; i++)

@@ -1,10 +1,13 @@
 package dev.skiff.gpu.http;
 
 import dev.skiff.gpu.observability.PoolMetrics;
+import dev.skiff.gpu.routing.AliasTable;
 import dev.skiff.gpu.routing.PoolBackend;
 import dev.skiff.runtime.api.ApiResponse;
 import dev.skiff.runtime.api.InferenceApi;
 import dev.skiff.runtime.api.Route;
+import dev.skiff.runtime.batch.BatchEvent;
+import dev.skiff.runtime.batch.BatchJob;
 import dev.skiff.runtime.contract.ErrorCode;
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.observability.RequestLog;
@@ -163,7 +166,44 @@ public final class PoolRequestHandler extends Handler.Abstract.NonBlocking {
         if (method.equals("GET") && isServerMetadata(path)) { // the one answer that differs from Lambda's
             return json(ApiResponse.of(200, serverMetadata));
         }
+        Route batch = batchRoute(path);
+        if (batch != null) {
+            if (!method.equals("POST"))
+                return json(ApiResponse.methodNotAllowed(
+                        method + " is not allowed on " + path + "; use POST", null, "POST"));
+            return json(BatchJob.answer(backend, batchEvent(batch, body)));
+        }
         return json(api.handle(method, path, body, BinaryData.headerLength(inferenceHeader)));
+    }
+
+    /**
+     * {@code /v2/models/{m}[/versions/{v}]/batch}: a Distributed Map batch, answered as the Lambda
+     * function answers it. It sits where {@code infer} does, as Triton's extensions ({@code generate}) do.
+     */
+    static Route batchRoute(String path) {
+        if (!path.endsWith(BATCH_SUFFIX)) return null;
+        Route route = Route.parse(path.substring(0, path.length() - BATCH_SUFFIX.length()) + "/infer");
+        return route != null && route.kind() == Route.Kind.INFER ? route : null;
+    }
+
+    private static final String BATCH_SUFFIX = "/batch";
+
+    /** The body's batch, for the path's model (and version, if it names one); a BatchInput that names others is refused. */
+    private static BatchEvent batchEvent(Route route, byte[] body) {
+        BatchEvent event = BatchEvent.decode(body);
+        if (event.model() != null && !event.model().equals(route.model())) {
+            throw ProtocolException.badRequest("the batch's BatchInput names model '" + event.model()
+                    + "', but the path names '" + route.model() + "'");
+        }
+        String version = route.version() != null ? route.version() : event.version();
+        if (event.version() != null && !event.version().equals(version)) {
+            throw ProtocolException.badRequest("the batch's BatchInput names version '" + event.version()
+                    + "', but the path names '" + version + "'");
+        }
+        // "live" is what a state machine's BatchInput names; a pool with no live alias serves its default
+        // (the highest version) there, as for a path without a version, which resolves live first
+        if (AliasTable.DEFAULT_ALIAS.equals(version)) version = null;
+        return new BatchEvent(event.items(), route.model(), version);
     }
 
     private Reply manage(String method, String path, byte[] body) {

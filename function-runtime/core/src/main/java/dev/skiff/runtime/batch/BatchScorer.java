@@ -1,5 +1,6 @@
 package dev.skiff.runtime.batch;
 
+import dev.skiff.runtime.contract.ErrorCode;
 import dev.skiff.runtime.model.BatchColumns;
 import dev.skiff.runtime.model.InferenceFailure;
 import dev.skiff.runtime.model.ModelConfig;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Scores a batch job's items (CSV rows or JSONL objects, by column name) on one model version:
@@ -85,8 +87,17 @@ public final class BatchScorer {
         return rowsPerRun;
     }
 
-    /** One result per item, in the items' order. */
+    /** One result per item, in the items' order, each model run on the version itself. */
     public List<BatchResult> score(List<Map<String, Object>> items) {
+        return score(items, version::infer);
+    }
+
+    /**
+     * One result per item, in the items' order.
+     *
+     * @param infer runs one model run: the version itself, or a server's queue for it (the pool's batcher)
+     */
+    public List<BatchResult> score(List<Map<String, Object>> items, Function<InferRequest, InferResponse> infer) {
         BatchResult[] results = new BatchResult[items.size()];
         List<Integer> pending = new ArrayList<>(Math.min(items.size(), rowsPerRun));
         List<Object[]> pendingRows = new ArrayList<>(Math.min(items.size(), rowsPerRun));
@@ -101,27 +112,33 @@ public final class BatchScorer {
             }
             pending.add(i);
             pendingRows.add(row);
-            if (pending.size() == rowsPerRun) runChunk(items, pending, pendingRows, results);
+            if (pending.size() == rowsPerRun) runChunk(items, pending, pendingRows, results, infer);
         }
-        if (!pending.isEmpty()) runChunk(items, pending, pendingRows, results);
+        if (!pending.isEmpty()) runChunk(items, pending, pendingRows, results, infer);
         return List.of(results);
     }
 
     private void runChunk(
-            List<Map<String, Object>> items, List<Integer> indexes, List<Object[]> rows, BatchResult[] results) {
+            List<Map<String, Object>> items,
+            List<Integer> indexes,
+            List<Object[]> rows,
+            BatchResult[] results,
+            Function<InferRequest, InferResponse> infer) {
         try {
-            List<Tensor> out = run(rows);
+            List<Tensor> out = run(rows, infer);
             for (int r = 0; r < indexes.size(); r++) {
                 int i = indexes.get(r);
                 results[i] = BatchResult.scored(keys(items.get(i)), out, r);
             }
         } catch (ProtocolException | InferenceFailure e) {
+            // a full queue or a reload is the server's state, not a row's fault: the whole batch is retried
+            if (e instanceof ProtocolException p && p.code() == ErrorCode.UNAVAILABLE) throw p;
             if (rows.size() == 1) {
                 int i = indexes.get(0);
                 results[i] = BatchResult.failed(keys(items.get(i)), e.getMessage());
             } else { // find the row at fault: the others still get scored
                 for (int r = 0; r < indexes.size(); r++) {
-                    runChunk(items, List.of(indexes.get(r)), List.<Object[]>of(rows.get(r)), results);
+                    runChunk(items, List.of(indexes.get(r)), List.<Object[]>of(rows.get(r)), results, infer);
                 }
             }
         }
@@ -129,11 +146,11 @@ public final class BatchScorer {
         rows.clear();
     }
 
-    private List<Tensor> run(List<Object[]> rows) {
+    private List<Tensor> run(List<Object[]> rows, Function<InferRequest, InferResponse> infer) {
         List<Tensor> inputs = new ArrayList<>(specs.size());
         for (int s = 0; s < specs.size(); s++) inputs.add(tensor(s, rows));
         InferRequest request = new InferRequest(null, Map.of(), inputs, outputs, false);
-        InferResponse response = version.infer(request);
+        InferResponse response = infer.apply(request);
         return response.outputs();
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.skiff.runtime.batch.BatchEvent;
 import dev.skiff.runtime.protocol.BinaryData;
 import dev.skiff.runtime.protocol.Json;
 import dev.skiff.runtime.protocol.ProtocolException;

@@ -2,9 +2,8 @@ package dev.skiff.runtime.lambda;
 
 import dev.skiff.runtime.api.ApiResponse;
 import dev.skiff.runtime.api.InferenceApi;
-import dev.skiff.runtime.batch.BatchAnswer;
-import dev.skiff.runtime.batch.BatchResult;
-import dev.skiff.runtime.batch.BatchScorer;
+import dev.skiff.runtime.batch.BatchEvent;
+import dev.skiff.runtime.batch.BatchJob;
 import dev.skiff.runtime.capture.Capturer;
 import dev.skiff.runtime.contract.ErrorCode;
 import dev.skiff.runtime.contract.Limits;
@@ -126,23 +125,8 @@ public final class LambdaFunction implements InferenceApi.Backend {
 
     /** Scores a Distributed Map batch: one answer per item, in order; a bad item fails alone. */
     private ApiResponse batch(BatchEvent event) {
-        if (event.items() == null) throw ProtocolException.badRequest("the batch has no \"Items\" array");
         String name = event.model() == null ? ONLY_MODEL : event.model();
-        Model model = model(name);
-        if (model == null) {
-            throw ProtocolException.notFound("model '" + name + "' is not served here; models: " + modelNames());
-        }
-        ModelVersion version = resolve(model, event.version());
-        if (version == null) {
-            throw ProtocolException.notFound("model '" + model.name() + "' has no version or alias '" + event.version()
-                    + "'; versions: " + model.versionNames());
-        }
-        long start = System.nanoTime();
-        List<BatchResult> results = BatchScorer.of(version).score(event.items());
-        long scored = System.nanoTime();
-        byte[] body = BatchAnswer.write(results);
-        return ApiResponse.ok(body, model.name(), version.version())
-                .withTimings(0, scored - start, System.nanoTime() - scored);
+        return BatchJob.answer(this, new BatchEvent(event.items(), name, event.version()));
     }
 
     /** After a SnapStart restore the next request is again the first of its environment. */

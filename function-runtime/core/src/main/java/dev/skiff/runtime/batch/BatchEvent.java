@@ -1,10 +1,9 @@
-package dev.skiff.runtime.lambda;
+package dev.skiff.runtime.batch;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import dev.skiff.runtime.batch.BatchScorer;
 import dev.skiff.runtime.protocol.Json;
 import dev.skiff.runtime.protocol.ProtocolException;
 
@@ -17,7 +16,8 @@ import java.util.Map;
 /**
  * A Step Functions Distributed Map child's event, as ItemBatcher makes it:
  * {@code {"Items": [{...}, ...], "BatchInput": {"model_name": "fraud", "model_version": "live"}}}.
- * CSV items hold strings, JSONL items the values as written.
+ * CSV items hold strings, JSONL items the values as written. The Lambda function reads it from its
+ * event, the GPU pool from the body of {@code POST /v2/models/{m}/batch}.
  *
  * @param model   BatchInput's model_name, or null for the function's only model
  * @param version BatchInput's model_version (a number or alias), or null for the default
@@ -30,7 +30,10 @@ public record BatchEvent(List<Map<String, Object>> items, String model, String v
         List<Map<String, Object>> items = null;
         String model = null, version = null;
         try (JsonParser p = Json.FACTORY.createParser(event)) {
-            p.nextToken(); // EventCodec has checked it is an object
+            if (p.nextToken() != JsonToken.START_OBJECT) { // the pool's route takes any body
+                throw ProtocolException.badRequest(
+                        "a batch must be a JSON object {\"Items\": [...], \"BatchInput\": {...}}");
+            }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
