@@ -43,7 +43,7 @@ class SamApplicationTemplateTest {
                 List.of(),
                 YamlTrees.differences(sam, changed(sam, folded, refolded)),
                 "a folded description wrapped elsewhere is the same text");
-        String quoted = changed(sam, "Runtime: !Ref Runtime", "Runtime: !Ref 'Runtime'");
+        String quoted = changed(sam, "Runtime: !Ref 'Runtime'", "Runtime: !Ref Runtime");
         assertEquals(List.of(), YamlTrees.differences(sam, quoted), "quoting is the serializer's");
 
         assertDiffers(
@@ -51,7 +51,7 @@ class SamApplicationTemplateTest {
                 "    Default: arm64\n",
                 "    Default: x86_64\n",
                 "$.Parameters.Architecture.Default: 'arm64' became 'x86_64'");
-        assertDiffers(sam, "Runtime: !Ref Runtime", "Runtime: !Sub Runtime", "tag !Ref became !Sub");
+        assertDiffers(sam, "Runtime: !Ref 'Runtime'", "Runtime: !Sub 'Runtime'", "tag !Ref became !Sub");
         assertDiffers(
                 sam,
                 "      MemorySize: 512\n",
