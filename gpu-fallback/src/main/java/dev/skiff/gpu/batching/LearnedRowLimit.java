@@ -9,8 +9,10 @@ package dev.skiff.gpu.batching;
  *
  * <p>It starts at 1 row and measures each size before it trusts it, so it needs no warm-up guess.
  * Once settled, every {@link #PROBE_EVERY}th run takes one size more or one less (alternately), so
- * the neighbours' costs stay fresh and the limit follows a changing load or machine; a probe whose
- * run says moving pays is repeated at once, so the averages catch up within a few runs.
+ * the neighbours' costs stay fresh and the limit follows a changing load or machine. An average
+ * not fed for longer than two probe cycles (the cold first runs, above all) starts afresh, and a
+ * probe repeats until its size is measured again and while its runs say moving pays, so a stale
+ * or cold average never holds the limit where it does not pay.
  */
 final class LearnedRowLimit implements RowLimit {
     /** Weight of the newest run in a bucket's moving average. */
@@ -26,6 +28,10 @@ final class LearnedRowLimit implements RowLimit {
     private final int topBucket;
     private final double[] nanosPerRow;
     private final int[] samples;
+    /** The run count at each bucket's latest sample: an average older than a probe cycle starts afresh. */
+    private final long[] sampledAt;
+
+    private long runs;
     /** The limit is 2^bucket rows (at most maxRows). */
     private int bucket;
 
@@ -37,6 +43,7 @@ final class LearnedRowLimit implements RowLimit {
         this.topBucket = bucketOf(maxRows);
         this.nanosPerRow = new double[topBucket + 1];
         this.samples = new int[topBucket + 1];
+        this.sampledAt = new long[topBucket + 1];
     }
 
     /** 0 for 1 row, k for rows in (2^(k-1), 2^k]. */
@@ -61,14 +68,19 @@ final class LearnedRowLimit implements RowLimit {
         if (rows <= 0) return;
         int b = Math.min(bucketOf(rows), topBucket);
         double perRow = (double) nanos / rows;
-        nanosPerRow[b] = samples[b] == 0 ? perRow : (1 - WEIGHT) * nanosPerRow[b] + WEIGHT * perRow;
+        runs++;
+        // a stale average (a cold start, another load) must not decide: it restarts from fresh runs
+        if (runs - sampledAt[b] > 2L * PROBE_EVERY + SAMPLES) samples[b] = 0;
+        sampledAt[b] = runs;
+        double weight = Math.max(WEIGHT, 1.0 / (samples[b] + 1)); // a plain mean until 1/WEIGHT runs
+        nanosPerRow[b] = (1 - weight) * nanosPerRow[b] + weight * perRow;
         samples[b]++;
         if (runsSinceProbe < PROBE_EVERY) {
             runsSinceProbe++;
-        } else if (!movingPays(b, perRow)) { // this was the probe (a queue too short for it probes nothing)
+        } else if (b == bucket || (measured(b) && !movingPays(b, perRow))) { // the probe is done
             runsSinceProbe = 0;
             probeUp = !probeUp;
-        } // else probe again at once: the averages follow a changed cost in a few runs, not a few hundred
+        } // else probe again at once: until the probed size is measured afresh, and while moving there pays
         settle();
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.LongUnaryOperator;
 
@@ -59,6 +60,21 @@ class LearnedRowLimitTest {
         LearnedRowLimit limit = new LearnedRowLimit(64);
         List<Long> sizes = run(limit, cost, 200);
         assertEquals(4, mostCommon(counts(sizes.subList(100, 200))));
+    }
+
+    @Test
+    void coldFirstRunsDoNotKeepALimitWhereMergingCosts() {
+        // the first runs (one row each, as it starts) are ten times dearer: the JIT and caches are cold;
+        // every run is off by up to 40% either way, as on a busy machine (seeded: the same every time)
+        LearnedRowLimit limit = new LearnedRowLimit(32);
+        long[] run = {0};
+        Random noise = new Random(20261206);
+        LongUnaryOperator cost = rows ->
+                (long) (SUPERLINEAR.applyAsLong(rows) * (run[0]++ < 3 ? 10 : 1) * (0.6 + 0.8 * noise.nextDouble()));
+        List<Long> sizes = run(limit, cost, 300);
+        Map<Long, Integer> after = counts(sizes.subList(100, 300)); // two probe cycles on
+        assertEquals(1, mostCommon(after));
+        assertTrue(after.get(1L) >= 150, "the cold average was replaced by fresh runs: " + after);
     }
 
     @Test
