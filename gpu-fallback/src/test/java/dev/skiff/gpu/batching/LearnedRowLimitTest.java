@@ -43,7 +43,7 @@ class LearnedRowLimitTest {
         List<Long> sizes = run(limit, SUPERLINEAR, 330);
         Map<Long, Integer> last = counts(sizes.subList(10, 330));
         assertEquals(1, mostCommon(last));
-        assertTrue(last.get(1L) >= 310, "one probe in " + (LearnedRowLimit.PROBE_EVERY + 1) + " runs: " + last);
+        assertTrue(last.get(1L) >= 300, "about one probe in " + (LearnedRowLimit.PROBE_EVERY + 1) + " runs: " + last);
         assertTrue(last.keySet().stream().allMatch(s -> s <= 2), "probes only one size up: " + last);
     }
 
@@ -74,7 +74,7 @@ class LearnedRowLimitTest {
         List<Long> sizes = run(limit, cost, 300);
         Map<Long, Integer> after = counts(sizes.subList(100, 300)); // two probe cycles on
         assertEquals(1, mostCommon(after));
-        assertTrue(after.get(1L) >= 150, "the cold average was replaced by fresh runs: " + after);
+        assertTrue(after.get(1L) >= 150, "the cold first runs no longer decide: " + after);
     }
 
     @Test
