@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A configured maxQueueDelay only bounds how long a worker may hold a batch back, and it holds
  * one back only while a fuller batch is still forming: the batch has fewer rows than the previous
- * run took (the load just brought that many; before the first run, maxBatchSize) and than
- * maxBatchSize, and requests keep coming (the oldest arrived within maxQueueDelay of the previous
+ * run took (the load just brought that many; before the first run, maxBatchSize) and than its
+ * row limit, and requests keep coming (the oldest arrived within maxQueueDelay of the previous
  * run). So a request after a quiet spell runs at once, and a closed loop of clients never waits
  * out the window once all of them are queued.
  */
