@@ -30,6 +30,7 @@ class BatchingTest {
 
     @BeforeAll
     static void start() throws Exception {
+        // adaptiveBatchSize false: these models merge up to maxBatchSize from the first run, whatever runs cost
         // doubles its input; the second dimension is free, so requests of different widths must not share a run
         Repositories.model(
                 repository,
@@ -39,7 +40,7 @@ class BatchingTest {
                         .input("x", OnnxModelBuilder.FLOAT, "n", "d")
                         .output("y", OnnxModelBuilder.FLOAT, "n", "d")
                         .node("Add", List.of("x", "x"), List.of("y")),
-                "{\"maxBatchSize\": 64, \"batching\": {\"maxQueueDelayMs\": 50}}");
+                "{\"maxBatchSize\": 64, \"batching\": {\"adaptiveBatchSize\": false, \"maxQueueDelayMs\": 50}}");
         // looks rows up in a 4x2 table: an index past 3 makes ONNX Runtime fail at run time
         Repositories.model(
                 repository,
@@ -50,14 +51,14 @@ class BatchingTest {
                         .output("y", OnnxModelBuilder.FLOAT, "n", 2)
                         .floatInitializer("table", 4, 2)
                         .node("Gather", List.of("table", "i"), List.of("y")),
-                "{\"batching\": {\"maxQueueDelayMs\": 1000}}");
+                "{\"batching\": {\"adaptiveBatchSize\": false, \"maxQueueDelayMs\": 1000}}");
         // holds requests two seconds, and queues two at most
         Repositories.model(
                 repository,
                 "slow",
                 1,
                 OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n", 2),
-                "{\"batching\": {\"maxQueueDelayMs\": 2000, \"queueCapacity\": 2}}");
+                "{\"batching\": {\"adaptiveBatchSize\": false, \"maxQueueDelayMs\": 2000, \"queueCapacity\": 2}}");
         pool = TestServer.start(repository);
     }
 

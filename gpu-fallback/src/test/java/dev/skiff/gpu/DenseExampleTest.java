@@ -30,7 +30,7 @@ class DenseExampleTest {
             assertEquals("scores", scores.get("name").asText());
             assertEquals("[2,16]", scores.get("shape").toString());
             assertTrue(
-                    pool.log().contains("work-conserving batching up to 64 rows"),
+                    pool.log().contains("work-conserving batching up to the learned batch size (now 1) of 64 rows"),
                     "the dense example's requests do not merge: " + pool.log());
         }
     }

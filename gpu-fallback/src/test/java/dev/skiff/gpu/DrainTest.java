@@ -26,14 +26,14 @@ class DrainTest {
     @TempDir
     Path repository;
 
-    /** Requests wait in the queue this long, so a drain starts while they are in flight. */
+    /** Requests wait in the queue this long (merging from the first run), so a drain starts while they are in flight. */
     private void heldModel(int delayMs) throws Exception {
         Repositories.model(
                 repository,
                 "held",
                 1,
                 OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n", 2),
-                "{\"batching\": {\"maxQueueDelayMs\": " + delayMs + "}}");
+                "{\"batching\": {\"adaptiveBatchSize\": false, \"maxQueueDelayMs\": " + delayMs + "}}");
     }
 
     @Test

@@ -12,10 +12,17 @@ import java.util.concurrent.TimeUnit;
  *
  * @param mergesRequests whether different requests may share one model run
  * @param maxBatchRows   rows per run (the config's maxBatchSize)
+ * @param adaptiveBatchSize whether runs merge only up to the size where rows still get cheaper
+ *     ({@link LearnedRowLimit}); false: always up to maxBatchRows
  * @param maxQueueDelayNanos the most a forming batch may be held back (0: never, the default)
  * @param queueCapacity  queued requests beyond which the version answers 503
  */
-public record BatchPolicy(boolean mergesRequests, long maxBatchRows, long maxQueueDelayNanos, int queueCapacity) {
+public record BatchPolicy(
+        boolean mergesRequests,
+        long maxBatchRows,
+        boolean adaptiveBatchSize,
+        long maxQueueDelayNanos,
+        int queueCapacity) {
 
     /**
      * Requests are merged only when batching is on, the config says rows do not depend on each
@@ -31,13 +38,16 @@ public record BatchPolicy(boolean mergesRequests, long maxBatchRows, long maxQue
         return new BatchPolicy(
                 merges,
                 config.maxBatchSize(),
+                config.adaptiveBatchSize(),
                 TimeUnit.MILLISECONDS.toNanos(config.maxQueueDelayMs()),
                 config.queueCapacity());
     }
 
     /** A fresh scheduler for one version's queue: work-conserving batching when requests merge, else one by one. */
     Scheduler scheduler() {
-        return mergesRequests ? new WorkConservingBatching(maxBatchRows, maxQueueDelayNanos) : new OneRequestPerRun();
+        if (!mergesRequests) return new OneRequestPerRun();
+        RowLimit limit = adaptiveBatchSize ? new LearnedRowLimit(maxBatchRows) : RowLimit.fixed(maxBatchRows);
+        return new WorkConservingBatching(limit, maxQueueDelayNanos);
     }
 
     /** Why a version's requests run one by one, for the load log; null when they are merged. */

@@ -164,7 +164,14 @@ public final class DynamicBatcher {
         } else {
             answers = runMerged(instance, batch);
         }
-        metrics.batch(model, version, batch.size(), rows, System.nanoTime() - start);
+        long nanos = System.nanoTime() - start;
+        metrics.batch(model, version, batch.size(), rows, nanos);
+        lock.lock();
+        try {
+            scheduler.ran(rows, nanos);
+        } finally {
+            lock.unlock();
+        }
         answers.forEach(Runnable::run);
     }
 

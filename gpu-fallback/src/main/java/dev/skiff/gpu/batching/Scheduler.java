@@ -16,6 +16,9 @@ interface Scheduler {
      */
     Decision next(Collection<Queued> queue, long nowNanos);
 
+    /** A run it chose took {@code rows} rows and {@code nanos}; also called under the queue's lock. */
+    default void ran(long rows, long nanos) {}
+
     /** Either a batch to run now, or how long to let it form. */
     record Decision(List<Queued> batch, long waitUntilNanos) {
         static Decision run(List<Queued> batch) {

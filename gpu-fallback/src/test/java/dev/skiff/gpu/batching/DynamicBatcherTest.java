@@ -65,7 +65,7 @@ class DynamicBatcherTest {
                 "m",
                 "1",
                 List.of(instance),
-                new BatchPolicy(merges, maxRows, delayNanos, 256),
+                new BatchPolicy(merges, maxRows, false, delayNanos, 256),
                 new PoolMetrics(ExecutionProvider.cpu("test")));
         return batcher;
     }

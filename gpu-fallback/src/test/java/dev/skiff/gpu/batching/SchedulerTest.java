@@ -93,8 +93,8 @@ class SchedulerTest {
 
     @Test
     void thePolicyPicksTheScheduler() {
-        assertTrue(new BatchPolicy(true, 8, 0, 16).scheduler() instanceof WorkConservingBatching);
-        assertTrue(new BatchPolicy(false, 8, 0, 16).scheduler() instanceof OneRequestPerRun);
+        assertTrue(new BatchPolicy(true, 8, true, 0, 16).scheduler() instanceof WorkConservingBatching);
+        assertTrue(new BatchPolicy(false, 8, true, 0, 16).scheduler() instanceof OneRequestPerRun);
     }
 
     private static ArrayDeque<Queued> queue(Queued... queued) {

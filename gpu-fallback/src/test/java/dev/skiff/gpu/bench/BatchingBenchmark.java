@@ -403,8 +403,10 @@ public final class BatchingBenchmark {
     private static void queueOverhead(StringBuilder table) throws Exception {
         PoolMetrics metrics = new PoolMetrics(ExecutionProvider.cpu("benchmark"));
         DynamicBatcher.Instance echo = request -> new InferResponse("m", "1", request.id(), request.inputs(), false);
-        DynamicBatcher on = new DynamicBatcher("on", "1", List.of(echo), new BatchPolicy(true, 64, 0, 256), metrics);
-        DynamicBatcher off = new DynamicBatcher("off", "1", List.of(echo), new BatchPolicy(false, 64, 0, 256), metrics);
+        DynamicBatcher on =
+                new DynamicBatcher("on", "1", List.of(echo), new BatchPolicy(true, 64, false, 0, 256), metrics);
+        DynamicBatcher off =
+                new DynamicBatcher("off", "1", List.of(echo), new BatchPolicy(false, 64, false, 0, 256), metrics);
         InferRequest request = new InferRequest(
                 null,
                 Map.of(),

@@ -23,6 +23,8 @@ import java.util.Locale;
  * @param warmUp the request each loaded version is warmed with, or null for placeholder values
  * @param pooling how the text-embedding pipeline pools token vectors into one per text
  * @param normalize whether the text-embedding pipeline scales each vector to unit length
+ * @param adaptiveBatchSize whether the GPU pool learns, per model, the batch size past which merging
+ *     stops saving run time per row (batching.adaptiveBatchSize)
  * @param batch how a batch job's named columns map onto the inputs, or null when the model takes no batch jobs
  * @param capture which sampled requests the function and the pool write as capture records (off by default)
  */
@@ -34,6 +36,7 @@ public record ModelConfig(
         int maxBatchSize,
         int maxQueueDelayMs,
         int queueCapacity,
+        boolean adaptiveBatchSize,
         int instances,
         int intraOpThreads,
         boolean batchInvariant,
@@ -153,7 +156,8 @@ public record ModelConfig(
     /** The fields inside {@code "batching"}. */
     private enum BatchingField implements JsonField {
         MAX_QUEUE_DELAY_MS("maxQueueDelayMs"),
-        QUEUE_CAPACITY("queueCapacity");
+        QUEUE_CAPACITY("queueCapacity"),
+        ADAPTIVE_BATCH_SIZE("adaptiveBatchSize");
 
         private final String json;
 
@@ -283,6 +287,11 @@ public record ModelConfig(
             switch (field) {
                 case MAX_QUEUE_DELAY_MS -> config.maxQueueDelayMs(nonNegative(p, name));
                 case QUEUE_CAPACITY -> config.queueCapacity(positive(p, name));
+                case ADAPTIVE_BATCH_SIZE -> {
+                    if (!p.currentToken().isBoolean())
+                        throw new IllegalArgumentException("\"" + name + "\" must be true or false");
+                    config.adaptiveBatchSize(p.getBooleanValue());
+                }
             }
         }
     }
@@ -385,6 +394,7 @@ public record ModelConfig(
         private int maxBatchSize = 64;
         private int maxQueueDelayMs = 0;
         private int queueCapacity = 256;
+        private boolean adaptiveBatchSize = true;
         private int instances = 1;
         /** 0: the runtime picks (OrtRuntime.intraOpThreads). */
         private int intraOpThreads = 0;
@@ -434,6 +444,12 @@ public record ModelConfig(
 
         public Builder queueCapacity(int requests) {
             this.queueCapacity = requests;
+            return this;
+        }
+
+        /** @param adaptive false: merge up to maxBatchSize rows whatever a merged run costs */
+        public Builder adaptiveBatchSize(boolean adaptive) {
+            this.adaptiveBatchSize = adaptive;
             return this;
         }
 
@@ -508,6 +524,7 @@ public record ModelConfig(
                     maxBatchSize,
                     maxQueueDelayMs,
                     queueCapacity,
+                    adaptiveBatchSize,
                     instances,
                     intraOpThreads,
                     batchInvariant,

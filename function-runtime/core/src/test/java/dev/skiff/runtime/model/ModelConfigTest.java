@@ -3,6 +3,7 @@ package dev.skiff.runtime.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skiff.runtime.contract.Target;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class ModelConfigTest {
         assertEquals(true, config.batchInvariant());
         assertEquals(0, config.maxQueueDelayMs());
         assertEquals(256, config.queueCapacity());
+        assertTrue(config.adaptiveBatchSize());
         assertEquals(1, config.instances());
         assertNull(config.target(), "auto: the plan decides");
         assertEquals("auto", ModelConfig.targetWord(config.target()));
@@ -48,7 +50,8 @@ class ModelConfigTest {
     void everyFieldIsRead() throws IOException {
         ModelConfig config = parse("""
                 {"pipeline": "classifier", "labels": ["no", "yes"], "topK": 2, "maxSequenceLength": 128,
-                 "maxBatchSize": 8, "batchInvariant": false, "batching": {"maxQueueDelayMs": 0, "queueCapacity": 9},
+                 "maxBatchSize": 8, "batchInvariant": false, "batching": {"maxQueueDelayMs": 0, "queueCapacity": 9,
+                 "adaptiveBatchSize": false},
                  "instances": 2, "intraOpThreads": 3, "target": "gpu", "gpu": "required", "memoryMb": 1024,
                  "latencyObjectiveMs": 40, "description": "for people", "features": [{"name": "amount"}]}
                 """);
@@ -61,6 +64,7 @@ class ModelConfigTest {
                 .batchInvariant(false)
                 .maxQueueDelayMs(0)
                 .queueCapacity(9)
+                .adaptiveBatchSize(false)
                 .instances(2)
                 .intraOpThreads(3)
                 .target(Target.GPU_POOL)
@@ -95,7 +99,7 @@ class ModelConfigTest {
                         + "latencyObjectiveMs, description, features, warmup, pooling, normalize, batch, capture",
                 error("{\"maxBatchsize\": 4}"));
         assertEquals(
-                "unknown field \"batching.maxDelayMs\"; expected maxQueueDelayMs, queueCapacity",
+                "unknown field \"batching.maxDelayMs\"; expected maxQueueDelayMs, queueCapacity, adaptiveBatchSize",
                 error("{\"batching\": {\"maxDelayMs\": 4}}"));
     }
 
@@ -116,6 +120,9 @@ class ModelConfigTest {
         assertEquals(
                 "\"batching.maxQueueDelayMs\" must be a non-negative integer, not -1",
                 error("{\"batching\": {\"maxQueueDelayMs\": -1}}"));
+        assertEquals(
+                "\"batching.adaptiveBatchSize\" must be true or false",
+                error("{\"batching\": {\"adaptiveBatchSize\": 1}}"));
         assertEquals("\"batching\" must be an object", error("{\"batching\": 5}"));
         assertEquals("\"batchInvariant\" must be true or false", error("{\"batchInvariant\": \"no\"}"));
         assertEquals("\"labels\" must be an array of strings", error("{\"labels\": [1]}"));
