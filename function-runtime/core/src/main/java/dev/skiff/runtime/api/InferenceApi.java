@@ -147,7 +147,7 @@ public final class InferenceApi {
         try {
             InferRequest request = version.parser().parse(body, inferenceHeaderLength);
             parsed = System.nanoTime();
-            InferResponse response = infer(version, request);
+            InferResponse response = infer(version, request, inferenceHeaderLength == BinaryData.NONE ? body : null);
             inferred = System.nanoTime();
             BinaryData.Body answer = ResponseWriter.infer(response, request);
             return ApiResponse.ok(answer, model.name(), version.version())
@@ -198,6 +198,11 @@ public final class InferenceApi {
      * @throws ProtocolException for a request that cannot be served: INVALID_ARGUMENT, INTERNAL when the model fails
      */
     public InferResponse infer(ModelVersion version, InferRequest request) {
+        return infer(version, request, null);
+    }
+
+    /** @param requestJson the body the request was parsed from when it is all JSON, for its capture record */
+    private InferResponse infer(ModelVersion version, InferRequest request, byte[] requestJson) {
         InferResponse response;
         try {
             response = backend.infer(version, request);
@@ -210,7 +215,7 @@ public final class InferenceApi {
                             + "or give the function more memory");
         }
         ModelConfig.Capture capture = version.config().capture();
-        if (capture.on()) capturer.served(capture, request, response);
+        if (capture.on()) capturer.served(capture, request, requestJson, response);
         return response;
     }
 
