@@ -51,7 +51,7 @@ public final class CaptureRecord {
             String eventId,
             Instant inferenceTime) {
         return new String(
-                line(capture, target, request, null, response, eventId, inferenceTime), StandardCharsets.UTF_8);
+                line(capture, target, request, null, response, null, eventId, inferenceTime), StandardCharsets.UTF_8);
     }
 
     /**
@@ -61,6 +61,8 @@ public final class CaptureRecord {
      *     When every input is captured its bytes are the input part's {@code data} as they are
      *     (line breaks made spaces), which saves writing the input tensors again; the parser
      *     checked it is one JSON object, so the line stays valid JSON.
+     * @param responseJson the answer as written when it is the protocol's JSON form (one line, its
+     *     {@code outputs} among its fields), else null: then it is the output part's {@code data}
      */
     public static byte[] line(
             ModelConfig.Capture capture,
@@ -68,6 +70,7 @@ public final class CaptureRecord {
             InferRequest request,
             byte[] requestJson,
             InferResponse response,
+            byte[] responseJson,
             String eventId,
             Instant inferenceTime) {
         ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
@@ -80,11 +83,7 @@ public final class CaptureRecord {
             g.writeObjectFieldStart("captureData");
             if (capture.data().inputs()) {
                 if (requestJson != null && capture.inputs().isEmpty() && !request.tfServing()) {
-                    partStart(g, "endpointInput", "INPUT");
-                    g.writeRawValue(""); // the generator writes the separator and counts the value...
-                    g.flush();
-                    writeOnOneLine(requestJson, line); // ...which goes straight to the line
-                    g.writeEndObject();
+                    asReceived(g, "endpointInput", "INPUT", requestJson, line);
                 } else {
                     List<Tensor> inputs = new ArrayList<>(request.inputs().size());
                     for (Tensor input : request.inputs()) {
@@ -93,7 +92,10 @@ public final class CaptureRecord {
                     part(g, "endpointInput", "INPUT", "inputs", inputs);
                 }
             }
-            if (capture.data().outputs()) part(g, "endpointOutput", "OUTPUT", "outputs", response.outputs());
+            if (capture.data().outputs()) {
+                if (responseJson != null) asReceived(g, "endpointOutput", "OUTPUT", responseJson, line);
+                else part(g, "endpointOutput", "OUTPUT", "outputs", response.outputs());
+            }
             g.writeEndObject();
             g.writeObjectFieldStart("eventMetadata");
             g.writeStringField("eventId", eventId);
@@ -131,6 +133,16 @@ public final class CaptureRecord {
         if (millis < 100) text.append('0');
         if (millis < 10) text.append('0');
         return text.append(millis).append('Z').toString();
+    }
+
+    /** A part whose data is a JSON body as it was received or written. */
+    private static void asReceived(JsonGenerator g, String field, String mode, byte[] json, ByteArrayOutputStream line)
+            throws IOException {
+        partStart(g, field, mode);
+        g.writeRawValue(""); // the generator writes the separator and counts the value...
+        g.flush();
+        writeOnOneLine(json, line); // ...which goes straight to the line
+        g.writeEndObject();
     }
 
     /** Valid JSON has line breaks only between tokens, where a space means the same. */

@@ -30,17 +30,24 @@ public final class Capturer {
 
     /** Called after a request was answered successfully. */
     public void served(ModelConfig.Capture capture, InferRequest request, InferResponse response) {
-        served(capture, request, null, response);
+        served(capture, request, null, response, null);
     }
 
     /**
      * Called after a request was answered successfully.
      *
      * @param requestJson the body the request was parsed from when it is all JSON, else null
+     * @param responseJson the answer as written when it is the protocol's JSON form, else null
      */
-    public void served(ModelConfig.Capture capture, InferRequest request, byte[] requestJson, InferResponse response) {
+    public void served(
+            ModelConfig.Capture capture,
+            InferRequest request,
+            byte[] requestJson,
+            InferResponse response,
+            byte[] responseJson) {
         if (!sampled(capture.samplingPercent())) return;
-        log.accept(CaptureRecord.line(capture, target, request, requestJson, response, eventId(), Instant.now()));
+        log.accept(CaptureRecord.line(
+                capture, target, request, requestJson, response, responseJson, eventId(), Instant.now()));
     }
 
     private boolean sampled(int percent) {

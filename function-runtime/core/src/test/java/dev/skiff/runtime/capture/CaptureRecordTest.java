@@ -10,6 +10,7 @@ import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.model.ModelConfig;
 import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
+import dev.skiff.runtime.protocol.ResponseWriter;
 import dev.skiff.runtime.protocol.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -85,10 +86,20 @@ class CaptureRecordTest {
                         {"name": "note", "shape": [1], "datatype": "BYTES", "data": ["a\\nb"]}]}\r
             """.getBytes(StandardCharsets.UTF_8);
 
+    /** The answer as the function wrote it. */
+    static final byte[] ANSWER = ResponseWriter.infer(RESPONSE);
+
     static JsonNode recordFromBody(ModelConfig.Capture capture) throws IOException {
         String line = new String(
                 CaptureRecord.line(
-                        capture, Target.LAMBDA, REQUEST, BODY, RESPONSE, "e1", Instant.parse("2026-01-02T03:04:05Z")),
+                        capture,
+                        Target.LAMBDA,
+                        REQUEST,
+                        BODY,
+                        RESPONSE,
+                        ANSWER,
+                        "e1",
+                        Instant.parse("2026-01-02T03:04:05Z")),
                 StandardCharsets.UTF_8);
         assertTrue(CaptureRecord.isCaptureLine(line), line);
         assertFalse(line.contains("\n") || line.contains("\r"), "one line: " + line);
