@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,7 +100,10 @@ public final class GpuServer implements AutoCloseable {
         this.captureLog = new CaptureLog(requestLog);
         RequestLog requestLines = new RequestLog(requestLog, PoolRequestHandler.TARGET);
         InferenceApi api = new InferenceApi(
-                backend, options.maxBodyBytes(), new Capturer(PoolRequestHandler.TARGET, captureLog::offer));
+                backend,
+                options.maxBodyBytes(),
+                new Capturer(
+                        PoolRequestHandler.TARGET, line -> captureLog.offer(new String(line, StandardCharsets.UTF_8))));
         this.handler = PoolRequestHandler.serving(
                 api,
                 backend,

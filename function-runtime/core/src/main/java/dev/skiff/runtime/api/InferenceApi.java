@@ -147,11 +147,19 @@ public final class InferenceApi {
         try {
             InferRequest request = version.parser().parse(body, inferenceHeaderLength);
             parsed = System.nanoTime();
-            InferResponse response = infer(version, request);
+            InferResponse response = run(version, request);
             inferred = System.nanoTime();
             BinaryData.Body answer = ResponseWriter.infer(response, request);
+            long written = System.nanoTime();
+            // the record reuses the JSON both sides already have: the body as received, the answer as written
+            capture(
+                    version,
+                    request,
+                    inferenceHeaderLength == BinaryData.NONE ? body : null,
+                    response,
+                    answer.hasBinary() || response.tfServing() ? null : answer.bytes());
             return ApiResponse.ok(answer, model.name(), version.version())
-                    .withTimings(parsed - start, inferred - parsed, System.nanoTime() - inferred);
+                    .withTimings(parsed - start, inferred - parsed, written - inferred);
         } catch (ProtocolException e) {
             return timed(error(e.code(), e.getMessage(), model.name(), version.version()), start, parsed, inferred);
         }
@@ -198,6 +206,28 @@ public final class InferenceApi {
      * @throws ProtocolException for a request that cannot be served: INVALID_ARGUMENT, INTERNAL when the model fails
      */
     public InferResponse infer(ModelVersion version, InferRequest request) {
+        InferResponse response = run(version, request);
+        capture(version, request, null, response, null);
+        return response;
+    }
+
+    /**
+     * Writes the capture record when the version's config asks for one.
+     *
+     * @param requestJson the body the request was parsed from when it is all JSON, else null
+     * @param responseJson the answer as written when it is the protocol's JSON form, else null
+     */
+    private void capture(
+            ModelVersion version,
+            InferRequest request,
+            byte[] requestJson,
+            InferResponse response,
+            byte[] responseJson) {
+        ModelConfig.Capture capture = version.config().capture();
+        if (capture.on()) capturer.served(capture, request, requestJson, response, responseJson);
+    }
+
+    private InferResponse run(ModelVersion version, InferRequest request) {
         InferResponse response;
         try {
             response = backend.infer(version, request);
@@ -209,8 +239,6 @@ public final class InferenceApi {
                     "model '" + version.modelName() + "' ran out of memory on this request; send fewer rows "
                             + "or give the function more memory");
         }
-        ModelConfig.Capture capture = version.config().capture();
-        if (capture.on()) capturer.served(capture, request, response);
         return response;
     }
 

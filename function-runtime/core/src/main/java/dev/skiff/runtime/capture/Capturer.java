@@ -20,17 +20,34 @@ public final class Capturer {
     public static final Capturer NONE = new Capturer(Target.LAMBDA, line -> {});
 
     private final Target target;
-    private final Consumer<String> log;
+    private final Consumer<byte[]> log;
 
-    public Capturer(Target target, Consumer<String> log) {
+    /** @param log takes each record's line as UTF-8 bytes, without its newline */
+    public Capturer(Target target, Consumer<byte[]> log) {
         this.target = target;
         this.log = log;
     }
 
     /** Called after a request was answered successfully. */
     public void served(ModelConfig.Capture capture, InferRequest request, InferResponse response) {
+        served(capture, request, null, response, null);
+    }
+
+    /**
+     * Called after a request was answered successfully.
+     *
+     * @param requestJson the body the request was parsed from when it is all JSON, else null
+     * @param responseJson the answer as written when it is the protocol's JSON form, else null
+     */
+    public void served(
+            ModelConfig.Capture capture,
+            InferRequest request,
+            byte[] requestJson,
+            InferResponse response,
+            byte[] responseJson) {
         if (!sampled(capture.samplingPercent())) return;
-        log.accept(CaptureRecord.format(capture, target, request, response, eventId(), Instant.now()));
+        log.accept(CaptureRecord.line(
+                capture, target, request, requestJson, response, responseJson, eventId(), Instant.now()));
     }
 
     private boolean sampled(int percent) {

@@ -4,10 +4,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.protocol.Json;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One JSON line per request on stdout, which is also a CloudWatch Embedded Metric Format
@@ -40,11 +41,33 @@ public final class RequestLog {
             String error) {}
 
     public void write(Entry e) {
-        out.println(format(e, System.currentTimeMillis()));
+        write(e, null);
+    }
+
+    /**
+     * Writes the entry's line after another line of the same request (its capture record) in one
+     * write: one call into the stream, one flush.
+     *
+     * @param lineBefore a UTF-8 line without its newline, or null
+     */
+    public void write(Entry e, byte[] lineBefore) {
+        ByteArrayOutputStream lines = new ByteArrayOutputStream(lineBefore == null ? 1024 : lineBefore.length + 1024);
+        if (lineBefore != null) {
+            lines.writeBytes(lineBefore);
+            lines.write('\n');
+        }
+        format(e, System.currentTimeMillis(), lines);
+        lines.write('\n');
+        out.write(lines.toByteArray(), 0, lines.size());
     }
 
     public String format(Entry e, long epochMillis) {
-        StringWriter line = new StringWriter(512);
+        ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+        format(e, epochMillis, line);
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    private void format(Entry e, long epochMillis, ByteArrayOutputStream line) {
         try (JsonGenerator g = Json.FACTORY.createGenerator(line)) {
             g.writeStartObject();
             g.writeFieldName("_aws");
@@ -95,9 +118,8 @@ public final class RequestLog {
             if (e.error() != null) g.writeStringField("error", e.error());
             g.writeEndObject();
         } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
+            throw new UncheckedIOException(ex); // a ByteArrayOutputStream does not fail
         }
-        return line.toString();
     }
 
     private static void metric(JsonGenerator g, String name, String unit) throws IOException {

@@ -76,6 +76,10 @@ public final class RequestParser {
                                 + "\" in the infer request; expected id, parameters, inputs, outputs (or instances)");
                 }
             }
+            if (p.nextToken() != null) {
+                throw ProtocolException.badRequest(
+                        "the request body has more after its JSON object; send one infer request object");
+            }
             if (inputs == null)
                 throw ProtocolException.badRequest("the infer request has no \"inputs\" (or \"instances\")");
             body.checkAllRead();

@@ -44,6 +44,7 @@ public final class LambdaFunction implements InferenceApi.Backend {
     private final List<String> stackModels; // every model of the deployed stack; empty when the deploy named none
     private volatile boolean coldStart = true;
     private String qualifier; // the alias or version this invocation came through (one invocation at a time)
+    private byte[] captureLine; // this invocation's capture record, written with its request log line
 
     public LambdaFunction(ModelRepository repository, PrintStream logOut) {
         this(
@@ -63,8 +64,11 @@ public final class LambdaFunction implements InferenceApi.Backend {
         this.repository = repository;
         this.strictReadiness = strictReadiness;
         this.stackModels = List.copyOf(stackModels);
-        // capture lines go to the same stdout: Lambda ships it to CloudWatch after the invocation, off the request path
-        this.api = new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, new Capturer(TARGET, logOut::println));
+        // capture lines go to the same stdout: Lambda ships it to CloudWatch after the invocation, off the request
+        // path;
+        // each waits for its request's log line, so the two take one write
+        this.api =
+                new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, new Capturer(TARGET, line -> captureLine = line));
         // priming runs the capture path too (warm code in the snapshot) but its records are nobody's traffic: dropped
         this.primingApi = new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, new Capturer(TARGET, line -> {}));
         this.log = new RequestLog(logOut, TARGET);
@@ -108,18 +112,22 @@ public final class LambdaFunction implements InferenceApi.Backend {
         byte[] answer = EventCodec.encode(
                 http, response.status(), response.body(), response.hasBinary(), headers(response, cold));
         long total = System.nanoTime() - start;
-        log.write(new RequestLog.Entry(
-                requestId,
-                http == null ? "unknown" : http.kind().label,
-                response.model(),
-                response.version(),
-                response.status(),
-                cold,
-                response.parseNanos(),
-                response.inferNanos(),
-                response.writeNanos(),
-                total,
-                response.isError() ? errorMessage(response) : null));
+        byte[] capture = captureLine;
+        captureLine = null;
+        log.write(
+                new RequestLog.Entry(
+                        requestId,
+                        http == null ? "unknown" : http.kind().label,
+                        response.model(),
+                        response.version(),
+                        response.status(),
+                        cold,
+                        response.parseNanos(),
+                        response.inferNanos(),
+                        response.writeNanos(),
+                        total,
+                        response.isError() ? errorMessage(response) : null),
+                capture);
         return answer;
     }
 

@@ -7,14 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skiff.runtime.capture.CaptureRecord;
+import dev.skiff.runtime.model.ModelRepository;
 import dev.skiff.runtime.testing.OnnxModelBuilder;
 import dev.skiff.runtime.testing.Repositories;
 import dev.skiff.runtime.testing.TestFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** The function writes one capture line per sampled request to its stdout, none when capture is off or on errors. */
 class CaptureLinesTest {
@@ -43,12 +49,46 @@ class CaptureLinesTest {
             assertEquals("1", record.get("modelVersion").asText());
             assertEquals("lambda", record.get("target").asText());
             assertEquals(
-                    "[1.0,2.0,3.0,4.0]",
-                    record.at("/captureData/endpointInput/data/inputs/0/data").toString());
+                    "[1,2,3,4]",
+                    record.at("/captureData/endpointInput/data/inputs/0/data").toString(),
+                    "the body's inputs as the client sent them");
             assertTrue(
                     record.at("/captureData/endpointOutput/data/outputs/0/data").isArray());
             assertEquals("r1", record.at("/eventMetadata/inferenceId").asText());
         }
+    }
+
+    @Test
+    void theCaptureLineAndTheRequestLogLineTakeOneWrite(@TempDir Path repo) throws Exception {
+        Repositories.model(
+                repo,
+                "m",
+                1,
+                OnnxModelBuilder.identity(FLOAT, "batch", 4),
+                "{\"capture\": {\"samplingPercent\": 100, \"data\": \"both\"}}");
+        List<String> writes = new ArrayList<>();
+        PrintStream stdout = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8) {
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                writes.add(new String(bytes, offset, length, StandardCharsets.UTF_8));
+            }
+        };
+        LambdaFunction function = new LambdaFunction(ModelRepository.load(repo, Set.of()), stdout);
+        try {
+            function.handle(
+                    httpApiEvent("POST", "/v2/models/m/infer", REQUEST).getBytes(StandardCharsets.UTF_8),
+                    "req-1",
+                    null);
+        } finally {
+            function.repository().close();
+        }
+        assertEquals(1, writes.size(), writes.toString());
+        String[] lines = writes.get(0).split("\n", -1);
+        assertEquals(3, lines.length, "two lines, each with its newline: " + writes);
+        assertTrue(CaptureRecord.isCaptureLine(lines[0]), lines[0]);
+        assertEquals(
+                "request", TestFunction.JSON.readTree(lines[1]).get("message").asText());
+        assertEquals("", lines[2]);
     }
 
     @Test

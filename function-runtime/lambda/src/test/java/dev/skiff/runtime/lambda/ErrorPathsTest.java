@@ -57,6 +57,7 @@ class ErrorPathsTest {
                 "empty body                | POST | /v2/models/m/infer            |                       | 400 | body is empty",
                 "not an object             | POST | /v2/models/m/infer            | [1,2]                 | 400 | must be a JSON object",
                 "unknown field             | POST | /v2/models/m/infer            | {\"input\": []}       | 400 | unknown field \"input\"",
+                "two objects               | POST | /v2/models/m/infer            | {\"id\": \"a\"} {}  | 400 | more after its JSON object",
                 "no inputs                 | POST | /v2/models/m/infer            | {\"id\": \"a\"}       | 400 | has no \"inputs\"",
                 "unknown model             | POST | /v2/models/nope/infer         | {}                    | 404 | model 'nope' is not served here",
                 "unknown version           | POST | /v2/models/m/versions/7/infer | {}                    | 404 | no version or alias '7'",
