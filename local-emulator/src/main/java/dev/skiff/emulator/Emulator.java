@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The local emulator, assembled from a SAM template: the Runtime API its environments talk to,
@@ -84,122 +85,91 @@ public final class Emulator implements AutoCloseable {
         }
 
         public Options withPorts(int apiPort, int lambdaPort) {
-            return new Options(
-                    template,
-                    parameterOverrides,
-                    host,
-                    apiPort,
-                    lambdaPort,
-                    region,
-                    idleTimeout,
-                    reloadInterval,
-                    log,
-                    javaExecutable,
-                    gpuServer,
-                    auth,
-                    s3Endpoint);
+            return with(b -> {
+                b.apiPort = apiPort;
+                b.lambdaPort = lambdaPort;
+            });
         }
 
         public Options withIdleTimeout(Duration idle) {
-            return new Options(
-                    template,
-                    parameterOverrides,
-                    host,
-                    apiPort,
-                    lambdaPort,
-                    region,
-                    idle,
-                    reloadInterval,
-                    log,
-                    javaExecutable,
-                    gpuServer,
-                    auth,
-                    s3Endpoint);
+            return with(b -> b.idleTimeout = idle);
         }
 
         public Options withLog(LogSink sink) {
-            return new Options(
-                    template,
-                    parameterOverrides,
-                    host,
-                    apiPort,
-                    lambdaPort,
-                    region,
-                    idleTimeout,
-                    reloadInterval,
-                    sink,
-                    javaExecutable,
-                    gpuServer,
-                    auth,
-                    s3Endpoint);
+            return with(b -> b.log = sink);
         }
 
         public Options withParameterOverrides(Map<String, String> overrides) {
-            return new Options(
-                    template,
-                    overrides,
-                    host,
-                    apiPort,
-                    lambdaPort,
-                    region,
-                    idleTimeout,
-                    reloadInterval,
-                    log,
-                    javaExecutable,
-                    gpuServer,
-                    auth,
-                    s3Endpoint);
+            return with(b -> b.parameterOverrides = overrides);
         }
 
         public Options withGpuServer(GpuServerCommand command) {
-            return new Options(
-                    template,
-                    parameterOverrides,
-                    host,
-                    apiPort,
-                    lambdaPort,
-                    region,
-                    idleTimeout,
-                    reloadInterval,
-                    log,
-                    javaExecutable,
-                    command,
-                    auth,
-                    s3Endpoint);
+            return with(b -> b.gpuServer = command);
         }
 
         public Options withAuth(AuthSettings settings) {
-            return new Options(
-                    template,
-                    parameterOverrides,
-                    host,
-                    apiPort,
-                    lambdaPort,
-                    region,
-                    idleTimeout,
-                    reloadInterval,
-                    log,
-                    javaExecutable,
-                    gpuServer,
-                    settings,
-                    s3Endpoint);
+            return with(b -> b.auth = settings);
         }
 
         public Options withS3Endpoint(URI endpoint) {
-            return new Options(
-                    template,
-                    parameterOverrides,
-                    host,
-                    apiPort,
-                    lambdaPort,
-                    region,
-                    idleTimeout,
-                    reloadInterval,
-                    log,
-                    javaExecutable,
-                    gpuServer,
-                    auth,
-                    endpoint);
+            return with(b -> b.s3Endpoint = endpoint);
+        }
+
+        /** A copy with what {@code change} sets: each wither names only the fields it changes. */
+        private Options with(Consumer<Copy> change) {
+            Copy copy = new Copy(this);
+            change.accept(copy);
+            return copy.build();
+        }
+
+        /** The fields of an {@link Options}, settable one by one. */
+        private static final class Copy {
+            private final Path template;
+            private Map<String, String> parameterOverrides;
+            private final String host;
+            private int apiPort;
+            private int lambdaPort;
+            private final String region;
+            private Duration idleTimeout;
+            private final Duration reloadInterval;
+            private LogSink log;
+            private final Path javaExecutable;
+            private GpuServerCommand gpuServer;
+            private AuthSettings auth;
+            private URI s3Endpoint;
+
+            private Copy(Options options) {
+                template = options.template;
+                parameterOverrides = options.parameterOverrides;
+                host = options.host;
+                apiPort = options.apiPort;
+                lambdaPort = options.lambdaPort;
+                region = options.region;
+                idleTimeout = options.idleTimeout;
+                reloadInterval = options.reloadInterval;
+                log = options.log;
+                javaExecutable = options.javaExecutable;
+                gpuServer = options.gpuServer;
+                auth = options.auth;
+                s3Endpoint = options.s3Endpoint;
+            }
+
+            private Options build() {
+                return new Options(
+                        template,
+                        parameterOverrides,
+                        host,
+                        apiPort,
+                        lambdaPort,
+                        region,
+                        idleTimeout,
+                        reloadInterval,
+                        log,
+                        javaExecutable,
+                        gpuServer,
+                        auth,
+                        s3Endpoint);
+            }
         }
     }
 
