@@ -89,25 +89,7 @@ public final class BaselineBuilder {
     public static FeatureStatistics numerical(
             String name, Dataset.Role role, FeatureType type, double[] values, int rows) {
         long missing = rows - values.length;
-        if (values.length == 0) {
-            return new FeatureStatistics(
-                    name,
-                    role,
-                    type,
-                    0,
-                    missing,
-                    share(missing, rows),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null);
-        }
+        if (values.length == 0) return FeatureStatistics.noValues(name, role, type, missing, share(missing, rows));
         KllDoublesSketch sketch = KllDoublesSketch.newHeapInstance(KLL_K);
         for (double value : values) sketch.update(value);
         Map<String, Double> quantiles = new LinkedHashMap<>();
@@ -146,23 +128,8 @@ public final class BaselineBuilder {
         for (float[] vector : column.vectors()) if (vector != null) vectors.add(vector);
         long missing = rows - vectors.size();
         if (vectors.isEmpty()) {
-            return new FeatureStatistics(
-                    column.name(),
-                    column.role(),
-                    FeatureType.EMBEDDING,
-                    0,
-                    missing,
-                    share(missing, rows),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null);
+            return FeatureStatistics.noValues(
+                    column.name(), column.role(), FeatureType.EMBEDDING, missing, share(missing, rows));
         }
         float[] mean = Embeddings.mean(vectors);
         double[] distances = Embeddings.distances(vectors, mean);

@@ -37,6 +37,13 @@ public record FeatureStatistics(
         float[] meanVector,
         FeatureStatistics distance) {
 
+    /** A feature no row had a value for: its counts and nothing else. */
+    static FeatureStatistics noValues(
+            String name, Dataset.Role role, FeatureType type, long missing, double missingShare) {
+        return new FeatureStatistics(
+                name, role, type, 0, missing, missingShare, null, null, null, null, null, null, null, null, null, null);
+    }
+
     /**
      * A KLL doubles sketch as its retained items and their weights (what SageMaker's statistics.json
      * lists as a sketch's data): feeding them, weighted, into a new sketch of the same k gives the
