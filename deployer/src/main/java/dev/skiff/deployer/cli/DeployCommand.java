@@ -11,6 +11,7 @@ import dev.skiff.deployer.deploy.DeployRequest;
 import dev.skiff.deployer.deploy.LocalRelease;
 import dev.skiff.deployer.deploy.PoolPublisher;
 import dev.skiff.deployer.deploy.StackTemplate;
+import dev.skiff.deployer.packaging.DriftFunctionPackage;
 import dev.skiff.deployer.packaging.FunctionRuntimeFiles;
 import dev.skiff.deployer.packaging.PackageManifest;
 import dev.skiff.deployer.packaging.PackagedModel;
@@ -153,6 +154,8 @@ public final class DeployCommand implements Callable<Integer> {
             for (PackagedModel model : manifest.models()) {
                 if (model.isLambdaZip()) codeUris.put(model.name(), uploader.upload(model));
             }
+            String driftCodeUri =
+                    manifest.anyCaptures() ? uploader.upload(DriftFunctionPackage.read(packageDir)) : null;
             publishPoolVersions(manifest, clients, out);
             ChangeSetDeployer deployer = new ChangeSetDeployer(
                     cloudFormation, out, Duration.ofMillis((long) (pollSeconds * 1000)), Duration.ofMinutes(60));
@@ -160,7 +163,8 @@ public final class DeployCommand implements Callable<Integer> {
             String effectiveRuntime = runtime != null
                     ? runtime
                     : deployer.currentParameters(stack).getOrDefault("Runtime", StackTemplate.DEFAULT_RUNTIME);
-            String template = StackTemplate.render(manifest, m -> codeUris.get(m.name()), effectiveRuntime);
+            String template =
+                    StackTemplate.render(manifest, m -> codeUris.get(m.name()), driftCodeUri, effectiveRuntime);
             Files.writeString(packageDir.resolve("template.yaml"), template, StandardCharsets.UTF_8);
             out.println("Rendered " + packageDir.resolve("template.yaml"));
             boolean inline = template.getBytes(StandardCharsets.UTF_8).length <= DeployRequest.MAX_TEMPLATE_BODY_BYTES;

@@ -4,6 +4,7 @@ import static dev.skiff.deployer.report.Sizes.bytes;
 
 import dev.skiff.deployer.cli.ExitCodes;
 import dev.skiff.deployer.cli.UserError;
+import dev.skiff.deployer.packaging.PackagedFunction;
 import dev.skiff.deployer.packaging.PackagedModel;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
@@ -76,14 +77,19 @@ public final class ArtifactUploader {
         s3.createBucket(request.build());
     }
 
-    /** Uploads a .zip unless the same content is already there; returns its s3:// URI. */
+    /** Uploads a model's .zip unless the same content is already there; returns its s3:// URI. */
     public String upload(PackagedModel model) {
-        String key = prefix + model.name() + "/" + model.sha256() + ".zip";
+        return upload(new PackagedFunction(model.name(), model.artifact(), model.sha256(), model.zippedBytes()));
+    }
+
+    /** Uploads a .zip unless the same content is already there; returns its s3:// URI. */
+    public String upload(PackagedFunction zip) {
+        String key = prefix + zip.name() + "/" + zip.sha256() + ".zip";
         String uri = "s3://" + bucket + "/" + key;
         try {
             HeadObjectResponse existing = s3.headObject(b -> b.bucket(bucket).key(key));
-            if (existing.contentLength() == model.zippedBytes()) {
-                progress.accept(model.name() + ": " + uri + " is already uploaded");
+            if (existing.contentLength() == zip.zippedBytes()) {
+                progress.accept(zip.name() + ": " + uri + " is already uploaded");
                 return uri;
             }
         } catch (NoSuchKeyException e) {
@@ -91,17 +97,17 @@ public final class ArtifactUploader {
         } catch (S3Exception e) {
             if (e.statusCode() != 404) throw e;
         }
-        if (!Files.isRegularFile(model.artifact())) {
-            throw new UserError(model.artifact() + " is missing; run skiff package again");
+        if (!Files.isRegularFile(zip.artifact())) {
+            throw new UserError(zip.artifact() + " is missing; run skiff package again");
         }
         long start = System.nanoTime();
-        progress.accept(model.name() + ": uploading " + bytes(model.zippedBytes()) + " to " + uri + " ...");
+        progress.accept(zip.name() + ": uploading " + bytes(zip.zippedBytes()) + " to " + uri + " ...");
         s3.putObject(
-                b -> b.bucket(bucket).key(key).contentType("application/zip"), RequestBody.fromFile(model.artifact()));
+                b -> b.bucket(bucket).key(key).contentType("application/zip"), RequestBody.fromFile(zip.artifact()));
         double seconds = (System.nanoTime() - start) / 1e9;
         progress.accept(String.format(
                 "%s: uploaded in %.1f s (%s/s)",
-                model.name(), seconds, bytes((long) (model.zippedBytes() / Math.max(seconds, 0.001)))));
+                zip.name(), seconds, bytes((long) (zip.zippedBytes() / Math.max(seconds, 0.001)))));
         return uri;
     }
 

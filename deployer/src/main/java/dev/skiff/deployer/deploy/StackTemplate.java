@@ -36,16 +36,18 @@ public final class StackTemplate {
 
     private StackTemplate() {}
 
-    /** The template for the template's default runtime. */
+    /** The template for the template's default runtime, for a package whose models capture nothing. */
     public static String render(PackageManifest manifest, Function<PackagedModel, String> codeUri) {
-        return render(manifest, codeUri, DEFAULT_RUNTIME);
+        return render(manifest, codeUri, null, DEFAULT_RUNTIME);
     }
 
     /**
      * @param codeUri where each Lambda model's .zip is (s3:// for AWS, a local path for the emulator)
+     * @param driftCodeUri where the drift function's .zip is, for a package with a capturing model; else null
      * @param runtime the runtime this deploy gives the functions: part of each version's key
      */
-    public static String render(PackageManifest manifest, Function<PackagedModel, String> codeUri, String runtime) {
+    public static String render(
+            PackageManifest manifest, Function<PackagedModel, String> codeUri, String driftCodeUri, String runtime) {
         List<TemplateModel> models = new ArrayList<>();
         for (PackagedModel m : manifest.models()) {
             if (m.target() == Target.LAMBDA && !m.isLambdaZip()) {
@@ -54,27 +56,29 @@ public final class StackTemplate {
                                 + "deploy handles .zip packages only so far; build and push that image (its Dockerfile says how) and "
                                 + "deploy it with sam, or lower the package below 250 MB");
             }
+            TemplateModel model;
             if (m.isLambdaZip()) {
                 TemplateModel.LambdaFunction function =
                         lambdaFunction(codeUri.apply(m), m.memoryMb(), m.timeoutSeconds(), m.latencyAlarmMs());
                 String versionKey = versionKey(m, runtime, manifest.architecture(), function.timeoutSeconds());
-                models.add(TemplateModel.onLambda(m.name(), m.versions(), function.withVersionKey(versionKey)));
+                model = TemplateModel.onLambda(m.name(), m.versions(), function.withVersionKey(versionKey));
             } else {
-                models.add(TemplateModel.onGpuPool(m.name(), m.versions()));
+                model = TemplateModel.onGpuPool(m.name(), m.versions());
             }
+            if (m.batch() != null) model = model.withBatch(new TemplateModel.Batch(m.batch()));
+            if (m.capture() != null) model = model.withDriftMonitor(driftMonitor(m, driftCodeUri));
+            models.add(model);
         }
-        models.replaceAll(model -> withBatch(model, manifest));
         return TemplateRenderer.render(models, new StackOptions(manifest.architecture(), POOL_MODELS));
     }
 
-    /** A model whose package carries the plan's batching gets its batch state machine (on the pool, with its invoker). */
-    private static TemplateModel withBatch(TemplateModel model, PackageManifest manifest) {
-        for (PackagedModel packaged : manifest.models()) {
-            if (packaged.name().equals(model.name()) && packaged.batch() != null) {
-                return model.withBatch(new TemplateModel.Batch(packaged.batch()));
-            }
+    /** A capturing model's captures go to S3 and its drift function checks them; package zipped that function. */
+    private static TemplateModel.DriftMonitor driftMonitor(PackagedModel model, String driftCodeUri) {
+        if (driftCodeUri == null) {
+            throw new IllegalArgumentException(
+                    "model '" + model.name() + "' captures, so the template needs the drift function's code location");
         }
-        return model;
+        return new TemplateModel.DriftMonitor(driftCodeUri);
     }
 
     /**

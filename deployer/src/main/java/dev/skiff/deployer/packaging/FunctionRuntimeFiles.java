@@ -38,9 +38,14 @@ public final class FunctionRuntimeFiles {
     }
 
     public static FunctionRuntimeFiles locate() {
-        URL manifest = FunctionRuntimeFiles.class.getClassLoader().getResource(MANIFEST);
+        return of(properties(MANIFEST, "function-runtime-lambda"), classPath());
+    }
+
+    /** A package manifest that a module's build wrote into its jar, read from this process's class path. */
+    static Properties properties(String resource, String module) {
+        URL manifest = FunctionRuntimeFiles.class.getClassLoader().getResource(resource);
         if (manifest == null) {
-            throw new UserError("function-runtime-lambda is not on skiff's class path (no " + MANIFEST + "); "
+            throw new UserError(module + " is not on skiff's class path (no " + resource + "); "
                     + "rebuild Skiff: bin/jdk ./mvnw -DskipTests package");
         }
         Properties properties = new Properties();
@@ -49,48 +54,59 @@ public final class FunctionRuntimeFiles {
         } catch (IOException e) {
             throw new UserError("cannot read " + manifest + ": " + e.getMessage());
         }
-        return of(properties, classPath());
+        return properties;
     }
 
     /** The files {@code manifest} names, from {@code classPath}. */
     static FunctionRuntimeFiles of(Properties manifest, List<Path> classPath) {
+        Map<String, Path> byName = byFileName(classPath);
+        Map<String, Path> libraries = libraries(MANIFEST, manifest, byName);
+        List<String> onnxRuntime = entries(MANIFEST, manifest, "onnxruntime");
+        if (onnxRuntime.size() != 1)
+            throw new UserError(MANIFEST + " must name one ONNX Runtime jar, not " + onnxRuntime);
+        return new FunctionRuntimeFiles(libraries, jar(MANIFEST, onnxRuntime.getFirst(), byName));
+    }
+
+    static Map<String, Path> byFileName(List<Path> classPath) {
         Map<String, Path> byName = new LinkedHashMap<>();
         for (Path entry : classPath) {
             if (entry.getFileName() != null)
                 byName.putIfAbsent(entry.getFileName().toString(), entry);
         }
-        Map<String, Path> libraries = new LinkedHashMap<>();
-        for (String packagePath : entries(manifest, "lib")) {
-            if (!packagePath.startsWith("lib/"))
-                throw new UserError(MANIFEST + " names " + packagePath + " outside lib/");
-            libraries.put(packagePath, jar(packagePath, byName));
-        }
-        List<String> onnxRuntime = entries(manifest, "onnxruntime");
-        if (onnxRuntime.size() != 1)
-            throw new UserError(MANIFEST + " must name one ONNX Runtime jar, not " + onnxRuntime);
-        return new FunctionRuntimeFiles(Collections.unmodifiableMap(libraries), jar(onnxRuntime.getFirst(), byName));
+        return byName;
     }
 
-    private static List<String> entries(Properties manifest, String key) {
+    /** The manifest's {@code lib=} jars: each one's path in the package and its file on the class path. */
+    static Map<String, Path> libraries(String resource, Properties manifest, Map<String, Path> byName) {
+        Map<String, Path> libraries = new LinkedHashMap<>();
+        for (String packagePath : entries(resource, manifest, "lib")) {
+            if (!packagePath.startsWith("lib/"))
+                throw new UserError(resource + " names " + packagePath + " outside lib/");
+            libraries.put(packagePath, jar(resource, packagePath, byName));
+        }
+        return Collections.unmodifiableMap(libraries);
+    }
+
+    private static List<String> entries(String resource, Properties manifest, String key) {
         String value = manifest.getProperty(key, "").strip();
-        if (value.isEmpty()) throw new UserError(MANIFEST + " has no " + key + "=");
+        if (value.isEmpty()) throw new UserError(resource + " has no " + key + "=");
         List<String> entries = new ArrayList<>();
         for (String entry : value.split(",")) entries.add(entry.strip());
         return entries;
     }
 
-    private static Path jar(String entry, Map<String, Path> classPath) {
+    private static Path jar(String resource, String entry, Map<String, Path> classPath) {
         String name = Path.of(entry).getFileName().toString();
         Path jar = classPath.get(name);
         if (jar == null || !Files.isRegularFile(jar)) {
-            throw new UserError("the function's " + name + " (" + MANIFEST + ") is not a jar on skiff's class path"
+            throw new UserError("the function's " + name + " (" + resource + ") is not a jar on skiff's class path"
                     + (jar == null ? "" : " (" + jar + ")") + "; run skiff from its distribution (bin/skiff) after "
                     + "bin/jdk ./mvnw -DskipTests package");
         }
         return jar;
     }
 
-    private static List<Path> classPath() {
+    static List<Path> classPath() {
         List<Path> entries = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
             if (!entry.isBlank()) entries.add(Path.of(entry));

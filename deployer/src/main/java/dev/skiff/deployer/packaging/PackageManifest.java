@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.deployer.cli.UserError;
 import dev.skiff.deployer.plan.BatchPlan;
 import dev.skiff.runtime.contract.Target;
+import dev.skiff.runtime.model.ModelConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** {@code <out>/package.json}: what package built, so deploy uploads and renders exactly that. */
 public record PackageManifest(String architecture, List<PackagedModel> models) {
@@ -47,6 +49,13 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
                         .put("maxItemsPerBatch", m.batch().maxItemsPerBatch())
                         .put("maxInputBytesPerBatch", m.batch().maxInputBytesPerBatch())
                         .put("maxConcurrency", m.batch().maxConcurrency());
+            }
+            if (m.capture() != null) {
+                ObjectNode capture = node.putObject("capture")
+                        .put("samplingPercent", m.capture().samplingPercent())
+                        .put("data", m.capture().data().name().toLowerCase(Locale.ROOT));
+                ArrayNode inputs = capture.putArray("inputs");
+                m.capture().inputs().forEach(inputs::add);
             }
             ArrayNode versions = node.putArray("versions");
             m.versions().forEach(versions::add);
@@ -81,7 +90,8 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
                     List.copyOf(versions),
                     optionalInt(node, "timeoutSeconds"),
                     optionalInt(node, "latencyAlarmMs"),
-                    batch(file, node)));
+                    batch(file, node),
+                    capture(file, node)));
         }
         return new PackageManifest(root.path("architecture").asText(), List.copyOf(models));
     }
@@ -108,6 +118,29 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
             throw new UserError(file + ": model '" + model.path("name").asText() + "': \"batch\": " + e.getMessage()
                     + "; run skiff package again");
         }
+    }
+
+    /** The model's "capture" object, as its config has it; null for a model that captures nothing. */
+    private static ModelConfig.Capture capture(Path file, JsonNode model) {
+        JsonNode capture = model.get("capture");
+        if (capture == null || capture.isNull()) return null;
+        try {
+            List<String> inputs = new ArrayList<>();
+            capture.path("inputs").forEach(input -> inputs.add(input.asText()));
+            return new ModelConfig.Capture(
+                    capture.path("samplingPercent").asInt(),
+                    ModelConfig.CaptureData.valueOf(
+                            capture.path("data").asText().toUpperCase(Locale.ROOT)),
+                    inputs);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(file + ": model '" + model.path("name").asText() + "': \"capture\": " + e.getMessage()
+                    + "; run skiff package again");
+        }
+    }
+
+    /** Whether any model captures: then package wrote the drift function's .zip, and deploy ships it. */
+    public boolean anyCaptures() {
+        return models.stream().anyMatch(m -> m.capture() != null);
     }
 
     private static Integer optionalInt(JsonNode node, String field) {

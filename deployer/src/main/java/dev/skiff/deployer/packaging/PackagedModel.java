@@ -2,6 +2,7 @@ package dev.skiff.deployer.packaging;
 
 import dev.skiff.deployer.plan.BatchPlan;
 import dev.skiff.runtime.contract.Target;
+import dev.skiff.runtime.model.ModelConfig;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.List;
  * @param timeoutSeconds the Lambda timeout from the plan; null for the GPU pool (or a package.json from before)
  * @param latencyAlarmMs the p99 duration that rolls a deploy back; null for the GPU pool (or a package.json from before)
  * @param batch         the plan's batching for its batch state machine; null when the model takes no batch jobs
+ * @param capture       its config's capture section, which ships its captures to S3 and checks them for drift;
+ *                      null when it captures nothing
  */
 public record PackagedModel(
         String name,
@@ -32,8 +35,13 @@ public record PackagedModel(
         List<String> versions,
         Integer timeoutSeconds,
         Integer latencyAlarmMs,
-        BatchPlan batch) {
-    /** A model that takes no batch jobs. */
+        BatchPlan batch,
+        ModelConfig.Capture capture) {
+    public PackagedModel {
+        if (capture != null && !capture.on()) capture = null;
+    }
+
+    /** A model that takes no batch jobs and captures nothing. */
     public PackagedModel(
             String name,
             Target target,
@@ -60,6 +68,7 @@ public record PackagedModel(
                 versions,
                 timeoutSeconds,
                 latencyAlarmMs,
+                null,
                 null);
     }
 

@@ -3,6 +3,7 @@ package dev.skiff.deployer.packaging;
 import dev.skiff.deployer.plan.ModelPlan;
 import dev.skiff.deployer.plan.PackageType;
 import dev.skiff.runtime.contract.Target;
+import dev.skiff.runtime.model.ModelConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,6 +61,10 @@ public final class Packager {
         if (!pool.isEmpty()) built.addAll(poolImage(pool, outDir, work));
         deleteRecursively(work);
         PackageManifest manifest = new PackageManifest(architecture.lambdaName, List.copyOf(built));
+        if (manifest.anyCaptures()) {
+            progress.accept("writing the drift function " + outDir.resolve(DriftFunctionPackage.ZIP));
+            DriftFunctionPackage.write(outDir);
+        }
         manifest.write(outDir);
         return manifest;
     }
@@ -86,7 +91,8 @@ public final class Packager {
                 plan.model().versions(),
                 plan.timeoutSeconds(),
                 plan.latencyAlarmMs(),
-                plan.batch());
+                plan.batch(),
+                capture(plan));
     }
 
     private PackagedModel lambdaImage(ModelPlan plan, Path outDir, Path work) throws IOException {
@@ -127,7 +133,8 @@ public final class Packager {
                 plan.model().versions(),
                 plan.timeoutSeconds(),
                 plan.latencyAlarmMs(),
-                plan.batch());
+                plan.batch(),
+                capture(plan));
     }
 
     private List<PackagedModel> poolImage(List<ModelPlan> plans, Path outDir, Path work) throws IOException {
@@ -155,7 +162,9 @@ public final class Packager {
                     null,
                     plan.model().versions(),
                     null,
-                    null));
+                    null,
+                    plan.batch(),
+                    capture(plan)));
         }
         String dockerfile = """
                 # The GPU pool's image: the gpu-fallback server (gpu-fallback/Dockerfile) with these models, written by skiff package.
@@ -167,6 +176,12 @@ public final class Packager {
                 """.formatted(GPU_BASE_IMAGE, context, GPU_BASE_IMAGE, String.join(",", names));
         Files.writeString(context.resolve("Dockerfile"), dockerfile, StandardCharsets.UTF_8);
         return built;
+    }
+
+    /** The config's capture section where it captures, which package.json carries for deploy to render. */
+    private static ModelConfig.Capture capture(ModelPlan plan) {
+        ModelConfig.Capture capture = plan.model().config().capture();
+        return capture.on() ? capture : null;
     }
 
     private String dockerPlatform() {

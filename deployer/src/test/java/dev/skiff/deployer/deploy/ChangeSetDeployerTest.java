@@ -32,7 +32,10 @@ class ChangeSetDeployerTest {
     static String renderedTemplate() {
         PackageManifest manifest = FraudPackages.of(Architecture.ARM64);
         return StackTemplate.render(
-                manifest, m -> "s3://skiff-artifacts/skiff/demo/" + m.name() + "/" + m.sha256() + ".zip");
+                manifest,
+                m -> "s3://skiff-artifacts/skiff/demo/" + m.name() + "/" + m.sha256() + ".zip",
+                "s3://skiff-artifacts/skiff/demo/drift-function/0.zip",
+                StackTemplate.DEFAULT_RUNTIME);
     }
 
     static DeployRequest request(String template) {

@@ -24,7 +24,8 @@ class VersionKeyTest {
     /** The logical id SAM gives the version it publishes for the fraud function. */
     @SuppressWarnings("unchecked")
     private static String samVersionId(String runtime) {
-        String template = StackTemplate.render(MANIFEST, m -> "s3://bucket/" + m.sha256() + ".zip", runtime);
+        String template = StackTemplate.render(
+                MANIFEST, m -> "s3://bucket/" + m.sha256() + ".zip", "s3://bucket/drift.zip", runtime);
         Map<String, Object> root = (Map<String, Object>) CloudFormationYaml.parse(template, "rendered");
         Map<String, Object> function =
                 (Map<String, Object>) ((Map<String, Object>) root.get("Resources")).get("FraudFunction");

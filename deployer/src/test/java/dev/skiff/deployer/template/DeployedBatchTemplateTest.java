@@ -11,6 +11,7 @@ import dev.skiff.deployer.packaging.PackageManifest;
 import dev.skiff.deployer.packaging.PackagedModel;
 import dev.skiff.deployer.plan.BatchPlan;
 import dev.skiff.runtime.contract.Target;
+import dev.skiff.runtime.model.ModelConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,11 @@ import java.util.Map;
 /** skiff deploy renders a batch state machine for each model whose package.json carries the plan's batching. */
 class DeployedBatchTemplateTest {
     static PackagedModel packaged(Path dir, String name, BatchPlan batch) {
+        return packaged(dir, name, batch, null);
+    }
+
+    /** A Lambda model as package.json records it, with the plan's batching and its config's capture. */
+    static PackagedModel packaged(Path dir, String name, BatchPlan batch, ModelConfig.Capture capture) {
         return new PackagedModel(
                 name,
                 Target.LAMBDA,
@@ -35,7 +41,8 @@ class DeployedBatchTemplateTest {
                 List.of("1"),
                 10,
                 50,
-                batch);
+                batch,
+                capture);
     }
 
     @Test

@@ -25,7 +25,8 @@ class DeployedTemplateTest {
     @Test
     void theFraudResourcesSkiffDeployRendersAreSamTemplates() throws Exception {
         PackageManifest fraud = FraudPackages.of(Architecture.ARM64);
-        String deployed = StackTemplate.render(fraud, m -> ExampleStack.CODE_URI)
+        String deployed = StackTemplate.render(
+                        fraud, m -> ExampleStack.CODE_URI, ExampleStack.DRIFT_CODE_URI, StackTemplate.DEFAULT_RUNTIME)
                 // the deploy's version key: a hash over the zip, runtime, architecture, memory and timeout
                 .replaceAll("\n *AutoPublishCodeSha256: [0-9a-f]{64}\n", "\n")
                 // this package holds fraud alone; sam/template.yaml's stack serves minilm too

@@ -53,7 +53,14 @@ public final class LocalLambda implements AutoCloseable {
      */
     public static LocalLambda start(PackageManifest manifest, Path dir, LogSink log, boolean httpApi) throws Exception {
         String template = StackTemplate.render(
-                manifest, m -> m.artifact().toAbsolutePath().toString());
+                manifest,
+                m -> m.artifact().toAbsolutePath().toString(),
+                // the monitoring module's Lambda layout of the drift function, as sam/template.yaml's
+                Path.of("../monitoring/target/lambda")
+                        .toAbsolutePath()
+                        .normalize()
+                        .toString(),
+                StackTemplate.DEFAULT_RUNTIME);
         Path file = dir.resolve("template.yaml");
         Files.writeString(file, template, StandardCharsets.UTF_8);
         Emulator.Options options = Emulator.Options.defaults(file)
