@@ -25,8 +25,9 @@ public record TemplateModel(
         DriftMonitor drift) {
 
     /**
-     * Capture on: the function's capture lines go by subscription and Firehose to the monitoring
-     * bucket, and a drift function on a schedule checks them against the model's baseline.
+     * Capture on: the function's capture lines go by its own subscription and Firehose stream to the
+     * monitoring bucket, the GPU pool's by the pool's one subscription and stream, and a drift function on
+     * a schedule checks them against the model's baseline.
      *
      * @param codeUri where the drift function's code is (monitoring/target/lambda, or its zip in S3)
      */
@@ -86,10 +87,6 @@ public record TemplateModel(
         Objects.requireNonNull(planned, "planned");
         if (planned == Target.LAMBDA ? lambda == null : !gpuPool) {
             throw new IllegalArgumentException("model " + name + " is planned on " + planned + ", where it cannot run");
-        }
-        if (drift != null && lambda == null) {
-            throw new IllegalArgumentException("model " + name + ": capture is shipped from its Lambda function's log "
-                    + "group; the GPU pool's capture subscription is not built yet");
         }
     }
 

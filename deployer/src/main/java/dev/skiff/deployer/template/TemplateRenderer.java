@@ -87,6 +87,9 @@ public final class TemplateRenderer {
             Map<String, Node> nodes = Map.of("poolCondition", poolCondition(pool));
             add("gpu-pool.yaml", TemplateFragments.fill("gpu-pool.yaml", values, nodes));
             add("gpu-grpc.yaml", TemplateFragments.fill("gpu-grpc.yaml", Map.of()));
+            List<TemplateModel> capturing =
+                    pool.stream().filter(m -> m.drift() != null).toList();
+            if (!capturing.isEmpty()) poolCapture(capturing);
         }
     }
 
@@ -116,6 +119,7 @@ public final class TemplateRenderer {
                 add("batch-pool-invoker.yaml", TemplateFragments.fill("batch-pool-invoker.yaml", values));
                 batch(model, values, id + "BatchInvoker", "the live alias of its invoker in the GPU pool's VPC");
             }
+            if (model.drift() != null) driftCheck(model, values);
             return;
         }
         values.put("codeUri", lambda.codeUri());
@@ -136,9 +140,41 @@ public final class TemplateRenderer {
         }
         if (model.batch() != null) batch(model, values, id + "Function", "the model's live alias");
         if (model.drift() != null) {
-            values.put("driftCodeUri", model.drift().codeUri());
-            addLambda(model, "drift-monitor.yaml", values);
+            addLambda(model, "capture-stream.yaml", values);
+            driftCheck(model, values);
         }
+    }
+
+    /**
+     * The scheduled drift check of a capturing model, on whichever target it runs: it reads
+     * capture/<model>/, where its function's capture stream or the GPU pool's files the records.
+     */
+    private void driftCheck(TemplateModel model, Map<String, String> values) {
+        Map<String, String> driftValues = new LinkedHashMap<>(values);
+        driftValues.put("driftCodeUri", model.drift().codeUri());
+        add("drift-monitor.yaml", TemplateFragments.fill("drift-monitor.yaml", driftValues));
+    }
+
+    /**
+     * The GPU pool's one capture subscription and stream (a log group takes two subscription filters
+     * at most), which files each record by its model and version and may write only the prefixes of
+     * the pool's capturing models.
+     */
+    private void poolCapture(List<TemplateModel> capturing) {
+        List<Node> prefixes = new ArrayList<>();
+        for (TemplateModel model : capturing) {
+            prefixes.add(TemplateYaml.tagged("!Sub", "${MonitoringBucket.Arn}/capture/" + model.name() + "/*"));
+        }
+        prefixes.add(TemplateYaml.tagged("!Sub", "${MonitoringBucket.Arn}/capture-errors/gpu-pool/*"));
+        Map<String, String> values = Map.of(
+                "captureModels",
+                String.join(", ", capturing.stream().map(TemplateModel::name).toList()));
+        add(
+                "gpu-pool-capture.yaml",
+                TemplateFragments.fill(
+                        "gpu-pool-capture.yaml",
+                        values,
+                        Map.of("capturePrefixes", TemplateYaml.blockSequence(prefixes))));
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.skiff.deployer.packaging.PackagedModel;
 import dev.skiff.deployer.plan.BatchPlan;
 import dev.skiff.deployer.testing.Examples;
 import dev.skiff.deployer.testing.FraudPackages;
+import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.model.ModelConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,6 +134,38 @@ class DeployedDriftTemplateTest {
                         section + "." + name);
             }
         }
+    }
+
+    @Test
+    void aCapturingPoolModelGetsItsDriftCheckAndThePoolsOneCaptureStream(@TempDir Path dir) {
+        PackagedModel llm = new PackagedModel(
+                "llm",
+                Target.GPU_POOL,
+                "pool-image",
+                "x86_64",
+                dir.resolve("gpu-pool"),
+                null,
+                1000,
+                0,
+                null,
+                List.of("1"),
+                null,
+                null,
+                null,
+                exampleCapture("fraud"));
+        ParsedTemplate deployed = deployed(new PackageManifest("arm64", List.of(llm)));
+        assertTrue(
+                deployed.resources()
+                        .keySet()
+                        .containsAll(List.of(
+                                "LlmDriftFunction",
+                                "LlmDriftSchedule",
+                                "LlmDriftAlarm",
+                                "GpuPoolCaptureSubscription",
+                                "GpuPoolCaptureStream",
+                                "MonitoringBucket")),
+                deployed.resources().keySet().toString());
+        assertNull(deployed.resources().get("LlmCaptureStream"), "no function, so no log group of its own");
     }
 
     /** The entries of a section that the capturing rendering has and the plain one does not, in order. */

@@ -34,6 +34,22 @@ final class Renderings {
                 new StackOptions("arm64", "gpu-pool/models"));
     }
 
+    /**
+     * Capturing models on both targets: fraud's function ships its own captures; llm and ranker, on the
+     * GPU pool alone, share the pool's one subscription and stream; plain, on the pool, captures nothing.
+     */
+    static String gpuPoolCapture() {
+        TemplateModel.DriftMonitor drift = new TemplateModel.DriftMonitor("s3://skiff-artifacts/skiff/demo/drift.zip");
+        return TemplateRenderer.render(
+                List.of(
+                        TemplateModel.onLambda("fraud", List.of("1"), function("fraud"))
+                                .withDriftMonitor(drift),
+                        TemplateModel.onGpuPool("llm", List.of("1", "2")).withDriftMonitor(drift),
+                        TemplateModel.onGpuPool("ranker", List.of("1")).withDriftMonitor(drift),
+                        TemplateModel.onGpuPool("plain", List.of("1"))),
+                new StackOptions("arm64", "gpu-pool/models"));
+    }
+
     static String manyEither(int count) {
         List<TemplateModel> models = new ArrayList<>();
         for (int i = 1; i <= count; i++)

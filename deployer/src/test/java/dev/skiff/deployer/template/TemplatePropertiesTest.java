@@ -8,12 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skiff.monitoring.scheduled.MonitoringKeys;
+import dev.skiff.runtime.capture.Capturer;
 import dev.skiff.runtime.contract.StackModels;
+import dev.skiff.runtime.contract.Target;
+import dev.skiff.runtime.model.ModelConfig;
+import dev.skiff.runtime.protocol.InferRequest;
+import dev.skiff.runtime.protocol.InferResponse;
+import dev.skiff.runtime.protocol.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,6 +45,9 @@ class TemplatePropertiesTest {
                         ParsedTemplate.parse("sam", Files.readString(SamApplicationTemplateTest.SAM_TEMPLATE))),
                 Arguments.of("Lambda models only", ParsedTemplate.parse("lambda", Renderings.lambdaOnly())),
                 Arguments.of("a GPU-pool model only", ParsedTemplate.parse("pool", Renderings.gpuPoolOnly())),
+                Arguments.of(
+                        "capturing models on both targets",
+                        ParsedTemplate.parse("capture", Renderings.gpuPoolCapture())),
                 Arguments.of("12 models on either target", ParsedTemplate.parse("either", Renderings.manyEither(12))));
     }
 
@@ -433,37 +446,18 @@ class TemplatePropertiesTest {
     }
 
     /** The capture and drift resources of sam/template.yaml touch fraud's prefixes of the monitoring bucket and nothing else. */
-    @org.junit.jupiter.api.Test
+    @Test
     void theDriftFunctionReadsItsModelsPrefixesAndWritesItsReportsOnly() throws IOException {
         ParsedTemplate template =
                 ParsedTemplate.parse("sam", Files.readString(SamApplicationTemplateTest.SAM_TEMPLATE));
         Map<String, Map<String, Object>> roles = template.resources("AWS::IAM::Role");
-        Map<String, Set<String>> grants = new java.util.TreeMap<>(); // action -> resources, as written
-        for (String role : List.of(
-                "FraudDriftRole",
-                "FraudCaptureDeliveryRole",
-                "FraudCaptureSubscriptionRole",
-                "FraudDriftScheduleRole")) {
-            for (Object policy : list(map(roles.get(role).get("Properties")).get("Policies"))) {
-                for (Object statement :
-                        list(map(map(policy).get("PolicyDocument")).get("Statement"))) {
-                    Map<String, Object> st = map(statement);
-                    assertEquals("Allow", st.get("Effect"), role);
-                    Object actions = st.get("Action");
-                    List<?> resources = st.get("Resource") instanceof List<?> l ? l : List.of(st.get("Resource"));
-                    for (Object action : actions instanceof List<?> l ? l : List.of(actions)) {
-                        for (Object resource : resources) {
-                            String text = resource.toString();
-                            assertFalse(
-                                    text.equals("*") || action.toString().endsWith(":*"),
-                                    role + ": " + action + " on " + text);
-                            grants.computeIfAbsent(role + " " + action, k -> new java.util.TreeSet<>())
-                                    .add(text);
-                        }
-                    }
-                }
-            }
-        }
+        Map<String, Set<String>> grants = grants(
+                template,
+                List.of(
+                        "FraudDriftRole",
+                        "FraudCaptureDeliveryRole",
+                        "FraudCaptureSubscriptionRole",
+                        "FraudDriftScheduleRole"));
         assertEquals(
                 Set.of(
                         "{Fn::Sub=${MonitoringBucket.Arn}/capture/fraud/*}",
@@ -511,5 +505,136 @@ class TemplatePropertiesTest {
                 .get("FraudCaptureSubscription")
                 .get("Properties"));
         assertEquals("{ $.skiffCapture = \"1\" }", filter.get("FilterPattern"));
+    }
+
+    /** "role action" -> the resources it is granted on, as written; no statement may be a Deny, a "*" or a "service:*". */
+    private static Map<String, Set<String>> grants(ParsedTemplate template, List<String> roleNames) {
+        Map<String, Map<String, Object>> roles = template.resources("AWS::IAM::Role");
+        Map<String, Set<String>> grants = new java.util.TreeMap<>();
+        for (String role : roleNames) {
+            for (Object policy : list(map(roles.get(role).get("Properties")).get("Policies"))) {
+                for (Object statement :
+                        list(map(map(policy).get("PolicyDocument")).get("Statement"))) {
+                    Map<String, Object> st = map(statement);
+                    assertEquals("Allow", st.get("Effect"), role);
+                    Object actions = st.get("Action");
+                    List<?> resources = st.get("Resource") instanceof List<?> l ? l : List.of(st.get("Resource"));
+                    for (Object action : actions instanceof List<?> l ? l : List.of(actions)) {
+                        for (Object resource : resources) {
+                            String text = resource.toString();
+                            assertFalse(
+                                    text.equals("*") || action.toString().endsWith(":*"),
+                                    role + ": " + action + " on " + text);
+                            grants.computeIfAbsent(role + " " + action, k -> new TreeSet<>())
+                                    .add(text);
+                        }
+                    }
+                }
+            }
+        }
+        return grants;
+    }
+
+    /** A capture record as the pool writes it (the core's Capturer, the pool's target), parsed. */
+    private static Map<String, Object> poolCaptureRecord(String model, String version) {
+        List<byte[]> lines = new ArrayList<>();
+        new Capturer(Target.GPU_POOL, lines::add)
+                .served(
+                        new ModelConfig.Capture(100, ModelConfig.CaptureData.BOTH, List.of()),
+                        new InferRequest(
+                                "r1",
+                                Map.of(),
+                                List.of(Tensor.ofFloats("x", new long[] {1, 1}, new float[] {1})),
+                                List.of(),
+                                false),
+                        new InferResponse(
+                                model,
+                                version,
+                                "r1",
+                                List.of(Tensor.ofFloats("y", new long[] {1, 1}, new float[] {2})),
+                                false));
+        assertEquals(1, lines.size());
+        try {
+            return map(new ObjectMapper().readValue(lines.getFirst(), Map.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void thePoolsOneCaptureStreamFilesEachModelsRecordsWhereItsDriftFunctionReads() {
+        ParsedTemplate template = ParsedTemplate.parse("capture", Renderings.gpuPoolCapture());
+        // one subscription filter on the pool's log group (a log group takes two at most), into one stream
+        Map<String, Map<String, Object>> filters = template.resources("AWS::Logs::SubscriptionFilter");
+        List<String> onThePool = filters.entrySet().stream()
+                .filter(f -> Map.of("Ref", "GpuPoolLogGroup")
+                        .equals(map(f.getValue().get("Properties")).get("LogGroupName")))
+                .map(Map.Entry::getKey)
+                .toList();
+        assertEquals(List.of("GpuPoolCaptureSubscription"), onThePool);
+        Map<String, Object> filter = template.properties("GpuPoolCaptureSubscription");
+        assertEquals("{ $.skiffCapture = \"1\" }", filter.get("FilterPattern"));
+        assertEquals(Map.of("Fn::GetAtt", List.of("GpuPoolCaptureStream", "Arn")), filter.get("DestinationArn"));
+        assertEquals(
+                "GpuPoolEnabled",
+                map(template.resources().get("GpuPoolCaptureStream")).get("Condition"));
+        assertEquals(Set.of("FraudCaptureSubscription", "GpuPoolCaptureSubscription"), filters.keySet());
+
+        // the stream partitions by the capture record's model and modelVersion, into capture/<model>/<version>/
+        Map<String, Object> s3 =
+                map(template.properties("GpuPoolCaptureStream").get("ExtendedS3DestinationConfiguration"));
+        assertEquals(Map.of("Enabled", true), s3.get("DynamicPartitioningConfiguration"));
+        Map<String, String> parameters = new LinkedHashMap<>();
+        List<String> processors = new ArrayList<>();
+        for (Object processor : list(map(s3.get("ProcessingConfiguration")).get("Processors"))) {
+            processors.add(String.valueOf(map(processor).get("Type")));
+            for (Object parameter : list(map(processor).get("Parameters"))) {
+                parameters.put(
+                        String.valueOf(map(parameter).get("ParameterName")),
+                        String.valueOf(map(parameter).get("ParameterValue")));
+            }
+        }
+        assertEquals(
+                List.of("Decompression", "CloudWatchLogProcessing", "MetadataExtraction", "AppendDelimiterToRecord"),
+                processors,
+                "the subscription's gzip envelopes unpacked into the capture lines, then partitioned");
+        assertEquals("{model: .model, version: .modelVersion}", parameters.get("MetadataExtractionQuery"));
+        assertEquals("JQ-1.6", parameters.get("JsonParsingEngine"));
+        Map<String, Object> record = poolCaptureRecord("llm", "2");
+        assertEquals("gpu-pool", record.get("target"));
+        String prefix = String.valueOf(s3.get("Prefix"))
+                .replace("!{partitionKeyFromQuery:model}", String.valueOf(record.get("model")))
+                .replace("!{partitionKeyFromQuery:version}", String.valueOf(record.get("modelVersion")));
+        assertTrue(
+                prefix.startsWith(MonitoringKeys.captures("llm", "2")),
+                "the drift function reads " + MonitoringKeys.captures("llm", "2") + ", the stream writes " + prefix);
+
+        // Firehose may write the capturing pool models' prefixes and its errors; CloudWatch Logs only put to the stream
+        Map<String, Set<String>> grants =
+                grants(template, List.of("GpuPoolCaptureDeliveryRole", "GpuPoolCaptureSubscriptionRole"));
+        Set<String> writes = Set.of(
+                "{Fn::Sub=${MonitoringBucket.Arn}/capture/llm/*}",
+                "{Fn::Sub=${MonitoringBucket.Arn}/capture/ranker/*}",
+                "{Fn::Sub=${MonitoringBucket.Arn}/capture-errors/gpu-pool/*}");
+        for (String action : List.of("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload")) {
+            assertEquals(writes, grants.get("GpuPoolCaptureDeliveryRole " + action), action);
+        }
+        Set<String> bucket = Set.of("{Fn::GetAtt=[MonitoringBucket, Arn]}");
+        for (String action : List.of("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads")) {
+            assertEquals(bucket, grants.get("GpuPoolCaptureDeliveryRole " + action), action);
+        }
+        Set<String> stream = Set.of("{Fn::GetAtt=[GpuPoolCaptureStream, Arn]}");
+        assertEquals(stream, grants.get("GpuPoolCaptureSubscriptionRole firehose:PutRecord"));
+        assertEquals(stream, grants.get("GpuPoolCaptureSubscriptionRole firehose:PutRecordBatch"));
+        assertEquals(8, grants.size(), grants.keySet().toString());
+
+        // each capturing pool model gets its drift check and no stream of its own; plain gets neither
+        Set<String> ids = template.resources().keySet();
+        for (String model : List.of("Llm", "Ranker")) {
+            assertTrue(
+                    ids.containsAll(List.of(model + "DriftFunction", model + "DriftSchedule", model + "DriftAlarm")));
+            assertFalse(ids.contains(model + "CaptureStream"), model);
+        }
+        assertTrue(ids.stream().noneMatch(id -> id.startsWith("Plain")), ids.toString());
     }
 }

@@ -57,6 +57,7 @@ class TemplateSchemaTest {
         all.add(Arguments.of("rendered: Lambda models only", Renderings.lambdaOnly()));
         all.add(Arguments.of("rendered: a GPU-pool model only", Renderings.gpuPoolOnly()));
         all.add(Arguments.of("rendered: a GPU-pool model with batch jobs", Renderings.gpuPoolBatch()));
+        all.add(Arguments.of("rendered: capturing models on Lambda and the GPU pool", Renderings.gpuPoolCapture()));
         all.add(Arguments.of("rendered: 12 models on either target", Renderings.manyEither(12)));
         try (Stream<Path> starters = Files.list(root.resolve("templates/starters"))) {
             for (Path starter : starters.filter(p -> Files.isRegularFile(p.resolve("template.yaml")))
