@@ -8,6 +8,8 @@ import dev.skiff.deployer.plan.BatchPlan;
 import dev.skiff.deployer.template.TemplateModel;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -28,8 +30,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * skiff batch on AWS: the stack's Distributed Map state machine over an input in the stack's batch
@@ -58,22 +62,47 @@ public final class StackBatchRun {
     }
 
     /**
-     * What the stack made for the model: its state machine, the batch bucket and the function, and
-     * the plan's items per batch (the stack's output; the default for a stack deployed before it had one).
+     * What the stack made for the model: its state machine, the batch bucket, where the version it
+     * scores with is read (its function's alias, or the GPU pool's store or image), and the plan's
+     * items per batch (the stack's output; the default for a stack deployed before it had one).
      */
-    public record StackResources(String stateMachineArn, String bucket, String functionName, int plannedItemsPerBatch) {
-        public static StackResources find(Clients clients, String stack, String model) {
-            String id = TemplateModel.logicalId(model);
-            return new StackResources(
-                    physicalId(clients, stack, id + "BatchStateMachine", model),
-                    physicalId(clients, stack, "BatchBucket", model),
-                    physicalId(clients, stack, id + "Function", model),
-                    plannedItemsPerBatch(clients, stack, id + "BatchMaxItemsPerBatch"));
+    public record StackResources(
+            String stateMachineArn, String bucket, ServedVersion version, int plannedItemsPerBatch) {
+        /** A model on Lambda. */
+        public StackResources(String stateMachineArn, String bucket, String functionName, int plannedItemsPerBatch) {
+            this(stateMachineArn, bucket, new ServedVersion.LambdaAlias(functionName), plannedItemsPerBatch);
         }
 
-        private static int plannedItemsPerBatch(Clients clients, String stack, String outputKey) {
-            return clients.cloudFormation().describeStacks(b -> b.stackName(stack)).stacks().stream()
-                    .flatMap(s -> s.outputs().stream())
+        /**
+         * The model's resources: with a function (on Lambda, or on either target while it is on
+         * Lambda), the machine invokes its alias; without one it is on the GPU pool, where the
+         * machine invokes the pool's batch route through the model's invoker.
+         */
+        public static StackResources find(Clients clients, String stack, String model) {
+            String id = TemplateModel.logicalId(model);
+            String machine = physicalId(clients, stack, id + "BatchStateMachine", model);
+            String bucket = physicalId(clients, stack, "BatchBucket", model);
+            String function = optionalPhysicalId(clients, stack, id + "Function");
+            Stack described = clients.cloudFormation()
+                    .describeStacks(b -> b.stackName(stack))
+                    .stacks()
+                    .getFirst();
+            ServedVersion version = function != null ? new ServedVersion.LambdaAlias(function) : poolVersion(described);
+            return new StackResources(
+                    machine, bucket, version, plannedItemsPerBatch(described, id + "BatchMaxItemsPerBatch"));
+        }
+
+        /** The GPU pool's store where the stack names one (PoolStoreBucket), else its image's tag. */
+        private static ServedVersion poolVersion(Stack stack) {
+            Map<String, String> parameters = new HashMap<>();
+            stack.parameters().forEach(p -> parameters.put(p.parameterKey(), p.parameterValue()));
+            String bucket = parameters.getOrDefault("PoolStoreBucket", "");
+            if (bucket.isEmpty()) return new ServedVersion.PoolImage(parameters.getOrDefault("GpuImageTag", "latest"));
+            return new ServedVersion.PoolStore("s3://" + bucket + "/" + parameters.getOrDefault("PoolStorePrefix", ""));
+        }
+
+        private static int plannedItemsPerBatch(Stack stack, String outputKey) {
+            return stack.outputs().stream()
                     .filter(output -> output.outputKey().equals(outputKey))
                     .map(output -> Integer.parseInt(output.outputValue()))
                     .findFirst()
@@ -82,15 +111,29 @@ public final class StackBatchRun {
 
         private static String physicalId(Clients clients, String stack, String logicalId, String model) {
             try {
-                return clients.cloudFormation()
-                        .describeStackResource(b -> b.stackName(stack).logicalResourceId(logicalId))
-                        .stackResourceDetail()
-                        .physicalResourceId();
-            } catch (software.amazon.awssdk.services.cloudformation.model.CloudFormationException e) {
+                return describe(clients, stack, logicalId);
+            } catch (CloudFormationException e) {
                 throw new UserError("stack " + stack + " has no " + logicalId + " for model '" + model
                         + "': deploy it with a \"batch\" section in the model's config.json ("
                         + e.awsErrorDetails().errorMessage() + ")");
             }
+        }
+
+        /** The resource's physical id, or null where the stack has no such resource (CloudFormation's 400). */
+        private static String optionalPhysicalId(Clients clients, String stack, String logicalId) {
+            try {
+                return describe(clients, stack, logicalId);
+            } catch (CloudFormationException e) {
+                if (e.statusCode() == 400) return null;
+                throw e;
+            }
+        }
+
+        private static String describe(Clients clients, String stack, String logicalId) {
+            return clients.cloudFormation()
+                    .describeStackResource(b -> b.stackName(stack).logicalResourceId(logicalId))
+                    .stackResourceDetail()
+                    .physicalResourceId();
         }
     }
 
@@ -153,9 +196,7 @@ public final class StackBatchRun {
             ProgressBar bar,
             PrintWriter out)
             throws IOException, InterruptedException {
-        String version = clients.lambda()
-                .getAlias(b -> b.functionName(stack.functionName()).name(versionOrAlias))
-                .functionVersion();
+        String version = stack.version().of(clients, model, versionOrAlias);
         Path local = input.startsWith("s3://") ? null : Path.of(input);
         String bucket, key, digest;
         if (local == null) {

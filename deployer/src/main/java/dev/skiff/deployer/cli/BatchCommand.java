@@ -54,6 +54,9 @@ import java.util.concurrent.Callable;
                     + "one copied) under the batch bucket's batch/<model>/inputs/, an execution named after the "
                     + "input and the model version starts (a rerun is the same execution; a failed one is "
                     + "redriven), DescribeMapRun's counts show as a progress bar, and the results come back.",
+            "On the GPU pool the machine invokes the model's batch invoker in the pool's VPC, which posts to "
+                    + "the pool's batch route; the execution is named after live in the pool's store (the stack's "
+                    + "PoolStoreBucket), or the image's tag for a pool without one.",
             "",
             "Results go to DIR: <input>.out (one result per input row, in input order: row, pass-through "
                     + "keys, outputs, error), <input>.failed.csv (row, key, message) and <input>.summary.json.",
@@ -114,7 +117,8 @@ public final class BatchCommand implements Callable<Integer> {
             names = "--model-version",
             defaultValue = "live",
             paramLabel = "VERSION|ALIAS",
-            description = "the function version or alias to score with (default: ${DEFAULT-VALUE})")
+            description = "--local: the version or alias to score with; --stack scores with live, which its state "
+                    + "machine invokes, and names the execution after live's version (default: ${DEFAULT-VALUE})")
     String version;
 
     @Option(
@@ -169,6 +173,10 @@ public final class BatchCommand implements Callable<Integer> {
             throw new UserError("--batch-size and --concurrency must be at least 1");
         if (tolerated < 0 || tolerated > 100) throw new UserError("--tolerated-failure-percentage is 0 to 100");
         if (poolUrl != null && !where.local) throw new UserError("--pool-url goes with --local");
+        if (!where.local && !"live".equals(version)) {
+            throw new UserError("--stack scores with the live alias its state machine invokes, not '" + version
+                    + "'; promote that version to live first, or score it with --local");
+        }
         PrintWriter out = spec.commandLine().getOut();
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), System.console() != null);
         BatchFormat inputFormat = format == null ? BatchFormat.of(input) : parseFormat(format);

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Renders one SAM template for a set of models from the fragments under templates/deployer/, one
@@ -31,6 +32,8 @@ public final class TemplateRenderer {
             "x-amazon-apigateway-integrations");
     /** Fn::Or takes 2 to 10 conditions. */
     private static final int MAX_OR = 10;
+    /** What a GPU-pool model's batch state machine invokes. */
+    private static final String INVOKER_TEXT = "the live alias of its invoker in the GPU pool's VPC";
 
     private final MappingNode stack;
     private final Map<String, String> integrationOwners = new HashMap<>();
@@ -117,7 +120,7 @@ public final class TemplateRenderer {
             if (model.batch() != null) {
                 // the pool is reached through its internal load balancer: a small function in its VPC forwards
                 add("batch-pool-invoker.yaml", TemplateFragments.fill("batch-pool-invoker.yaml", values));
-                batch(model, values, id + "BatchInvoker", "the live alias of its invoker in the GPU pool's VPC");
+                batch(model, values, () -> aliasOf(id + "BatchInvoker"), INVOKER_TEXT);
             }
             if (model.drift() != null) driftCheck(model, values);
             return;
@@ -138,7 +141,21 @@ public final class TemplateRenderer {
             integration(model, id + aliasId, id + aliasId + "Alias");
             addLambda(model, "lambda-alias.yaml", aliasValues);
         }
-        if (model.batch() != null) batch(model, values, id + "Function", "the model's live alias");
+        if (model.batch() != null && model.switchable()) {
+            // one machine on either target: it invokes the function's alias, or on the pool its invoker's
+            add(
+                    "batch-pool-invoker.yaml",
+                    conditioned(TemplateFragments.fill("batch-pool-invoker.yaml", values), id + "OnGpuPool"));
+            Supplier<Node> either = () -> TemplateYaml.tagged(
+                    "!If",
+                    List.of(
+                            TemplateYaml.plain(id + "OnGpuPool"),
+                            aliasOf(id + "BatchInvoker"),
+                            aliasOf(id + "Function")));
+            batch(model, values, either, "the model's live alias, or on the GPU pool " + INVOKER_TEXT);
+        } else if (model.batch() != null) {
+            batch(model, values, () -> aliasOf(id + "Function"), "the model's live alias");
+        }
         if (model.drift() != null) {
             addLambda(model, "capture-stream.yaml", values);
             driftCheck(model, values);
@@ -178,18 +195,29 @@ public final class TemplateRenderer {
     }
 
     /**
-     * The model's Distributed Map state machine over the live alias of {@code invoked}: the model's
-     * function, or for a model on the GPU pool alone, its batch invoker.
+     * The model's Distributed Map state machine over {@code invokedAlias}: the live alias of the
+     * model's function, of its batch invoker for a model on the GPU pool, or either by its Target.
      */
-    private void batch(TemplateModel model, Map<String, String> values, String invoked, String invokedText) {
+    private void batch(
+            TemplateModel model, Map<String, String> values, Supplier<Node> invokedAlias, String invokedText) {
         BatchPlan batch = model.batch().plan();
         Map<String, String> batchValues = new LinkedHashMap<>(values);
-        batchValues.put("invoked", invoked);
         batchValues.put("invokedText", invokedText);
         batchValues.put("maxConcurrency", Integer.toString(batch.maxConcurrency()));
         batchValues.put("maxItemsPerBatch", Integer.toString(batch.maxItemsPerBatch()));
         batchValues.put("maxInputBytesPerBatch", Integer.toString(batch.maxInputBytesPerBatch()));
-        addLambda(model, "batch-state-machine.yaml", batchValues);
+        add(
+                "batch-state-machine.yaml",
+                TemplateFragments.fill(
+                        "batch-state-machine.yaml",
+                        batchValues,
+                        // a node of its own at each place: one node in two places would be written as a YAML alias
+                        Map.of("invokedAlias", invokedAlias.get(), "substitutedAlias", invokedAlias.get())));
+    }
+
+    /** SAM's reference to a function's live alias (AutoPublishAlias). */
+    private static Node aliasOf(String function) {
+        return TemplateYaml.tagged("!Ref", function + ".Alias");
     }
 
     /**
@@ -209,20 +237,25 @@ public final class TemplateRenderer {
             TemplateYaml.putAfter(
                     function, "AutoPublishAlias", "AutoPublishCodeSha256", TemplateYaml.plain(versionKey));
         }
-        if (model.switchable()) {
-            String condition = model.logicalId() + "OnLambda";
-            for (String section : List.of("Resources", "Outputs")) {
-                if (!(TemplateYaml.get(fragment, section) instanceof MappingNode entries)) continue;
-                for (NodeTuple entry : entries.getValue()) {
-                    MappingNode definition = (MappingNode) entry.getValueNode();
-                    // a resource has a Type; an entry without one only adds to a stack resource (the API's routes)
-                    if (section.equals("Outputs") || TemplateYaml.get(definition, "Type") != null) {
-                        TemplateYaml.putAfterType(definition, "Condition", TemplateYaml.plain(condition));
-                    }
+        if (model.switchable()) conditioned(fragment, model.logicalId() + "OnLambda");
+        add(name, fragment);
+    }
+
+    /**
+     * The fragment with each resource and output it defines existing only under {@code condition}
+     * (an entry without a Type only adds to a stack resource, the API's routes, and is left alone).
+     */
+    private static MappingNode conditioned(MappingNode fragment, String condition) {
+        for (String section : List.of("Resources", "Outputs")) {
+            if (!(TemplateYaml.get(fragment, section) instanceof MappingNode entries)) continue;
+            for (NodeTuple entry : entries.getValue()) {
+                MappingNode definition = (MappingNode) entry.getValueNode();
+                if (section.equals("Outputs") || TemplateYaml.get(definition, "Type") != null) {
+                    TemplateYaml.putAfterType(definition, "Condition", TemplateYaml.plain(condition));
                 }
             }
         }
-        add(name, fragment);
+        return fragment;
     }
 
     /** The integration a model's routes share: its Lambda alias, the GPU pool, or either by its Target parameter. */

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.skiff.deployer.aws.AwsClients;
 import dev.skiff.deployer.aws.AwsSettings;
+import dev.skiff.deployer.cli.UserError;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +55,10 @@ class StackBatchRequestsTest {
     static final String MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:skiff-prod-FraudBatch";
     static final String BUCKET = "skiff-prod-batchbucket-1";
     static final String FUNCTION = "skiff-prod-FraudFunction-ABC";
+    /** A model on the GPU pool alone: its machine invokes its batch invoker, its versions live in the pool's store. */
+    static final String POOL_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:skiff-prod-LlmBatch";
+
+    static final String POOL_STORE_BUCKET = "skiff-pool-store";
     static final long START = 1_767_225_600L; // 2026-01-01T00:00:00Z, as Step Functions writes dates
 
     record Recorded(String method, String path, Map<String, String> query, Map<String, String> headers, byte[] body) {
@@ -170,24 +175,7 @@ class StackBatchRequestsTest {
 
         List<Recorded> sent = recorded();
         // CloudFormation (query protocol): the three resources, then the plan's items per batch from the outputs
-        for (int i = 0; i < 3; i++) {
-            assertEquals("POST", sent.get(i).method());
-            assertEquals(
-                    Map.of(
-                            "Action",
-                            "DescribeStackResource",
-                            "Version",
-                            "2010-05-15",
-                            "StackName",
-                            STACK,
-                            "LogicalResourceId",
-                            List.of("FraudBatchStateMachine", "BatchBucket", "FraudFunction")
-                                    .get(i)),
-                    sent.get(i).form());
-        }
-        assertEquals(
-                Map.of("Action", "DescribeStacks", "Version", "2010-05-15", "StackName", STACK),
-                sent.get(3).form());
+        assertFindsTheStacksResources(sent, "FraudBatchStateMachine", "BatchBucket", "FraudFunction");
         // Lambda GetAlias: which version live is, for the execution's name
         assertEquals("GET /2015-03-31/functions/" + FUNCTION + "/aliases/live", line(sent.get(4)));
         // S3: the input is uploaded once, under the model's inputs prefix and its digest
@@ -336,6 +324,124 @@ class StackBatchRequestsTest {
         assertEquals(copy, input.get("key").asText());
     }
 
+    @Test
+    void aPoolModelIsNamedByTheLiveVersionInThePoolsStoreAndRunsItsOwnMachine(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("in.csv");
+        Files.writeString(input, "text\nhello\n");
+        String digest = StackBatchRun.sha256(input);
+        // the pool's alias document, as skiff promote writes it to the store the stack names
+        objects.put(
+                POOL_STORE_BUCKET + "/skiff-pool/aliases.json",
+                "{\"llm\": {\"live\": {\"version\": \"7\"}}}".getBytes(StandardCharsets.UTF_8));
+        answer("StartExecution", "!{\"__type\": \"InvalidName\", \"message\": \"stop here\"}");
+
+        StackBatchRun.StackResources stack = StackBatchRun.StackResources.find(clients, STACK, "llm");
+        assertEquals(
+                new StackBatchRun.StackResources(
+                        POOL_MACHINE,
+                        BUCKET,
+                        new ServedVersion.PoolStore("s3://" + POOL_STORE_BUCKET + "/skiff-pool"),
+                        256),
+                stack);
+        org.junit.jupiter.api.Assertions.assertThrows(
+                software.amazon.awssdk.services.sfn.model.InvalidNameException.class,
+                () -> new StackBatchRun(clients, stack)
+                        .run(
+                                "llm",
+                                "live",
+                                input.toString(),
+                                BatchFormat.CSV,
+                                stack.plannedItemsPerBatch(),
+                                0,
+                                dir.resolve("out"),
+                                new ProgressBar(new PrintWriter(new StringWriter()), false),
+                                new PrintWriter(new StringWriter())));
+
+        List<Recorded> sent = recorded();
+        // CloudFormation: the machine and the bucket, then no LlmFunction (a pool model has none), then the stack
+        assertFindsTheStacksResources(sent, "LlmBatchStateMachine", "BatchBucket", "LlmFunction");
+        // the version: the store's alias document (S3 GetObject), not a Lambda alias
+        assertEquals("GET /" + POOL_STORE_BUCKET + "/skiff-pool/aliases.json", line(sent.get(4)));
+        assertTrue(
+                sent.stream().noneMatch(r -> r.path().startsWith("/2015-03-31/")), "no Lambda call for a pool model");
+        String inputKey = "batch/llm/inputs/" + digest + "/in.csv";
+        assertEquals("HEAD /" + BUCKET + "/" + inputKey, line(sent.get(5)));
+        assertEquals("PUT /" + BUCKET + "/" + inputKey, line(sent.get(6)));
+        Recorded startExecution = sent.get(7);
+        assertEquals("AWSStepFunctions.StartExecution", startExecution.target());
+        assertEquals(Set.of("stateMachineArn", "name", "input"), fields(startExecution.json()));
+        assertEquals(POOL_MACHINE, startExecution.json().get("stateMachineArn").asText());
+        String name = "skiff-llm-v7-" + digest.substring(0, 16);
+        assertEquals(name, startExecution.json().get("name").asText(), "model, the store's live version, input");
+        assertEquals(
+                JSON.readTree("{\"bucket\": \"" + BUCKET + "\", \"key\": \"" + inputKey + "\", \"format\": \"CSV\", "
+                        + "\"outputPrefix\": \"batch/llm/results/" + name + "\", \"maxItemsPerBatch\": 256, "
+                        + "\"toleratedFailurePercentage\": 0.0}"),
+                readInput(startExecution));
+        assertEquals(
+                8,
+                sent.size(),
+                "nothing else: "
+                        + sent.stream().map(StackBatchRequestsTest::line).toList());
+    }
+
+    @Test
+    void aPoolVersionIsTheStoresAliasElseItsHighestVersionAndWithoutAStoreTheImagesTag() {
+        objects.put(
+                POOL_STORE_BUCKET + "/skiff-pool/aliases.json",
+                "{\"llm\": {\"live\": {\"version\": \"7\", \"additionalVersionWeights\": {\"8\": 0.1}}}}"
+                        .getBytes(StandardCharsets.UTF_8));
+        ServedVersion store = new ServedVersion.PoolStore("s3://" + POOL_STORE_BUCKET + "/skiff-pool");
+        assertEquals("7", store.of(clients, "llm", "live"), "the alias's main version, as GetAlias's FunctionVersion");
+        assertEquals("3", store.of(clients, "llm", "3"), "a version names itself");
+        UserError missing = org.junit.jupiter.api.Assertions.assertThrows(
+                UserError.class, () -> store.of(clients, "llm", "canary"));
+        assertTrue(missing.getMessage().contains("no alias 'canary'"), missing.getMessage());
+        assertEquals("image-v12", new ServedVersion.PoolImage("v12").of(clients, "llm", "live"));
+    }
+
+    @Test
+    void theStackScoresWithLiveSoAnotherVersionIsRefusedBeforeAnyCall(@TempDir Path dir) {
+        StringWriter err = new StringWriter();
+        picocli.CommandLine cli = dev.skiff.deployer.cli.SkiffCli.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err));
+        int code = cli.execute(
+                "batch",
+                "llm",
+                "--input",
+                "in.csv",
+                "--output",
+                dir.toString(),
+                "--stack",
+                STACK,
+                "--model-version",
+                "7");
+        assertEquals(dev.skiff.deployer.cli.ExitCodes.USAGE_OR_INPUT, code, err.toString());
+        assertTrue(err.toString().contains("--stack scores with the live alias"), err.toString());
+        assertEquals(List.of(), recorded(), "refused before any AWS call");
+    }
+
+    /** CloudFormation (query protocol): DescribeStackResource for each logical id, then DescribeStacks. */
+    static void assertFindsTheStacksResources(List<Recorded> sent, String... logicalIds) {
+        for (int i = 0; i < logicalIds.length; i++) {
+            assertEquals("POST", sent.get(i).method());
+            assertEquals(
+                    Map.of(
+                            "Action",
+                            "DescribeStackResource",
+                            "Version",
+                            "2010-05-15",
+                            "StackName",
+                            STACK,
+                            "LogicalResourceId",
+                            logicalIds[i]),
+                    sent.get(i).form());
+        }
+        assertEquals(
+                Map.of("Action", "DescribeStacks", "Version", "2010-05-15", "StackName", STACK),
+                sent.get(logicalIds.length).form());
+    }
+
     static JsonNode readInput(Recorded startExecution) {
         try {
             return JSON.readTree(startExecution.json().get("input").asText());
@@ -414,7 +520,9 @@ class StackBatchRequestsTest {
                     "{\"AliasArn\": \"arn:aws:lambda:us-east-1:123456789012:function:" + FUNCTION
                             + ":live\", \"Name\": \"live\", \"FunctionVersion\": \"3\"}");
         } else if (request.form().containsKey("Action")) {
-            send(exchange, 200, "text/xml", cloudFormation(request.form()));
+            String answer = cloudFormation(request.form());
+            if (answer.startsWith("!")) send(exchange, 400, "text/xml", answer.substring(1));
+            else send(exchange, 200, "text/xml", answer);
         } else {
             s3(exchange, request);
         }
@@ -425,17 +533,28 @@ class StackBatchRequestsTest {
         if (form.get("Action").equals("DescribeStacks")) {
             return "<DescribeStacksResponse " + ns + "><DescribeStacksResult><Stacks><member><StackName>" + STACK
                     + "</StackName><StackId>id</StackId><CreationTime>2026-01-01T00:00:00Z</CreationTime><StackStatus>"
-                    + "UPDATE_COMPLETE</StackStatus><Outputs><member><OutputKey>FraudBatchStateMachineArn</OutputKey>"
+                    + "UPDATE_COMPLETE</StackStatus><Parameters><member><ParameterKey>PoolStoreBucket</ParameterKey>"
+                    + "<ParameterValue>" + POOL_STORE_BUCKET + "</ParameterValue></member><member><ParameterKey>"
+                    + "PoolStorePrefix</ParameterKey><ParameterValue>skiff-pool</ParameterValue></member></Parameters>"
+                    + "<Outputs><member><OutputKey>FraudBatchStateMachineArn</OutputKey>"
                     + "<OutputValue>" + MACHINE + "</OutputValue></member><member><OutputKey>FraudBatchMaxItemsPerBatch"
-                    + "</OutputKey><OutputValue>512</OutputValue></member></Outputs></member></Stacks>"
+                    + "</OutputKey><OutputValue>512</OutputValue></member><member><OutputKey>LlmBatchMaxItemsPerBatch"
+                    + "</OutputKey><OutputValue>256</OutputValue></member></Outputs></member></Stacks>"
                     + "</DescribeStacksResult></DescribeStacksResponse>";
         }
         String physical = switch (form.get("LogicalResourceId")) {
             case "FraudBatchStateMachine" -> MACHINE;
             case "BatchBucket" -> BUCKET;
             case "FraudFunction" -> FUNCTION;
+            case "LlmBatchStateMachine" -> POOL_MACHINE;
+            // CloudFormation's answer for a logical id the stack does not have
+            case "LlmFunction" ->
+                "!<ErrorResponse " + ns + "><Error><Type>Sender</Type><Code>ValidationError</Code><Message>"
+                        + "Resource LlmFunction does not exist for stack " + STACK + "</Message></Error>"
+                        + "<RequestId>r</RequestId></ErrorResponse>";
             default -> throw new AssertionError(form);
         };
+        if (physical.startsWith("!")) return physical;
         return "<DescribeStackResourceResponse " + ns + "><DescribeStackResourceResult><StackResourceDetail>"
                 + "<StackName>" + STACK + "</StackName><LogicalResourceId>" + form.get("LogicalResourceId")
                 + "</LogicalResourceId><PhysicalResourceId>" + physical + "</PhysicalResourceId><ResourceType>x"
@@ -483,6 +602,7 @@ class StackBatchRequestsTest {
                             "application/xml",
                             xml.append("</ListBucketResult>").toString());
                 } else if (objects.containsKey(key)) {
+                    exchange.getResponseHeaders().add("ETag", "\"etag-of-" + key + "\"");
                     exchange.sendResponseHeaders(200, objects.get(key).length);
                     exchange.getResponseBody().write(objects.get(key));
                     exchange.close();

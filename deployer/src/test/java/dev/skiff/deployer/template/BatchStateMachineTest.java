@@ -172,12 +172,16 @@ class BatchStateMachineTest {
         assertEquals(Map.of("Fn::GetAtt", List.of(roleId, "Arn")), properties.get("Role"), name);
         String machineName = String.valueOf(map(properties.get("Name")).get("Fn::Sub"));
         assertEquals("${AWS::StackName}-" + logicalId + "Batch", machineName, name);
-        // a model on the GPU pool alone has no function: its machine invokes its batch invoker
-        String invoked = template.resources().containsKey(logicalId + "Function")
-                ? logicalId + "Function"
-                : logicalId + "BatchInvoker";
-        assertTrue(template.resources().containsKey(invoked), name + ": " + invoked);
-        Object alias = Map.of("Ref", invoked + ".Alias");
+        // a model on the GPU pool alone has no function: its machine invokes its batch invoker;
+        // a model on either target invokes its function's alias on Lambda, its invoker's on the pool
+        boolean function = template.resources().containsKey(logicalId + "Function");
+        boolean invoker = template.resources().containsKey(logicalId + "BatchInvoker");
+        assertTrue(function || invoker, name + ": " + logicalId + " has nothing to invoke");
+        Object functionAlias = Map.of("Ref", logicalId + "Function.Alias");
+        Object invokerAlias = Map.of("Ref", logicalId + "BatchInvoker.Alias");
+        Object alias = function && invoker
+                ? Map.of("Fn::If", List.of(logicalId + "OnGpuPool", invokerAlias, functionAlias))
+                : function ? functionAlias : invokerAlias;
         assertEquals(Map.of("FunctionAlias", alias), properties.get("DefinitionSubstitutions"), name);
 
         Map<String, Object> role = template.properties(roleId);

@@ -163,7 +163,14 @@ class TemplateRendererTest {
         ParsedTemplate template = ParsedTemplate.parse("sam", ExampleStack.render());
         template.resources().forEach((id, resource) -> {
             Object condition = map(resource).get("Condition");
-            if (id.startsWith("Minilm")) assertEquals("MinilmOnLambda", condition, id);
+            // its batch machine serves either target; its invoker of the pool's batch route exists on the pool only
+            if (id.startsWith("MinilmBatchInvoker") || id.equals("MinilmLoadBalancerFromBatchInvoker")) {
+                assertEquals("MinilmOnGpuPool", condition, id);
+            } else if (id.equals("MinilmBatchRole") || id.equals("MinilmBatchStateMachine")) {
+                assertEquals(null, condition, id);
+            } else if (id.startsWith("Minilm")) {
+                assertEquals("MinilmOnLambda", condition, id);
+            }
             if (id.startsWith("Fraud")) assertEquals(null, condition, id + " runs on Lambda only, always there");
         });
         Map<String, Object> outputs = map(template.root().get("Outputs"));

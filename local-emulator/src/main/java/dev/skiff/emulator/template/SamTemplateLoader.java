@@ -323,18 +323,20 @@ public final class SamTemplateLoader {
         if (!notEmulated.isEmpty()) {
             warnings.add(id + ": properties not emulated locally: " + String.join(", ", notEmulated));
         }
-        // only what runs locally is resolved: a deploy-only property may name what has no local value
-        Map<String, Object> p = map(resolver.resolve(withOnly(raw, FUNCTION_PROPERTIES), id), id);
-        if (p.containsKey("PackageType") && !"Zip".equals(p.get("PackageType"))) {
-            warnings.add(id + ": PackageType " + p.get("PackageType") + " is not emulated; the function is skipped");
+        // a function that is not run locally is not resolved either: its values may have no local value
+        Map<String, Object> kind = map(resolver.resolve(withOnly(raw, Set.of("PackageType", "Runtime")), id), id);
+        if (kind.containsKey("PackageType") && !"Zip".equals(kind.get("PackageType"))) {
+            warnings.add(id + ": PackageType " + kind.get("PackageType") + " is not emulated; the function is skipped");
             return null;
         }
-        String runtime = required(p, "Runtime", id);
+        String runtime = required(kind, "Runtime", id);
         if (!RUNTIMES.contains(runtime)) {
             warnings.add(id + ": runtime " + runtime + " is not emulated (supported: " + new TreeSet<>(RUNTIMES)
                     + "); the function is skipped");
             return null;
         }
+        // only what runs locally is resolved: a deploy-only property may name what has no local value
+        Map<String, Object> p = map(resolver.resolve(withOnly(raw, FUNCTION_PROPERTIES), id), id);
         String handler = runtime.startsWith("provided")
                 ? String.valueOf(p.getOrDefault("Handler", "bootstrap"))
                 : required(p, "Handler", id);
