@@ -67,10 +67,10 @@ public final class StackBatchRun {
      * items per batch (the stack's output; the default for a stack deployed before it had one).
      */
     public record StackResources(
-            String stateMachineArn, String bucket, ServedVersion version, int plannedItemsPerBatch) {
+            String stateMachineArn, String bucket, LiveVersionSource live, int plannedItemsPerBatch) {
         /** A model on Lambda. */
         public StackResources(String stateMachineArn, String bucket, String functionName, int plannedItemsPerBatch) {
-            this(stateMachineArn, bucket, new ServedVersion.LambdaAlias(functionName), plannedItemsPerBatch);
+            this(stateMachineArn, bucket, new LiveVersionSource.LambdaAlias(functionName), plannedItemsPerBatch);
         }
 
         /**
@@ -87,18 +87,29 @@ public final class StackBatchRun {
                     .describeStacks(b -> b.stackName(stack))
                     .stacks()
                     .getFirst();
-            ServedVersion version = function != null ? new ServedVersion.LambdaAlias(function) : poolVersion(described);
+            LiveVersionSource live = function != null
+                    ? new LiveVersionSource.LambdaAlias(function)
+                    : poolLive(clients, stack, described, model);
             return new StackResources(
-                    machine, bucket, version, plannedItemsPerBatch(described, id + "BatchMaxItemsPerBatch"));
+                    machine, bucket, live, plannedItemsPerBatch(described, id + "BatchMaxItemsPerBatch"));
         }
 
-        /** The GPU pool's store where the stack names one (PoolStoreBucket), else its image's tag. */
-        private static ServedVersion poolVersion(Stack stack) {
+        /**
+         * The GPU pool's store where the stack names one (PoolStoreBucket), else its image: the tag and
+         * the revision of the task definition that runs it.
+         */
+        private static LiveVersionSource poolLive(Clients clients, String stack, Stack described, String model) {
             Map<String, String> parameters = new HashMap<>();
-            stack.parameters().forEach(p -> parameters.put(p.parameterKey(), p.parameterValue()));
+            described.parameters().forEach(p -> parameters.put(p.parameterKey(), p.parameterValue()));
             String bucket = parameters.getOrDefault("PoolStoreBucket", "");
-            if (bucket.isEmpty()) return new ServedVersion.PoolImage(parameters.getOrDefault("GpuImageTag", "latest"));
-            return new ServedVersion.PoolStore("s3://" + bucket + "/" + parameters.getOrDefault("PoolStorePrefix", ""));
+            if (!bucket.isEmpty()) {
+                return new LiveVersionSource.PoolStore(
+                        "s3://" + bucket + "/" + parameters.getOrDefault("PoolStorePrefix", ""));
+            }
+            String taskDefinition = physicalId(clients, stack, "GpuPoolTaskDefinition", model);
+            return new LiveVersionSource.PoolImage(
+                    parameters.getOrDefault("GpuImageTag", "latest"),
+                    taskDefinition.substring(taskDefinition.lastIndexOf(':') + 1));
         }
 
         private static int plannedItemsPerBatch(Stack stack, String outputKey) {
@@ -119,14 +130,25 @@ public final class StackBatchRun {
             }
         }
 
-        /** The resource's physical id, or null where the stack has no such resource (CloudFormation's 400). */
+        /**
+         * The resource's physical id, or null where the stack has no such resource: CloudFormation's
+         * ValidationError "Resource ... does not exist for stack ...". Any other error (Throttling, a
+         * stack that does not exist, access denied) is thrown, not read as "on the GPU pool".
+         */
         private static String optionalPhysicalId(Clients clients, String stack, String logicalId) {
             try {
                 return describe(clients, stack, logicalId);
             } catch (CloudFormationException e) {
-                if (e.statusCode() == 400) return null;
+                if (isMissingResource(e, logicalId)) return null;
                 throw e;
             }
+        }
+
+        static boolean isMissingResource(CloudFormationException e, String logicalId) {
+            return e.awsErrorDetails() != null
+                    && "ValidationError".equals(e.awsErrorDetails().errorCode())
+                    && String.valueOf(e.awsErrorDetails().errorMessage())
+                            .contains("Resource " + logicalId + " does not exist");
         }
 
         private static String describe(Clients clients, String stack, String logicalId) {
@@ -170,11 +192,22 @@ public final class StackBatchRun {
         }
     }
 
-    /** Letters, digits, '-' and '_', at most 80: Step Functions' rule for execution names. */
+    /**
+     * Letters, digits, '-' and '_', at most 80: Step Functions' rule for execution names. The input's
+     * digest always stays whole, so two inputs never share a name; a model and version too long for
+     * the rest are cut, and a digest of the whole of them keeps two such cuts apart.
+     */
     public static String executionName(String model, String version, String inputDigest) {
-        String name = ("skiff-" + model + "-v" + version + "-" + inputDigest.substring(0, 16))
-                .replaceAll("[^A-Za-z0-9_-]", "-");
-        return name.length() <= 80 ? name : name.substring(0, 80);
+        String suffix = "-" + inputDigest.substring(0, 16);
+        String head = "skiff-" + model + "-v" + version;
+        int room = 80 - suffix.length();
+        if (head.length() > room) {
+            String headDigest = "-"
+                    + sha256(head.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                            .substring(0, 8);
+            head = head.substring(0, room - headDigest.length()) + headDigest;
+        }
+        return (head + suffix).replaceAll("[^A-Za-z0-9_-]", "-");
     }
 
     public static StartExecutionRequest startRequest(String stateMachineArn, String name, ExecutionInput input) {
@@ -187,7 +220,6 @@ public final class StackBatchRun {
 
     public Outcome run(
             String model,
-            String versionOrAlias,
             String input,
             BatchFormat format,
             int batchSize,
@@ -196,7 +228,12 @@ public final class StackBatchRun {
             ProgressBar bar,
             PrintWriter out)
             throws IOException, InterruptedException {
-        String version = stack.version().of(clients, model, versionOrAlias);
+        String version = stack.live().live(clients, model);
+        if (stack.live() instanceof LiveVersionSource.PoolImage image && "latest".equals(image.imageTag())) {
+            out.println("warning: the GPU pool runs image tag 'latest'; an image pushed again under it without a "
+                    + "deploy keeps this execution's name, so a rerun would return the old image's results: "
+                    + "deploy with a GpuImageTag that names the image");
+        }
         Path local = input.startsWith("s3://") ? null : Path.of(input);
         String bucket, key, digest;
         if (local == null) {

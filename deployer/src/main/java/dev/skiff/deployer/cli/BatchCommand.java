@@ -194,8 +194,7 @@ public final class BatchCommand implements Callable<Integer> {
                 StackResources resources = StackResources.find(clients, where.stack, model);
                 StackBatchRun run = new StackBatchRun(clients, resources);
                 int items = batchSize != null ? batchSize : resources.plannedItemsPerBatch();
-                StackBatchRun.Outcome outcome =
-                        run.run(model, version, input, inputFormat, items, tolerated, output, bar, out);
+                StackBatchRun.Outcome outcome = run.run(model, input, inputFormat, items, tolerated, output, bar, out);
                 summary = outcome.summary();
                 results = outcome.results();
             }

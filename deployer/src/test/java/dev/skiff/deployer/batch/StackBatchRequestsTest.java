@@ -85,6 +85,13 @@ class StackBatchRequestsTest {
     static final Map<String, ArrayDeque<String>> sfnAnswers = new ConcurrentHashMap<>();
 
     static final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+    /** The stack's parameters, as DescribeStacks answers them: by default a pool with a store. */
+    static final Map<String, String> stackParameters = new LinkedHashMap<>();
+    /** CloudFormation's 400 answer to DescribeStackResource LlmFunction: by default, no such resource. */
+    static String llmFunctionError;
+
+    static final String NO_LLM_FUNCTION = "<Code>ValidationError</Code><Message>Resource LlmFunction does not exist "
+            + "for stack " + STACK + "</Message>";
     static StackBatchRun.Clients clients;
 
     @BeforeAll
@@ -114,6 +121,10 @@ class StackBatchRequestsTest {
         }
         sfnAnswers.clear();
         objects.clear();
+        stackParameters.clear();
+        stackParameters.put("PoolStoreBucket", POOL_STORE_BUCKET);
+        stackParameters.put("PoolStorePrefix", "skiff-pool");
+        llmFunctionError = NO_LLM_FUNCTION;
     }
 
     @Test
@@ -164,7 +175,6 @@ class StackBatchRequestsTest {
         StackBatchRun.Outcome outcome = new StackBatchRun(clients, stack, at20s, Duration.ZERO)
                 .run(
                         "fraud",
-                        "live",
                         input.toString(),
                         BatchFormat.CSV,
                         stack.plannedItemsPerBatch(),
@@ -289,7 +299,6 @@ class StackBatchRequestsTest {
                 software.amazon.awssdk.services.sfn.model.InvalidNameException.class,
                 () -> run.run(
                         "fraud",
-                        "live",
                         "s3://data-lake/2026/transactions.csv",
                         BatchFormat.CSV,
                         512,
@@ -340,7 +349,7 @@ class StackBatchRequestsTest {
                 new StackBatchRun.StackResources(
                         POOL_MACHINE,
                         BUCKET,
-                        new ServedVersion.PoolStore("s3://" + POOL_STORE_BUCKET + "/skiff-pool"),
+                        new LiveVersionSource.PoolStore("s3://" + POOL_STORE_BUCKET + "/skiff-pool"),
                         256),
                 stack);
         org.junit.jupiter.api.Assertions.assertThrows(
@@ -348,7 +357,6 @@ class StackBatchRequestsTest {
                 () -> new StackBatchRun(clients, stack)
                         .run(
                                 "llm",
-                                "live",
                                 input.toString(),
                                 BatchFormat.CSV,
                                 stack.plannedItemsPerBatch(),
@@ -386,18 +394,95 @@ class StackBatchRequestsTest {
     }
 
     @Test
-    void aPoolVersionIsTheStoresAliasElseItsHighestVersionAndWithoutAStoreTheImagesTag() {
+    void aPoolsLiveIsTheStoresAliasElseItsHighestVersion() {
+        LiveVersionSource store = new LiveVersionSource.PoolStore("s3://" + POOL_STORE_BUCKET + "/skiff-pool");
         objects.put(
                 POOL_STORE_BUCKET + "/skiff-pool/aliases.json",
                 "{\"llm\": {\"live\": {\"version\": \"7\", \"additionalVersionWeights\": {\"8\": 0.1}}}}"
                         .getBytes(StandardCharsets.UTF_8));
-        ServedVersion store = new ServedVersion.PoolStore("s3://" + POOL_STORE_BUCKET + "/skiff-pool");
-        assertEquals("7", store.of(clients, "llm", "live"), "the alias's main version, as GetAlias's FunctionVersion");
-        assertEquals("3", store.of(clients, "llm", "3"), "a version names itself");
-        UserError missing = org.junit.jupiter.api.Assertions.assertThrows(
-                UserError.class, () -> store.of(clients, "llm", "canary"));
-        assertTrue(missing.getMessage().contains("no alias 'canary'"), missing.getMessage());
-        assertEquals("image-v12", new ServedVersion.PoolImage("v12").of(clients, "llm", "live"));
+        assertEquals("7", store.live(clients, "llm"), "the alias's main version, as GetAlias's FunctionVersion");
+
+        // no live alias for llm: the highest published version, by number (a sort by text would give 3)
+        objects.put(
+                POOL_STORE_BUCKET + "/skiff-pool/aliases.json",
+                "{\"ranker\": {\"live\": {\"version\": \"1\"}}}".getBytes(StandardCharsets.UTF_8));
+        objects.put(POOL_STORE_BUCKET + "/skiff-pool/llm/3/skiff-manifest.json", "{}".getBytes(StandardCharsets.UTF_8));
+        objects.put(
+                POOL_STORE_BUCKET + "/skiff-pool/llm/12/skiff-manifest.json", "{}".getBytes(StandardCharsets.UTF_8));
+        assertEquals("12", store.live(clients, "llm"));
+
+        UserError none =
+                org.junit.jupiter.api.Assertions.assertThrows(UserError.class, () -> store.live(clients, "ranker2"));
+        assertTrue(none.getMessage().contains("model 'ranker2' has no live alias and no version"), none.getMessage());
+    }
+
+    @Test
+    void aPoolWithoutAStoreIsNamedByItsImagesTagAndTaskDefinitionRevision(@TempDir Path dir) throws Exception {
+        stackParameters.clear();
+        stackParameters.put("PoolStoreBucket", "");
+        stackParameters.put("GpuImageTag", "v5");
+        StackBatchRun.StackResources stack = StackBatchRun.StackResources.find(clients, STACK, "llm");
+        assertEquals(new LiveVersionSource.PoolImage("v5", "4"), stack.live());
+        assertFindsTheStacksResources(recorded(), "LlmBatchStateMachine", "BatchBucket", "LlmFunction");
+        assertEquals("GpuPoolTaskDefinition", recorded().get(4).form().get("LogicalResourceId"));
+
+        Path input = dir.resolve("in.csv");
+        Files.writeString(input, "text\nhello\n");
+        answer("StartExecution", "!{\"__type\": \"InvalidName\", \"message\": \"stop here\"}");
+        StringWriter out = new StringWriter();
+        org.junit.jupiter.api.Assertions.assertThrows(
+                software.amazon.awssdk.services.sfn.model.InvalidNameException.class,
+                () -> new StackBatchRun(clients, stack)
+                        .run(
+                                "llm",
+                                input.toString(),
+                                BatchFormat.CSV,
+                                1,
+                                0,
+                                dir.resolve("out"),
+                                new ProgressBar(new PrintWriter(new StringWriter()), false),
+                                new PrintWriter(out)));
+        Recorded start = recorded().stream()
+                .filter(r -> r.target().endsWith("StartExecution"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                "skiff-llm-vimage-v5-r4-" + StackBatchRun.sha256(input).substring(0, 16),
+                start.json().get("name").asText());
+        assertTrue(!out.toString().contains("warning"), out.toString());
+
+        // latest can be moved without a deploy: the run says so
+        assertEquals("image-latest-r4", new LiveVersionSource.PoolImage("latest", "4").live(clients, "llm"));
+    }
+
+    @Test
+    void onlyCloudFormationsNoSuchResourceMeansTheModelIsOnThePool() {
+        llmFunctionError = "<Code>Throttling</Code><Message>Rate exceeded</Message>";
+        var thrown = org.junit.jupiter.api.Assertions.assertThrows(
+                software.amazon.awssdk.services.cloudformation.model.CloudFormationException.class,
+                () -> StackBatchRun.StackResources.find(clients, STACK, "llm"));
+        assertEquals("Throttling", thrown.awsErrorDetails().errorCode());
+        assertTrue(
+                recorded().stream()
+                        .noneMatch(r -> "DescribeStacks".equals(r.form().get("Action"))),
+                "stopped at the error, not read as a pool model");
+    }
+
+    @Test
+    void anExecutionNameAlwaysKeepsTheInputsDigest() {
+        String digest = "0123456789abcdef".repeat(4);
+        String tag = "t".repeat(100);
+        String name = StackBatchRun.executionName("llm", "image-" + tag + "-r4", digest);
+        assertEquals(80, name.length(), name);
+        assertTrue(name.startsWith("skiff-llm-vimage-ttt"), name);
+        assertTrue(name.endsWith("-0123456789abcdef"), name);
+        assertTrue(name.matches("[A-Za-z0-9_-]+"), name);
+        String other = StackBatchRun.executionName("llm", "image-" + tag + "-r4", "fedcba9876543210".repeat(4));
+        assertTrue(!name.equals(other), "two inputs, two names");
+        // two versions that share their first 60 characters still get two names
+        String revision5 = StackBatchRun.executionName("llm", "image-" + tag + "-r5", digest);
+        assertTrue(!name.equals(revision5), name + " vs " + revision5);
+        assertEquals("skiff-fraud-v3-0123456789abcdef", StackBatchRun.executionName("fraud", "3", digest));
     }
 
     @Test
@@ -533,9 +618,7 @@ class StackBatchRequestsTest {
         if (form.get("Action").equals("DescribeStacks")) {
             return "<DescribeStacksResponse " + ns + "><DescribeStacksResult><Stacks><member><StackName>" + STACK
                     + "</StackName><StackId>id</StackId><CreationTime>2026-01-01T00:00:00Z</CreationTime><StackStatus>"
-                    + "UPDATE_COMPLETE</StackStatus><Parameters><member><ParameterKey>PoolStoreBucket</ParameterKey>"
-                    + "<ParameterValue>" + POOL_STORE_BUCKET + "</ParameterValue></member><member><ParameterKey>"
-                    + "PoolStorePrefix</ParameterKey><ParameterValue>skiff-pool</ParameterValue></member></Parameters>"
+                    + "UPDATE_COMPLETE</StackStatus><Parameters>" + parameters() + "</Parameters>"
                     + "<Outputs><member><OutputKey>FraudBatchStateMachineArn</OutputKey>"
                     + "<OutputValue>" + MACHINE + "</OutputValue></member><member><OutputKey>FraudBatchMaxItemsPerBatch"
                     + "</OutputKey><OutputValue>512</OutputValue></member><member><OutputKey>LlmBatchMaxItemsPerBatch"
@@ -547,10 +630,10 @@ class StackBatchRequestsTest {
             case "BatchBucket" -> BUCKET;
             case "FraudFunction" -> FUNCTION;
             case "LlmBatchStateMachine" -> POOL_MACHINE;
-            // CloudFormation's answer for a logical id the stack does not have
+            case "GpuPoolTaskDefinition" -> "arn:aws:ecs:us-east-1:123456789012:task-definition/skiff-prod-GpuPool:4";
+            // CloudFormation's answer for a logical id the stack does not have (or another error)
             case "LlmFunction" ->
-                "!<ErrorResponse " + ns + "><Error><Type>Sender</Type><Code>ValidationError</Code><Message>"
-                        + "Resource LlmFunction does not exist for stack " + STACK + "</Message></Error>"
+                "!<ErrorResponse " + ns + "><Error><Type>Sender</Type>" + llmFunctionError + "</Error>"
                         + "<RequestId>r</RequestId></ErrorResponse>";
             default -> throw new AssertionError(form);
         };
@@ -561,6 +644,16 @@ class StackBatchRequestsTest {
                 + "</ResourceType><LastUpdatedTimestamp>2026-01-01T00:00:00Z</LastUpdatedTimestamp><ResourceStatus>"
                 + "UPDATE_COMPLETE</ResourceStatus></StackResourceDetail></DescribeStackResourceResult>"
                 + "</DescribeStackResourceResponse>";
+    }
+
+    static String parameters() {
+        StringBuilder xml = new StringBuilder();
+        stackParameters.forEach((key, value) -> xml.append("<member><ParameterKey>")
+                .append(key)
+                .append("</ParameterKey><ParameterValue>")
+                .append(value)
+                .append("</ParameterValue></member>"));
+        return xml.toString();
     }
 
     static void s3(HttpExchange exchange, Recorded request) throws IOException {
@@ -589,11 +682,15 @@ class StackBatchRequestsTest {
             }
             default -> {
                 if ("2".equals(request.query().get("list-type"))) {
+                    String bucket = request.path().substring(1).split("/")[0];
+                    String stored = bucket.equals(BUCKET) ? "" : bucket + "/";
                     StringBuilder xml = new StringBuilder("<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/"
-                            + "2006-03-01/\"><Name>" + BUCKET + "</Name><IsTruncated>false</IsTruncated>");
+                            + "2006-03-01/\"><Name>" + bucket + "</Name><IsTruncated>false</IsTruncated>");
                     for (String object : new TreeSet<>(objects.keySet())) {
-                        if (object.startsWith(request.query().get("prefix"))) {
-                            xml.append("<Contents><Key>").append(object).append("</Key><Size>1</Size></Contents>");
+                        if (object.startsWith(stored + request.query().get("prefix"))) {
+                            xml.append("<Contents><Key>")
+                                    .append(object.substring(stored.length()))
+                                    .append("</Key><Size>1</Size></Contents>");
                         }
                     }
                     send(
