@@ -125,10 +125,21 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
         JsonNode capture = model.get("capture");
         if (capture == null || capture.isNull()) return null;
         try {
+            // a missing or non-number field would read as 0 (capture off) and deploy would drop capture silently
+            if (!capture.path("samplingPercent").isInt()) {
+                throw new IllegalArgumentException(
+                        "\"samplingPercent\" must be a whole number, not " + found(capture, "samplingPercent"));
+            }
+            if (!capture.path("data").isTextual()) {
+                throw new IllegalArgumentException("\"data\" must be one of "
+                        + java.util.Arrays.toString(ModelConfig.CaptureData.values())
+                                .toLowerCase(Locale.ROOT)
+                        + ", not " + found(capture, "data"));
+            }
             List<String> inputs = new ArrayList<>();
             capture.path("inputs").forEach(input -> inputs.add(input.asText()));
             return new ModelConfig.Capture(
-                    capture.path("samplingPercent").asInt(),
+                    capture.get("samplingPercent").asInt(),
                     ModelConfig.CaptureData.valueOf(
                             capture.path("data").asText().toUpperCase(Locale.ROOT)),
                     inputs);
@@ -141,6 +152,10 @@ public record PackageManifest(String architecture, List<PackagedModel> models) {
     /** Whether any model captures: then package wrote the drift function's .zip, and deploy ships it. */
     public boolean anyCaptures() {
         return models.stream().anyMatch(m -> m.capture() != null);
+    }
+
+    private static String found(JsonNode node, String field) {
+        return node.has(field) ? node.get(field).toString() : "missing";
     }
 
     private static Integer optionalInt(JsonNode node, String field) {

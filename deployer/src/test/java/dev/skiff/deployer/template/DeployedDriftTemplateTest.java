@@ -64,6 +64,25 @@ class DeployedDriftTemplateTest {
     }
 
     @Test
+    void aBadCaptureSectionInPackageJsonIsAUserErrorNotCaptureOff(@TempDir Path dir) throws Exception {
+        ModelConfig.Capture some = new ModelConfig.Capture(5, ModelConfig.CaptureData.INPUTS, List.of("features"));
+        new PackageManifest("arm64", List.of(packaged(dir, "fraud", some))).write(dir);
+        Path file = dir.resolve("package.json");
+        String written = java.nio.file.Files.readString(file);
+        assertTrue(written.contains("\"samplingPercent\" : 5"), written);
+        for (String[] bad : new String[][] {
+            {"\"samplingPercent\" : 5", "\"samplingPercent\" : \"five\"", "\"samplingPercent\" must be a whole number"},
+            {"\"samplingPercent\" : 5,", "", "\"samplingPercent\" must be a whole number, not missing"},
+            {"\"data\" : \"inputs\"", "\"data\" : 3", "\"data\" must be one of [inputs, outputs, both], not 3"}
+        }) {
+            java.nio.file.Files.writeString(file, written.replace(bad[0], bad[1]));
+            dev.skiff.deployer.cli.UserError error = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.skiff.deployer.cli.UserError.class, () -> PackageManifest.read(dir), bad[1]);
+            assertTrue(error.getMessage().contains("model 'fraud': \"capture\": " + bad[2]), error.getMessage());
+        }
+    }
+
+    @Test
     void skiffPackageRecordsFraudsCaptureAndZipsTheDriftFunction() throws Exception {
         PackageManifest manifest = FraudPackages.of(Architecture.ARM64);
         PackagedModel fraud = manifest.models().getFirst();
