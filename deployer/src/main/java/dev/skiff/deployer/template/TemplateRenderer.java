@@ -157,7 +157,14 @@ public final class TemplateRenderer {
             batch(model, values, () -> aliasOf(id + "Function"), "the model's live alias");
         }
         if (model.drift() != null) {
-            addLambda(model, "capture-stream.yaml", values);
+            MappingNode stream = captureStream(
+                    id,
+                    "model " + model.name() + "'s",
+                    "capture/" + model.name() + "/!{partitionKeyFromQuery:version}",
+                    "{version: .modelVersion}",
+                    List.of(model),
+                    "capture-errors/" + model.name());
+            add("capture-stream.yaml", model.switchable() ? conditioned(stream, id + "OnLambda") : stream);
             driftCheck(model, values);
         }
     }
@@ -178,20 +185,45 @@ public final class TemplateRenderer {
      * the pool's capturing models.
      */
     private void poolCapture(List<TemplateModel> capturing) {
-        List<Node> prefixes = new ArrayList<>();
-        for (TemplateModel model : capturing) {
-            prefixes.add(TemplateYaml.tagged("!Sub", "${MonitoringBucket.Arn}/capture/" + model.name() + "/*"));
+        MappingNode stream = captureStream(
+                "GpuPool",
+                "the GPU pool's",
+                "capture/!{partitionKeyFromQuery:model}/!{partitionKeyFromQuery:version}",
+                "{model: .model, version: .modelVersion}",
+                capturing,
+                "capture-errors/gpu-pool");
+        add("capture-stream.yaml", conditioned(stream, "GpuPoolEnabled"));
+    }
+
+    /**
+     * A subscription on {@code <captureId>LogGroup} into a Firehose stream that files each capture
+     * record under {@code capturePrefix} by {@code partitionQuery} (JQ over the record's own fields),
+     * with roles that may put to that stream only and write only the models' capture/<model>/ and
+     * the error prefix.
+     */
+    private static MappingNode captureStream(
+            String captureId,
+            String owner,
+            String capturePrefix,
+            String partitionQuery,
+            List<TemplateModel> models,
+            String errorPrefix) {
+        List<Node> writable = new ArrayList<>();
+        List<String> dirs = new ArrayList<>();
+        for (TemplateModel model : models) {
+            dirs.add("capture/" + model.name() + "/");
+            writable.add(TemplateYaml.tagged("!Sub", "${MonitoringBucket.Arn}/capture/" + model.name() + "/*"));
         }
-        prefixes.add(TemplateYaml.tagged("!Sub", "${MonitoringBucket.Arn}/capture-errors/gpu-pool/*"));
+        writable.add(TemplateYaml.tagged("!Sub", "${MonitoringBucket.Arn}/" + errorPrefix + "/*"));
         Map<String, String> values = Map.of(
-                "captureModels",
-                String.join(", ", capturing.stream().map(TemplateModel::name).toList()));
-        add(
-                "gpu-pool-capture.yaml",
-                TemplateFragments.fill(
-                        "gpu-pool-capture.yaml",
-                        values,
-                        Map.of("capturePrefixes", TemplateYaml.blockSequence(prefixes))));
+                "captureId", captureId,
+                "captureOwner", owner,
+                "capturePrefix", capturePrefix,
+                "partitionQuery", partitionQuery,
+                "errorPrefix", errorPrefix,
+                "captureDirs", String.join(", ", dirs));
+        return TemplateFragments.fill(
+                "capture-stream.yaml", values, Map.of("capturePrefixes", TemplateYaml.blockSequence(writable)));
     }
 
     /**

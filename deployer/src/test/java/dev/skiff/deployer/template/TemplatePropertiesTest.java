@@ -554,10 +554,10 @@ class TemplatePropertiesTest {
         return grants;
     }
 
-    /** A capture record as the pool writes it (the core's Capturer, the pool's target), parsed. */
-    private static Map<String, Object> poolCaptureRecord(String model, String version) {
+    /** A capture record as {@code target} writes it (the core's Capturer, which both targets run), parsed. */
+    private static Map<String, Object> captureRecord(Target target, String model, String version) {
         List<byte[]> lines = new ArrayList<>();
-        new Capturer(Target.GPU_POOL, lines::add)
+        new Capturer(target, lines::add)
                 .served(
                         new ModelConfig.Capture(100, ModelConfig.CaptureData.BOTH, List.of()),
                         new InferRequest(
@@ -599,34 +599,20 @@ class TemplatePropertiesTest {
                 map(template.resources().get("GpuPoolCaptureStream")).get("Condition"));
         assertEquals(Set.of("FraudCaptureSubscription", "GpuPoolCaptureSubscription"), filters.keySet());
 
-        // the stream partitions by the capture record's model and modelVersion, into capture/<model>/<version>/
-        Map<String, Object> s3 =
-                map(template.properties("GpuPoolCaptureStream").get("ExtendedS3DestinationConfiguration"));
-        assertEquals(Map.of("Enabled", true), s3.get("DynamicPartitioningConfiguration"));
-        Map<String, String> parameters = new LinkedHashMap<>();
-        List<String> processors = new ArrayList<>();
-        for (Object processor : list(map(s3.get("ProcessingConfiguration")).get("Processors"))) {
-            processors.add(String.valueOf(map(processor).get("Type")));
-            for (Object parameter : list(map(processor).get("Parameters"))) {
-                parameters.put(
-                        String.valueOf(map(parameter).get("ParameterName")),
-                        String.valueOf(map(parameter).get("ParameterValue")));
-            }
+        // the stream partitions by the capture record's model and modelVersion, into capture/<model>/<version>/,
+        // where the drift function reads; each record of the envelope on its own, whichever model it is
+        for (String[] modelVersion : List.of(new String[] {"llm", "2"}, new String[] {"ranker", "11"})) {
+            String model = modelVersion[0], version = modelVersion[1];
+            String prefix =
+                    filedUnder(template, "GpuPoolCaptureStream", captureRecord(Target.GPU_POOL, model, version));
+            assertTrue(
+                    prefix.startsWith(MonitoringKeys.captures(model, version)),
+                    "the drift function reads " + MonitoringKeys.captures(model, version) + ", the stream writes "
+                            + prefix);
         }
-        assertEquals(
-                List.of("Decompression", "CloudWatchLogProcessing", "MetadataExtraction", "AppendDelimiterToRecord"),
-                processors,
-                "the subscription's gzip envelopes unpacked into the capture lines, then partitioned");
-        assertEquals("{model: .model, version: .modelVersion}", parameters.get("MetadataExtractionQuery"));
-        assertEquals("JQ-1.6", parameters.get("JsonParsingEngine"));
-        Map<String, Object> record = poolCaptureRecord("llm", "2");
-        assertEquals("gpu-pool", record.get("target"));
-        String prefix = String.valueOf(s3.get("Prefix"))
-                .replace("!{partitionKeyFromQuery:model}", String.valueOf(record.get("model")))
-                .replace("!{partitionKeyFromQuery:version}", String.valueOf(record.get("modelVersion")));
-        assertTrue(
-                prefix.startsWith(MonitoringKeys.captures("llm", "2")),
-                "the drift function reads " + MonitoringKeys.captures("llm", "2") + ", the stream writes " + prefix);
+        // a function's own stream the same way, by the record its function writes
+        String fraud = filedUnder(template, "FraudCaptureStream", captureRecord(Target.LAMBDA, "fraud", "3"));
+        assertTrue(fraud.startsWith(MonitoringKeys.captures("fraud", "3")), fraud);
 
         // Firehose may write the capturing pool models' prefixes and its errors; CloudWatch Logs only put to the stream
         Map<String, Set<String>> grants =
@@ -655,5 +641,65 @@ class TemplatePropertiesTest {
             assertFalse(ids.contains(model + "CaptureStream"), model);
         }
         assertTrue(ids.stream().noneMatch(id -> id.startsWith("Plain")), ids.toString());
+    }
+
+    /**
+     * Where {@code stream} files {@code record}: its prefix with each partitionKeyFromQuery key filled
+     * from the record field that the stream's JQ query ({@code {key: .field, ...}}) names. Checks on
+     * the way that the subscription's envelopes are unpacked and split into single records first.
+     */
+    private static String filedUnder(ParsedTemplate template, String stream, Map<String, Object> record) {
+        Map<String, Object> s3 = map(template.properties(stream).get("ExtendedS3DestinationConfiguration"));
+        assertEquals(Map.of("Enabled", true), s3.get("DynamicPartitioningConfiguration"), stream);
+        List<String> processors = new ArrayList<>();
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (Object processor : list(map(s3.get("ProcessingConfiguration")).get("Processors"))) {
+            processors.add(String.valueOf(map(processor).get("Type")));
+            for (Object parameter : list(map(processor).get("Parameters"))) {
+                parameters.put(
+                        String.valueOf(map(parameter).get("ParameterName")),
+                        String.valueOf(map(parameter).get("ParameterValue")));
+            }
+        }
+        assertEquals(
+                List.of(
+                        "Decompression",
+                        "CloudWatchLogProcessing",
+                        "RecordDeAggregation",
+                        "MetadataExtraction",
+                        "AppendDelimiterToRecord"),
+                processors,
+                stream + ": the subscription's gzip envelopes unpacked into their messages, split into one record "
+                        + "each, then partitioned");
+        assertEquals("GZIP", parameters.get("CompressionFormat"), stream);
+        assertEquals("true", parameters.get("DataMessageExtraction"), stream);
+        assertEquals("JSON", parameters.get("SubRecordType"), stream + ": the messages are JSON lines");
+        assertEquals("JQ-1.6", parameters.get("JsonParsingEngine"), stream);
+
+        String query = parameters.get("MetadataExtractionQuery");
+        java.util.regex.Matcher whole = java.util.regex.Pattern.compile("\\{(\\w+: \\.\\w+)(, \\w+: \\.\\w+)*}")
+                .matcher(query);
+        assertTrue(whole.matches(), stream + ": " + query + " is not {key: .field, ...}");
+        Map<String, String> fieldOfKey = new LinkedHashMap<>();
+        java.util.regex.Matcher entry =
+                java.util.regex.Pattern.compile("(\\w+): \\.(\\w+)").matcher(query);
+        while (entry.find()) fieldOfKey.put(entry.group(1), entry.group(2));
+
+        String prefix = String.valueOf(s3.get("Prefix"));
+        java.util.regex.Matcher key = java.util.regex.Pattern.compile("!\\{partitionKeyFromQuery:(\\w+)}")
+                .matcher(prefix);
+        StringBuilder filled = new StringBuilder();
+        while (key.find()) {
+            String field = fieldOfKey.get(key.group(1));
+            assertNotNull(field, stream + ": the prefix's key " + key.group(1) + " is not in the query " + query);
+            Object value = record.get(field);
+            assertNotNull(
+                    value,
+                    stream + ": the query reads ." + field + ", which the capture record has not: " + record.keySet());
+            key.appendReplacement(filled, java.util.regex.Matcher.quoteReplacement(String.valueOf(value)));
+        }
+        key.appendTail(filled);
+        assertEquals(fieldOfKey.size(), prefix.split("partitionKeyFromQuery", -1).length - 1, "every key is used");
+        return filled.toString();
     }
 }
