@@ -56,7 +56,7 @@ import java.util.concurrent.Callable;
                     + "redriven), DescribeMapRun's counts show as a progress bar, and the results come back.",
             "On the GPU pool the machine invokes the model's batch invoker in the pool's VPC, which posts to "
                     + "the pool's batch route; the execution is named after live in the pool's store (the stack's "
-                    + "PoolStoreBucket), or the image's tag for a pool without one.",
+                    + "PoolStoreBucket), or the image's tag and task definition revision for a pool without one.",
             "",
             "Results go to DIR: <input>.out (one result per input row, in input order: row, pass-through "
                     + "keys, outputs, error), <input>.failed.csv (row, key, message) and <input>.summary.json.",
