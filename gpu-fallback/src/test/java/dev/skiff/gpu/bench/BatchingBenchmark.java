@@ -94,7 +94,7 @@ public final class BatchingBenchmark {
     /**
      * Flags: --models DIR (examples/models), --pool-models DIR (examples/pool-models; a model is
      * loaded from --models when it has a folder there), --only fraud,minilm,dense, --clients
-     * 1,4,16,32,64, --seconds 0.5 (one measured round), --rounds 10 (blocks per client count,
+     * 1,4,16,32,64, --seconds 0.3 (one measured round), --rounds 20 (blocks per client count,
      * each a round of every server), --warmup-seconds 2 (per server and model, at the highest
      * client count, before measuring), --execution-provider auto, --control on (all three servers
      * with batching off: the "on" column then measures noise too), --overhead-only on (only the queue's
@@ -115,8 +115,8 @@ public final class BatchingBenchmark {
                 .mapToInt(Integer::parseInt)
                 .toArray();
         BatchingBenchmark bench = new BatchingBenchmark(
-                Duration.ofMillis((long) (Double.parseDouble(flags.getOrDefault("--seconds", "0.5")) * 1000)),
-                Integer.parseInt(flags.getOrDefault("--rounds", "10")),
+                Duration.ofMillis((long) (Double.parseDouble(flags.getOrDefault("--seconds", "0.3")) * 1000)),
+                Integer.parseInt(flags.getOrDefault("--rounds", "20")),
                 Duration.ofMillis((long) (Double.parseDouble(flags.getOrDefault("--warmup-seconds", "2")) * 1000)),
                 flags.getOrDefault("--execution-provider", "auto"),
                 flags.getOrDefault("--control", "off").equals("on"));
@@ -146,9 +146,9 @@ public final class BatchingBenchmark {
                         ? "CONTROL RUN: all servers have batching off"
                         : "closed-loop clients, one row per request"));
         table.append(
-                "| model | clients | off req/s | on req/s | on/off (median of blocks) | IQR | A/A off'/off | A/A IQR"
+                "| model | clients | off req/s | on req/s | on/off (median of blocks) | IQR | 95% CI | verdict | A/A off'/off | A/A IQR"
                         + " | p50 ms on / off | p99 ms on / off | rows/run on | requests on / off | errors | client µs/req |\n");
-        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        table.append("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Scenario scenario : scenarios) bench.compare(table, scenario, clientCounts);
         for (Scenario scenario : scenarios) bench.runCosts(table, scenario);
         queueOverhead(table);
@@ -239,7 +239,7 @@ public final class BatchingBenchmark {
                 Result onResult = Result.of(byMode.get(ON)), offResult = Result.of(byMode.get(OFF));
                 table.append(String.format(
                         Locale.ROOT,
-                        "| %s | %d | %.0f | %.0f | **%.2fx** | %.2f–%.2f | %.2fx | %.2f–%.2f | %.1f / %.1f | %.1f / %.1f | %.2f"
+                        "| %s | %d | %.0f | %.0f | **%.2fx** | %.2f–%.2f | %.2f–%.2f | %s | %.2fx | %.2f–%.2f | %.1f / %.1f | %.1f / %.1f | %.2f"
                                 + " | %d / %d | %d | %.0f |%n",
                         scenario.model,
                         clients,
@@ -248,6 +248,9 @@ public final class BatchingBenchmark {
                         quantile(ratios, 0.5),
                         quantile(ratios, 0.25),
                         quantile(ratios, 0.75),
+                        medianInterval(ratios)[0],
+                        medianInterval(ratios)[1],
+                        verdict(medianInterval(ratios)),
                         quantile(controls, 0.5),
                         quantile(controls, 0.25),
                         quantile(controls, 0.75),
@@ -317,8 +320,8 @@ public final class BatchingBenchmark {
     }
 
     /**
-     * Closed-loop clients, one platform thread each, with a keep-alive connection to every mode's
-     * server; all of them send to the current round's server. Each sends pre-encoded bytes and
+     * Closed-loop clients, one platform thread each, all sending to the current round's server over
+     * a keep-alive connection opened for the round. Each sends pre-encoded bytes and
      * reads the answer's status and length, which costs the shared cores far less than a full HTTP
      * client (the client CPU per request is in the table).
      */
@@ -342,11 +345,15 @@ public final class BatchingBenchmark {
                         Round joined = null;
                         for (int i = client; !stopped; i++, n++) {
                             Round round = current;
-                            if (round != joined) {
+                            int m = round.mode;
+                            if (round != joined) { // fresh connections each round: no server keeps a lucky set
+                                for (int k = 0; k < connections.length; k++) {
+                                    if (connections[k] != null) connections[k].close();
+                                    connections[k] = null;
+                                }
                                 round.joined.countDown();
                                 joined = round;
                             }
-                            int m = round.mode;
                             long start = System.nanoTime();
                             boolean ok;
                             try {
@@ -496,6 +503,32 @@ public final class BatchingBenchmark {
             int i = (int) Math.ceil(p / 100.0 * sortedMicros.length) - 1;
             return sortedMicros[Math.max(0, i)] / 1000.0;
         }
+    }
+
+    /**
+     * A distribution-free 95% confidence interval for the median of the blocks' ratios: the k-th
+     * smallest and k-th largest, with k the largest such that fewer than k of n fair coin flips
+     * come up heads with probability at most 2.5%. It assumes nothing of the noise's shape.
+     */
+    static double[] medianInterval(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length, k = 0;
+        double below = 0, term = Math.pow(0.5, n); // P(heads = j), from j = 0
+        for (int j = 0; below + term <= 0.025; j++) {
+            below += term;
+            k = j + 1;
+            term = term * (n - j) / (j + 1);
+        }
+        if (k == 0) return new double[] {sorted[0], sorted[n - 1]}; // too few blocks for 95%: the range
+        return new double[] {sorted[k - 1], sorted[n - k]};
+    }
+
+    /** What a cell's interval says about "on is at least 0.95x off". */
+    private static String verdict(double[] interval) {
+        if (interval[0] >= 0.95) return "≥ 0.95x";
+        if (interval[1] < 0.95) return "costs";
+        return "noise";
     }
 
     /** The q-quantile (0..1) by linear interpolation between the sorted values. */
