@@ -11,6 +11,8 @@ import dev.skiff.runtime.protocol.InferResponse;
 import dev.skiff.runtime.protocol.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,22 +95,14 @@ class DynamicBatcherTest {
         return batcher;
     }
 
-    @Test
-    void anIdleInstanceRunsALoneRequestAtOnceOnItsCallersOwnThread() throws Exception {
-        batcher(true, 64, 0);
+    /** Batching on or off: the same path for a lone request. */
+    @ParameterizedTest(name = "merges requests: {0}")
+    @ValueSource(booleans = {true, false})
+    void anIdleInstanceRunsALoneRequestAtOnceOnItsCallersOwnThread(boolean merges) throws Exception {
+        batcher(merges, 64, 0);
         CompletableFuture<InferResponse> a = caller("client-a", request(1, 2, 1));
         assertEquals(1, instance.nextRun());
         assertEquals("client-a", instance.lastThread(), "no hand-off to a worker while the instance is idle");
-        instance.finish.release();
-        assertRows(a, 1, 2, 1);
-    }
-
-    @Test
-    void withBatchingOffAnIdleInstanceAlsoRunsTheRequestOnItsCallersThread() throws Exception {
-        batcher(false, 64, 0);
-        CompletableFuture<InferResponse> a = caller("client-a", request(1, 2, 1));
-        assertEquals(1, instance.nextRun());
-        assertEquals("client-a", instance.lastThread());
         instance.finish.release();
         assertRows(a, 1, 2, 1);
         CompletableFuture<InferResponse> b = caller("client-b", request(2, 2, 4)); // idle again: its own thread again
