@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * (request) thread, which would only wait for its answer otherwise, so an idle version costs no
  * hand-off to another thread and no wake-up, and batching on does exactly what off does for a
  * lone request. That thread runs one batch at most (the scheduler's pick, which holds its own
- * request unless older ones queued first), then gives the instance back. Requests that arrive
+ * request unless older ones queued first), then gives the instance back. At most one caller per
+ * core but one runs at a time (see {@code callerRunLimit}); beyond that, workers run the idle instances. Requests that arrive
  * while every instance is busy queue up and form the next batch, which the version's workers (one
  * per instance) run, keeping the instance while the queue has a batch for it; a worker also times
  * a configured delay. A merged run that fails is run again request by request, so a bad request
@@ -51,11 +52,36 @@ public final class DynamicBatcher {
     private final ArrayDeque<Instance> idle = new ArrayDeque<>();
 
     private final int instances;
+    /**
+     * Callers that may run at once. Requests are answered on virtual threads, and a model run
+     * holds its thread's carrier (one per core) for its length: callers alone must not take every
+     * carrier, or no new request could be read while they run and no batch could form.
+     */
+    private final int callerRunLimit;
+
+    private int callerRuns;
     private final List<Thread> workers = new ArrayList<>();
     private boolean retired;
 
     public DynamicBatcher(
             String model, String version, List<? extends Instance> instances, BatchPolicy policy, PoolMetrics metrics) {
+        this(
+                model,
+                version,
+                instances,
+                policy,
+                metrics,
+                Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+    }
+
+    DynamicBatcher(
+            String model,
+            String version,
+            List<? extends Instance> instances,
+            BatchPolicy policy,
+            PoolMetrics metrics,
+            int callerRunLimit) {
+        this.callerRunLimit = callerRunLimit;
         this.model = model;
         this.version = version;
         this.policy = policy;
@@ -96,10 +122,16 @@ public final class DynamicBatcher {
                         + " requests queued, its queueCapacity; retry after a short pause");
             }
             queue.addLast(queued);
-            if (!idle.isEmpty()) {
+            if (!idle.isEmpty() && callerRuns < callerRunLimit) {
                 batch = nextOrNull();
-                if (batch == null) changed.signal(); // held back: a worker times the configured delay
-                else instance = idle.pollFirst();
+                if (batch == null) {
+                    changed.signal(); // held back: a worker times the configured delay
+                } else {
+                    instance = idle.pollFirst();
+                    callerRuns++;
+                }
+            } else if (!idle.isEmpty()) {
+                changed.signal(); // enough callers run already: a worker takes the idle instance
             } // else every instance is busy: the one given back first runs it
             metrics.queueDepth(
                     model, version, queue.size()); // under the lock, so a later size never loses to an earlier one
@@ -110,6 +142,7 @@ public final class DynamicBatcher {
             runSafely(instance, batch);
             lock.lock();
             try {
+                callerRuns--;
                 giveBack(instance); // one run at most: the caller's thread is for its own answer
             } finally {
                 lock.unlock();

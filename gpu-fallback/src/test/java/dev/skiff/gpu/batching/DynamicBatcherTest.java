@@ -63,6 +63,7 @@ class DynamicBatcherTest {
     }
 
     final GatedInstance instance = new GatedInstance();
+    final GatedInstance other = new GatedInstance();
     DynamicBatcher batcher;
 
     @AfterEach
@@ -70,6 +71,7 @@ class DynamicBatcherTest {
         if (batcher == null) return;
         batcher.retire();
         instance.finish.release(1000);
+        other.finish.release(1000);
         batcher.awaitStopped(Duration.ofSeconds(10));
     }
 
@@ -109,6 +111,27 @@ class DynamicBatcherTest {
         assertEquals(2, instance.nextRun());
         assertEquals("client-b", instance.lastThread());
         instance.finish.release();
+        assertRows(b, 2, 2, 4);
+    }
+
+    @Test
+    void beyondTheCallerRunLimitAWorkerRunsTheIdleInstance() throws Exception {
+        batcher = new DynamicBatcher(
+                "m",
+                "1",
+                List.of(instance, other),
+                new BatchPolicy(false, 64, false, 0, 256),
+                new PoolMetrics(ExecutionProvider.cpu("test")),
+                1);
+        CompletableFuture<InferResponse> a = caller("client-a", request(1, 2, 1));
+        assertEquals(1, instance.nextRun());
+        assertEquals("client-a", instance.lastThread());
+        CompletableFuture<InferResponse> b = caller("client-b", request(2, 2, 4)); // one caller runs already
+        assertEquals(2, other.nextRun());
+        assertTrue(other.lastThread().startsWith("batcher-m-v1-"), "a worker, not client-b, runs the other instance");
+        instance.finish.release();
+        other.finish.release();
+        assertRows(a, 1, 2, 1);
         assertRows(b, 2, 2, 4);
     }
 
