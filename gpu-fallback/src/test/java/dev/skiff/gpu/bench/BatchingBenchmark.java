@@ -13,13 +13,14 @@ import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
 import dev.skiff.runtime.protocol.Tensor;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,23 +32,24 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Dynamic batching on versus off, side by side in one run: per model, two servers in this process
- * (same model and provider, one with --batching off), closed-loop HTTP clients over loopback at
- * each client count, many short measured rounds interleaved on, off, off, on, ... so both modes
- * see the same machine (on a shared machine other work comes in bursts of seconds: short
- * alternating rounds spread each burst over both modes). Then the cost of one model run by rows,
- * called directly. Not a test: run it by hand (gpu-fallback/BENCHMARK.md has the command). Its
- * length is fixed by the flags: models x (2 x warm-up + client counts x 2 modes x (rounds x
- * seconds + seconds)), printed before it starts.
+ * Dynamic batching on versus off, side by side in one run: per model, three servers in this
+ * process (same model and provider): batching on, off, and a second off server for an A/A control.
+ * At each client count, closed-loop clients over loopback run many short blocks, each a measured
+ * round of every server in an order that changes from block to block, so all three see the same
+ * machine (on a shared machine other work comes in bursts of seconds). A cell's figure is the
+ * median over blocks of the paired ratio on/off, with its interquartile range; the control's
+ * off'/off beside it shows how far apart identical code measures in the same run. Then the cost
+ * of one model run by rows, called directly. Not a test: run it by hand (gpu-fallback/BENCHMARK.md
+ * has the command). Its length is fixed by the flags, printed before it starts.
  */
 public final class BatchingBenchmark {
     private static final String[] TEXTS = {
@@ -73,19 +75,18 @@ public final class BatchingBenchmark {
     private record Scenario(String model, Path repository, IntFunction<String> body) {}
 
     private final Duration round;
-    private final int rounds;
+    /** Blocks per cell: each one measured round of on, off and off'. */
+    private final int blocks;
+
     private final Duration warmUp;
     private final String provider;
     /** Both servers with batching off (an A/A run): how far apart the same code measures on this machine. */
     private final boolean control;
 
-    private final HttpClient http =
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    private BatchingBenchmark(Duration round, int rounds, Duration warmUp, String provider, boolean control) {
+    private BatchingBenchmark(Duration round, int blocks, Duration warmUp, String provider, boolean control) {
         this.round = round;
         this.control = control;
-        this.rounds = rounds;
+        this.blocks = blocks;
         this.warmUp = warmUp;
         this.provider = provider;
     }
@@ -93,10 +94,10 @@ public final class BatchingBenchmark {
     /**
      * Flags: --models DIR (examples/models), --pool-models DIR (examples/pool-models; a model is
      * loaded from --models when it has a folder there), --only fraud,minilm,dense, --clients
-     * 1,4,16,32,64, --seconds 0.5 (one measured round), --rounds 16 (per mode and client count),
-     * --warmup-seconds 2 (per mode and model, at the highest client count, before measuring),
-     * --execution-provider auto, --control on (both servers with batching off: the "on" column
-     * then measures the noise between two identical servers), --overhead-only on (only the queue's
+     * 1,4,16,32,64, --seconds 0.3 (one measured round), --rounds 20 (blocks per client count,
+     * each a round of every server), --warmup-seconds 2 (per server and model, at the highest
+     * client count, before measuring), --execution-provider auto, --control on (all three servers
+     * with batching off: the "on" column then measures noise too), --overhead-only on (only the queue's
      * own cost for a lone request, on and off: seconds), --out FILE (the tables, as Markdown).
      */
     public static void main(String[] args) throws Exception {
@@ -114,8 +115,8 @@ public final class BatchingBenchmark {
                 .mapToInt(Integer::parseInt)
                 .toArray();
         BatchingBenchmark bench = new BatchingBenchmark(
-                Duration.ofMillis((long) (Double.parseDouble(flags.getOrDefault("--seconds", "0.5")) * 1000)),
-                Integer.parseInt(flags.getOrDefault("--rounds", "16")),
+                Duration.ofMillis((long) (Double.parseDouble(flags.getOrDefault("--seconds", "0.3")) * 1000)),
+                Integer.parseInt(flags.getOrDefault("--rounds", "20")),
                 Duration.ofMillis((long) (Double.parseDouble(flags.getOrDefault("--warmup-seconds", "2")) * 1000)),
                 flags.getOrDefault("--execution-provider", "auto"),
                 flags.getOrDefault("--control", "off").equals("on"));
@@ -125,25 +126,29 @@ public final class BatchingBenchmark {
             scenarios.add(new Scenario(model, repository, bodyFor(model)));
         }
         double plannedSeconds = scenarios.size()
-                * (2 * bench.warmUp.toMillis() + clientCounts.length * 2 * (bench.rounds + 1) * bench.round.toMillis())
+                * (3 * bench.warmUp.toMillis()
+                        + clientCounts.length * 3 * (bench.blocks + 0.5) * bench.round.toMillis())
                 / 1000.0;
-        System.out.printf(Locale.ROOT, "planned: %.0f s of load, plus model loading%n", plannedSeconds);
+        System.out.printf(
+                Locale.ROOT,
+                "planned: %.0f s of measured load, plus switching between servers and model loading%n",
+                plannedSeconds);
         long started = System.nanoTime();
 
         StringBuilder table = new StringBuilder();
         table.append(String.format(
                 Locale.ROOT,
-                "%d x %.2f s measured per mode and client count, interleaved on/off; %d cores; %s%n%n",
-                bench.rounds,
+                "%d blocks per client count, each a %.2f s round of on, off and off' in a changing order; %d cores; %s%n%n",
+                bench.blocks,
                 bench.round.toMillis() / 1000.0,
                 Runtime.getRuntime().availableProcessors(),
                 bench.control
-                        ? "CONTROL RUN: both servers have batching off"
+                        ? "CONTROL RUN: all servers have batching off"
                         : "closed-loop clients, one row per request"));
         table.append(
-                "| model | clients | off req/s | on req/s | on/off | median round on/off | off p50 ms | on p50 ms | off p99 ms"
-                        + " | on p99 ms | rows/run on | errors |\n");
-        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                "| model | clients | off req/s | on req/s | on/off (median of blocks) | IQR | 95% CI | verdict | A/A off'/off | A/A IQR"
+                        + " | p50 ms on / off | p99 ms on / off | rows/run on | requests on / off | errors | client µs/req |\n");
+        table.append("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Scenario scenario : scenarios) bench.compare(table, scenario, clientCounts);
         for (Scenario scenario : scenarios) bench.runCosts(table, scenario);
         queueOverhead(table);
@@ -170,79 +175,323 @@ public final class BatchingBenchmark {
                 Map.of());
     }
 
-    /** Both modes at every client count, rounds interleaved. */
+    /** The servers a cell alternates between: batching on, off, and a second off server (the A/A control). */
+    private static final int ON = 0, OFF = 1, CONTROL = 2;
+
+    private static final String[] MODE_NAMES = {"on", "off", "off'"};
+
+    /**
+     * Each mode once per block, in an order that cycles through all six, so that no mode is more
+     * often first, middle or last (a round's neighbours share its machine load).
+     */
+    private static final int[][] ORDERS = {
+        {ON, OFF, CONTROL},
+        {CONTROL, OFF, ON},
+        {OFF, CONTROL, ON},
+        {ON, CONTROL, OFF},
+        {OFF, ON, CONTROL},
+        {CONTROL, ON, OFF}
+    };
+
+    /** The three modes at every client count, in blocks of three interleaved rounds. */
     private void compare(StringBuilder table, Scenario scenario, int[] clientCounts) throws Exception {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream()); // request lines would swamp the figures
         ServerOptions on = options(scenario);
         try (GpuServer batching = GpuServer.start(control ? on.with(0, false) : on, quiet);
-                GpuServer unbatched = GpuServer.start(on.with(0, false), quiet)) {
-            String[] bodies = new String[64];
-            for (int i = 0; i < bodies.length; i++) bodies[i] = scenario.body.apply(i);
+                GpuServer unbatched = GpuServer.start(on.with(0, false), quiet);
+                GpuServer unbatchedToo = GpuServer.start(on.with(0, false), quiet)) {
+            GpuServer[] servers = {batching, unbatched, unbatchedToo};
+            byte[][][] requests = new byte[servers.length][64][];
+            for (int m = 0; m < servers.length; m++) {
+                for (int i = 0; i < 64; i++) requests[m][i] = httpPost(servers[m].port(), scenario, i);
+            }
             int most = Arrays.stream(clientCounts).max().orElse(1);
-            drive(batching, scenario.model, bodies, most, warmUp); // both modes' code paths compiled
-            drive(unbatched, scenario.model, bodies, most, warmUp);
+            try (Clients warm = new Clients(servers, requests, most)) { // every mode's code paths compiled
+                for (int m = 0; m < servers.length; m++) warm.round(m, warmUp);
+            }
             for (int clients : clientCounts) {
-                System.out.printf(Locale.ROOT, "== %s, %d clients%n", scenario.model, clients);
-                drive(batching, scenario.model, bodies, clients, round); // connections open at this count
-                drive(unbatched, scenario.model, bodies, clients, round);
-                List<Sample> onSamples = new ArrayList<>(), offSamples = new ArrayList<>();
-                double[] ratios = new double[rounds];
-                for (int r = 0; r < rounds; r++) {
-                    boolean onFirst = r % 2 == 0; // on, off, off, on, ...: neither mode always goes first
-                    Sample first = measure(onFirst ? batching : unbatched, scenario.model, bodies, clients);
-                    Sample second = measure(onFirst ? unbatched : batching, scenario.model, bodies, clients);
-                    Sample onSample = onFirst ? first : second, offSample = onFirst ? second : first;
-                    onSamples.add(onSample);
-                    offSamples.add(offSample);
-                    ratios[r] = onSample.throughput() / offSample.throughput();
-                    System.out.printf(Locale.ROOT, " %.2f", ratios[r]);
+                System.out.printf(Locale.ROOT, "== %s, %d clients:", scenario.model, clients);
+                List<List<Round>> byMode = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+                double onRunsBefore = runs(batching, scenario.model, "count"),
+                        onRowsBefore = runs(batching, scenario.model, "sum");
+                double clientCpuMicros;
+                long sent;
+                try (Clients load = new Clients(servers, requests, clients)) {
+                    for (int m = 0; m < servers.length; m++) load.round(m, round.dividedBy(2)); // connections open
+                    for (int block = 0; block < blocks; block++) {
+                        for (int m : ORDERS[block % ORDERS.length])
+                            byMode.get(m).add(load.round(m, round));
+                    }
+                    load.stop();
+                    clientCpuMicros = load.cpuNanos() / 1e3;
+                    sent = load.sent();
                 }
-                System.out.println(" (on/off by round)");
-                Result resultOn = Result.of(onSamples), resultOff = Result.of(offSamples);
+                double onRows = runs(batching, scenario.model, "sum") - onRowsBefore;
+                double onRuns = runs(batching, scenario.model, "count") - onRunsBefore;
+                double[] ratios = new double[blocks], controls = new double[blocks];
+                for (int block = 0; block < blocks; block++) {
+                    double off = byMode.get(OFF).get(block).throughput();
+                    ratios[block] = byMode.get(ON).get(block).throughput() / off;
+                    controls[block] = byMode.get(CONTROL).get(block).throughput() / off;
+                    System.out.printf(Locale.ROOT, " %.2f", ratios[block]);
+                }
+                System.out.printf(Locale.ROOT, " (on/off by block); A/A median %.2f%n", quantile(controls, 0.5));
+                Result onResult = Result.of(byMode.get(ON)), offResult = Result.of(byMode.get(OFF));
                 table.append(String.format(
                         Locale.ROOT,
-                        "| %s | %d | %.1f | %.1f | %.2fx | %.2fx | %.1f | %.1f | %.1f | %.1f | %.2f | %d |%n",
+                        "| %s | %d | %.0f | %.0f | **%.2fx** | %.2f–%.2f | %.2f–%.2f | %s | %.2fx | %.2f–%.2f | %.1f / %.1f | %.1f / %.1f | %.2f"
+                                + " | %d / %d | %d | %.0f |%n",
                         scenario.model,
                         clients,
-                        resultOff.throughput(),
-                        resultOn.throughput(),
-                        resultOn.throughput() / resultOff.throughput(),
-                        median(ratios),
-                        resultOff.percentileMs(50),
-                        resultOn.percentileMs(50),
-                        resultOff.percentileMs(99),
-                        resultOn.percentileMs(99),
-                        resultOn.rowsPerRun(),
-                        resultOn.errors() + resultOff.errors()));
+                        offResult.throughput(),
+                        onResult.throughput(),
+                        quantile(ratios, 0.5),
+                        quantile(ratios, 0.25),
+                        quantile(ratios, 0.75),
+                        medianInterval(ratios)[0],
+                        medianInterval(ratios)[1],
+                        verdict(medianInterval(ratios)),
+                        quantile(controls, 0.5),
+                        quantile(controls, 0.25),
+                        quantile(controls, 0.75),
+                        onResult.percentileMs(50),
+                        offResult.percentileMs(50),
+                        onResult.percentileMs(99),
+                        offResult.percentileMs(99),
+                        onRuns == 0 ? Double.NaN : onRows / onRuns,
+                        onResult.requests(),
+                        offResult.requests(),
+                        onResult.errors()
+                                + offResult.errors()
+                                + Result.of(byMode.get(CONTROL)).errors(),
+                        clientCpuMicros / Math.max(1, sent)));
             }
         }
     }
 
-    /** One measured round of one mode. */
-    private record Sample(
-            long requests, long errors, double seconds, long[] latenciesMicros, double runs, double rows) {
-        double throughput() {
-            return requests / seconds;
+    private static double runs(GpuServer server, String model, String which) {
+        return value(new String(server.metrics().scrape(), StandardCharsets.UTF_8), "skiff_batch_rows_" + which, model);
+    }
+
+    /** One request's bytes on the wire, encoded once so that the clients only copy them out. */
+    private static byte[] httpPost(int port, Scenario scenario, int seed) {
+        byte[] body = scenario.body.apply(seed).getBytes(StandardCharsets.UTF_8);
+        String head = "POST /v2/models/" + scenario.model + "/infer HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] request = Arrays.copyOf(headBytes, headBytes.length + body.length);
+        System.arraycopy(body, 0, request, headBytes.length, body.length);
+        return request;
+    }
+
+    /**
+     * One measured round of one mode. It starts when every client has sent a request to this
+     * mode's server (the previous mode's requests have all come back), so the window sees only
+     * this mode's steady closed loop; a request counts when it comes back within the window.
+     */
+    static final class Round {
+        final int mode;
+        final CountDownLatch joined;
+        volatile long windowStart = Long.MAX_VALUE, windowEnd = Long.MIN_VALUE;
+        private long ok, errors;
+        private long[] latencies = new long[1024];
+        private double seconds;
+
+        Round(int mode, int clients) {
+            this.mode = mode;
+            this.joined = new CountDownLatch(clients);
+        }
+
+        void record(long sentNanos, long doneNanos, boolean success) {
+            if (doneNanos < windowStart || doneNanos > windowEnd) return;
+            synchronized (this) {
+                if (!success) {
+                    errors++;
+                    return;
+                }
+                if (ok == latencies.length) latencies = Arrays.copyOf(latencies, latencies.length * 2);
+                latencies[(int) ok++] = (doneNanos - sentNanos) / 1000;
+            }
+        }
+
+        synchronized double throughput() {
+            return ok / seconds;
+        }
+    }
+
+    /**
+     * Closed-loop clients, one platform thread each, all sending to the current round's server over
+     * a keep-alive connection opened for the round. Each sends pre-encoded bytes and
+     * reads the answer's status and length, which costs the shared cores far less than a full HTTP
+     * client (the client CPU per request is in the table).
+     */
+    private static final class Clients implements AutoCloseable {
+        private final List<Thread> threads = new ArrayList<>();
+        private final AtomicLong cpuNanos = new AtomicLong(), sent = new AtomicLong();
+        private final int count;
+        private volatile Round current;
+        private volatile boolean stopped;
+
+        Clients(GpuServer[] servers, byte[][][] requests, int count) {
+            this.count = count;
+            this.current = new Round(OFF, count); // unmeasured until the first round
+            for (int c = 0; c < count; c++) {
+                int client = c;
+                threads.add(Thread.ofPlatform().daemon().name("client-" + c).start(() -> {
+                    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+                    long cpuStart = cpu.getCurrentThreadCpuTime(), n = 0;
+                    Connection[] connections = new Connection[servers.length];
+                    try {
+                        Round joined = null;
+                        for (int i = client; !stopped; i++, n++) {
+                            Round round = current;
+                            int m = round.mode;
+                            if (round != joined) { // fresh connections each round: no server keeps a lucky set
+                                for (int k = 0; k < connections.length; k++) {
+                                    if (connections[k] != null) connections[k].close();
+                                    connections[k] = null;
+                                }
+                                round.joined.countDown();
+                                joined = round;
+                            }
+                            long start = System.nanoTime();
+                            boolean ok;
+                            try {
+                                if (connections[m] == null) connections[m] = new Connection(servers[m].port());
+                                ok = connections[m].post(requests[m][i % requests[m].length]) == 200;
+                            } catch (IOException e) { // a broken connection is an error of the round, not its end
+                                if (connections[m] != null) connections[m].close();
+                                connections[m] = null;
+                                ok = false;
+                            }
+                            round.record(start, System.nanoTime(), ok);
+                        }
+                    } finally {
+                        for (Connection connection : connections) if (connection != null) connection.close();
+                        cpuNanos.addAndGet(cpu.getCurrentThreadCpuTime() - cpuStart);
+                        sent.addAndGet(n);
+                    }
+                }));
+            }
+        }
+
+        Round round(int mode, Duration length) throws InterruptedException {
+            Round round = new Round(mode, count);
+            current = round;
+            if (!round.joined.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("clients stuck");
+            long start = System.nanoTime();
+            round.windowEnd = start + length.toNanos();
+            round.windowStart = start;
+            LockSupport.parkNanos(length.toNanos());
+            while (System.nanoTime() < round.windowEnd) LockSupport.parkNanos(round.windowEnd - System.nanoTime());
+            round.seconds = length.toNanos() / 1e9;
+            return round;
+        }
+
+        void stop() throws InterruptedException {
+            stopped = true;
+            for (Thread thread : threads) thread.join();
+        }
+
+        long cpuNanos() {
+            return cpuNanos.get();
+        }
+
+        long sent() {
+            return sent.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop();
+        }
+    }
+
+    /** A keep-alive HTTP/1.1 connection that sends ready-made requests and reads answers of a known length. */
+    private static final class Connection {
+        private final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
+        private final byte[] skip = new byte[8192];
+
+        Connection(int port) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setTcpNoDelay(true);
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream(), 65536);
+        }
+
+        /** @return the answer's status; its body is read and dropped */
+        int post(byte[] request) throws IOException {
+            out.write(request);
+            out.flush();
+            String status = line();
+            if (!status.startsWith("HTTP/1.1 ")) throw new IOException("not an HTTP/1.1 answer: " + status);
+            long length = -1;
+            boolean chunked = false;
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                String lower = header.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:"))
+                    length = Long.parseLong(lower.substring(15).trim());
+                if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) chunked = true;
+            }
+            if (chunked) {
+                for (long chunk = Long.parseLong(line().trim(), 16);
+                        chunk > 0;
+                        chunk = Long.parseLong(line().trim(), 16)) {
+                    drop(chunk);
+                    line();
+                }
+                line();
+            } else if (length >= 0) {
+                drop(length);
+            } else {
+                throw new IOException("an answer with neither Content-Length nor chunks");
+            }
+            return Integer.parseInt(status.substring(9, 12));
+        }
+
+        private void drop(long bytes) throws IOException {
+            while (bytes > 0) {
+                int n = in.read(skip, 0, (int) Math.min(skip.length, bytes));
+                if (n < 0) throw new IOException("connection closed mid-answer");
+                bytes -= n;
+            }
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder(64);
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) throw new IOException("connection closed");
+                if (b != '\r') line.append((char) b);
+            }
+            return line.toString();
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) { // closing at the end of a run
+            }
         }
     }
 
     /** One mode's rounds together. */
-    private record Result(long requests, long errors, double seconds, long[] sortedMicros, double runs, double rows) {
-        static Result of(List<Sample> samples) {
+    private record Result(long requests, long errors, double seconds, long[] sortedMicros) {
+        static Result of(List<Round> rounds) {
             long requests = 0, errors = 0;
-            double seconds = 0, runs = 0, rows = 0;
-            for (Sample s : samples) {
-                requests += s.requests;
-                errors += s.errors;
-                seconds += s.seconds;
-                runs += s.runs;
-                rows += s.rows;
+            double seconds = 0;
+            List<long[]> all = new ArrayList<>();
+            for (Round r : rounds) {
+                synchronized (r) {
+                    requests += r.ok;
+                    errors += r.errors;
+                    seconds += r.seconds;
+                    all.add(Arrays.copyOf(r.latencies, (int) r.ok));
+                }
             }
-            long[] all = samples.stream()
-                    .flatMapToLong(s -> Arrays.stream(s.latenciesMicros))
-                    .sorted()
-                    .toArray();
-            return new Result(requests, errors, seconds, all, runs, rows);
+            long[] sorted = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+            return new Result(requests, errors, seconds, sorted);
         }
 
         double throughput() {
@@ -254,82 +503,42 @@ public final class BatchingBenchmark {
             int i = (int) Math.ceil(p / 100.0 * sortedMicros.length) - 1;
             return sortedMicros[Math.max(0, i)] / 1000.0;
         }
-
-        double rowsPerRun() {
-            return runs == 0 ? Double.NaN : rows / runs;
-        }
     }
 
-    private Sample measure(GpuServer server, String model, String[] bodies, int clients) throws Exception {
-        String before = new String(server.metrics().scrape(), StandardCharsets.UTF_8);
-        long start = System.nanoTime();
-        Load load = drive(server, model, bodies, clients, round);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        String after = new String(server.metrics().scrape(), StandardCharsets.UTF_8);
-        return new Sample(
-                load.ok,
-                load.errors,
-                seconds,
-                load.latencies,
-                delta(before, after, "skiff_batch_rows_count", model),
-                delta(before, after, "skiff_batch_rows_sum", model));
-    }
-
-    private record Load(long ok, long errors, long[] latencies) {}
-
-    /** Every client sends one request after another until the time is up. */
-    private Load drive(GpuServer server, String model, String[] bodies, int clients, Duration duration)
-            throws Exception {
-        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v2/models/" + model + "/infer");
-        long end = System.nanoTime() + duration.toNanos();
-        AtomicLong errors = new AtomicLong();
-        List<Future<long[]>> results = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
-            for (int c = 0; c < clients; c++) {
-                int client = c;
-                results.add(pool.submit(() -> {
-                    long[] latencies = new long[256];
-                    int n = 0;
-                    for (int i = client; System.nanoTime() < end; i++) {
-                        HttpRequest request = HttpRequest.newBuilder(uri)
-                                .header("content-type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(bodies[i % bodies.length]))
-                                .build();
-                        long t = System.nanoTime();
-                        HttpResponse<byte[]> response;
-                        try {
-                            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                        } catch (IOException e) { // a broken connection is an error of the run, not its end
-                            errors.incrementAndGet();
-                            continue;
-                        }
-                        long micros = (System.nanoTime() - t) / 1000;
-                        if (response.statusCode() != 200) {
-                            errors.incrementAndGet();
-                            continue;
-                        }
-                        if (n == latencies.length) latencies = Arrays.copyOf(latencies, n * 2);
-                        latencies[n++] = micros;
-                    }
-                    return Arrays.copyOf(latencies, n);
-                }));
-            }
-            List<long[]> all = new ArrayList<>();
-            for (Future<long[]> result : results) all.add(result.get());
-            long[] merged = all.stream().flatMapToLong(Arrays::stream).toArray();
-            return new Load(merged.length, errors.get(), merged);
-        }
-    }
-
-    private static double median(double[] values) {
+    /**
+     * A distribution-free 95% confidence interval for the median of the blocks' ratios: the k-th
+     * smallest and k-th largest, with k the largest such that fewer than k of n fair coin flips
+     * come up heads with probability at most 2.5%. It assumes nothing of the noise's shape.
+     */
+    static double[] medianInterval(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        int n = sorted.length, k = 0;
+        double below = 0, term = Math.pow(0.5, n); // P(heads = j), from j = 0
+        for (int j = 0; below + term <= 0.025; j++) {
+            below += term;
+            k = j + 1;
+            term = term * (n - j) / (j + 1);
+        }
+        if (k == 0) return new double[] {sorted[0], sorted[n - 1]}; // too few blocks for 95%: the range
+        return new double[] {sorted[k - 1], sorted[n - k]};
     }
 
-    private static double delta(String before, String after, String series, String model) {
-        return value(after, series, model) - value(before, series, model);
+    /** What a cell's interval says about "on is at least 0.95x off". */
+    private static String verdict(double[] interval) {
+        if (interval[0] >= 0.95) return "≥ 0.95x";
+        if (interval[1] < 0.95) return "costs";
+        return "noise";
+    }
+
+    /** The q-quantile (0..1) by linear interpolation between the sorted values. */
+    private static double quantile(double[] values, double q) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        double at = q * (sorted.length - 1);
+        int low = (int) Math.floor(at);
+        int high = Math.min(low + 1, sorted.length - 1);
+        return sorted[low] + (at - low) * (sorted[high] - sorted[low]);
     }
 
     private static double value(String text, String series, String model) {
