@@ -1,8 +1,15 @@
 package dev.skiff.bench.jmh;
 
 import dev.skiff.bench.BenchFiles;
+import dev.skiff.runtime.capture.Capturer;
+import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.lambda.LambdaFunction;
+import dev.skiff.runtime.model.ModelConfig;
 import dev.skiff.runtime.model.ModelRepository;
+import dev.skiff.runtime.protocol.InferRequest;
+import dev.skiff.runtime.protocol.InferResponse;
+import dev.skiff.runtime.protocol.ResponseWriter;
+import dev.skiff.runtime.protocol.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -25,7 +32,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -35,7 +44,9 @@ import java.util.concurrent.TimeUnit;
  * with capture off and once with every request captured (the record formatted and written to the
  * same /dev/null stream, as the function writes it to stdout). Lambda's JIT flags (C1 only).
  *
- * <pre>bin/bench-capture [--forks N] [--iterations N]</pre>
+ * <pre>bin/bench-capture [--forks N] [--iterations N] [--record]</pre>
+ *
+ * <p>{@code --record} times the capture record alone ({@link #record}), without the request around it.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -75,17 +86,50 @@ public class CaptureCostBenchmark {
         return h.function.handle(h.event, "req-1", HandlerOverheadBenchmark.ARN);
     }
 
+    /** fraud's request and answer as the function has them when it writes a record. */
+    @State(Scope.Benchmark)
+    public static class Served {
+        final ModelConfig.Capture capture = new ModelConfig.Capture(100, ModelConfig.CaptureData.BOTH, List.of());
+        final byte[] body = BenchFiles.request("fraud");
+        final InferRequest request = new InferRequest(
+                "fraud-example-1",
+                Map.of(),
+                List.of(Tensor.ofFloats("features", new long[] {2, 8}, new float[16])),
+                List.of(),
+                false);
+        final InferResponse response = new InferResponse(
+                "fraud",
+                "1",
+                "fraud-example-1",
+                List.of(Tensor.ofFloats("probability", new long[] {2, 2}, new float[] {0.98f, 0.02f, 0.7f, 0.3f})),
+                false);
+        final byte[] answer = ResponseWriter.infer(response);
+        byte[] line;
+        final Capturer capturer = new Capturer(Target.LAMBDA, line -> this.line = line);
+    }
+
+    /** The record alone, the part of capture's cost that is Skiff's own code (bin/bench-capture --record). */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public byte[] record(Served s) {
+        s.capturer.served(s.capture, s.request, s.body, s.response, s.answer);
+        return s.line;
+    }
+
     public static void main(String[] args) throws Exception {
         int forks = 2, iterations = 5;
+        boolean record = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--forks" -> forks = Integer.parseInt(args[++i]);
                 case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+                case "--record" -> record = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Collection<RunResult> results = new Runner(new OptionsBuilder()
-                        .include(CaptureCostBenchmark.class.getName() + "\\.handler$")
+                        .include(CaptureCostBenchmark.class.getName() + (record ? "\\.record$" : "\\.handler$"))
                         .forks(forks)
                         .warmupIterations(5)
                         .warmupTime(TimeValue.seconds(1))
@@ -100,6 +144,18 @@ public class CaptureCostBenchmark {
                                 "-Dskiff.repo=" + BenchFiles.repoRoot())
                         .build())
                 .run();
+        if (record) {
+            for (RunResult r : results) {
+                Statistics s = r.getPrimaryResult().getStatistics();
+                System.out.printf(
+                        Locale.ROOT,
+                        "%nfraud's capture record alone, C1 only: %.0f ± %.0f ns (99.9%% CI), %d iterations%n",
+                        s.getMean(),
+                        s.getMeanErrorAt(0.999),
+                        s.getN());
+            }
+            return;
+        }
         Statistics off = null, on = null;
         for (RunResult r : results) {
             Statistics s = r.getPrimaryResult().getStatistics();

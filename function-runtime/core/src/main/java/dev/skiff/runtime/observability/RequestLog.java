@@ -58,7 +58,11 @@ public final class RequestLog {
         }
         format(e, System.currentTimeMillis(), lines);
         lines.write('\n');
-        out.write(lines.toByteArray(), 0, lines.size());
+        try {
+            lines.writeTo(out); // the buffer itself, not a copy of it
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex); // a PrintStream does not throw
+        }
     }
 
     public String format(Entry e, long epochMillis) {

@@ -38,6 +38,7 @@ public final class LambdaFunction implements InferenceApi.Backend {
 
     private final ModelRepository repository;
     private final InferenceApi api;
+    private final Capturer capturer;
     private final InferenceApi primingApi;
     private final RequestLog log;
     private final boolean strictReadiness;
@@ -67,8 +68,8 @@ public final class LambdaFunction implements InferenceApi.Backend {
         // capture lines go to the same stdout: Lambda ships it to CloudWatch after the invocation, off the request
         // path;
         // each waits for its request's log line, so the two take one write
-        this.api =
-                new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, new Capturer(TARGET, line -> captureLine = line));
+        this.capturer = new Capturer(TARGET, line -> captureLine = line);
+        this.api = new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, capturer);
         // priming runs the capture path too (warm code in the snapshot) but its records are nobody's traffic: dropped
         this.primingApi = new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, new Capturer(TARGET, line -> {}));
         this.log = new RequestLog(logOut, TARGET);
@@ -137,9 +138,13 @@ public final class LambdaFunction implements InferenceApi.Backend {
         return BatchJob.answer(this, new BatchEvent(event.items(), name, event.version()));
     }
 
-    /** After a SnapStart restore the next request is again the first of its environment. */
+    /**
+     * After a SnapStart restore the next request is again the first of its environment, and its
+     * capture records need event ids of their own.
+     */
     void markCold() {
         coldStart = true;
+        capturer.newEnvironment();
     }
 
     private Map<String, String> headers(ApiResponse response, boolean cold) {
