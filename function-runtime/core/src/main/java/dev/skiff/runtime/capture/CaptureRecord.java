@@ -87,6 +87,23 @@ public final class CaptureRecord {
             byte[] responseJson,
             String eventId,
             Instant inferenceTime) {
+        RecordBuffer line =
+                write(capture, target, request, requestJson, response, responseJson, eventId, inferenceTime);
+        byte[] bytes = line.toByteArray();
+        line.release();
+        return bytes;
+    }
+
+    /** {@link #line}'s bytes in this thread's record buffer, which the next record on the thread reuses. */
+    static RecordBuffer write(
+            ModelConfig.Capture capture,
+            Target target,
+            InferRequest request,
+            byte[] requestJson,
+            InferResponse response,
+            byte[] responseJson,
+            String eventId,
+            Instant inferenceTime) {
         RecordBuffer line = RecordBuffer.ofThisThread();
         line.append(MODEL);
         line.appendString(response.modelName());
@@ -123,7 +140,7 @@ public final class CaptureRecord {
         line.append(INFERENCE_TIME);
         timestamp(inferenceTime, line);
         line.append(END);
-        return line.done();
+        return line;
     }
 
     /** A part's data written from tensors: {@code {"inputs":[...]}} or {@code {"outputs":[...]}}. */

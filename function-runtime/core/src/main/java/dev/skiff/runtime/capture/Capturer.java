@@ -6,6 +6,7 @@ import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
@@ -20,17 +21,27 @@ public final class Capturer {
     public static final Capturer NONE = new Capturer(Target.LAMBDA, line -> {});
 
     private final Target target;
-    private final Consumer<byte[]> log;
+    private final Sink log;
     private final IntSupplier percentile;
     private final EventIds eventIds = new EventIds();
 
-    /** @param log takes each record's line as UTF-8 bytes, without its newline */
+    /** Takes a record's line, UTF-8 without its newline, to copy during the call: the bytes are reused after it. */
+    public interface Sink {
+        void accept(byte[] bytes, int length);
+    }
+
+    /** @param log takes each record's line as UTF-8 bytes of its own, without its newline */
     public Capturer(Target target, Consumer<byte[]> log) {
+        this(target, (bytes, length) -> log.accept(Arrays.copyOf(bytes, length)));
+    }
+
+    /** @param log copies each record's line where it goes: the function's stdout buffer, without a copy of its own */
+    public Capturer(Target target, Sink log) {
         this(target, log, () -> ThreadLocalRandom.current().nextInt(100));
     }
 
     /** @param percentile draws 0..99 uniformly per request: a request is sampled when its draw is under the percent */
-    Capturer(Target target, Consumer<byte[]> log, IntSupplier percentile) {
+    Capturer(Target target, Sink log, IntSupplier percentile) {
         this.target = target;
         this.log = log;
         this.percentile = percentile;
@@ -54,8 +65,10 @@ public final class Capturer {
             InferResponse response,
             byte[] responseJson) {
         if (!sampled(capture.samplingPercent())) return;
-        log.accept(CaptureRecord.line(
-                capture, target, request, requestJson, response, responseJson, eventIds.next(), Instant.now()));
+        RecordBuffer line = CaptureRecord.write(
+                capture, target, request, requestJson, response, responseJson, eventIds.next(), Instant.now());
+        log.accept(line.bytes(), line.size());
+        line.release();
     }
 
     /**

@@ -29,11 +29,14 @@ final class RecordBuffer extends ByteArrayOutputStream {
         return buffer;
     }
 
-    /** The record's bytes; the buffer is not kept when it grew past what records usually need. */
-    byte[] done() {
-        byte[] bytes = toByteArray();
+    /** The bytes written so far: the first {@link #size()} of them, valid until the thread's next record. */
+    byte[] bytes() {
+        return buf;
+    }
+
+    /** After a record: a buffer that grew past what records usually need (a large body) is not kept. */
+    void release() {
         if (buf.length > KEPT_BYTES) OF_THREAD.remove();
-        return bytes;
     }
 
     void append(byte[] bytes) {

@@ -151,7 +151,7 @@ class CaptureRecordTest {
             SplittableRandom seeded = new SplittableRandom(percent);
             Capturer capturer = new Capturer(
                     Target.GPU_POOL,
-                    line -> lines.add(new String(line, StandardCharsets.UTF_8)),
+                    (line, length) -> lines.add(new String(line, 0, length, StandardCharsets.UTF_8)),
                     () -> seeded.nextInt(100));
             int requests = 20_000;
             for (int i = 0; i < requests; i++) {
@@ -170,7 +170,9 @@ class CaptureRecordTest {
         for (int percent : new int[] {0, 100}) {
             lines.clear();
             Capturer capturer = new Capturer(
-                    Target.GPU_POOL, line -> lines.add(new String(line, StandardCharsets.UTF_8)), () -> 99);
+                    Target.GPU_POOL,
+                    (line, length) -> lines.add(new String(line, 0, length, StandardCharsets.UTF_8)),
+                    () -> 99);
             for (int i = 0; i < 1_000; i++) {
                 capturer.served(
                         new ModelConfig.Capture(percent, ModelConfig.CaptureData.BOTH, List.of()), REQUEST, RESPONSE);
