@@ -22,8 +22,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.MultisetStatistics;
 import org.openjdk.jmh.util.Statistics;
 
 import java.io.FileOutputStream;
@@ -31,7 +33,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -128,24 +131,9 @@ public class CaptureCostBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        Collection<RunResult> results = new Runner(new OptionsBuilder()
-                        .include(CaptureCostBenchmark.class.getName() + (record ? "\\.record$" : "\\.handler$"))
-                        .forks(forks)
-                        .warmupIterations(5)
-                        .warmupTime(TimeValue.seconds(1))
-                        .measurementIterations(iterations)
-                        .measurementTime(TimeValue.seconds(2))
-                        .jvmArgsAppend(
-                                "-XX:+TieredCompilation",
-                                "-XX:TieredStopAtLevel=1",
-                                "-XX:+UseSerialGC",
-                                "-Xms512m",
-                                "-Xmx512m",
-                                "-Dskiff.repo=" + BenchFiles.repoRoot())
-                        .build())
-                .run();
         if (record) {
-            for (RunResult r : results) {
+            for (RunResult r :
+                    new Runner(options("\\.record$", forks, iterations).build()).run()) {
                 Statistics s = r.getPrimaryResult().getStatistics();
                 System.out.printf(
                         Locale.ROOT,
@@ -156,11 +144,27 @@ public class CaptureCostBenchmark {
             }
             return;
         }
-        Statistics off = null, on = null;
-        for (RunResult r : results) {
-            Statistics s = r.getPrimaryResult().getStatistics();
-            if (r.getParams().getParam("capturePercent").equals("0")) off = s;
-            else on = s;
+        // off and on forks take turns (off-on, on-off, ...): a neighbour's burst on this shared machine
+        // then lands on both sides instead of on whichever ran during it
+        MultisetStatistics off = new MultisetStatistics(), on = new MultisetStatistics();
+        List<String> pairs = new ArrayList<>();
+        for (int fork = 0; fork < forks; fork++) {
+            double[] p50 = new double[2];
+            for (int turn = 0; turn < 2; turn++) {
+                int side = (fork + turn) % 2; // 0: capture off, 1: capture 100 %
+                for (RunResult r : new Runner(options("\\.handler$", 1, iterations)
+                                .param("capturePercent", side == 0 ? "0" : "100")
+                                .build())
+                        .run()) {
+                    Statistics s = r.getPrimaryResult().getStatistics();
+                    p50[side] = s.getPercentile(50);
+                    for (Iterator<Map.Entry<Double, Long>> it = s.getRawData(); it.hasNext(); ) {
+                        Map.Entry<Double, Long> sample = it.next();
+                        (side == 0 ? off : on).addValue(sample.getKey(), sample.getValue());
+                    }
+                }
+            }
+            pairs.add(String.format(Locale.ROOT, "%.1f → %.1f (%+.1f)", p50[0], p50[1], p50[1] - p50[0]));
         }
         System.out.printf(
                 Locale.ROOT, "%n| fraud handler, C1 only | p50 | p90 | p99 | samples |%n|---|---:|---:|---:|---:|%n");
@@ -181,5 +185,23 @@ public class CaptureCostBenchmark {
                 on.getPercentile(50) - off.getPercentile(50),
                 on.getPercentile(90) - off.getPercentile(90),
                 on.getPercentile(99) - off.getPercentile(99));
+        System.out.printf(Locale.ROOT, "%np50 per fork pair, off → on (µs): %s%n", String.join("; ", pairs));
+    }
+
+    private static ChainedOptionsBuilder options(String benchmark, int forks, int iterations) {
+        return new OptionsBuilder()
+                .include(CaptureCostBenchmark.class.getName() + benchmark)
+                .forks(forks)
+                .warmupIterations(5)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.seconds(2))
+                .jvmArgsAppend(
+                        "-XX:+TieredCompilation",
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-Xms512m",
+                        "-Xmx512m",
+                        "-Dskiff.repo=" + BenchFiles.repoRoot());
     }
 }
