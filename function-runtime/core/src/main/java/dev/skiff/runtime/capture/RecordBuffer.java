@@ -22,8 +22,9 @@ final class RecordBuffer extends ByteArrayOutputStream {
         super(size);
     }
 
-    /** This thread's buffer, empty. */
+    /** This thread's buffer, empty; a virtual thread (the pool's, one per request) gets a buffer of its own. */
     static RecordBuffer ofThisThread() {
+        if (Thread.currentThread().isVirtual()) return new RecordBuffer(2048);
         RecordBuffer buffer = OF_THREAD.get();
         buffer.reset();
         return buffer;

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -259,6 +260,24 @@ class CaptureRecordTest {
         assertEquals(JSON.readTree(BODY), record.at("/captureData/endpointInput/data"));
         assertEquals("e2", record.at("/eventMetadata/eventId").asText());
         assertTrue(second.length < 2_000, second.length + " bytes");
+    }
+
+    /** The pool answers on a virtual thread per request: its records are whole too. */
+    @Test
+    void recordsOnVirtualThreadsAreWhole() throws Exception {
+        ModelConfig.Capture all = new ModelConfig.Capture(100, ModelConfig.CaptureData.BOTH, List.of());
+        List<byte[]> lines = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            threads.add(Thread.ofVirtual()
+                    .start(() -> lines.add(CaptureRecord.line(
+                            all, Target.GPU_POOL, REQUEST, BODY, RESPONSE, ANSWER, "e1", Instant.EPOCH))));
+        }
+        for (Thread t : threads) t.join();
+        assertEquals(8, lines.size());
+        for (byte[] line : lines) {
+            assertEquals(JSON.readTree(BODY), JSON.readTree(line).at("/captureData/endpointInput/data"));
+        }
     }
 
     @Test
