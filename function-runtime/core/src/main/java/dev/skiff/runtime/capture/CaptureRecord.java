@@ -9,7 +9,6 @@ import dev.skiff.runtime.protocol.Json;
 import dev.skiff.runtime.protocol.ResponseWriter;
 import dev.skiff.runtime.protocol.Tensor;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +24,11 @@ import java.util.List;
  * ({@code captureData.endpointInput/endpointOutput}, {@code eventMetadata}) with Skiff's marker
  * field first, so a CloudWatch Logs subscription filter selects these lines and nothing else.
  * The format is documented in docs/model-repository.md ("Capture records").
+ *
+ * <p>The record's fixed text is written as prepared bytes, with the bodies, names and ids between
+ * them; a Jackson generator runs only for tensors that must be written again (a filtered or
+ * non-JSON request). Under Lambda's C1-only JIT a generator per record cost about as much as the
+ * rest of the record (tests/BENCHMARKS.md §1b).
  */
 public final class CaptureRecord {
     /** The marker field and its value: the subscription filter is {@code { $.skiffCapture = "1" }}. */
@@ -34,6 +38,16 @@ public final class CaptureRecord {
 
     /** Where a capture line starts: the emulator and the readers pick capture lines by it. */
     public static final String LINE_PREFIX = "{\"" + MARKER_FIELD + "\":\"" + MARKER_VERSION + "\"";
+
+    private static final byte[] MODEL = ascii(LINE_PREFIX + ",\"model\":\"");
+    private static final byte[] MODEL_VERSION = ascii("\",\"modelVersion\":\"");
+    private static final byte[][] TARGET_TO_CAPTURE_DATA = targets();
+    private static final byte[] INPUT_PART = part("endpointInput", "INPUT");
+    private static final byte[] OUTPUT_PART = part("endpointOutput", "OUTPUT");
+    private static final byte[] EVENT_ID = ascii("},\"eventMetadata\":{\"eventId\":\"");
+    private static final byte[] INFERENCE_ID = ascii("\",\"inferenceId\":\"");
+    private static final byte[] INFERENCE_TIME = ascii("\",\"inferenceTime\":\"");
+    private static final byte[] END = ascii("\"},\"eventVersion\":\"0\"}");
 
     private CaptureRecord() {}
 
@@ -73,108 +87,123 @@ public final class CaptureRecord {
             byte[] responseJson,
             String eventId,
             Instant inferenceTime) {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+        RecordBuffer line =
+                write(capture, target, request, requestJson, response, responseJson, eventId, inferenceTime);
+        byte[] bytes = line.toByteArray();
+        line.release();
+        return bytes;
+    }
+
+    /** {@link #line}'s bytes in this thread's record buffer, which the next record on the thread reuses. */
+    static RecordBuffer write(
+            ModelConfig.Capture capture,
+            Target target,
+            InferRequest request,
+            byte[] requestJson,
+            InferResponse response,
+            byte[] responseJson,
+            String eventId,
+            Instant inferenceTime) {
+        RecordBuffer line = RecordBuffer.ofThisThread();
+        line.append(MODEL);
+        line.appendString(response.modelName());
+        line.append(MODEL_VERSION);
+        line.appendString(response.modelVersion());
+        line.append(TARGET_TO_CAPTURE_DATA[target.ordinal()]);
+        boolean inputs = capture.data().inputs();
+        if (inputs) {
+            line.append(INPUT_PART);
+            if (requestJson != null && capture.inputs().isEmpty() && !request.tfServing()) {
+                line.appendOnOneLine(requestJson);
+            } else {
+                List<Tensor> captured = new ArrayList<>(request.inputs().size());
+                for (Tensor input : request.inputs()) {
+                    if (capture.captures(input.name())) captured.add(input);
+                }
+                tensors(line, "inputs", captured);
+            }
+            line.append('}');
+        }
+        if (capture.data().outputs()) {
+            if (inputs) line.append(',');
+            line.append(OUTPUT_PART);
+            if (responseJson != null) line.append(responseJson); // written by a generator: one line already
+            else tensors(line, "outputs", response.outputs());
+            line.append('}');
+        }
+        line.append(EVENT_ID);
+        line.appendString(eventId);
+        if (request.id() != null) {
+            line.append(INFERENCE_ID);
+            line.appendString(request.id());
+        }
+        line.append(INFERENCE_TIME);
+        timestamp(inferenceTime, line);
+        line.append(END);
+        return line;
+    }
+
+    /** A part's data written from tensors: {@code {"inputs":[...]}} or {@code {"outputs":[...]}}. */
+    private static void tensors(RecordBuffer line, String field, List<Tensor> tensors) {
         try (JsonGenerator g = Json.FACTORY.createGenerator(line)) {
             g.writeStartObject();
-            g.writeStringField(MARKER_FIELD, MARKER_VERSION);
-            g.writeStringField("model", response.modelName());
-            g.writeStringField("modelVersion", response.modelVersion());
-            g.writeStringField("target", target.wireName());
-            g.writeObjectFieldStart("captureData");
-            if (capture.data().inputs()) {
-                if (requestJson != null && capture.inputs().isEmpty() && !request.tfServing()) {
-                    asReceived(g, "endpointInput", "INPUT", requestJson, line);
-                } else {
-                    List<Tensor> inputs = new ArrayList<>(request.inputs().size());
-                    for (Tensor input : request.inputs()) {
-                        if (capture.captures(input.name())) inputs.add(input);
-                    }
-                    part(g, "endpointInput", "INPUT", "inputs", inputs);
-                }
-            }
-            if (capture.data().outputs()) {
-                if (responseJson != null) asReceived(g, "endpointOutput", "OUTPUT", responseJson, line);
-                else part(g, "endpointOutput", "OUTPUT", "outputs", response.outputs());
-            }
-            g.writeEndObject();
-            g.writeObjectFieldStart("eventMetadata");
-            g.writeStringField("eventId", eventId);
-            if (request.id() != null) g.writeStringField("inferenceId", request.id());
-            g.writeStringField("inferenceTime", timestamp(inferenceTime));
-            g.writeEndObject();
-            g.writeStringField("eventVersion", "0");
+            ResponseWriter.writeTensors(g, field, tensors);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
-        return line.toByteArray();
     }
 
     /** The second last formatted: a record's time is ISO-8601 to the millisecond, its second formatted once. */
-    private static volatile Second lastSecond = new Second(Long.MIN_VALUE, "");
+    private static volatile Second lastSecond = new Second(Long.MIN_VALUE, new byte[0]);
 
-    private record Second(long epochSecond, String text) {}
+    private record Second(long epochSecond, byte[] text) {}
 
     /** {@code Instant.toString()} to the millisecond, without a formatter run per record. */
     static String timestamp(Instant time) {
+        RecordBuffer text = new RecordBuffer(32);
+        timestamp(time, text);
+        return text.toString(StandardCharsets.US_ASCII);
+    }
+
+    private static void timestamp(Instant time, RecordBuffer line) {
         Second second = lastSecond;
         if (second.epochSecond() != time.getEpochSecond()) {
             second = new Second(
                     time.getEpochSecond(),
-                    LocalDateTime.ofEpochSecond(time.getEpochSecond(), 0, ZoneOffset.UTC)
-                            .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
+                    ascii(LocalDateTime.ofEpochSecond(time.getEpochSecond(), 0, ZoneOffset.UTC)
+                            .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)));
             lastSecond = second;
         }
+        line.append(second.text());
         int millis = time.getNano() / 1_000_000;
-        if (millis == 0) return second.text() + "Z";
-        StringBuilder text = new StringBuilder(second.text().length() + 5)
-                .append(second.text())
-                .append('.');
-        if (millis < 100) text.append('0');
-        if (millis < 10) text.append('0');
-        return text.append(millis).append('Z').toString();
-    }
-
-    /** A part whose data is a JSON body as it was received or written. */
-    private static void asReceived(JsonGenerator g, String field, String mode, byte[] json, ByteArrayOutputStream line)
-            throws IOException {
-        partStart(g, field, mode);
-        g.writeRawValue(""); // the generator writes the separator and counts the value...
-        g.flush();
-        writeOnOneLine(json, line); // ...which goes straight to the line
-        g.writeEndObject();
-    }
-
-    /** Valid JSON has line breaks only between tokens, where a space means the same. */
-    private static void writeOnOneLine(byte[] json, ByteArrayOutputStream out) {
-        int from = 0;
-        for (int i = 0; i < json.length; i++) {
-            if (json[i] == '\n' || json[i] == '\r') {
-                out.write(json, from, i - from);
-                out.write(' ');
-                from = i + 1;
-            }
+        if (millis != 0) { // as Instant.toString(): no fraction on a whole second
+            line.append('.');
+            line.append((char) ('0' + millis / 100));
+            line.append((char) ('0' + millis / 10 % 10));
+            line.append((char) ('0' + millis % 10));
         }
-        out.write(json, from, json.length - from);
+        line.append('Z');
     }
 
-    /** A part's fields up to its {@code data} field's name. */
-    private static void partStart(JsonGenerator g, String field, String mode) throws IOException {
-        g.writeObjectFieldStart(field);
-        g.writeStringField("observedContentType", "application/json");
-        g.writeStringField("mode", mode);
-        g.writeStringField("encoding", "JSON");
-        g.writeFieldName("data");
+    /** A part's fields up to and with its {@code data} field's name. */
+    private static byte[] part(String field, String mode) {
+        return ascii("\"" + field + "\":{\"observedContentType\":\"application/json\",\"mode\":\"" + mode
+                + "\",\"encoding\":\"JSON\",\"data\":");
     }
 
-    /** SageMaker's part: content type, mode, encoding and data; the data is the protocol's tensors, inline. */
-    private static void part(JsonGenerator g, String field, String mode, String tensorsField, List<Tensor> tensors)
-            throws IOException {
-        partStart(g, field, mode);
-        g.writeStartObject();
-        ResponseWriter.writeTensors(g, tensorsField, tensors);
-        g.writeEndObject();
-        g.writeEndObject();
+    /** Per target, by ordinal: the end of the version's string, the target field and the captureData object's start. */
+    private static byte[][] targets() {
+        Target[] targets = Target.values();
+        byte[][] text = new byte[targets.length][];
+        for (Target t : targets) {
+            text[t.ordinal()] = ascii("\",\"target\":\"" + t.wireName() + "\",\"captureData\":{");
+        }
+        return text;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Whether a log line is a capture record. */

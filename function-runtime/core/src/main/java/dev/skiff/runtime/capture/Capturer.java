@@ -6,9 +6,10 @@ import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
 
 import java.time.Instant;
-import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * Decides per served request whether it is sampled and, when it is, hands its capture record's
@@ -20,12 +21,30 @@ public final class Capturer {
     public static final Capturer NONE = new Capturer(Target.LAMBDA, line -> {});
 
     private final Target target;
-    private final Consumer<byte[]> log;
+    private final Sink log;
+    private final IntSupplier percentile;
+    private final EventIds eventIds = new EventIds();
 
-    /** @param log takes each record's line as UTF-8 bytes, without its newline */
+    /** Takes a record's line, UTF-8 without its newline, to copy during the call: the bytes are reused after it. */
+    public interface Sink {
+        void accept(byte[] bytes, int length);
+    }
+
+    /** @param log takes each record's line as UTF-8 bytes of its own, without its newline */
     public Capturer(Target target, Consumer<byte[]> log) {
+        this(target, (bytes, length) -> log.accept(Arrays.copyOf(bytes, length)));
+    }
+
+    /** @param log copies each record's line where it goes: the function's stdout buffer, without a copy of its own */
+    public Capturer(Target target, Sink log) {
+        this(target, log, () -> ThreadLocalRandom.current().nextInt(100));
+    }
+
+    /** @param percentile draws 0..99 uniformly per request: a request is sampled when its draw is under the percent */
+    Capturer(Target target, Sink log, IntSupplier percentile) {
         this.target = target;
         this.log = log;
+        this.percentile = percentile;
     }
 
     /** Called after a request was answered successfully. */
@@ -46,19 +65,21 @@ public final class Capturer {
             InferResponse response,
             byte[] responseJson) {
         if (!sampled(capture.samplingPercent())) return;
-        log.accept(CaptureRecord.line(
-                capture, target, request, requestJson, response, responseJson, eventId(), Instant.now()));
+        RecordBuffer line = CaptureRecord.write(
+                capture, target, request, requestJson, response, responseJson, eventIds.next(), Instant.now());
+        log.accept(line.bytes(), line.size());
+        line.release();
+    }
+
+    /**
+     * After a SnapStart restore: the event ids start from a new random prefix, so environments
+     * restored from one snapshot do not repeat each other's ids.
+     */
+    public void newEnvironment() {
+        eventIds.newEnvironment();
     }
 
     private boolean sampled(int percent) {
-        return percent >= 100 || (percent > 0 && ThreadLocalRandom.current().nextInt(100) < percent);
+        return percent >= 100 || (percent > 0 && percentile.getAsInt() < percent);
     }
-
-    /** 128 random bits in hex: unique enough for an event id, and no SecureRandom on the request path. */
-    private static String eventId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return HEX.toHexDigits(random.nextLong()) + HEX.toHexDigits(random.nextLong());
-    }
-
-    private static final HexFormat HEX = HexFormat.of();
 }

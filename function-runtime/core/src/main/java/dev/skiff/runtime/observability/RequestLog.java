@@ -41,24 +41,23 @@ public final class RequestLog {
             String error) {}
 
     public void write(Entry e) {
-        write(e, null);
+        write(e, new ByteArrayOutputStream(1024));
     }
 
     /**
-     * Writes the entry's line after another line of the same request (its capture record) in one
-     * write: one call into the stream, one flush.
+     * Writes the entry's line after the request's other lines already in {@code lines} (its
+     * capture record) in one write: one call into the stream, one flush.
      *
-     * @param lineBefore a UTF-8 line without its newline, or null
+     * @param lines UTF-8 lines, each with its newline; the entry's line is appended to them
      */
-    public void write(Entry e, byte[] lineBefore) {
-        ByteArrayOutputStream lines = new ByteArrayOutputStream(lineBefore == null ? 1024 : lineBefore.length + 1024);
-        if (lineBefore != null) {
-            lines.writeBytes(lineBefore);
-            lines.write('\n');
-        }
+    public void write(Entry e, ByteArrayOutputStream lines) {
         format(e, System.currentTimeMillis(), lines);
         lines.write('\n');
-        out.write(lines.toByteArray(), 0, lines.size());
+        try {
+            lines.writeTo(out); // the buffer itself, not a copy of it
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex); // a PrintStream does not throw
+        }
     }
 
     public String format(Entry e, long epochMillis) {

@@ -18,8 +18,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
 
 /** The capture line: SageMaker's shape with the marker first, only the configured inputs, sampling as configured. */
 class CaptureRecordTest {
@@ -143,20 +147,137 @@ class CaptureRecordTest {
     @Test
     void theSamplingPercentIsTheShareOfRequestsCaptured() {
         List<String> lines = new ArrayList<>();
-        Capturer capturer = new Capturer(Target.GPU_POOL, line -> lines.add(new String(line, StandardCharsets.UTF_8)));
-        for (int i = 0; i < 10_000; i++) {
-            capturer.served(new ModelConfig.Capture(30, ModelConfig.CaptureData.BOTH, List.of()), REQUEST, RESPONSE);
+        for (int percent : new int[] {1, 10, 30, 50, 99}) {
+            lines.clear();
+            SplittableRandom seeded = new SplittableRandom(percent);
+            Capturer capturer = new Capturer(
+                    Target.GPU_POOL,
+                    (line, length) -> lines.add(new String(line, 0, length, StandardCharsets.UTF_8)),
+                    () -> seeded.nextInt(100));
+            int requests = 20_000;
+            for (int i = 0; i < requests; i++) {
+                capturer.served(
+                        new ModelConfig.Capture(percent, ModelConfig.CaptureData.BOTH, List.of()), REQUEST, RESPONSE);
+            }
+            // binomial(20,000, p): within 4 standard deviations of its mean (at 1 %: 200 ± 56)
+            double p = percent / 100.0, mean = requests * p, sd = Math.sqrt(requests * p * (1 - p));
+            assertTrue(
+                    Math.abs(lines.size() - mean) < 4 * sd,
+                    lines.size() + " of " + requests + " sampled at " + percent + " %; expected " + mean + " ± "
+                            + 4 * sd);
         }
-        // binomial(10,000, 0.3): sd 46, so 2,800..3,200 is over 4 sd either way
-        assertTrue(lines.size() > 2_800 && lines.size() < 3_200, lines.size() + " of 10,000 sampled");
         assertTrue(lines.get(0).contains("\"target\":\"gpu-pool\""), lines.get(0));
-        assertTrue(!lines.get(0).equals(lines.get(1)), "each record has its own event id");
 
-        lines.clear();
-        for (int i = 0; i < 1_000; i++) {
-            capturer.served(new ModelConfig.Capture(100, ModelConfig.CaptureData.BOTH, List.of()), REQUEST, RESPONSE);
+        for (int percent : new int[] {0, 100}) {
+            lines.clear();
+            Capturer capturer = new Capturer(
+                    Target.GPU_POOL,
+                    (line, length) -> lines.add(new String(line, 0, length, StandardCharsets.UTF_8)),
+                    () -> 99);
+            for (int i = 0; i < 1_000; i++) {
+                capturer.served(
+                        new ModelConfig.Capture(percent, ModelConfig.CaptureData.BOTH, List.of()), REQUEST, RESPONSE);
+            }
+            assertEquals(percent * 10, lines.size(), "at " + percent + " %, every request or none");
         }
-        assertEquals(1_000, lines.size());
+    }
+
+    @Test
+    void theProductionDrawSamplesTooAndEachRecordHasItsOwnEventId() throws IOException {
+        List<String> lines = new ArrayList<>();
+        Capturer capturer = new Capturer(Target.LAMBDA, line -> lines.add(new String(line, StandardCharsets.UTF_8)));
+        for (int i = 0; i < 2_000; i++) {
+            capturer.served(new ModelConfig.Capture(50, ModelConfig.CaptureData.BOTH, List.of()), REQUEST, RESPONSE);
+        }
+        assertTrue(lines.size() > 500 && lines.size() < 1_500, lines.size() + " of 2,000 at 50 %");
+        Set<String> ids = new HashSet<>();
+        for (String line : lines)
+            ids.add(JSON.readTree(line).at("/eventMetadata/eventId").asText());
+        assertEquals(lines.size(), ids.size(), "each record has its own event id");
+    }
+
+    /** Bodies the parser accepts, written into a record as received: the line must stay one valid JSON object. */
+    @Test
+    void oddRequestBodiesKeepTheLineOneValidJsonObject() throws IOException {
+        ModelConfig.Capture all = new ModelConfig.Capture(100, ModelConfig.CaptureData.BOTH, List.of());
+        for (String body : List.of(
+                "{\"inputs\":[]}",
+                "\r\n\t{ \"id\" : \"a\\\"b\\\\c\",\r\n\"inputs\":\r[]\n}\r\n",
+                "{\"id\":\"line\\nbreak\\r\\u2028\",\"inputs\":[{\"name\":\"t\",\"datatype\":\"BYTES\",\"shape\":[1],"
+                        + "\"data\":[\"caf\u00e9 \u65e5\u672c \ud83d\ude00 \\u0000\"]}]}",
+                "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[[1e-3,\n-2.5E+2]]}]}")) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            String line = new String(
+                    CaptureRecord.line(all, Target.LAMBDA, REQUEST, bytes, RESPONSE, ANSWER, "e1", Instant.EPOCH),
+                    StandardCharsets.UTF_8);
+            assertFalse(line.contains("\n") || line.contains("\r"), "one line: " + line);
+            JsonNode record = JSON.readTree(line);
+            assertEquals(JSON.readTree(bytes), record.at("/captureData/endpointInput/data"), body);
+            assertEquals(JSON.readTree(ANSWER), record.at("/captureData/endpointOutput/data"), body);
+        }
+    }
+
+    @Test
+    void namesAndIdsThatNeedEscapingAreEscaped() throws IOException {
+        String odd = "q\"b\\s\u0001 caf\u00e9 \ud83d\ude00";
+        InferRequest request = new InferRequest(odd, Map.of(), REQUEST.inputs(), List.of(), false);
+        InferResponse response = new InferResponse(odd, odd, odd, RESPONSE.outputs(), false);
+        for (int i = 0; i < 2; i++) { // the second record reuses the thread's buffer
+            String line = new String(
+                    CaptureRecord.line(
+                            new ModelConfig.Capture(100, ModelConfig.CaptureData.BOTH, List.of()),
+                            Target.GPU_POOL,
+                            request,
+                            BODY,
+                            response,
+                            null,
+                            odd,
+                            Instant.EPOCH),
+                    StandardCharsets.UTF_8);
+            JsonNode record = JSON.readTree(line);
+            assertEquals(odd, record.get("model").asText());
+            assertEquals(odd, record.get("modelVersion").asText());
+            assertEquals(odd, record.at("/eventMetadata/eventId").asText());
+            assertEquals(odd, record.at("/eventMetadata/inferenceId").asText());
+            assertEquals(
+                    "1970-01-01T00:00:00Z",
+                    record.at("/eventMetadata/inferenceTime").asText());
+            assertEquals(
+                    "legit",
+                    record.at("/captureData/endpointOutput/data/outputs/0/data/0")
+                            .asText());
+        }
+    }
+
+    @Test
+    void aRecordAfterALargeOneHoldsOnlyItsOwnBytes() throws IOException {
+        ModelConfig.Capture all = new ModelConfig.Capture(100, ModelConfig.CaptureData.BOTH, List.of());
+        byte[] large = ("{\"id\":\"" + "x".repeat(100_000) + "\",\"inputs\":[]}").getBytes(StandardCharsets.UTF_8);
+        byte[] first = CaptureRecord.line(all, Target.LAMBDA, REQUEST, large, RESPONSE, ANSWER, "e1", Instant.EPOCH);
+        assertTrue(first.length > 100_000);
+        byte[] second = CaptureRecord.line(all, Target.LAMBDA, REQUEST, BODY, RESPONSE, ANSWER, "e2", Instant.EPOCH);
+        JsonNode record = JSON.readTree(second);
+        assertEquals(JSON.readTree(BODY), record.at("/captureData/endpointInput/data"));
+        assertEquals("e2", record.at("/eventMetadata/eventId").asText());
+        assertTrue(second.length < 2_000, second.length + " bytes");
+    }
+
+    /** The pool answers on a virtual thread per request: its records are whole too. */
+    @Test
+    void recordsOnVirtualThreadsAreWhole() throws Exception {
+        ModelConfig.Capture all = new ModelConfig.Capture(100, ModelConfig.CaptureData.BOTH, List.of());
+        List<byte[]> lines = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            threads.add(Thread.ofVirtual()
+                    .start(() -> lines.add(CaptureRecord.line(
+                            all, Target.GPU_POOL, REQUEST, BODY, RESPONSE, ANSWER, "e1", Instant.EPOCH))));
+        }
+        for (Thread t : threads) t.join();
+        assertEquals(8, lines.size());
+        for (byte[] line : lines) {
+            assertEquals(JSON.readTree(BODY), JSON.readTree(line).at("/captureData/endpointInput/data"));
+        }
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
 import dev.skiff.runtime.protocol.ProtocolException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,15 +37,20 @@ public final class LambdaFunction implements InferenceApi.Backend {
 
     public static final Target TARGET = Target.LAMBDA;
 
+    /** Log lines up to this size keep their buffer for the next invocation; a larger one is let go. */
+    private static final int LOG_LINES_KEPT = 64 * 1024;
+
     private final ModelRepository repository;
     private final InferenceApi api;
+    private final Capturer capturer;
     private final InferenceApi primingApi;
     private final RequestLog log;
     private final boolean strictReadiness;
     private final List<String> stackModels; // every model of the deployed stack; empty when the deploy named none
     private volatile boolean coldStart = true;
     private String qualifier; // the alias or version this invocation came through (one invocation at a time)
-    private byte[] captureLine; // this invocation's capture record, written with its request log line
+    // this invocation's log lines: its capture record, then its request log line, written in one write
+    private ByteArrayOutputStream logLines = new ByteArrayOutputStream(LOG_LINES_KEPT / 16);
 
     public LambdaFunction(ModelRepository repository, PrintStream logOut) {
         this(
@@ -67,8 +73,11 @@ public final class LambdaFunction implements InferenceApi.Backend {
         // capture lines go to the same stdout: Lambda ships it to CloudWatch after the invocation, off the request
         // path;
         // each waits for its request's log line, so the two take one write
-        this.api =
-                new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, new Capturer(TARGET, line -> captureLine = line));
+        this.capturer = new Capturer(TARGET, (line, length) -> {
+            logLines.write(line, 0, length);
+            logLines.write('\n');
+        });
+        this.api = new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, capturer);
         // priming runs the capture path too (warm code in the snapshot) but its records are nobody's traffic: dropped
         this.primingApi = new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, new Capturer(TARGET, line -> {}));
         this.log = new RequestLog(logOut, TARGET);
@@ -90,6 +99,7 @@ public final class LambdaFunction implements InferenceApi.Backend {
      */
     public byte[] handle(byte[] event, String requestId, String invokedArn) {
         long start = System.nanoTime();
+        logLines.reset();
         boolean cold = coldStart;
         coldStart = false;
         qualifier = qualifier(invokedArn);
@@ -112,8 +122,6 @@ public final class LambdaFunction implements InferenceApi.Backend {
         byte[] answer = EventCodec.encode(
                 http, response.status(), response.body(), response.hasBinary(), headers(response, cold));
         long total = System.nanoTime() - start;
-        byte[] capture = captureLine;
-        captureLine = null;
         log.write(
                 new RequestLog.Entry(
                         requestId,
@@ -127,7 +135,9 @@ public final class LambdaFunction implements InferenceApi.Backend {
                         response.writeNanos(),
                         total,
                         response.isError() ? errorMessage(response) : null),
-                capture);
+                logLines);
+        // reused invocation after invocation, unless a large captured body grew it
+        if (logLines.size() > LOG_LINES_KEPT) logLines = new ByteArrayOutputStream(LOG_LINES_KEPT / 16);
         return answer;
     }
 
@@ -137,9 +147,13 @@ public final class LambdaFunction implements InferenceApi.Backend {
         return BatchJob.answer(this, new BatchEvent(event.items(), name, event.version()));
     }
 
-    /** After a SnapStart restore the next request is again the first of its environment. */
+    /**
+     * After a SnapStart restore the next request is again the first of its environment, and its
+     * capture records need event ids of their own.
+     */
     void markCold() {
         coldStart = true;
+        capturer.newEnvironment();
     }
 
     private Map<String, String> headers(ApiResponse response, boolean cold) {

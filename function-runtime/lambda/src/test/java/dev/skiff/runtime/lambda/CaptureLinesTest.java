@@ -3,6 +3,7 @@ package dev.skiff.runtime.lambda;
 import static dev.skiff.runtime.testing.OnnxModelBuilder.FLOAT;
 import static dev.skiff.runtime.testing.vectors.LambdaEvents.httpApiEvent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -75,20 +76,36 @@ class CaptureLinesTest {
         };
         LambdaFunction function = new LambdaFunction(ModelRepository.load(repo, Set.of()), stdout);
         try {
-            function.handle(
-                    httpApiEvent("POST", "/v2/models/m/infer", REQUEST).getBytes(StandardCharsets.UTF_8),
-                    "req-1",
-                    null);
+            for (String body : List.of(REQUEST, "{\"inputs\": [", REQUEST)) {
+                function.handle(
+                        httpApiEvent("POST", "/v2/models/m/infer", body).getBytes(StandardCharsets.UTF_8),
+                        "req-1",
+                        null);
+                function.markCold(); // as after a SnapStart restore: the next record's event id has a new prefix
+            }
         } finally {
             function.repository().close();
         }
-        assertEquals(1, writes.size(), writes.toString());
-        String[] lines = writes.get(0).split("\n", -1);
-        assertEquals(3, lines.length, "two lines, each with its newline: " + writes);
-        assertTrue(CaptureRecord.isCaptureLine(lines[0]), lines[0]);
-        assertEquals(
-                "request", TestFunction.JSON.readTree(lines[1]).get("message").asText());
-        assertEquals("", lines[2]);
+        assertEquals(3, writes.size(), writes.toString());
+        for (int i : new int[] {0, 2}) {
+            String[] lines = writes.get(i).split("\n", -1);
+            assertEquals(3, lines.length, "two lines, each with its newline: " + writes.get(i));
+            assertTrue(CaptureRecord.isCaptureLine(lines[0]), lines[0]);
+            assertEquals(
+                    "request",
+                    TestFunction.JSON.readTree(lines[1]).get("message").asText());
+            assertEquals("", lines[2]);
+        }
+        assertEquals(2, writes.get(1).split("\n", -1).length, "the failed request's log line alone: " + writes.get(1));
+        String first = TestFunction.JSON
+                .readTree(writes.get(0).split("\n")[0])
+                .at("/eventMetadata/eventId")
+                .asText();
+        String third = TestFunction.JSON
+                .readTree(writes.get(2).split("\n")[0])
+                .at("/eventMetadata/eventId")
+                .asText();
+        assertNotEquals(first.substring(0, 16), third.substring(0, 16), first + " then " + third);
     }
 
     @Test
