@@ -557,7 +557,7 @@ class TemplatePropertiesTest {
     /** A capture record as {@code target} writes it (the core's Capturer, which both targets run), parsed. */
     private static Map<String, Object> captureRecord(Target target, String model, String version) {
         List<byte[]> lines = new ArrayList<>();
-        new Capturer(target, lines::add)
+        new Capturer(target, (byte[] line) -> lines.add(line))
                 .served(
                         new ModelConfig.Capture(100, ModelConfig.CaptureData.BOTH, List.of()),
                         new InferRequest(
