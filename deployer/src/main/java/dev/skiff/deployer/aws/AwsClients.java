@@ -6,10 +6,12 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.LambdaClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -40,7 +42,12 @@ public final class AwsClients {
     }
 
     public LambdaClient lambda() {
-        return configure(LambdaClient.builder()).build();
+        LambdaClientBuilder builder = configure(LambdaClient.builder());
+        // the emulator on this machine: no expect-continue handshake, a round trip and a stall, before each body
+        // (skiff batch --local sends a thousand 250 KB events)
+        if (settings.local())
+            builder.httpClientBuilder(ApacheHttpClient.builder().expectContinueEnabled(false));
+        return builder.build();
     }
 
     public SfnClient sfn() {

@@ -58,6 +58,36 @@ public abstract sealed class InputRows implements Closeable {
 
     abstract InputRow read(long number) throws IOException;
 
+    /** A row {@link #advance} read: its number, and why it cannot be scored (null when it can). */
+    public record Read(long number, String unreadable) {}
+
+    /**
+     * The streaming read: the next row, held until the next call, whose names and values
+     * {@link #addTo} puts into a batch event without an {@link InputRow}; null at the end.
+     */
+    public final Read advance() {
+        try {
+            return hold(++number);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Adds the row {@link #advance} holds to the event; false when the event is full. */
+    public abstract boolean addTo(BatchPayload event);
+
+    /** Reads a row and holds it; by default as an {@link InputRow}. */
+    Read hold(long number) throws IOException {
+        held = read(number);
+        return held == null ? null : new Read(held.number(), held.unreadable());
+    }
+
+    private InputRow held;
+
+    boolean addHeld(BatchPayload event) {
+        return event.add(held.names(), held.values(), held.names().length);
+    }
+
     /**
      * CSV through Jackson's streaming CsvParser, each row an array of strings (no map per row): the
      * first row names the columns; a shorter row lacks its last columns (an empty line has one empty
@@ -82,12 +112,45 @@ public abstract sealed class InputRows implements Closeable {
             if (token == null) return null;
             List<String> row = readRow("row " + number);
             if (row.size() > header.length) {
-                return InputRow.unreadable(
-                        number,
-                        "the row has " + row.size() + " values; the header names " + header.length + " columns");
+                return InputRow.unreadable(number, tooLong(row.size()));
             }
             String[] names = row.size() == header.length ? header : Arrays.copyOf(header, row.size());
             return new InputRow(number, names, row.toArray(), null);
+        }
+
+        private String[] heldValues;
+        private int heldWidth;
+
+        /** Reads a row's values into one reused array: each value is the String the CSV decoder made anyway. */
+        @Override
+        Read hold(long number) throws IOException {
+            if (parser.nextToken() == null) return null;
+            if (heldValues == null) heldValues = new String[header.length];
+            int width = 0;
+            try {
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                    if (t == null) throw new IOException("row " + number + " ends early");
+                    if (width < header.length) heldValues[width] = parser.getText();
+                    width++;
+                }
+            } catch (JsonProcessingException e) {
+                throw new IOException("row " + number + " is not CSV: " + e.getOriginalMessage(), e);
+            }
+            if (width > header.length) {
+                heldWidth = 0;
+                return new Read(number, tooLong(width));
+            }
+            heldWidth = width;
+            return new Read(number, null);
+        }
+
+        @Override
+        public boolean addTo(BatchPayload event) {
+            return event.add(header, heldValues, heldWidth);
+        }
+
+        private String tooLong(int width) {
+            return "the row has " + width + " values; the header names " + header.length + " columns";
         }
 
         private List<String> readRow(String what) throws IOException {
@@ -115,6 +178,11 @@ public abstract sealed class InputRows implements Closeable {
 
         Jsonl(BufferedReader reader) {
             this.reader = reader;
+        }
+
+        @Override
+        public boolean addTo(BatchPayload event) {
+            return addHeld(event);
         }
 
         @Override

@@ -1,8 +1,10 @@
 package dev.skiff.deployer.batch;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skiff.deployer.plan.BatchPlan;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -23,7 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LocalBatchRun {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Settings(String model, String version, int batchSize, int concurrency) {}
+    /** @param maxBytes the most one event may take, as ItemBatcher's MaxInputBytesPerBatch */
+    public record Settings(String model, String version, int batchSize, int concurrency, int maxBytes) {
+        public Settings(String model, String version, int batchSize, int concurrency) {
+            this(model, version, batchSize, concurrency, BatchPlan.MAX_INPUT_BYTES_PER_BATCH);
+        }
+    }
 
     private final Settings settings;
     private final BatchInvoker invoker;
@@ -46,20 +53,26 @@ public final class LocalBatchRun {
         // batches in input order; a bounded queue keeps memory flat and the answers in order
         ArrayDeque<Pending> inFlight = new ArrayDeque<>();
         try {
-            List<InputRow> batch = new ArrayList<>(settings.batchSize());
-            for (InputRow row = input.next(); ; row = input.next()) {
-                if (row != null) batch.add(row);
-                if ((row == null && !batch.isEmpty()) || batch.size() == settings.batchSize()) {
-                    List<InputRow> rows = batch;
-                    inFlight.add(new Pending(rows, pool.submit(() -> answer(rows))));
-                    batch = new ArrayList<>(settings.batchSize());
-                    while (inFlight.size() > 2 * settings.concurrency()) {
-                        collect(inFlight.poll(), results, done, failed);
-                        bar.show(new Progress(done.get(), failed.get(), total, millisSince(start)));
-                    }
+            Batch batch = newBatch();
+            for (InputRows.Read row = input.advance(); row != null; row = input.advance()) {
+                if (!batch.add(row, input)) { // past the byte limit: the row starts the next batch
+                    inFlight.add(batch.send(pool));
+                    batch = newBatch();
+                    if (!batch.add(row, input))
+                        batch.skip(
+                                row.number(),
+                                "the row alone is larger than a batch's " + settings.maxBytes() + " bytes");
                 }
-                if (row == null) break;
+                if (batch.rows == settings.batchSize()) {
+                    inFlight.add(batch.send(pool));
+                    batch = newBatch();
+                }
+                while (inFlight.size() > 2 * settings.concurrency()) {
+                    collect(inFlight.poll(), results, done, failed);
+                    bar.show(new Progress(done.get(), failed.get(), total, millisSince(start)));
+                }
             }
+            if (batch.rows > 0) inFlight.add(batch.send(pool));
             while (!inFlight.isEmpty()) {
                 collect(inFlight.poll(), results, done, failed);
                 bar.show(new Progress(done.get(), failed.get(), total, millisSince(start)));
@@ -72,63 +85,93 @@ public final class LocalBatchRun {
         return summary;
     }
 
-    private record Pending(List<InputRow> rows, Future<List<JsonNode>> answers) {}
+    private Batch newBatch() {
+        return new Batch(
+                new BatchPayload(settings.model(), settings.version(), settings.maxBytes()), settings.batchSize());
+    }
+
+    /**
+     * One batch being read: its rows' numbers in order, the event of those that can be scored, and
+     * why each of the others cannot (an unreadable row is not sent; it fails alone).
+     */
+    private final class Batch {
+        final BatchPayload event;
+        final long[] numbers;
+        String[] unreadable; // by position; null until a row needs it
+        int rows;
+
+        Batch(BatchPayload event, int size) {
+            this.event = event;
+            this.numbers = new long[size];
+        }
+
+        boolean add(InputRows.Read row, InputRows input) {
+            if (row.unreadable() != null) {
+                skip(row.number(), row.unreadable());
+                return true;
+            }
+            if (!input.addTo(event)) return false;
+            numbers[rows++] = row.number();
+            return true;
+        }
+
+        void skip(long number, String why) {
+            if (unreadable == null) unreadable = new String[numbers.length];
+            unreadable[rows] = why;
+            numbers[rows++] = number;
+        }
+
+        Pending send(ExecutorService pool) {
+            byte[] bytes = event.finish();
+            int sent = event.items();
+            return new Pending(this, pool.submit(() -> sent == 0 ? List.of() : invoke(bytes, sent)));
+        }
+    }
+
+    private record Pending(Batch batch, Future<List<ItemAnswer>> answers) {}
 
     private void collect(Pending pending, ResultFiles results, AtomicLong done, AtomicLong failed)
             throws InterruptedException {
-        List<JsonNode> answers;
+        Batch batch = pending.batch();
+        List<ItemAnswer> answers;
         try {
             answers = pending.answers().get();
         } catch (ExecutionException e) {
-            answers =
-                    failAll(pending.rows(), "the batch failed: " + e.getCause().getMessage());
+            answers = failAll(
+                    batch.event.items(), "the batch failed: " + e.getCause().getMessage());
         }
-        for (int i = 0; i < pending.rows().size(); i++) {
-            JsonNode answer = answers.get(i);
-            if (answer.has(ResultFiles.ERROR)) failed.incrementAndGet();
-            results.write(pending.rows().get(i).number(), answer);
+        int next = 0;
+        for (int i = 0; i < batch.rows; i++) {
+            String unreadable = batch.unreadable == null ? null : batch.unreadable[i];
+            ItemAnswer answer = unreadable == null ? answers.get(next++) : ItemAnswer.error(unreadable);
+            if (answer.failed()) failed.incrementAndGet();
+            results.write(batch.numbers[i], answer);
             done.incrementAndGet();
         }
     }
 
-    /** The function's answers for these rows, one per row; rows that cannot be read are not sent. */
-    private List<JsonNode> answer(List<InputRow> rows) throws Exception {
-        List<InputRow> readable = new ArrayList<>(rows.size());
-        for (InputRow row : rows) if (row.unreadable() == null) readable.add(row);
-        List<JsonNode> sent = readable.isEmpty() ? List.of() : send(readable);
-        List<JsonNode> answers = new ArrayList<>(rows.size());
-        int next = 0;
-        for (InputRow row : rows) {
-            answers.add(row.unreadable() == null ? sent.get(next++) : error(row.unreadable()));
+    /** The function's answers to one event of {@code items} items, one per item. */
+    private List<ItemAnswer> invoke(byte[] event, int items) throws Exception {
+        byte[] answer = invoker.invoke(event);
+        // the answer array is read with the streaming parser: no JSON tree per row
+        try (JsonParser p = JSON.getFactory().createParser(answer)) {
+            if (p.nextToken() == JsonToken.START_ARRAY) {
+                List<ItemAnswer> answers = ItemAnswer.readArray(p);
+                if (answers.size() == items) return answers;
+                return failAll(items, "the function answered " + answers.size() + " results for " + items + " items");
+            }
         }
-        return answers;
-    }
-
-    private List<JsonNode> send(List<InputRow> rows) throws Exception {
-        byte[] answer = invoker.invoke(BatchPayload.encode(rows, settings.model(), settings.version()));
         JsonNode json = JSON.readTree(answer);
-        if (json.isArray() && json.size() == rows.size()) {
-            List<JsonNode> answers = new ArrayList<>(rows.size());
-            json.forEach(answers::add);
-            return answers;
-        }
         String message = json.has(ResultFiles.ERROR)
                 ? json.get(ResultFiles.ERROR).asText()
-                : "the function answered "
-                        + (json.isArray()
-                                ? json.size() + " results for " + rows.size() + " items"
-                                : "no array of results");
-        return failAll(rows, message);
+                : "the function answered no array of results";
+        return failAll(items, message);
     }
 
-    private static List<JsonNode> failAll(List<InputRow> rows, String message) {
-        List<JsonNode> answers = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) answers.add(error(message));
+    private static List<ItemAnswer> failAll(int items, String message) {
+        List<ItemAnswer> answers = new ArrayList<>(items);
+        for (int i = 0; i < items; i++) answers.add(ItemAnswer.error(message));
         return answers;
-    }
-
-    private static ObjectNode error(String message) {
-        return JSON.createObjectNode().put(ResultFiles.ERROR, message);
     }
 
     private static long millisSince(long start) {

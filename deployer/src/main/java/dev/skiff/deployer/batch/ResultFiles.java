@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -36,9 +36,9 @@ public final class ResultFiles implements Closeable {
     private final BatchFormat format;
     private final BufferedWriter results;
     private final SequenceWriter failed;
-    private SequenceWriter csvResults; // CSV: opened at the first scored row, whose fields make the header
+    private CsvGenerator csvResults; // CSV: opened at the first scored row, whose fields make the header
     private List<String> columns;
-    private final List<Map.Entry<Long, JsonNode>> waiting = new ArrayList<>(); // failed rows before the header
+    private final List<Map.Entry<Long, ItemAnswer>> waiting = new ArrayList<>(); // failed rows before the header
     private final JsonGenerator jsonl;
 
     public ResultFiles(Path directory, String inputName, BatchFormat format) throws IOException {
@@ -72,18 +72,24 @@ public final class ResultFiles implements Closeable {
         return summaryFile;
     }
 
-    /** One row's result; rows come in input order. */
+    /** One row's result, from a JSON tree; rows come in input order. */
     public void write(long row, JsonNode result) {
+        write(row, ItemAnswer.of(result));
+    }
+
+    /** One row's result; rows come in input order. */
+    public void write(long row, ItemAnswer result) {
         try {
-            if (result.has(ERROR))
-                failed.write(List.of(row, key(result), result.get(ERROR).asText()));
+            if (result.failed()) failed.write(List.of(row, key(result), String.valueOf(result.get(ERROR))));
             if (format == BatchFormat.JSONL) {
                 jsonl.writeStartObject();
                 jsonl.writeNumberField(ROW, row);
-                for (Iterator<Map.Entry<String, JsonNode>> it = result.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> field = it.next();
-                    jsonl.writeFieldName(field.getKey());
-                    jsonl.writeTree(field.getValue());
+                for (int i = 0; i < result.names().length; i++) {
+                    jsonl.writeFieldName(result.names()[i]);
+                    String value = result.values()[i];
+                    if (value == null) jsonl.writeNull();
+                    else if (result.json()[i]) jsonl.writeRawValue(value);
+                    else jsonl.writeString(value);
                 }
                 jsonl.writeEndObject();
                 jsonl.writeRaw('\n');
@@ -96,50 +102,58 @@ public final class ResultFiles implements Closeable {
     }
 
     /** A failed row's key: its pass-through values, which are the fields beside its error. */
-    private static String key(JsonNode result) {
+    private static String key(ItemAnswer result) {
         StringBuilder key = new StringBuilder();
-        for (Iterator<Map.Entry<String, JsonNode>> it = result.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            if (field.getKey().equals(ERROR)) continue;
+        for (int i = 0; i < result.names().length; i++) {
+            if (result.names()[i].equals(ERROR)) continue;
             if (!key.isEmpty()) key.append(' ');
-            key.append(field.getKey()).append('=').append(field.getValue().asText());
+            key.append(result.names()[i]).append('=').append(text(result, i));
         }
         return key.toString();
     }
 
-    private void writeCsv(long row, JsonNode result) throws IOException {
+    /** A value as JsonNode.asText() gives it: "null" for null, nothing for an array or object. */
+    private static String text(ItemAnswer result, int i) {
+        String value = result.values()[i];
+        if (value == null) return "null";
+        if (result.json()[i] && (value.startsWith("[") || value.startsWith("{"))) return "";
+        return value;
+    }
+
+    private void writeCsv(long row, ItemAnswer result) throws IOException {
         if (columns == null) {
-            if (result.has(ERROR)) {
+            if (result.failed()) {
                 waiting.add(Map.entry(row, result));
                 return;
             }
-            openCsv(result);
-            for (Map.Entry<Long, JsonNode> early : waiting) csvResults.write(cells(early.getKey(), early.getValue()));
+            openCsv(List.of(result.names()));
+            for (Map.Entry<Long, ItemAnswer> early : waiting) writeCells(early.getKey(), early.getValue());
             waiting.clear();
         }
-        csvResults.write(cells(row, result));
+        writeCells(row, result);
     }
 
-    private void openCsv(JsonNode firstScored) throws IOException {
+    private void openCsv(List<String> firstScoredNames) throws IOException {
         columns = new ArrayList<>();
         columns.add(ROW);
-        firstScored.fieldNames().forEachRemaining(columns::add);
+        columns.addAll(firstScoredNames);
         columns.add(ERROR);
         CsvSchema.Builder schema = CsvSchema.builder();
         for (String column : columns) schema.addColumn(column);
-        csvResults = CSV.writer(schema.build().withHeader()).writeValues(results);
+        // a generator, not a SequenceWriter: that flushes the file after every row
+        csvResults = CSV.getFactory().createGenerator(results);
+        csvResults.setSchema(schema.build().withHeader());
     }
 
-    private List<Object> cells(long row, JsonNode result) {
-        List<Object> cells = new ArrayList<>(columns.size());
-        cells.add(row);
-        for (String column : columns.subList(1, columns.size())) {
-            JsonNode value = result.get(column);
-            if (value == null || value.isNull()) cells.add("");
-            else if (value.isArray()) cells.add(value.toString()); // [N, k] outputs: one JSON array a cell
-            else cells.add(value.asText());
+    /** One CSV row: the row number, then each column's value (an output of shape [N, k] as its JSON array). */
+    private void writeCells(long row, ItemAnswer result) throws IOException {
+        csvResults.writeStartArray();
+        csvResults.writeNumber(row);
+        for (int c = 1; c < columns.size(); c++) {
+            String value = result.get(columns.get(c));
+            csvResults.writeString(value == null ? "" : value);
         }
-        return cells;
+        csvResults.writeEndArray();
     }
 
     public void writeSummary(BatchSummary summary, String model, String input) throws IOException {
@@ -161,11 +175,8 @@ public final class ResultFiles implements Closeable {
     @Override
     public void close() throws IOException {
         if (format == BatchFormat.CSV && columns == null && !waiting.isEmpty()) { // every row failed
-            columns = List.of(ROW, ERROR);
-            CsvSchema schema =
-                    CsvSchema.builder().addColumn(ROW).addColumn(ERROR).build().withHeader();
-            csvResults = CSV.writer(schema).writeValues(results);
-            for (Map.Entry<Long, JsonNode> early : waiting) csvResults.write(cells(early.getKey(), early.getValue()));
+            openCsv(List.of());
+            for (Map.Entry<Long, ItemAnswer> early : waiting) writeCells(early.getKey(), early.getValue());
         }
         if (csvResults != null) csvResults.close();
         if (jsonl != null) jsonl.close();

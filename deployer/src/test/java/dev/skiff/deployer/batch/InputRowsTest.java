@@ -34,6 +34,35 @@ class InputRowsTest {
     }
 
     @Test
+    void streamedRowsMakeTheItemsTheirInputRowsMake(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("in.csv"), jsonl = dir.resolve("in.jsonl");
+        Files.writeString(csv, "id,x,y\nr1,1.5,\"a,\"\"b\"\"\"\nr2,2\n\nr4,4,5,6\nr5,twelve,\n");
+        Files.writeString(jsonl, "{\"b\": 1, \"a\": \"x\", \"c\": [true]}\n[1]\n\nnot json\n");
+        for (Path file : new Path[] {csv, jsonl}) {
+            BatchFormat format = BatchFormat.of(file.toString());
+            BatchPayload streamed = new BatchPayload("m", null, 1 << 16),
+                    fromRows = new BatchPayload("m", null, 1 << 16);
+            StringBuilder unreadable = new StringBuilder(), unreadableRows = new StringBuilder();
+            try (InputRows rows = InputRows.open(file, format)) {
+                for (InputRows.Read read = rows.advance(); read != null; read = rows.advance()) {
+                    if (read.unreadable() != null)
+                        unreadable.append(read.number()).append(read.unreadable());
+                    else assertEquals(true, rows.addTo(streamed));
+                }
+            }
+            try (InputRows rows = InputRows.open(file, format)) {
+                for (InputRow row = rows.next(); row != null; row = rows.next()) {
+                    if (row.unreadable() != null)
+                        unreadableRows.append(row.number()).append(row.unreadable());
+                    else fromRows.add(row.names(), row.values(), row.names().length);
+                }
+            }
+            assertEquals(new String(fromRows.finish()), new String(streamed.finish()), file.toString());
+            assertEquals(unreadableRows.toString(), unreadable.toString());
+        }
+    }
+
+    @Test
     void jsonlRowsKeepTheirValuesAndOrder(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("in.jsonl");
         Files.writeString(file, "{\"b\": 1, \"a\": \"x\", \"c\": true}\n[1]\n");

@@ -76,6 +76,43 @@ class LocalBatchRunTest {
     }
 
     @Test
+    void aBatchStopsAtItsByteLimitAsItemBatcherDoesAndARowTooLargeForAnyBatchFailsAlone(@TempDir Path dir)
+            throws Exception {
+        Path input = dir.resolve("in.csv");
+        StringBuilder csv = new StringBuilder("id,x\n");
+        for (int i = 1; i <= 30; i++)
+            csv.append(i == 12 ? "r" + "x".repeat(500) : "r" + i)
+                    .append(',')
+                    .append(i)
+                    .append('\n');
+        csv.append("a,1,extra\n"); // more values than the header: fails alone, is not sent
+        Files.writeString(input, csv);
+        List<Integer> sizes = new java.util.ArrayList<>();
+        LocalBatchRun run = new LocalBatchRun(new LocalBatchRun.Settings("m", null, 100, 2, 200), event -> {
+            synchronized (sizes) {
+                sizes.add(event.length);
+            }
+            JSON.readTree(event); // each event is whole JSON
+            return echo(event);
+        });
+        BatchSummary summary;
+        try (ResultFiles files = new ResultFiles(dir.resolve("out"), "in.csv", BatchFormat.CSV);
+                InputRows rows = InputRows.open(input, BatchFormat.CSV)) {
+            summary = run.run(rows, files, new ProgressBar(new PrintWriter(new StringWriter()), false), 31, 10);
+        }
+        assertTrue(sizes.stream().allMatch(size -> size <= 200), sizes.toString());
+        assertTrue(sizes.size() > 3, "30 rows of about 24 bytes in events of at most 200: " + sizes);
+        assertEquals(31, summary.total());
+        assertEquals(2, summary.failed());
+        List<String> out = Files.readAllLines(dir.resolve("out/in.csv.out"));
+        for (int i = 1; i <= 30; i++) {
+            if (i != 12) assertEquals(i + ",r" + i + "," + (2.0 * i) + ",", out.get(i));
+        }
+        assertEquals("12,,,\"the row alone is larger than a batch's 200 bytes\"", out.get(12));
+        assertEquals("31,,,\"the row has 3 values; the header names 2 columns\"", out.get(31));
+    }
+
+    @Test
     void aBatchTheFunctionRefusesFailsEachOfItsRows(@TempDir Path dir) throws Exception {
         Path input = dir.resolve("in.jsonl");
         Files.writeString(input, "{\"id\": \"a\", \"x\": 1}\nnot json\n\n");

@@ -8,10 +8,6 @@ import dev.skiff.runtime.protocol.Json;
 import dev.skiff.runtime.protocol.ProtocolException;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A Step Functions Distributed Map child's event, as ItemBatcher makes it:
@@ -22,12 +18,12 @@ import java.util.Map;
  * @param model   BatchInput's model_name, or null for the function's only model
  * @param version BatchInput's model_version (a number or alias), or null for the default
  */
-public record BatchEvent(List<Map<String, Object>> items, String model, String version) {
+public record BatchEvent(BatchItems items, String model, String version) {
     public static final String ITEMS = "Items";
     public static final String BATCH_INPUT = "BatchInput";
 
     public static BatchEvent decode(byte[] event) {
-        List<Map<String, Object>> items = null;
+        BatchItems items = null;
         String model = null, version = null;
         try (JsonParser p = Json.FACTORY.createParser(event)) {
             if (p.nextToken() != JsonToken.START_OBJECT) { // the pool's route takes any body
@@ -67,21 +63,20 @@ public record BatchEvent(List<Map<String, Object>> items, String model, String v
     }
 
     /** Each item an object of column values; anything else in the array is an item of no columns. */
-    private static List<Map<String, Object>> items(JsonParser p) throws IOException {
-        List<Map<String, Object>> items = new ArrayList<>();
+    private static BatchItems items(JsonParser p) throws IOException {
+        BatchItems.Builder items = BatchItems.builder();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            Map<String, Object> item = new HashMap<>();
+            items.startItem();
             if (p.currentToken() == JsonToken.START_OBJECT) {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String column = p.currentName();
-                    item.put(column, value(p, p.nextToken()));
+                    items.put(column, value(p, p.nextToken()));
                 }
             } else {
                 p.skipChildren();
             }
-            items.add(item);
         }
-        return items;
+        return items.build();
     }
 
     private static Object value(JsonParser p, JsonToken token) throws IOException {

@@ -16,6 +16,7 @@ import dev.skiff.runtime.protocol.TensorSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +90,12 @@ public final class BatchScorer {
 
     /** One result per item, in the items' order, each model run on the version itself. */
     public List<BatchResult> score(List<Map<String, Object>> items) {
-        return score(items, version::infer);
+        return score(BatchItems.of(items), version::infer);
+    }
+
+    /** One result per item, in the items' order. */
+    public List<BatchResult> score(List<Map<String, Object>> items, Function<InferRequest, InferResponse> infer) {
+        return score(BatchItems.of(items), infer);
     }
 
     /**
@@ -97,48 +103,113 @@ public final class BatchScorer {
      *
      * @param infer runs one model run: the version itself, or a server's queue for it (the pool's batcher)
      */
-    public List<BatchResult> score(List<Map<String, Object>> items, Function<InferRequest, InferResponse> infer) {
-        BatchResult[] results = new BatchResult[items.size()];
+    public List<BatchResult> score(BatchItems items, Function<InferRequest, InferResponse> infer) {
+        Batch batch = new Batch(items, infer);
         List<Integer> pending = new ArrayList<>(Math.min(items.size(), rowsPerRun));
         List<Object[]> pendingRows = new ArrayList<>(Math.min(items.size(), rowsPerRun));
         for (int i = 0; i < items.size(); i++) {
-            Map<String, Object> item = items.get(i);
             Object[] row;
             try {
-                row = row(item);
+                row = batch.row(i);
             } catch (ProtocolException e) {
-                results[i] = BatchResult.failed(keys(item), e.getMessage());
+                batch.results[i] = BatchResult.failed(batch.keys(i), e.getMessage());
                 continue;
             }
             pending.add(i);
             pendingRows.add(row);
-            if (pending.size() == rowsPerRun) runChunk(items, pending, pendingRows, results, infer);
+            if (pending.size() == rowsPerRun) runChunk(batch, pending, pendingRows);
         }
-        if (!pending.isEmpty()) runChunk(items, pending, pendingRows, results, infer);
-        return List.of(results);
+        if (!pending.isEmpty()) runChunk(batch, pending, pendingRows);
+        return List.of(batch.results);
     }
 
-    private void runChunk(
-            List<Map<String, Object>> items,
-            List<Integer> indexes,
-            List<Object[]> rows,
-            BatchResult[] results,
-            Function<InferRequest, InferResponse> infer) {
+    /** One call's items with the columns it reads resolved once, and their results so far. */
+    private final class Batch {
+        final Function<InferRequest, InferResponse> infer;
+        final BatchResult[] results;
+        final BatchItems.Column[][] inputs; // per input, its columns in order
+        final BatchItems.Column[] keys; // the pass-through columns
+
+        Batch(BatchItems items, Function<InferRequest, InferResponse> infer) {
+            this.infer = infer;
+            this.results = new BatchResult[items.size()];
+            this.inputs = new BatchItems.Column[specs.size()][];
+            for (int s = 0; s < specs.size(); s++) {
+                List<String> names = inputColumns.get(s);
+                inputs[s] = new BatchItems.Column[names.size()];
+                for (int c = 0; c < names.size(); c++) inputs[s][c] = items.column(names.get(c));
+            }
+            this.keys = new BatchItems.Column[columns.passThrough().size()];
+            for (int k = 0; k < keys.length; k++)
+                keys[k] = items.column(columns.passThrough().get(k));
+        }
+
+        /** Item i's values per input: double[] (FP32, FP64), long[] (INT32, INT64, BOOL) or String[] (BYTES). */
+        Object[] row(int i) {
+            Object[] row = new Object[specs.size()];
+            for (int s = 0; s < specs.size(); s++) {
+                DataType type = specs.get(s).datatype();
+                List<String> names = inputColumns.get(s);
+                BatchItems.Column[] columns = inputs[s];
+                switch (type) {
+                    case FP32, FP64 -> {
+                        double[] values = new double[names.size()];
+                        for (int c = 0; c < values.length; c++)
+                            values[c] = ColumnValues.real(columns[c].value(i), names.get(c), type);
+                        row[s] = values;
+                    }
+                    case INT32, INT64, BOOL -> {
+                        long[] values = new long[names.size()];
+                        for (int c = 0; c < values.length; c++)
+                            values[c] = ColumnValues.integer(columns[c].value(i), names.get(c), type);
+                        row[s] = values;
+                    }
+                    case BYTES -> {
+                        String[] values = new String[names.size()];
+                        for (int c = 0; c < values.length; c++)
+                            values[c] = ColumnValues.text(columns[c].value(i), names.get(c));
+                        row[s] = values;
+                    }
+                    default -> throw new AssertionError(type);
+                }
+            }
+            return row;
+        }
+
+        /** Item i's pass-through keys by name; a key the item lacks is null. */
+        Map<String, Object> keys(int i) {
+            if (keys.length == 0) return Map.of();
+            List<String> names = columns.passThrough();
+            if (keys.length == 1) return Collections.singletonMap(names.get(0), present(keys[0].value(i)));
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (int k = 0; k < keys.length; k++) values.put(names.get(k), present(keys[k].value(i)));
+            return values;
+        }
+
+        private static Object present(Object value) {
+            return value == BatchItems.MISSING ? null : value;
+        }
+    }
+
+    private void runChunk(Batch batch, List<Integer> indexes, List<Object[]> rows) {
         try {
-            List<Tensor> out = run(rows, infer);
+            List<Tensor> out = run(rows, batch.infer);
             for (int r = 0; r < indexes.size(); r++) {
                 int i = indexes.get(r);
-                results[i] = BatchResult.scored(keys(items.get(i)), out, r);
+                batch.results[i] = BatchResult.scored(batch.keys(i), out, r);
             }
         } catch (ProtocolException | InferenceFailure e) {
             // a full queue or a reload is the server's state, not a row's fault: the whole batch is retried
             if (e instanceof ProtocolException p && p.code() == ErrorCode.UNAVAILABLE) throw p;
             if (rows.size() == 1) {
                 int i = indexes.get(0);
-                results[i] = BatchResult.failed(keys(items.get(i)), e.getMessage());
+                batch.results[i] = BatchResult.failed(batch.keys(i), e.getMessage());
             } else { // find the row at fault: the others still get scored
                 for (int r = 0; r < indexes.size(); r++) {
-                    runChunk(items, List.of(indexes.get(r)), List.<Object[]>of(rows.get(r)), results, infer);
+                    runChunk(
+                            batch,
+                            new ArrayList<>(List.of(indexes.get(r))),
+                            new ArrayList<>(List.<Object[]>of(rows.get(r))));
                 }
             }
         }
@@ -187,41 +258,6 @@ public final class BatchScorer {
             }
         }
         return Tensor.numeric(spec.name(), spec.datatype(), shape, data.flip());
-    }
-
-    /** An item's values per input: double[] (FP32, FP64), long[] (INT32, INT64, BOOL) or String[] (BYTES). */
-    private Object[] row(Map<String, Object> item) {
-        Object[] row = new Object[specs.size()];
-        for (int s = 0; s < specs.size(); s++) {
-            DataType type = specs.get(s).datatype();
-            List<String> names = inputColumns.get(s);
-            switch (type) {
-                case FP32, FP64 -> {
-                    double[] values = new double[names.size()];
-                    for (int c = 0; c < values.length; c++) values[c] = ColumnValues.real(item, names.get(c), type);
-                    row[s] = values;
-                }
-                case INT32, INT64, BOOL -> {
-                    long[] values = new long[names.size()];
-                    for (int c = 0; c < values.length; c++) values[c] = ColumnValues.integer(item, names.get(c), type);
-                    row[s] = values;
-                }
-                case BYTES -> {
-                    String[] values = new String[names.size()];
-                    for (int c = 0; c < values.length; c++) values[c] = ColumnValues.text(item, names.get(c));
-                    row[s] = values;
-                }
-                default -> throw new AssertionError(type);
-            }
-        }
-        return row;
-    }
-
-    private Map<String, Object> keys(Map<String, Object> item) {
-        if (columns.passThrough().isEmpty()) return Map.of();
-        Map<String, Object> keys = new LinkedHashMap<>();
-        for (String key : columns.passThrough()) keys.put(key, item.get(key));
-        return keys;
     }
 
     private static TensorSpec spec(ModelVersion version, String input) {
