@@ -64,23 +64,8 @@ public final class BaselineBuilder {
                             .reversed()
                             .thenComparing(Map.Entry.comparingByKey()))
                     .forEach(e -> frequencies.put(e.getKey(), e.getValue()));
-            return new FeatureStatistics(
-                    column.name(),
-                    column.role(),
-                    type,
-                    rows - missing,
-                    missing,
-                    share(missing, rows),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    frequencies,
-                    null,
-                    null);
+            return FeatureStatistics.categorical(
+                    column.name(), column.role(), type, rows - missing, missing, share(missing, rows), frequencies);
         }
         return numerical(column.name(), column.role(), type, FeatureValues.numbers(column, type), rows);
     }
@@ -139,23 +124,8 @@ public final class BaselineBuilder {
                 FeatureType.NUMERICAL,
                 distances,
                 distances.length);
-        return new FeatureStatistics(
-                column.name(),
-                column.role(),
-                FeatureType.EMBEDDING,
-                vectors.size(),
-                missing,
-                share(missing, rows),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                mean,
-                distance);
+        return FeatureStatistics.embedding(
+                column.name(), column.role(), vectors.size(), missing, share(missing, rows), mean, distance);
     }
 
     /**

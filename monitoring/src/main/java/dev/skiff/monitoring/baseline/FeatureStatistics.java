@@ -44,6 +44,62 @@ public record FeatureStatistics(
                 name, role, type, 0, missing, missingShare, null, null, null, null, null, null, null, null, null, null);
     }
 
+    /** A categorical feature: its counts and the count per value. */
+    static FeatureStatistics categorical(
+            String name,
+            Dataset.Role role,
+            FeatureType type,
+            long count,
+            long missing,
+            double missingShare,
+            Map<String, Long> frequencies) {
+        return new FeatureStatistics(
+                name,
+                role,
+                type,
+                count,
+                missing,
+                missingShare,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                frequencies,
+                null,
+                null);
+    }
+
+    /** An embedding: its counts, the mean vector, and the statistics of the distances to it. */
+    static FeatureStatistics embedding(
+            String name,
+            Dataset.Role role,
+            long count,
+            long missing,
+            double missingShare,
+            float[] meanVector,
+            FeatureStatistics distance) {
+        return new FeatureStatistics(
+                name,
+                role,
+                FeatureType.EMBEDDING,
+                count,
+                missing,
+                missingShare,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                meanVector,
+                distance);
+    }
+
     /**
      * A KLL doubles sketch as its retained items and their weights (what SageMaker's statistics.json
      * lists as a sketch's data): feeding them, weighted, into a new sketch of the same k gives the
