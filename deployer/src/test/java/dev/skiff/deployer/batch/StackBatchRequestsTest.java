@@ -291,21 +291,10 @@ class StackBatchRequestsTest {
         objects.put(
                 "data-lake/2026/transactions.csv",
                 "transaction_id,amount_usd\nt1,10\n".getBytes(StandardCharsets.UTF_8));
-        answer("StartExecution", "!{\"__type\": \"InvalidName\", \"message\": \"stop here\"}");
         StackBatchRun run =
                 new StackBatchRun(clients, new StackBatchRun.StackResources(MACHINE, BUCKET, FUNCTION, 512));
         StringWriter out = new StringWriter();
-        org.junit.jupiter.api.Assertions.assertThrows(
-                software.amazon.awssdk.services.sfn.model.InvalidNameException.class,
-                () -> run.run(
-                        "fraud",
-                        "s3://data-lake/2026/transactions.csv",
-                        BatchFormat.CSV,
-                        512,
-                        0,
-                        Path.of("unused"),
-                        new ProgressBar(new PrintWriter(new StringWriter()), false),
-                        new PrintWriter(out)));
+        runUntilStartExecution(run, "fraud", "s3://data-lake/2026/transactions.csv", 512, Path.of("unused"), out);
         String digest =
                 StackBatchRun.sha256("etag-of-data-lake/2026/transactions.csv".getBytes(StandardCharsets.UTF_8));
         String copy = "batch/fraud/inputs/" + digest + "/transactions.csv";
@@ -342,7 +331,6 @@ class StackBatchRequestsTest {
         objects.put(
                 POOL_STORE_BUCKET + "/skiff-pool/aliases.json",
                 "{\"llm\": {\"live\": {\"version\": \"7\"}}}".getBytes(StandardCharsets.UTF_8));
-        answer("StartExecution", "!{\"__type\": \"InvalidName\", \"message\": \"stop here\"}");
 
         StackBatchRun.StackResources stack = StackBatchRun.StackResources.find(clients, STACK, "llm");
         assertEquals(
@@ -352,18 +340,13 @@ class StackBatchRequestsTest {
                         new LiveVersionSource.PoolStore("s3://" + POOL_STORE_BUCKET + "/skiff-pool"),
                         256),
                 stack);
-        org.junit.jupiter.api.Assertions.assertThrows(
-                software.amazon.awssdk.services.sfn.model.InvalidNameException.class,
-                () -> new StackBatchRun(clients, stack)
-                        .run(
-                                "llm",
-                                input.toString(),
-                                BatchFormat.CSV,
-                                stack.plannedItemsPerBatch(),
-                                0,
-                                dir.resolve("out"),
-                                new ProgressBar(new PrintWriter(new StringWriter()), false),
-                                new PrintWriter(new StringWriter())));
+        runUntilStartExecution(
+                new StackBatchRun(clients, stack),
+                "llm",
+                input.toString(),
+                stack.plannedItemsPerBatch(),
+                dir.resolve("out"),
+                new StringWriter());
 
         List<Recorded> sent = recorded();
         // CloudFormation: the machine and the bucket, then no LlmFunction (a pool model has none), then the stack
@@ -428,20 +411,8 @@ class StackBatchRequestsTest {
 
         Path input = dir.resolve("in.csv");
         Files.writeString(input, "text\nhello\n");
-        answer("StartExecution", "!{\"__type\": \"InvalidName\", \"message\": \"stop here\"}");
         StringWriter out = new StringWriter();
-        org.junit.jupiter.api.Assertions.assertThrows(
-                software.amazon.awssdk.services.sfn.model.InvalidNameException.class,
-                () -> new StackBatchRun(clients, stack)
-                        .run(
-                                "llm",
-                                input.toString(),
-                                BatchFormat.CSV,
-                                1,
-                                0,
-                                dir.resolve("out"),
-                                new ProgressBar(new PrintWriter(new StringWriter()), false),
-                                new PrintWriter(out)));
+        runUntilStartExecution(new StackBatchRun(clients, stack), "llm", input.toString(), 1, dir.resolve("out"), out);
         Recorded start = recorded().stream()
                 .filter(r -> r.target().endsWith("StartExecution"))
                 .findFirst()
@@ -536,6 +507,26 @@ class StackBatchRequestsTest {
     }
 
     // --- the recorded answers ---
+
+    /**
+     * Runs a CSV batch until its StartExecution, which the recording server answers InvalidName:
+     * what the run sent up to and with it is in {@link #recorded()}, what it printed in {@code out}.
+     */
+    private static void runUntilStartExecution(
+            StackBatchRun run, String model, String input, int itemsPerBatch, Path output, StringWriter out) {
+        answer("StartExecution", "!{\"__type\": \"InvalidName\", \"message\": \"stop here\"}");
+        org.junit.jupiter.api.Assertions.assertThrows(
+                software.amazon.awssdk.services.sfn.model.InvalidNameException.class,
+                () -> run.run(
+                        model,
+                        input,
+                        BatchFormat.CSV,
+                        itemsPerBatch,
+                        0,
+                        output,
+                        new ProgressBar(new PrintWriter(new StringWriter()), false),
+                        new PrintWriter(out)));
+    }
 
     static void answer(String operation, String body) {
         sfnAnswers.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(body);
