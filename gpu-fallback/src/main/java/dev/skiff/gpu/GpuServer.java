@@ -103,7 +103,8 @@ public final class GpuServer implements AutoCloseable {
                 backend,
                 options.maxBodyBytes(),
                 new Capturer(
-                        PoolRequestHandler.TARGET, line -> captureLog.offer(new String(line, StandardCharsets.UTF_8))));
+                        PoolRequestHandler.TARGET,
+                        (line, length) -> captureLog.offer(new String(line, 0, length, StandardCharsets.UTF_8))));
         this.handler = PoolRequestHandler.serving(
                 api,
                 backend,

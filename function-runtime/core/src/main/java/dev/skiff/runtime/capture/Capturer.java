@@ -18,7 +18,7 @@ import java.util.function.IntSupplier;
  */
 public final class Capturer {
     /** A capturer that never samples: capture off for every model. */
-    public static final Capturer NONE = new Capturer(Target.LAMBDA, line -> {});
+    public static final Capturer NONE = new Capturer(Target.LAMBDA, (line, length) -> {});
 
     private final Target target;
     private final Sink log;

@@ -79,7 +79,8 @@ public final class LambdaFunction implements InferenceApi.Backend {
         });
         this.api = new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, capturer);
         // priming runs the capture path too (warm code in the snapshot) but its records are nobody's traffic: dropped
-        this.primingApi = new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, new Capturer(TARGET, line -> {}));
+        this.primingApi =
+                new InferenceApi(this, Limits.MAX_REQUEST_BODY_BYTES, new Capturer(TARGET, (line, length) -> {}));
         this.log = new RequestLog(logOut, TARGET);
     }
 
