@@ -6,6 +6,7 @@ import dev.skiff.deployer.aws.AwsClients;
 import dev.skiff.deployer.cli.UserError;
 import dev.skiff.deployer.plan.BatchPlan;
 import dev.skiff.deployer.template.TemplateModel;
+import dev.skiff.store.Checksums;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
@@ -26,12 +27,9 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 
@@ -203,7 +201,7 @@ public final class StackBatchRun {
         int room = 80 - suffix.length();
         if (head.length() > room) {
             String headDigest = "-"
-                    + sha256(head.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    + Checksums.sha256(head.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                             .substring(0, 8);
             head = head.substring(0, room - headDigest.length()) + headDigest;
         }
@@ -242,14 +240,14 @@ public final class StackBatchRun {
                     .headObject(b -> b.bucket(location[0]).key(location[1]))
                     .eTag()
                     .replace("\"", "");
-            digest = sha256(digest.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest = Checksums.sha256(digest.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             bucket = stack.bucket();
             key = "batch/" + model + "/inputs/" + digest + "/"
                     + location[1].substring(location[1].lastIndexOf('/') + 1);
             // the state machine may read its own inputs prefix only: an object elsewhere is copied there
             if (!location[0].equals(bucket) || !location[1].equals(key)) copy(location, bucket, key, out);
         } else {
-            digest = sha256(local);
+            digest = Checksums.sha256(local);
             bucket = stack.bucket();
             key = "batch/" + model + "/inputs/" + digest + "/" + local.getFileName();
             upload(bucket, key, local, out);
@@ -366,26 +364,5 @@ public final class StackBatchRun {
         int slash = rest.indexOf('/');
         if (slash <= 0 || slash == rest.length() - 1) throw new UserError("--input " + uri + " is not s3://BUCKET/KEY");
         return new String[] {rest.substring(0, slash), rest.substring(slash + 1)};
-    }
-
-    static String sha256(Path file) throws IOException {
-        MessageDigest digest = sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

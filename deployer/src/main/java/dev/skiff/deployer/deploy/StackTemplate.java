@@ -7,12 +7,10 @@ import dev.skiff.deployer.template.StackOptions;
 import dev.skiff.deployer.template.TemplateModel;
 import dev.skiff.deployer.template.TemplateRenderer;
 import dev.skiff.runtime.contract.Target;
+import dev.skiff.store.Checksums;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -109,12 +107,7 @@ public final class StackTemplate {
                 architecture,
                 String.valueOf(model.memoryMb()),
                 String.valueOf(timeoutSeconds));
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(inputs.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Checksums.sha256(inputs.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Parameters the rendered template needs a value for from the person: where the GPU pool's image is. */

@@ -1,6 +1,7 @@
 package dev.skiff.deployer.packaging;
 
 import dev.skiff.deployer.cli.UserError;
+import dev.skiff.store.Checksums;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +49,6 @@ public final class DriftFunctionPackage {
     }
 
     private static PackagedFunction packaged(Path zip) throws IOException {
-        return new PackagedFunction("drift-function", zip, Packager.sha256(zip), Files.size(zip));
+        return new PackagedFunction("drift-function", zip, Checksums.sha256(zip), Files.size(zip));
     }
 }

@@ -4,19 +4,15 @@ import dev.skiff.deployer.plan.ModelPlan;
 import dev.skiff.deployer.plan.PackageType;
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.model.ModelConfig;
+import dev.skiff.store.Checksums;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -84,7 +80,7 @@ public final class Packager {
                 PackageType.ZIP.label,
                 architecture.lambdaName,
                 zip,
-                sha256(zip),
+                Checksums.sha256(zip),
                 unzipped,
                 Files.size(zip),
                 plan.memoryMb(),
@@ -186,16 +182,6 @@ public final class Packager {
 
     private String dockerPlatform() {
         return architecture == Architecture.ARM64 ? "arm64" : "amd64";
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of()
-                    .formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     static void deleteRecursively(Path dir) throws IOException {

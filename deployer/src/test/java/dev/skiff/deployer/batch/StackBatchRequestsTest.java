@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.skiff.deployer.aws.AwsClients;
 import dev.skiff.deployer.aws.AwsSettings;
 import dev.skiff.deployer.cli.UserError;
+import dev.skiff.store.Checksums;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,7 +132,7 @@ class StackBatchRequestsTest {
     void aRunSendsWhatTheApisTakeAndWritesTheResultsInInputOrder(@TempDir Path dir) throws Exception {
         Path input = dir.resolve("in.csv");
         Files.writeString(input, "transaction_id,amount_usd\nt1,10\nt2,x\nt3,30\n");
-        String digest = StackBatchRun.sha256(input);
+        String digest = Checksums.sha256(input);
         String name = "skiff-fraud-v3-" + digest.substring(0, 16);
         String executionArn = "arn:aws:states:us-east-1:123456789012:execution:skiff-prod-FraudBatch:" + name;
         String mapRunArn = "arn:aws:states:us-east-1:123456789012:mapRun:skiff-prod-FraudBatch/ScoreCsv:1";
@@ -295,8 +296,7 @@ class StackBatchRequestsTest {
                 new StackBatchRun(clients, new StackBatchRun.StackResources(MACHINE, BUCKET, FUNCTION, 512));
         StringWriter out = new StringWriter();
         runUntilStartExecution(run, "fraud", "s3://data-lake/2026/transactions.csv", 512, Path.of("unused"), out);
-        String digest =
-                StackBatchRun.sha256("etag-of-data-lake/2026/transactions.csv".getBytes(StandardCharsets.UTF_8));
+        String digest = Checksums.sha256("etag-of-data-lake/2026/transactions.csv".getBytes(StandardCharsets.UTF_8));
         String copy = "batch/fraud/inputs/" + digest + "/transactions.csv";
         List<String> s3 = recorded().stream()
                 .filter(r -> r.target().isEmpty() && !r.path().startsWith("/2015-03-31/"))
@@ -326,7 +326,7 @@ class StackBatchRequestsTest {
     void aPoolModelIsNamedByTheLiveVersionInThePoolsStoreAndRunsItsOwnMachine(@TempDir Path dir) throws Exception {
         Path input = dir.resolve("in.csv");
         Files.writeString(input, "text\nhello\n");
-        String digest = StackBatchRun.sha256(input);
+        String digest = Checksums.sha256(input);
         // the pool's alias document, as skiff promote writes it to the store the stack names
         objects.put(
                 POOL_STORE_BUCKET + "/skiff-pool/aliases.json",
@@ -418,7 +418,7 @@ class StackBatchRequestsTest {
                 .findFirst()
                 .orElseThrow();
         assertEquals(
-                "skiff-llm-vimage-v5-r4-" + StackBatchRun.sha256(input).substring(0, 16),
+                "skiff-llm-vimage-v5-r4-" + Checksums.sha256(input).substring(0, 16),
                 start.json().get("name").asText());
         assertTrue(!out.toString().contains("warning"), out.toString());
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skiff.deployer.testing.FraudPackages;
 import dev.skiff.deployer.testing.LocalLambda;
+import dev.skiff.store.Checksums;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -56,7 +57,7 @@ class PackageTest {
         assertEquals(
                 first.models().getFirst().sha256(), again.models().getFirst().sha256());
         assertEquals(
-                Packager.sha256(first.models().getFirst().artifact()),
+                Checksums.sha256(first.models().getFirst().artifact()),
                 first.models().getFirst().sha256());
     }
 
