@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skiff.emulator.Emulator;
 import dev.skiff.emulator.support.CollectingLog;
+import dev.skiff.emulator.support.LocalLambdaClient;
 import dev.skiff.emulator.support.Templates;
 import dev.skiff.emulator.support.TestFunctionPackage;
 import org.junit.jupiter.api.AfterAll;
@@ -38,21 +39,10 @@ class CodeDownloadTest {
 
     @BeforeAll
     static void start() throws Exception {
-        TestFunctionPackage.javaPackage(directory.resolve("code"), "one");
-        Path template = Templates.write(directory, """
-                Transform: AWS::Serverless-2016-10-31
-                Resources:
-                  Scorer:
-                    Type: AWS::Serverless::Function
-                    Properties:
-                      Runtime: java21
-                      Handler: %s
-                      CodeUri: code
-                      AutoPublishAlias: live
-                """.formatted(Templates.HANDLER));
+        Path template = Templates.scorer(directory);
         emulator = Emulator.start(
                 Emulator.Options.defaults(template).withPorts(-1, 0).withLog(new CollectingLog()));
-        lambda = UpdateCodeFromS3Test.lambda(emulator);
+        lambda = LocalLambdaClient.of(emulator);
     }
 
     @AfterAll

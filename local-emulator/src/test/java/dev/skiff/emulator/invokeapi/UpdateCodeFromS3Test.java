@@ -8,6 +8,7 @@ import com.adobe.testing.s3mock.S3MockApplication;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.emulator.Emulator;
 import dev.skiff.emulator.support.CollectingLog;
+import dev.skiff.emulator.support.LocalLambdaClient;
 import dev.skiff.emulator.support.Templates;
 import dev.skiff.emulator.support.TestFunctionPackage;
 import org.junit.jupiter.api.AfterAll;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
@@ -28,7 +28,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -72,18 +71,7 @@ class UpdateCodeFromS3Test {
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .build();
-        TestFunctionPackage.javaPackage(directory.resolve("code"), "one");
-        Path template = Templates.write(directory, """
-                Transform: AWS::Serverless-2016-10-31
-                Resources:
-                  Scorer:
-                    Type: AWS::Serverless::Function
-                    Properties:
-                      Runtime: java21
-                      Handler: %s
-                      CodeUri: code
-                      AutoPublishAlias: live
-                """.formatted(Templates.HANDLER));
+        Path template = Templates.scorer(directory);
         Emulator.Options options =
                 Emulator.Options.defaults(template).withPorts(-1, 0).withLog(new CollectingLog());
         withS3 = Emulator.start(options.withS3Endpoint(endpoint));
@@ -102,7 +90,7 @@ class UpdateCodeFromS3Test {
     void aPackageInS3BecomesLatestsCodeAndAPublishedVersion() throws Exception {
         byte[] zip = VersionSnapshotTest.zip(TestFunctionPackage.javaPackage(directory.resolve("two"), "two"), 0);
         s3.putObject(b -> b.bucket(BUCKET).key("skiff/scorer/two.zip"), RequestBody.fromBytes(zip));
-        try (LambdaClient lambda = lambda(withS3)) {
+        try (LambdaClient lambda = LocalLambdaClient.of(withS3)) {
             UpdateFunctionCodeResponse updated = lambda.updateFunctionCode(b -> b.functionName("Scorer")
                     .s3Bucket(BUCKET)
                     .s3Key("skiff/scorer/two.zip")
@@ -120,7 +108,7 @@ class UpdateCodeFromS3Test {
 
     @Test
     void aMissingObjectGetsLambdasGetObjectError() {
-        try (LambdaClient lambda = lambda(withS3)) {
+        try (LambdaClient lambda = LocalLambdaClient.of(withS3)) {
             InvalidParameterValueException e = assertThrows(
                     InvalidParameterValueException.class,
                     () -> lambda.updateFunctionCode(
@@ -133,7 +121,7 @@ class UpdateCodeFromS3Test {
 
     @Test
     void withoutAnS3EndpointTheRefusalSaysHowToGiveOne() {
-        try (LambdaClient lambda = lambda(withoutS3)) {
+        try (LambdaClient lambda = LocalLambdaClient.of(withoutS3)) {
             InvalidParameterValueException e = assertThrows(
                     InvalidParameterValueException.class,
                     () -> lambda.updateFunctionCode(
@@ -141,16 +129,6 @@ class UpdateCodeFromS3Test {
             assertTrue(e.getMessage().contains("s3://" + BUCKET + "/skiff/scorer/two.zip"), e.getMessage());
             assertTrue(e.getMessage().contains("--s3-endpoint"), e.getMessage());
         }
-    }
-
-    static LambdaClient lambda(Emulator emulator) {
-        return LambdaClient.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + emulator.lambdaPort()))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .overrideConfiguration(
-                        o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(60)))
-                .build();
     }
 
     static String marker(LambdaClient lambda, String qualifier) throws Exception {

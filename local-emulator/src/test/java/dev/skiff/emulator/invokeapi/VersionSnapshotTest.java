@@ -9,17 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.emulator.Emulator;
 import dev.skiff.emulator.support.CollectingLog;
+import dev.skiff.emulator.support.LocalLambdaClient;
 import dev.skiff.emulator.support.Templates;
 import dev.skiff.emulator.support.TestFunctionPackage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.AliasRoutingConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
@@ -36,11 +33,9 @@ import software.amazon.awssdk.services.lambda.model.UpdateFunctionConfigurationR
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -68,30 +63,11 @@ class VersionSnapshotTest {
 
     @BeforeAll
     static void start() throws Exception {
-        TestFunctionPackage.javaPackage(directory.resolve("code"), "one");
-        Path template = Templates.write(directory, """
-                Transform: AWS::Serverless-2016-10-31
-                Resources:
-                  Scorer:
-                    Type: AWS::Serverless::Function
-                    Properties:
-                      Runtime: java21
-                      Handler: %s
-                      CodeUri: code
-                      MemorySize: 256
-                      Description: scores things
-                      ReservedConcurrentExecutions: 3
-                      AutoPublishAlias: live
-                """.formatted(Templates.HANDLER));
+        Path template = Templates.scorer(
+                directory, "MemorySize: 256", "Description: scores things", "ReservedConcurrentExecutions: 3");
         emulator = Emulator.start(
                 Emulator.Options.defaults(template).withPorts(-1, 0).withLog(log));
-        lambda = LambdaClient.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + emulator.lambdaPort()))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .overrideConfiguration(
-                        o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(60)))
-                .build();
+        lambda = LocalLambdaClient.of(emulator);
     }
 
     @AfterAll

@@ -11,6 +11,29 @@ public final class Templates {
 
     private Templates() {}
 
+    /**
+     * A template of one Java function, Scorer, over the test package "one" written to
+     * DIRECTORY/code, published to the alias live; {@code properties} are further lines of its
+     * Properties, such as {@code "MemorySize: 256"}.
+     */
+    public static Path scorer(Path directory, String... properties) {
+        TestFunctionPackage.javaPackage(directory.resolve("code"), "one");
+        StringBuilder lines = new StringBuilder();
+        for (String property : properties)
+            lines.append("      ").append(property).append('\n');
+        return write(directory, """
+                Transform: AWS::Serverless-2016-10-31
+                Resources:
+                  Scorer:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Runtime: java21
+                      Handler: %s
+                      CodeUri: code
+                      AutoPublishAlias: live
+                %s""".formatted(HANDLER, lines));
+    }
+
     public static Path write(Path directory, String yaml) {
         try {
             Files.createDirectories(directory);
