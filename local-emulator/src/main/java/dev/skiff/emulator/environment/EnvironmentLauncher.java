@@ -115,12 +115,8 @@ public final class EnvironmentLauncher {
         }
         List<String> command = new ArrayList<>();
         command.add(javaExecutable.toString());
-        // the flags of Lambda's Java runtime: heap at 85% of the memory size, serial GC, C1 only
-        command.add("-XX:MaxHeapSize=" + (function.memorySize() * 1024L * 85 / 100) + "k");
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:+TieredCompilation");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-Xshare:auto");
+        command.addAll(LambdaJvmDefaults.flags(
+                function.memorySize(), function.environment().get("JAVA_TOOL_OPTIONS")));
         command.add("-Djava.net.preferIPv4Stack=true");
         command.add("--enable-native-access=ALL-UNNAMED"); // the client loads its JNI library
         command.add("-D" + RuntimeInterfaceClient.NATIVE_LIBRARY_PROPERTY + "=" + ricNativeLibrary());

@@ -82,6 +82,12 @@ class LambdaApiTest {
                         Variables:
                           GREETING: hello
                           JAVA_TOOL_OPTIONS: -Dskiff.test=yes
+                  Tuned:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Environment:
+                        Variables:
+                          JAVA_TOOL_OPTIONS: -XX:+UseParallelGC -XX:TieredStopAtLevel=4
                   Limited:
                     Type: AWS::Serverless::Function
                     Properties:
@@ -118,6 +124,23 @@ class LambdaApiTest {
         emulator.close();
     }
 
+    /** Lambda documents JAVA_TOOL_OPTIONS as the way to pick another collector or tiered level. */
+    @Test
+    void javaToolOptionsOverrideLambdasCollectorAndTieredLevel() throws Exception {
+        InvokeResponse response = lambda.invoke(r -> r.functionName("Tuned").payload(SdkBytes.fromUtf8String("{}")));
+
+        assertNull(response.functionError(), () -> response.payload().asUtf8String());
+        JsonNode body = JSON.readTree(response.payload().asByteArray());
+        assertEquals(
+                "PS MarkSweep,PS Scavenge",
+                String.join(",", sorted(body.get("collectors").asText())));
+        assertEquals("4", body.get("tieredStopAtLevel").asText());
+    }
+
+    private static java.util.List<String> sorted(String names) {
+        return java.util.Arrays.stream(names.split(",")).sorted().toList();
+    }
+
     @Test
     void invokesAnAliasWithTheLogTail() throws Exception {
         InvokeResponse response = lambda.invoke(r -> r.functionName("Echo")
@@ -140,6 +163,8 @@ class LambdaApiTest {
         assertEquals(
                 "arn:aws:lambda:us-east-1:123456789012:function:Echo:live",
                 body.get("invokedArn").asText());
+        assertEquals("Copy,MarkSweepCompact", body.get("collectors").asText(), "Lambda's serial collector");
+        assertEquals("1", body.get("tieredStopAtLevel").asText(), "Lambda's C1-only default");
         double heapShare = body.get("maxHeapBytes").asDouble() / (256 * 1024 * 1024);
         assertTrue(heapShare > 0.7 && heapShare <= 0.85, "heap is 85% of MemorySize, less GC reserves: " + heapShare);
 

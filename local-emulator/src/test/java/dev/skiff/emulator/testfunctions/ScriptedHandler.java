@@ -81,11 +81,28 @@ public class ScriptedHandler implements RequestStreamHandler {
                 + field("requestId", context.getAwsRequestId()) + ","
                 + field("invokedArn", context.getInvokedFunctionArn()) + ","
                 + field("marker", MARKER) + ","
+                + field("collectors", collectors()) + ","
+                + field("tieredStopAtLevel", vmOption("TieredStopAtLevel")) + ","
                 + "\"maxHeapBytes\":" + Runtime.getRuntime().maxMemory() + ","
                 + "\"remainingMillis\":" + context.getRemainingTimeInMillis() + ","
                 + "\"pid\":" + ProcessHandle.current().pid()
                 + "}";
         output.write(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String collectors() {
+        return String.join(
+                ",",
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .map(java.lang.management.GarbageCollectorMXBean::getName)
+                        .toList());
+    }
+
+    private static String vmOption(String name) {
+        return java.lang.management.ManagementFactory.getPlatformMXBean(
+                        com.sun.management.HotSpotDiagnosticMXBean.class)
+                .getVMOption(name)
+                .getValue();
     }
 
     private static void sleep(long millis) {
