@@ -11,6 +11,7 @@ import dev.skiff.deployer.release.LambdaReleaseChannel;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
+import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
 import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
 import software.amazon.awssdk.services.lambda.model.UpdateFunctionCodeResponse;
 
@@ -22,8 +23,9 @@ import java.util.HexFormat;
 
 /**
  * {@code skiff deploy --local}: a packaged model's .zip becomes a new version of its function in a
- * running emulator, through the Lambda API as on AWS (UpdateFunctionCode, PublishVersion), and an
- * alias is pointed at it with the same rules promote uses.
+ * running emulator, through the Lambda API as on AWS (UpdateFunctionConfiguration with the plan's
+ * memory and timeout, UpdateFunctionCode, PublishVersion), and an alias is pointed at it with the
+ * same rules promote uses.
  */
 public final class LocalRelease {
     /** Lambda's limit on a .zip sent in the request (UpdateFunctionCode's ZipFile). */
@@ -65,6 +67,7 @@ public final class LocalRelease {
                 .map(FunctionConfiguration::version)
                 .reduce((a, b) -> b)
                 .orElse("$LATEST");
+        applyPlannedConfiguration(function, model);
         UpdateFunctionCodeResponse updated =
                 lambda.updateFunctionCode(b -> b.functionName(function).zipFile(SdkBytes.fromByteArrayUnsafe(zip)));
         String expected = Base64.getEncoder().encodeToString(HexFormat.of().parseHex(model.sha256()));
@@ -92,5 +95,24 @@ public final class LocalRelease {
                 updated.codeSize(),
                 aliasBefore,
                 aliasAfter);
+    }
+
+    /**
+     * The plan's MemorySize and Timeout, as a CloudFormation deploy of the plan's template would set
+     * them: the version published next runs with what was planned and measured for it.
+     */
+    private void applyPlannedConfiguration(String function, PackagedModel model) {
+        GetFunctionConfigurationResponse current = lambda.getFunctionConfiguration(b -> b.functionName(function));
+        Integer memory = changed(current.memorySize(), model.memoryMb());
+        Integer timeout = changed(current.timeout(), model.timeoutSeconds());
+        if (memory != null || timeout != null) {
+            lambda.updateFunctionConfiguration(
+                    b -> b.functionName(function).memorySize(memory).timeout(timeout));
+        }
+    }
+
+    /** The planned value where it differs from the current one, else null (no change). */
+    private static Integer changed(Integer current, Integer planned) {
+        return planned == null || planned.equals(current) ? null : planned;
     }
 }

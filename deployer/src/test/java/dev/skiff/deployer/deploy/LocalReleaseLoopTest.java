@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skiff.deployer.cli.SkiffCli;
 import dev.skiff.deployer.packaging.Architecture;
+import dev.skiff.deployer.packaging.PackageManifest;
+import dev.skiff.deployer.packaging.PackagedModel;
 import dev.skiff.deployer.testing.Examples;
 import dev.skiff.deployer.testing.FraudPackages;
 import dev.skiff.deployer.testing.LocalLambda;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 
 import java.io.PrintWriter;
@@ -69,12 +72,23 @@ class LocalReleaseLoopTest {
         Path fraud = repository("retrained", Examples.models().resolve("fraud/1/model.onnx"));
         Files.createDirectories(fraud.resolve("2"));
         Files.copy(Examples.retrainedFraud(), fraud.resolve("2/model.onnx"));
+        // a function configured off the plan (an older template, a hand edit): deploy --local applies the plan's
+        local.lambda()
+                .updateFunctionConfiguration(
+                        b -> b.functionName(FUNCTION).memorySize(3008).timeout(7));
         String deployed = skiff(
                 "deploy",
                 "--local",
                 fraud.toString(),
                 "--package-dir",
                 dir.resolve("pkg").toString());
+        PackagedModel planned =
+                PackageManifest.read(dir.resolve("pkg/local")).models().get(0);
+        GetFunctionConfigurationResponse versionTwo = local.lambda()
+                .getFunctionConfiguration(b -> b.functionName(FUNCTION).qualifier("2"));
+        assertEquals(planned.memoryMb(), versionTwo.memorySize(), "the plan's MemorySize");
+        assertEquals(planned.timeoutSeconds(), versionTwo.timeout(), "the plan's Timeout");
+        assertNotEquals(3008, versionTwo.memorySize());
         assertTrue(deployed.contains("fraud: FraudFunction version 2 published"), deployed);
         assertTrue(deployed.contains("model versions 1, 2"), deployed);
         assertTrue(deployed.contains("fraud lambda: alias canary 1 -> 2"), deployed);
