@@ -99,6 +99,42 @@ class StoreModeTest {
     }
 
     @Test
+    void aVersionDeletedFromTheStoreIsUnloadedOnceNoAliasRoutesToIt() throws Exception {
+        publish("retired", 1);
+        publish("retired", 2);
+        writer.updateAliases(d -> d.with("retired", "live", AliasRoute.to(2)));
+        try (TestServer pool = pool("1")) {
+            assertEquals(200, pool.get("/v2/models/retired/versions/1").status());
+
+            deleteFromStore("retired", 1);
+            await(() -> pool.get("/v2/models/retired/versions/1").status() == 404, "version 1 is unloaded");
+            assertTrue(
+                    pool.log().contains("version deleted from the store; unloaded and its files removed"), pool::log);
+            assertEquals(200, pool.get("/v2/models/retired/versions/2").status(), "version 2 still serves");
+
+            // live routes to version 2: deleting it from the store does not take live down
+            deleteFromStore("retired", 2);
+            await(() -> pool.log().contains("aliases still route to it; it keeps serving"), "the warning");
+            assertEquals(
+                    200,
+                    pool.post("/v2/models/retired/versions/live/infer", BODY).status());
+
+            writer.updateAliases(d -> d.without("retired", "live"));
+            await(() -> pool.get("/v2/models/retired/versions/2").status() == 404, "version 2 unloaded once unrouted");
+        }
+    }
+
+    /** The version's objects deleted from the store, its manifest with them, as an operator's `aws s3 rm` would. */
+    static void deleteFromStore(String model, int version) {
+        try (var client = s3.client()) {
+            String prefix = "models/" + model + "/" + version + "/";
+            client.listObjectsV2Paginator(b -> b.bucket("pool").prefix(prefix))
+                    .contents()
+                    .forEach(object -> client.deleteObject(b -> b.bucket("pool").key(object.key())));
+        }
+    }
+
+    @Test
     void aVersionWhoseFilesDoNotMatchItsManifestIsNotServed() throws Exception {
         publish("tampered", 1);
         try (var client = s3.client()) { // the bytes change after publishing: a corrupt upload, or tampering

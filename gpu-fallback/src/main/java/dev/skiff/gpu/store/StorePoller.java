@@ -7,8 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps a task serving what the store says: the first sync, load and alias read before the task
  * is ready, then on every poll the new versions (synced, loaded and warmed, and only then routed
- * to) and the alias document again.
+ * to), the alias document again, and the versions deleted from the store unloaded and their files
+ * removed, unless an alias still routes to one: it keeps serving until the alias moves.
  */
 public final class StorePoller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorePoller.class);
@@ -25,6 +25,7 @@ public final class StorePoller implements AutoCloseable {
     private final StoreSync sync;
     private final ModelRegistry registry;
     private final StoreAliases aliases;
+    private final Set<String> stillRouted = new HashSet<>(); // "model/version", warned about once
     private volatile ScheduledExecutorService timer;
 
     public StorePoller(StoreSync sync, ModelRegistry registry, StoreAliases aliases) {
@@ -36,10 +37,13 @@ public final class StorePoller implements AutoCloseable {
     /** The first sync: every version downloaded and loaded, and the aliases read (readiness waits for it). */
     public synchronized void startUp(Set<String> only) {
         long start = System.nanoTime();
-        Map<String, List<Long>> synced = sync.sync();
+        StoreSync.Changes synced = sync.sync();
+        // not loaded yet: dropped before loading, as a task started without this cache would not have them either
+        synced.removed().forEach((model, versions) -> versions.forEach(version -> sync.delete(model, version)));
         LOG.atInfo()
                 .addKeyValue("store", sync.describe())
-                .addKeyValue("versions", synced.toString())
+                .addKeyValue("versions", synced.added().toString())
+                .addKeyValue("removed", synced.removed().toString())
                 .addKeyValue("syncMs", (System.nanoTime() - start) / 1_000_000)
                 .log("store synced");
         registry.loadAll(only);
@@ -53,16 +57,40 @@ public final class StorePoller implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::pollSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One poll: new versions synced and loaded, then the alias document applied. */
+    /** One poll: new versions synced and loaded, the alias document applied, then deleted versions retired. */
     public synchronized void poll() {
-        sync.sync().forEach((model, versions) -> {
+        StoreSync.Changes changes = sync.sync();
+        changes.added().forEach((model, versions) -> {
             try {
                 registry.loadNewVersions(model);
             } catch (ModelLoadException e) {
                 // logged by the registry; its alias keeps its previous route
             }
         });
-        aliases.refresh();
+        aliases.refresh(); // first: an alias moved off a deleted version in the same change frees it now
+        changes.removed().forEach((model, versions) -> versions.forEach(version -> retire(model, version)));
+    }
+
+    /** A version deleted from the store: unloaded and its files removed, unless an alias still routes to it. */
+    private void retire(String model, long version) {
+        Set<String> using = aliases.routingTo(model, version);
+        if (!using.isEmpty()) {
+            if (stillRouted.add(model + "/" + version)) {
+                LOG.atWarn()
+                        .addKeyValue("model", model)
+                        .addKeyValue("version", Long.toString(version))
+                        .addKeyValue("aliases", using.toString())
+                        .log("a version was deleted from the store but aliases still route to it; it keeps serving");
+            }
+            return;
+        }
+        registry.unloadVersion(model, version);
+        sync.delete(model, version);
+        stillRouted.remove(model + "/" + version);
+        LOG.atInfo()
+                .addKeyValue("model", model)
+                .addKeyValue("version", Long.toString(version))
+                .log("version deleted from the store; unloaded and its files removed");
     }
 
     private void pollSafely() {

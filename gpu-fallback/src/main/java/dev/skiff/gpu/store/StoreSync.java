@@ -23,12 +23,23 @@ import java.util.stream.Stream;
  * Brings the store's published versions onto local disk, laid out as the model repository the
  * registry serves. Each version is downloaded into a staging directory, checked against its
  * manifest, and only then moved into place in one rename, so the registry never sees half a
- * version. Versions are immutable in the store, so one on disk is never fetched again.
+ * version. Versions are immutable in the store, so one on disk is never fetched again; one whose
+ * manifest was deleted from the store is reported as removed, for the poller to retire.
  */
 public final class StoreSync {
     private static final Logger LOG = LoggerFactory.getLogger(StoreSync.class);
     /** A model directory name: one path segment, nothing that climbs out of the repository. */
     private static final Pattern MODEL_NAME = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._-]{1,128}");
+
+    private static final Pattern VERSION_NAME = Pattern.compile("[0-9]{1,18}");
+
+    /**
+     * What one sync found, model to versions, lowest first.
+     *
+     * @param added   versions downloaded now
+     * @param removed versions on disk that the store no longer publishes (their manifest was deleted)
+     */
+    public record Changes(Map<String, List<Long>> added, Map<String, List<Long>> removed) {}
 
     private final ModelStore store;
     private final Path models;
@@ -64,14 +75,14 @@ public final class StoreSync {
     }
 
     /**
-     * Downloads every published version not on disk yet. A version that fails (a checksum that
-     * does not match, a network error) is logged and tried again on the next sync.
-     *
-     * @return model to the versions added, lowest first
+     * Downloads every published version not on disk yet, and finds those on disk the store no
+     * longer publishes. A version that fails (a checksum that does not match, a network error) is
+     * logged and tried again on the next sync.
      */
-    public Map<String, List<Long>> sync() {
+    public Changes sync() {
+        Map<String, List<Long>> published = store.versions();
         Map<String, List<Long>> added = new TreeMap<>();
-        for (Map.Entry<String, List<Long>> model : store.versions().entrySet()) {
+        for (Map.Entry<String, List<Long>> model : published.entrySet()) {
             String name = model.getKey();
             if (!only.isEmpty() && !only.contains(name)) continue;
             if (!MODEL_NAME.matcher(name).matches()) {
@@ -97,7 +108,37 @@ public final class StoreSync {
                 }
             }
         }
-        return added;
+        return new Changes(added, removed(published));
+    }
+
+    /** Versions on disk, of the models this task syncs, that are not among the store's published ones. */
+    private Map<String, List<Long>> removed(Map<String, List<Long>> published) {
+        Map<String, List<Long>> removed = new TreeMap<>();
+        try (Stream<Path> modelDirs = Files.list(models)) {
+            for (Path modelDir : modelDirs.filter(Files::isDirectory).toList()) {
+                String name = modelDir.getFileName().toString();
+                if (!only.isEmpty() && !only.contains(name)) continue;
+                List<Long> inStore = published.getOrDefault(name, List.of());
+                try (Stream<Path> versionDirs = Files.list(modelDir)) {
+                    List<Long> gone = versionDirs
+                            .map(dir -> dir.getFileName().toString())
+                            .filter(VERSION_NAME.asMatchPredicate())
+                            .map(Long::parseLong)
+                            .filter(version -> !inStore.contains(version))
+                            .sorted()
+                            .toList();
+                    if (!gone.isEmpty()) removed.put(name, gone);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the store cache " + models, e);
+        }
+        return removed;
+    }
+
+    /** Deletes a version's files, once it no longer serves. */
+    public void delete(String model, long version) {
+        deleteQuietly(models.resolve(model).resolve(Long.toString(version)));
     }
 
     private void fetch(String model, long version, boolean withConfig) {
