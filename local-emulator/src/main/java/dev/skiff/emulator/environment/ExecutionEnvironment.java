@@ -3,6 +3,7 @@ package dev.skiff.emulator.environment;
 import dev.skiff.emulator.lambda.FunctionVersion;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -249,20 +250,33 @@ public final class ExecutionEnvironment {
     }
 
     private String report(Invocation invocation, String status) { // holds the lock
+        // built by hand: String.format's Formatter cost more than the rest of the line, once per invocation
         double durationMs = (System.nanoTime() - deliveredNanos) / 1e6;
-        StringBuilder line = new StringBuilder(String.format(
-                "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %s MB",
-                invocation.requestId(),
-                durationMs,
-                (long) Math.ceil(durationMs),
-                version.definition().memorySize(),
-                maxMemoryUsedMb()));
+        StringBuilder line = new StringBuilder(160)
+                .append("REPORT RequestId: ")
+                .append(invocation.requestId())
+                .append("\tDuration: ")
+                .append(twoDecimals(durationMs))
+                .append(" ms\tBilled Duration: ")
+                .append((long) Math.ceil(durationMs))
+                .append(" ms\tMemory Size: ")
+                .append(version.definition().memorySize())
+                .append(" MB\tMax Memory Used: ")
+                .append(maxMemoryUsedMb())
+                .append(" MB");
         if (!initDurationReported && initDurationMs >= 0) {
-            line.append(String.format("\tInit Duration: %.2f ms", initDurationMs));
+            line.append("\tInit Duration: ").append(twoDecimals(initDurationMs)).append(" ms");
             initDurationReported = true;
         }
         line.append(status);
         return line.toString();
+    }
+
+    /** A non-negative number with two decimals and a point, as Lambda writes durations, whatever the locale. */
+    static String twoDecimals(double value) {
+        long hundredths = Math.round(value * 100);
+        long fraction = hundredths % 100;
+        return (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction;
     }
 
     /** Peak resident memory of the process (VmHWM), as Lambda's Max Memory Used. */
@@ -271,16 +285,33 @@ public final class ExecutionEnvironment {
             return "0";
         }
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    long kb = Long.parseLong(line.replaceAll("\\D", ""));
-                    return String.valueOf(Math.max(1, Math.round(kb / 1024.0)));
+            // read as bytes and scanned once: it runs per invocation, and lines and a regex cost more than the read
+            byte[] status = Files.readAllBytes(Path.of("/proc", String.valueOf(process.pid()), "status"));
+            int at = indexOf(status, VM_HWM);
+            if (at >= 0) {
+                long kb = 0;
+                for (at += VM_HWM.length; at < status.length && status[at] != '\n'; at++) {
+                    if (status[at] >= '0' && status[at] <= '9') kb = kb * 10 + (status[at] - '0');
                 }
+                return String.valueOf(Math.max(1, Math.round(kb / 1024.0)));
             }
         } catch (IOException | RuntimeException e) {
             // not Linux, or the process is gone
         }
         return "?";
+    }
+
+    private static final byte[] VM_HWM = "\nVmHWM:".getBytes(StandardCharsets.US_ASCII);
+
+    private static int indexOf(byte[] text, byte[] word) {
+        outer:
+        for (int i = 0; i <= text.length - word.length; i++) {
+            for (int j = 0; j < word.length; j++) {
+                if (text[i + j] != word[j]) continue outer;
+            }
+            return i;
+        }
+        return -1;
     }
 
     private void timeOut(Invocation invocation) {
