@@ -1,9 +1,10 @@
 package dev.skiff.emulator.environment;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
 import dev.skiff.emulator.lambda.FunctionVersion;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -285,14 +286,13 @@ public final class ExecutionEnvironment {
             return "0";
         }
         try {
-            // read as bytes and scanned once: it runs per invocation, and lines and a regex cost more than the read
-            byte[] status = Files.readAllBytes(Path.of("/proc", String.valueOf(process.pid()), "status"));
-            int at = indexOf(status, VM_HWM);
+            // one read and one search: it runs per invocation, and line by line with a regex cost more than the read
+            String status = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "status"), ISO_8859_1);
+            int at = status.indexOf(VM_HWM);
             if (at >= 0) {
-                long kb = 0;
-                for (at += VM_HWM.length; at < status.length && status[at] != '\n'; at++) {
-                    if (status[at] >= '0' && status[at] <= '9') kb = kb * 10 + (status[at] - '0');
-                }
+                int end = status.indexOf('\n', at + 1);
+                String value = status.substring(at + VM_HWM.length(), end < 0 ? status.length() : end);
+                long kb = Long.parseLong(value.replace("kB", "").strip());
                 return String.valueOf(Math.max(1, Math.round(kb / 1024.0)));
             }
         } catch (IOException | RuntimeException e) {
@@ -301,18 +301,7 @@ public final class ExecutionEnvironment {
         return "?";
     }
 
-    private static final byte[] VM_HWM = "\nVmHWM:".getBytes(StandardCharsets.US_ASCII);
-
-    private static int indexOf(byte[] text, byte[] word) {
-        outer:
-        for (int i = 0; i <= text.length - word.length; i++) {
-            for (int j = 0; j < word.length; j++) {
-                if (text[i + j] != word[j]) continue outer;
-            }
-            return i;
-        }
-        return -1;
-    }
+    private static final String VM_HWM = "\nVmHWM:";
 
     private void timeOut(Invocation invocation) {
         String report;
