@@ -1,5 +1,7 @@
 package dev.skiff.emulator.environment;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
 import dev.skiff.emulator.lambda.FunctionVersion;
 
 import java.io.IOException;
@@ -249,20 +251,33 @@ public final class ExecutionEnvironment {
     }
 
     private String report(Invocation invocation, String status) { // holds the lock
+        // built by hand: String.format's Formatter cost more than the rest of the line, once per invocation
         double durationMs = (System.nanoTime() - deliveredNanos) / 1e6;
-        StringBuilder line = new StringBuilder(String.format(
-                "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %s MB",
-                invocation.requestId(),
-                durationMs,
-                (long) Math.ceil(durationMs),
-                version.definition().memorySize(),
-                maxMemoryUsedMb()));
+        StringBuilder line = new StringBuilder(160)
+                .append("REPORT RequestId: ")
+                .append(invocation.requestId())
+                .append("\tDuration: ")
+                .append(twoDecimals(durationMs))
+                .append(" ms\tBilled Duration: ")
+                .append((long) Math.ceil(durationMs))
+                .append(" ms\tMemory Size: ")
+                .append(version.definition().memorySize())
+                .append(" MB\tMax Memory Used: ")
+                .append(maxMemoryUsedMb())
+                .append(" MB");
         if (!initDurationReported && initDurationMs >= 0) {
-            line.append(String.format("\tInit Duration: %.2f ms", initDurationMs));
+            line.append("\tInit Duration: ").append(twoDecimals(initDurationMs)).append(" ms");
             initDurationReported = true;
         }
         line.append(status);
         return line.toString();
+    }
+
+    /** A non-negative number with two decimals and a point, as Lambda writes durations, whatever the locale. */
+    static String twoDecimals(double value) {
+        long hundredths = Math.round(value * 100);
+        long fraction = hundredths % 100;
+        return (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction;
     }
 
     /** Peak resident memory of the process (VmHWM), as Lambda's Max Memory Used. */
@@ -271,17 +286,22 @@ public final class ExecutionEnvironment {
             return "0";
         }
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    long kb = Long.parseLong(line.replaceAll("\\D", ""));
-                    return String.valueOf(Math.max(1, Math.round(kb / 1024.0)));
-                }
+            // one read and one search: it runs per invocation, and line by line with a regex cost more than the read
+            String status = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "status"), ISO_8859_1);
+            int at = status.indexOf(VM_HWM);
+            if (at >= 0) {
+                int end = status.indexOf('\n', at + 1);
+                String value = status.substring(at + VM_HWM.length(), end < 0 ? status.length() : end);
+                long kb = Long.parseLong(value.replace("kB", "").strip());
+                return String.valueOf(Math.max(1, Math.round(kb / 1024.0)));
             }
         } catch (IOException | RuntimeException e) {
             // not Linux, or the process is gone
         }
         return "?";
     }
+
+    private static final String VM_HWM = "\nVmHWM:";
 
     private void timeOut(Invocation invocation) {
         String report;

@@ -60,10 +60,9 @@ public final class Invoker {
     /** An X-Ray trace header, always sent: the official Java runtime crashes without one. */
     static String traceId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return String.format(
-                "Root=1-%08x-%s;Parent=%s;Sampled=0",
-                System.currentTimeMillis() / 1000,
-                HexFormat.of().toHexDigits(random.nextLong()) + HexFormat.of().toHexDigits(random.nextInt()),
-                HexFormat.of().toHexDigits(random.nextLong()));
+        HexFormat hex = HexFormat.of();
+        return "Root=1-" + hex.toHexDigits((int) (System.currentTimeMillis() / 1000)) + "-"
+                + hex.toHexDigits(random.nextLong()) + hex.toHexDigits(random.nextInt()) + ";Parent="
+                + hex.toHexDigits(random.nextLong()) + ";Sampled=0";
     }
 }

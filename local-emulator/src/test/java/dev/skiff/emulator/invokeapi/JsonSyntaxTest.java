@@ -119,6 +119,27 @@ class JsonSyntaxTest {
         assertTrue(accepted > 100, "some mutations stay valid: " + accepted);
     }
 
+    /** Every byte a string may hold or must not, at every offset, and strings cut off at the end of the payload. */
+    @Test
+    void stringsAgreeWithJacksonWhereverTheirSpecialBytesFall() {
+        String[] specials = {"\\\"", "\\\\", "\\n", "\\u00e9", "\\x", "\u0001", "\u001f", "\n", "\u007f", "~", " ", "é"
+        };
+        for (String special : specials) {
+            for (int offset = 0; offset < 17; offset++) {
+                String text = "a".repeat(offset) + special + "b".repeat(16 - offset);
+                byte[] doc = ("[\"" + text + "\"]").getBytes(StandardCharsets.UTF_8);
+                boolean jackson = jacksonAccepts(doc);
+                boolean quick = JsonSyntax.isValid(doc);
+                assertTrue(!quick || jackson, text);
+                // only non-ASCII text goes to Jackson while being valid
+                assertTrue(quick == jackson || special.equals("é"), text);
+                for (int cut = 1; cut < doc.length; cut++) {
+                    assertFalse(JsonSyntax.isValid(java.util.Arrays.copyOf(doc, cut)), "cut at " + cut + ": " + text);
+                }
+            }
+        }
+    }
+
     private static byte[] mutate(byte[] json, Random random) {
         byte[] out = json.clone();
         if (out.length == 0) return out;
