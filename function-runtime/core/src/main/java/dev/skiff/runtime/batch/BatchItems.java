@@ -1,5 +1,8 @@
 package dev.skiff.runtime.batch;
 
+import dev.skiff.runtime.protocol.DataType;
+
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -10,7 +13,8 @@ import java.util.Map;
  * A batch's items, read by column: {@link BatchScorer} resolves each column it needs once a batch
  * and then reads every item's value from it, so a value costs no lookup by name. Items come from a
  * decoded event ({@link #builder()}: each item an array of values under the batch's column names,
- * no map per item) or from maps a caller already has ({@link #of(List)}).
+ * no map per item), from an event of CSV rows ({@link #textBuilder}: each value a slice of the
+ * event's bytes, made a String only when asked for) or from maps a caller already has ({@link #of(List)}).
  */
 public abstract sealed class BatchItems {
     /** The value of a column an item does not have. */
@@ -25,6 +29,11 @@ public abstract sealed class BatchItems {
     @FunctionalInterface
     public interface Column {
         Object value(int item);
+
+        /** The value as an FP32 or FP64 input takes it; the error names the column. */
+        default double real(int item, String column, DataType type) {
+            return ColumnValues.real(value(item), column, type);
+        }
     }
 
     public abstract int size();
@@ -39,6 +48,11 @@ public abstract sealed class BatchItems {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** @param event the bytes whose slices the values are: plain ASCII text, no escapes */
+    static TextBuilder textBuilder(byte[] event) {
+        return new TextBuilder(event);
     }
 
     private static final class Maps extends BatchItems {
@@ -121,6 +135,126 @@ public abstract sealed class BatchItems {
 
         public BatchItems build() {
             return new Rows(columns, rows);
+        }
+    }
+
+    /** Items whose values are slices of an event's bytes: ASCII text with no escapes, so a slice is its String. */
+    private static final class Texts extends BatchItems {
+        private final byte[] event;
+        private final String[] names;
+        private final int[] slices; // per item and column: start, end; a start of 0 (the event's '{') is missing
+        private final int size;
+
+        Texts(byte[] event, String[] names, int[] slices, int size) {
+            this.event = event;
+            this.names = names;
+            this.slices = slices;
+            this.size = size;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public Column column(String name) {
+            for (int c = 0; c < names.length; c++) {
+                if (names[c].equals(name)) return new TextColumn(c);
+            }
+            return i -> MISSING;
+        }
+
+        private final class TextColumn implements Column {
+            private final int column;
+
+            TextColumn(int column) {
+                this.column = column;
+            }
+
+            @Override
+            public Object value(int item) {
+                int at = (item * names.length + column) * 2;
+                int start = slices[at];
+                return start == 0
+                        ? MISSING
+                        : new String(event, start, slices[at + 1] - start, StandardCharsets.ISO_8859_1);
+            }
+
+            /** Plain decimal text straight from the bytes, with no String; anything else as {@link ColumnValues} reads it. */
+            @Override
+            public double real(int item, String name, DataType type) {
+                int at = (item * names.length + column) * 2;
+                int start = slices[at];
+                double plain = start == 0 ? Double.NaN : ColumnValues.plainDecimal(event, start, slices[at + 1]);
+                return Double.isNaN(plain) ? ColumnValues.real(value(item), name, type) : plain;
+            }
+        }
+    }
+
+    /**
+     * Collects an event's items as slices of its bytes. CSV rows share their columns in the same order,
+     * so a name is first compared with the column at its position and looked for only when that differs.
+     */
+    static final class TextBuilder {
+        private final byte[] event;
+        private int[] nameSlices = new int[32]; // per column: start, end
+        private int columns;
+        private int[] slices = new int[0];
+        private int items;
+        private int field; // the current item's fields so far
+
+        private TextBuilder(byte[] event) {
+            this.event = event;
+        }
+
+        void startItem() {
+            int needed = (items + 1) * columns * 2;
+            if (needed > slices.length) slices = Arrays.copyOf(slices, Math.max(needed, slices.length * 2));
+            items++;
+            field = 0;
+        }
+
+        /** One field of the current item, by the slices of its name and value; a repeated name keeps the last value. */
+        void put(int nameStart, int nameEnd, int valueStart, int valueEnd) {
+            int c = field < columns && sameName(field, nameStart, nameEnd) ? field : find(nameStart, nameEnd);
+            field++;
+            if (c < 0) c = addColumn(nameStart, nameEnd);
+            int at = ((items - 1) * columns + c) * 2;
+            slices[at] = valueStart;
+            slices[at + 1] = valueEnd;
+        }
+
+        BatchItems build() {
+            String[] names = new String[columns];
+            for (int c = 0; c < columns; c++) {
+                int start = nameSlices[c * 2];
+                names[c] = new String(event, start, nameSlices[c * 2 + 1] - start, StandardCharsets.ISO_8859_1);
+            }
+            return new Texts(event, names, slices, items);
+        }
+
+        private boolean sameName(int c, int start, int end) {
+            int known = nameSlices[c * 2];
+            return Arrays.equals(event, known, nameSlices[c * 2 + 1], event, start, end);
+        }
+
+        private int find(int start, int end) {
+            for (int c = 0; c < columns; c++) if (sameName(c, start, end)) return c;
+            return -1;
+        }
+
+        /** A column not seen before: every item so far gets a slot for it, missing. */
+        private int addColumn(int start, int end) {
+            if (columns * 2 == nameSlices.length) nameSlices = Arrays.copyOf(nameSlices, columns * 4);
+            nameSlices[columns * 2] = start;
+            nameSlices[columns * 2 + 1] = end;
+            int wider = columns + 1;
+            int[] relaid = new int[Math.max(items * wider * 2, slices.length)];
+            for (int i = 0; i < items; i++)
+                System.arraycopy(slices, i * columns * 2, relaid, i * wider * 2, columns * 2);
+            slices = relaid;
+            return columns++;
         }
     }
 }

@@ -154,8 +154,7 @@ public final class BatchScorer {
                 switch (type) {
                     case FP32, FP64 -> {
                         double[] values = new double[names.size()];
-                        for (int c = 0; c < values.length; c++)
-                            values[c] = ColumnValues.real(columns[c].value(i), names.get(c), type);
+                        for (int c = 0; c < values.length; c++) values[c] = columns[c].real(i, names.get(c), type);
                         row[s] = values;
                     }
                     case INT32, INT64, BOOL -> {
