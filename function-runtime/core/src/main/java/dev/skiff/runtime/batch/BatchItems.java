@@ -192,10 +192,7 @@ public abstract sealed class BatchItems {
         }
     }
 
-    /**
-     * Collects an event's items as slices of its bytes. CSV rows share their columns in the same order,
-     * so a name is first compared with the column at its position and looked for only when that differs.
-     */
+    /** Collects an event's items as slices of its bytes. */
     static final class TextBuilder {
         private final byte[] event;
         private int[] nameSlices = new int[32]; // per column: start, end
@@ -215,12 +212,33 @@ public abstract sealed class BatchItems {
             field = 0;
         }
 
+        /**
+         * The column at the current field's position, where the event repeats its name at {@code start} (up to
+         * its closing quote); else -1. CSV rows share their columns in order, so one pass over the name both
+         * reads and matches it.
+         */
+        int repeatedName(int start) {
+            if (field >= columns) return -1;
+            int known = nameSlices[field * 2], length = nameSlices[field * 2 + 1] - known;
+            if (start + length >= event.length || event[start + length] != '"') return -1;
+            for (int i = 0; i < length; i++) if (event[start + i] != event[known + i]) return -1;
+            return field;
+        }
+
+        int nameLength(int column) {
+            return nameSlices[column * 2 + 1] - nameSlices[column * 2];
+        }
+
         /** One field of the current item, by the slices of its name and value; a repeated name keeps the last value. */
         void put(int nameStart, int nameEnd, int valueStart, int valueEnd) {
-            int c = field < columns && sameName(field, nameStart, nameEnd) ? field : find(nameStart, nameEnd);
+            int c = find(nameStart, nameEnd);
+            put(c < 0 ? addColumn(nameStart, nameEnd) : c, valueStart, valueEnd);
+        }
+
+        /** One field of the current item, of a known column. */
+        void put(int column, int valueStart, int valueEnd) {
             field++;
-            if (c < 0) c = addColumn(nameStart, nameEnd);
-            int at = ((items - 1) * columns + c) * 2;
+            int at = ((items - 1) * columns + column) * 2;
             slices[at] = valueStart;
             slices[at + 1] = valueEnd;
         }
@@ -234,13 +252,11 @@ public abstract sealed class BatchItems {
             return new Texts(event, names, slices, items);
         }
 
-        private boolean sameName(int c, int start, int end) {
-            int known = nameSlices[c * 2];
-            return Arrays.equals(event, known, nameSlices[c * 2 + 1], event, start, end);
-        }
-
         private int find(int start, int end) {
-            for (int c = 0; c < columns; c++) if (sameName(c, start, end)) return c;
+            for (int c = 0; c < columns; c++) {
+                int known = nameSlices[c * 2];
+                if (Arrays.equals(event, known, nameSlices[c * 2 + 1], event, start, end)) return c;
+            }
             return -1;
         }
 

@@ -84,17 +84,28 @@ final class CsvItemsReader {
                 expect('{');
                 items.startItem();
                 if (empty('}')) continue;
-                do {
-                    int name = string();
-                    int nameEnd = end;
-                    if (nameEnd - name > LIMITS.getMaxNameLength()) throw UNUSUAL;
-                    expect(':');
-                    int value = string();
-                    items.put(name, nameEnd, value, end);
-                } while (more('}'));
+                do field(items);
+                while (more('}'));
             } while (more(']'));
         }
         return items.build();
+    }
+
+    /** One name and value of an item: a name the rows repeat is matched as it is read. */
+    private void field(BatchItems.TextBuilder items) {
+        if (next() != '"') throw UNUSUAL;
+        int column = items.repeatedName(at + 1), name = 0, nameEnd = 0;
+        if (column >= 0) {
+            at += items.nameLength(column) + 2;
+        } else {
+            name = string();
+            nameEnd = end;
+            if (nameEnd - name > LIMITS.getMaxNameLength()) throw UNUSUAL;
+        }
+        expect(':');
+        int value = string();
+        if (column >= 0) items.put(column, value, end);
+        else items.put(name, nameEnd, value, end);
     }
 
     /** model_name and model_version; other names are skipped, as {@link BatchEvent} does. */
