@@ -196,6 +196,7 @@ public abstract sealed class BatchItems {
     static final class TextBuilder {
         private final byte[] event;
         private int[] nameSlices = new int[32]; // per column: start, end
+        private int[] keySlices = new int[32]; // per column, as first seen: its name's opening quote, its value's start
         private int columns;
         private int[] slices = new int[0];
         private int items;
@@ -213,26 +214,28 @@ public abstract sealed class BatchItems {
         }
 
         /**
-         * The column at the current field's position, where the event repeats its name at {@code start} (up to
-         * its closing quote); else -1. CSV rows share their columns in order, so one pass over the name both
-         * reads and matches it.
+         * The column at the current field's position, where the event repeats its key at {@code start}: its
+         * name in quotes through the value's opening quote, {@code "name":"}, as the column's first item wrote
+         * it; else -1. CSV rows share their columns in order, so one compare reads a field up to its value.
          */
-        int repeatedName(int start) {
+        int repeatedKey(int start) {
             if (field >= columns) return -1;
-            int known = nameSlices[field * 2], length = nameSlices[field * 2 + 1] - known;
-            if (start + length >= event.length || event[start + length] != '"') return -1;
-            for (int i = 0; i < length; i++) if (event[start + i] != event[known + i]) return -1;
-            return field;
+            int known = keySlices[field * 2], length = keySlices[field * 2 + 1] - known;
+            if (start + length > event.length) return -1;
+            return Arrays.equals(event, start, start + length, event, known, known + length) ? field : -1;
         }
 
-        int nameLength(int column) {
-            return nameSlices[column * 2 + 1] - nameSlices[column * 2];
+        int keyLength(int column) {
+            return keySlices[column * 2 + 1] - keySlices[column * 2];
         }
 
-        /** One field of the current item, by the slices of its name and value; a repeated name keeps the last value. */
+        /**
+         * One field of the current item, by the slices of its name and value (both strings: each starts after its
+         * opening quote); a repeated name keeps the last value.
+         */
         void put(int nameStart, int nameEnd, int valueStart, int valueEnd) {
             int c = find(nameStart, nameEnd);
-            put(c < 0 ? addColumn(nameStart, nameEnd) : c, valueStart, valueEnd);
+            put(c < 0 ? addColumn(nameStart, nameEnd, valueStart) : c, valueStart, valueEnd);
         }
 
         /** One field of the current item, of a known column. */
@@ -261,10 +264,15 @@ public abstract sealed class BatchItems {
         }
 
         /** A column not seen before: every item so far gets a slot for it, missing. */
-        private int addColumn(int start, int end) {
-            if (columns * 2 == nameSlices.length) nameSlices = Arrays.copyOf(nameSlices, columns * 4);
+        private int addColumn(int start, int end, int valueStart) {
+            if (columns * 2 == nameSlices.length) {
+                nameSlices = Arrays.copyOf(nameSlices, columns * 4);
+                keySlices = Arrays.copyOf(keySlices, columns * 4);
+            }
             nameSlices[columns * 2] = start;
             nameSlices[columns * 2 + 1] = end;
+            keySlices[columns * 2] = start - 1;
+            keySlices[columns * 2 + 1] = valueStart;
             int wider = columns + 1;
             int[] relaid = new int[Math.max(items * wider * 2, slices.length)];
             for (int i = 0; i < items; i++)

@@ -29,6 +29,9 @@ class CsvItemsReaderTest {
                 // rows shorter than the header, reordered, a column first seen later, a repeated name
                 "{\"Items\":[{\"id\":\"t1\",\"a\":\"1\"},{\"a\":\"2\",\"id\":\"t2\"},{\"id\":\"t3\"},"
                         + "{\"id\":\"t4\",\"a\":\"4\",\"c\":\"new\"},{\"a\":\"5\",\"a\":\"6\",\"c\":\"7\"}]}",
+                // items spaced unlike the first, whose keys the others are matched against
+                "{\"Items\":[{\"a\":\"1\",\"b\":\"2\"},{ \"a\" : \"3\" ,\"b\":\"4\"},{\"a\":\"5\",\"b\" :\"6\"},"
+                        + "{\"a\":\"7\",\"b\":\"8\"}]}",
                 "{\"Items\":[]}",
                 "{\"Items\":[{}],\"BatchInput\":{}}")) {
             byte[] bytes = event.getBytes(StandardCharsets.UTF_8);
