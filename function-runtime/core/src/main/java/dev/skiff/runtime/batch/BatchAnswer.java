@@ -1,6 +1,7 @@
 package dev.skiff.runtime.batch;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.skiff.runtime.protocol.Json;
 import dev.skiff.runtime.protocol.ResponseWriter;
 import dev.skiff.runtime.protocol.Tensor;
@@ -8,6 +9,7 @@ import dev.skiff.runtime.protocol.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -21,13 +23,16 @@ import java.util.Map;
 public final class BatchAnswer {
     public static final String ERROR = "error";
 
+    private static final SerializedString QUOTED_ERROR = new SerializedString(ERROR);
+
     private BatchAnswer() {}
 
     public static byte[] write(List<BatchResult> results) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + results.size() * 96);
         try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
             g.writeStartArray();
-            for (BatchResult result : results) write(g, result);
+            Names names = new Names();
+            for (BatchResult result : results) write(g, result, names);
             g.writeEndArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -35,18 +40,19 @@ public final class BatchAnswer {
         return out.toByteArray();
     }
 
-    private static void write(JsonGenerator g, BatchResult result) throws IOException {
+    private static void write(JsonGenerator g, BatchResult result, Names names) throws IOException {
         g.writeStartObject();
         for (Map.Entry<String, Object> key : result.keys().entrySet()) {
-            g.writeFieldName(key.getKey());
+            g.writeFieldName(names.quoted(key.getKey()));
             value(g, key.getValue());
         }
         if (result.failed()) {
-            g.writeStringField(ERROR, result.error());
+            g.writeFieldName(QUOTED_ERROR);
+            g.writeString(result.error());
         } else {
             for (Tensor output : result.outputs()) {
                 int perRow = perRow(output);
-                g.writeFieldName(output.name());
+                g.writeFieldName(names.quoted(output.name()));
                 if (perRow == 1) {
                     ResponseWriter.elements(g, output, result.row(), 1);
                 } else {
@@ -57,6 +63,25 @@ public final class BatchAnswer {
             }
         }
         g.writeEndObject();
+    }
+
+    /** An answer's field names, JSON-quoted once: every item repeats the same few, as the same Strings. */
+    private static final class Names {
+        private String[] names = new String[4];
+        private SerializedString[] quoted = new SerializedString[4];
+        private int count;
+
+        SerializedString quoted(String name) {
+            for (int i = 0; i < count; i++) if (names[i] == name) return quoted[i];
+            for (int i = 0; i < count; i++) if (names[i].equals(name)) return quoted[i];
+            if (count == names.length) {
+                names = Arrays.copyOf(names, count * 2);
+                quoted = Arrays.copyOf(quoted, count * 2);
+            }
+            names[count] = name;
+            quoted[count] = new SerializedString(name);
+            return quoted[count++];
+        }
     }
 
     private static int perRow(Tensor output) {

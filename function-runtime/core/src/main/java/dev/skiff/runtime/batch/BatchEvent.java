@@ -23,6 +23,12 @@ public record BatchEvent(BatchItems items, String model, String version) {
     public static final String BATCH_INPUT = "BatchInput";
 
     public static BatchEvent decode(byte[] event) {
+        BatchEvent csv = CsvItemsReader.read(event); // the common event, read without a token per value
+        return csv != null ? csv : parse(event);
+    }
+
+    /** Any batch, by Jackson's tokens. */
+    static BatchEvent parse(byte[] event) {
         BatchItems items = null;
         String model = null, version = null;
         try (JsonParser p = Json.FACTORY.createParser(event)) {

@@ -16,6 +16,7 @@ import dev.skiff.runtime.protocol.TensorSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,21 +106,17 @@ public final class BatchScorer {
      */
     public List<BatchResult> score(BatchItems items, Function<InferRequest, InferResponse> infer) {
         Batch batch = new Batch(items, infer);
-        List<Integer> pending = new ArrayList<>(Math.min(items.size(), rowsPerRun));
-        List<Object[]> pendingRows = new ArrayList<>(Math.min(items.size(), rowsPerRun));
+        Chunk chunk = new Chunk(Math.min(items.size(), rowsPerRun));
         for (int i = 0; i < items.size(); i++) {
-            Object[] row;
             try {
-                row = batch.row(i);
+                chunk.add(batch, i);
             } catch (ProtocolException e) {
                 batch.results[i] = BatchResult.failed(batch.keys(i), e.getMessage());
                 continue;
             }
-            pending.add(i);
-            pendingRows.add(row);
-            if (pending.size() == rowsPerRun) runChunk(batch, pending, pendingRows);
+            if (chunk.rows == rowsPerRun) runChunk(batch, chunk);
         }
-        if (!pending.isEmpty()) runChunk(batch, pending, pendingRows);
+        if (chunk.rows > 0) runChunk(batch, chunk);
         return List.of(batch.results);
     }
 
@@ -144,38 +141,6 @@ public final class BatchScorer {
                 keys[k] = items.column(columns.passThrough().get(k));
         }
 
-        /** Item i's values per input: double[] (FP32, FP64), long[] (INT32, INT64, BOOL) or String[] (BYTES). */
-        Object[] row(int i) {
-            Object[] row = new Object[specs.size()];
-            for (int s = 0; s < specs.size(); s++) {
-                DataType type = specs.get(s).datatype();
-                List<String> names = inputColumns.get(s);
-                BatchItems.Column[] columns = inputs[s];
-                switch (type) {
-                    case FP32, FP64 -> {
-                        double[] values = new double[names.size()];
-                        for (int c = 0; c < values.length; c++)
-                            values[c] = ColumnValues.real(columns[c].value(i), names.get(c), type);
-                        row[s] = values;
-                    }
-                    case INT32, INT64, BOOL -> {
-                        long[] values = new long[names.size()];
-                        for (int c = 0; c < values.length; c++)
-                            values[c] = ColumnValues.integer(columns[c].value(i), names.get(c), type);
-                        row[s] = values;
-                    }
-                    case BYTES -> {
-                        String[] values = new String[names.size()];
-                        for (int c = 0; c < values.length; c++)
-                            values[c] = ColumnValues.text(columns[c].value(i), names.get(c));
-                        row[s] = values;
-                    }
-                    default -> throw new AssertionError(type);
-                }
-            }
-            return row;
-        }
-
         /** Item i's pass-through keys by name; a key the item lacks is null. */
         Map<String, Object> keys(int i) {
             if (keys.length == 0) return Map.of();
@@ -191,73 +156,118 @@ public final class BatchScorer {
         }
     }
 
-    private void runChunk(Batch batch, List<Integer> indexes, List<Object[]> rows) {
+    /**
+     * The rows of the next model run, each input's values already in its tensor's order (row after row),
+     * in arrays a batch reuses from run to run.
+     */
+    private final class Chunk {
+        final int[] items; // the item of each row
+        final Object[]
+                values; // per input: float[] (FP32), double[] (FP64), long[] (INT32, INT64, BOOL), String[] (BYTES)
+        int rows;
+
+        Chunk(int capacity) {
+            this.items = new int[capacity];
+            this.values = new Object[specs.size()];
+            for (int s = 0; s < specs.size(); s++) {
+                int size = capacity * inputColumns.get(s).size();
+                values[s] = switch (specs.get(s).datatype()) {
+                    case FP32 -> new float[size];
+                    case FP64 -> new double[size];
+                    case BYTES -> new String[size];
+                    default -> new long[size];
+                };
+            }
+        }
+
+        /** Item i as the next row; a bad value throws before the row counts, naming the first bad column. */
+        void add(Batch batch, int i) {
+            for (int s = 0; s < specs.size(); s++) {
+                DataType type = specs.get(s).datatype();
+                List<String> names = inputColumns.get(s);
+                BatchItems.Column[] columns = batch.inputs[s];
+                int at = rows * names.size();
+                switch (type) {
+                    case FP32 -> {
+                        float[] row = (float[]) values[s];
+                        for (int c = 0; c < columns.length; c++)
+                            row[at + c] = (float) columns[c].real(i, names.get(c), type);
+                    }
+                    case FP64 -> {
+                        double[] row = (double[]) values[s];
+                        for (int c = 0; c < columns.length; c++) row[at + c] = columns[c].real(i, names.get(c), type);
+                    }
+                    case INT32, INT64, BOOL -> {
+                        long[] row = (long[]) values[s];
+                        for (int c = 0; c < columns.length; c++)
+                            row[at + c] = ColumnValues.integer(columns[c].value(i), names.get(c), type);
+                    }
+                    case BYTES -> {
+                        String[] row = (String[]) values[s];
+                        for (int c = 0; c < columns.length; c++)
+                            row[at + c] = ColumnValues.text(columns[c].value(i), names.get(c));
+                    }
+                    default -> throw new AssertionError(type);
+                }
+            }
+            items[rows++] = i;
+        }
+    }
+
+    private void runChunk(Batch batch, Chunk chunk) {
+        run(batch, chunk, 0, chunk.rows);
+        chunk.rows = 0;
+    }
+
+    /** Rows from..from+count of the chunk in one model run; if it fails, each row alone, so only a row at fault fails. */
+    private void run(Batch batch, Chunk chunk, int from, int count) {
         try {
-            List<Tensor> out = run(rows, batch.infer);
-            for (int r = 0; r < indexes.size(); r++) {
-                int i = indexes.get(r);
+            List<Tensor> inputs = new ArrayList<>(specs.size());
+            for (int s = 0; s < specs.size(); s++) inputs.add(tensor(s, chunk, from, count));
+            List<Tensor> out = batch.infer
+                    .apply(new InferRequest(null, Map.of(), inputs, outputs, false))
+                    .outputs();
+            for (int r = 0; r < count; r++) {
+                int i = chunk.items[from + r];
                 batch.results[i] = BatchResult.scored(batch.keys(i), out, r);
             }
         } catch (ProtocolException | InferenceFailure e) {
             // a full queue or a reload is the server's state, not a row's fault: the whole batch is retried
             if (e instanceof ProtocolException p && p.code() == ErrorCode.UNAVAILABLE) throw p;
-            if (rows.size() == 1) {
-                int i = indexes.get(0);
+            if (count == 1) {
+                int i = chunk.items[from];
                 batch.results[i] = BatchResult.failed(batch.keys(i), e.getMessage());
-            } else { // find the row at fault: the others still get scored
-                for (int r = 0; r < indexes.size(); r++) {
-                    runChunk(
-                            batch,
-                            new ArrayList<>(List.of(indexes.get(r))),
-                            new ArrayList<>(List.<Object[]>of(rows.get(r))));
-                }
+            } else {
+                for (int r = 0; r < count; r++) run(batch, chunk, from + r, 1);
             }
         }
-        indexes.clear();
-        rows.clear();
     }
 
-    private List<Tensor> run(List<Object[]> rows, Function<InferRequest, InferResponse> infer) {
-        List<Tensor> inputs = new ArrayList<>(specs.size());
-        for (int s = 0; s < specs.size(); s++) inputs.add(tensor(s, rows));
-        InferRequest request = new InferRequest(null, Map.of(), inputs, outputs, false);
-        InferResponse response = infer.apply(request);
-        return response.outputs();
-    }
-
-    /** Input {@code s} of the given rows as one tensor. */
-    private Tensor tensor(int s, List<Object[]> rows) {
+    /** Input {@code s} of rows from..from+count of the chunk as one tensor. */
+    private Tensor tensor(int s, Chunk chunk, int from, int count) {
         TensorSpec spec = specs.get(s);
         int width = inputColumns.get(s).size();
-        long[] shape = spec.shape().length == 1 ? new long[] {rows.size()} : new long[] {rows.size(), width};
+        long[] shape = spec.shape().length == 1 ? new long[] {count} : new long[] {count, width};
+        int start = from * width, end = start + count * width;
+        Object values = chunk.values[s];
         if (spec.datatype() == DataType.BYTES) {
-            String[] values = new String[rows.size() * width];
-            for (int r = 0; r < rows.size(); r++) System.arraycopy(rows.get(r)[s], 0, values, r * width, width);
-            return Tensor.strings(spec.name(), shape, values);
+            return Tensor.strings(spec.name(), shape, Arrays.copyOfRange((String[]) values, start, end));
         }
-        ByteBuffer data = ByteBuffer.allocateDirect(rows.size() * width * spec.datatype().elementSize)
+        ByteBuffer data = ByteBuffer.allocateDirect((end - start) * spec.datatype().elementSize)
                 .order(ByteOrder.nativeOrder());
-        for (Object[] row : rows) {
-            switch (spec.datatype()) {
-                case FP32 -> {
-                    for (double v : (double[]) row[s]) data.putFloat((float) v);
-                }
-                case FP64 -> {
-                    for (double v : (double[]) row[s]) data.putDouble(v);
-                }
-                case INT32 -> {
-                    for (long v : (long[]) row[s]) data.putInt((int) v);
-                }
-                case INT64 -> {
-                    for (long v : (long[]) row[s]) data.putLong(v);
-                }
-                case BOOL -> {
-                    for (long v : (long[]) row[s]) data.put((byte) v);
-                }
-                default -> throw new AssertionError(spec.datatype());
+        switch (spec.datatype()) {
+            case FP32 -> data.asFloatBuffer().put((float[]) values, start, end - start);
+            case FP64 -> data.asDoubleBuffer().put((double[]) values, start, end - start);
+            case INT32 -> {
+                for (int k = start; k < end; k++) data.putInt((int) ((long[]) values)[k]);
             }
+            case INT64 -> data.asLongBuffer().put((long[]) values, start, end - start);
+            case BOOL -> {
+                for (int k = start; k < end; k++) data.put((byte) ((long[]) values)[k]);
+            }
+            default -> throw new AssertionError(spec.datatype());
         }
-        return Tensor.numeric(spec.name(), spec.datatype(), shape, data.flip());
+        return Tensor.numeric(spec.name(), spec.datatype(), shape, data.clear());
     }
 
     private static TensorSpec spec(ModelVersion version, String input) {

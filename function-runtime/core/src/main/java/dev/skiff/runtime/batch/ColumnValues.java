@@ -29,6 +29,40 @@ final class ColumnValues {
         throw ProtocolException.badRequest("column '" + column + "' holds " + describe(value) + ", not a number");
     }
 
+    private static final double[] POWERS_OF_TEN = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18
+    };
+
+    /**
+     * Plain decimal text ({@code 12}, {@code -0.25}) in ASCII bytes as the double Double.parseDouble
+     * gives, or NaN for any other text, which {@link #real} then reads. At most 18 digits whose value
+     * is below 2^53, over a power of ten up to 10^18: both are exact doubles, so the one division is
+     * correctly rounded, as parseDouble is.
+     */
+    static double plainDecimal(byte[] text, int from, int to) {
+        int i = from;
+        boolean negative = i < to && text[i] == '-';
+        if (negative) i++;
+        long digits = 0;
+        int count = 0, fraction = 0;
+        boolean point = false;
+        for (; i < to; i++) {
+            byte b = text[i];
+            if (b >= '0' && b <= '9') {
+                if (++count > 18) return Double.NaN;
+                digits = digits * 10 + (b - '0');
+                if (point) fraction++;
+            } else if (b == '.' && !point && count > 0) {
+                point = true;
+            } else {
+                return Double.NaN;
+            }
+        }
+        if (count == 0 || (point && fraction == 0) || digits > 1L << 53) return Double.NaN; // "", "-", "5."
+        double value = digits / POWERS_OF_TEN[fraction];
+        return negative ? -value : value;
+    }
+
     static long integer(Object read, String column, DataType type) {
         Object value = present(read, column);
         if (type == DataType.BOOL) {

@@ -2,11 +2,13 @@ package dev.skiff.runtime.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skiff.runtime.protocol.DataType;
 import dev.skiff.runtime.protocol.ProtocolException;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Random;
 
@@ -46,6 +48,54 @@ class ColumnValuesTest {
             "123456789012345678901234567890"
         }) {
             assertEquals(Double.parseDouble(text.strip()), ColumnValues.real(text, "c", DataType.FP32), text);
+        }
+    }
+
+    @Test
+    void plainDecimalBytesParseToTheSameDoubleAsDoubleParseDouble() {
+        Random random = new Random(11);
+        for (int i = 0; i < 200_000; i++) {
+            String text = switch (i % 4) {
+                case 0 -> Long.toString(random.nextLong() >> random.nextInt(64));
+                case 1 -> String.format(Locale.ROOT, "%.2f", random.nextDouble() * 10_000);
+                case 2 -> Double.toString(random.nextDouble()); // often more digits than the fast path takes
+                default ->
+                    (random.nextBoolean() ? "-" : "") + random.nextInt(1000) + "." + "0".repeat(random.nextInt(4))
+                            + random.nextInt(1_000_000);
+            };
+            byte[] bytes = ("\"" + text + "\"").getBytes(StandardCharsets.US_ASCII);
+            double plain = ColumnValues.plainDecimal(bytes, 1, bytes.length - 1);
+            if (!Double.isNaN(plain)) assertEquals(Double.parseDouble(text), plain, text);
+            else if (text.matches("-?\\d+(\\.\\d+)?")) { // plain, but too many digits to be exact
+                String digits = text.replace("-", "").replace(".", "");
+                assertTrue(digits.length() > 18 || Long.parseLong(digits) > 1L << 53, text);
+            }
+        }
+        for (String text : new String[] {"0", "-0", "-0.0", "007", "9007199254740992", "0.00000000000000001"}) {
+            byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+            assertEquals(Double.parseDouble(text), ColumnValues.plainDecimal(bytes, 0, bytes.length), text);
+        }
+        // the rest is read by real(), with its errors: plainDecimal takes none of it
+        for (String text : new String[] {
+            "",
+            "-",
+            " 1",
+            "1 ",
+            "+1",
+            ".5",
+            "5.",
+            "1.2.3",
+            "1e5",
+            "1,5",
+            "twelve",
+            "NaN",
+            "0x1p3",
+            "1.5f",
+            "9007199254740993",
+            "1234567890123456789"
+        }) {
+            byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+            assertTrue(Double.isNaN(ColumnValues.plainDecimal(bytes, 0, bytes.length)), text);
         }
     }
 
