@@ -153,19 +153,25 @@ public final class LocalBatchRun {
     /** The function's answers to one event of {@code items} items, one per item. */
     private List<ItemAnswer> invoke(byte[] event, int items) throws Exception {
         byte[] answer = invoker.invoke(event);
-        // the answer array is read with the streaming parser: no JSON tree per row
+        List<ItemAnswer> answers = CompactAnswers.read(answer);
+        if (answers == null) answers = readArray(answer);
+        if (answers == null) return failAll(items, errorOf(answer));
+        if (answers.size() == items) return answers;
+        return failAll(items, "the function answered " + answers.size() + " results for " + items + " items");
+    }
+
+    /** An answer array through the streaming parser, with no JSON tree per row; null when the answer is no array. */
+    private static List<ItemAnswer> readArray(byte[] answer) throws IOException {
         try (JsonParser p = JSON.getFactory().createParser(answer)) {
-            if (p.nextToken() == JsonToken.START_ARRAY) {
-                List<ItemAnswer> answers = ItemAnswer.readArray(p);
-                if (answers.size() == items) return answers;
-                return failAll(items, "the function answered " + answers.size() + " results for " + items + " items");
-            }
+            return p.nextToken() == JsonToken.START_ARRAY ? ItemAnswer.readArray(p) : null;
         }
+    }
+
+    private static String errorOf(byte[] answer) throws IOException {
         JsonNode json = JSON.readTree(answer);
-        String message = json.has(ResultFiles.ERROR)
+        return json.has(ResultFiles.ERROR)
                 ? json.get(ResultFiles.ERROR).asText()
                 : "the function answered no array of results";
-        return failAll(items, message);
     }
 
     private static List<ItemAnswer> failAll(int items, String message) {
