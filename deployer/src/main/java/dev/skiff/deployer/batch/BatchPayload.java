@@ -1,5 +1,6 @@
 package dev.skiff.deployer.batch;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.io.SerializedString;
@@ -19,7 +20,7 @@ import java.util.Arrays;
  * ItemBatcher's MaxInputBytesPerBatch, the event stops at a byte limit.
  */
 public final class BatchPayload {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory(); // databind only for JSONL's values: see Codec
     private static final byte[] START = "{\"Items\":[".getBytes(StandardCharsets.US_ASCII);
 
     private final Bytes out;
@@ -39,7 +40,7 @@ public final class BatchPayload {
         this.out = new Bytes(Math.min(maxBytes, 1 << 16));
         out.write(START, 0, START.length);
         try {
-            this.g = JSON.getFactory().createGenerator(out);
+            this.g = JSON.createGenerator(out);
             g.setRootValueSeparator(null); // the commas between items are written here
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -68,7 +69,7 @@ public final class BatchPayload {
                 if (quoted[i] == null) quoted[i] = new SerializedString(names[i]);
                 g.writeFieldName(quoted[i]);
                 if (values[i] instanceof String text) g.writeString(text); // every CSV value
-                else g.writeObject(values[i]);
+                else g.setCodec(Codec.JSON).writeObject(values[i]); // a JSONL value: a number, a list, a map
             }
             g.writeEndObject();
             g.flush();
@@ -148,7 +149,7 @@ public final class BatchPayload {
     /** The event's closing bytes: the end of Items, and the BatchInput the state machine's ItemBatcher adds. */
     private static byte[] end(String model, String version) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JsonGenerator g = JSON.getFactory().createGenerator(bytes)) {
+        try (JsonGenerator g = JSON.createGenerator(bytes)) {
             g.writeStartObject();
             g.writeArrayFieldStart("Items");
             g.writeEndArray();
@@ -162,6 +163,11 @@ public final class BatchPayload {
         }
         byte[] event = bytes.toByteArray();
         return Arrays.copyOfRange(event, "{\"Items\":[".length(), event.length);
+    }
+
+    /** Jackson's databind, loaded only for JSONL: a fresh `skiff batch` of a CSV file saves its class loading. */
+    private static final class Codec {
+        static final ObjectMapper JSON = new ObjectMapper();
     }
 
     /** A byte array output, unsynchronized, that can drop what came after a mark. */

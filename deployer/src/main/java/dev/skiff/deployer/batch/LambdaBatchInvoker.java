@@ -1,7 +1,8 @@
 package dev.skiff.deployer.batch;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ public final class LambdaBatchInvoker implements BatchInvoker {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(16); // as AwsClients' apiCallTimeout
     private static final Duration MAX_WAIT = Duration.ofSeconds(20);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory(); // not databind: a fresh process saves its class loading
 
     private final URL invocations;
     private final String function;
@@ -111,14 +112,22 @@ public final class LambdaBatchInvoker implements BatchInvoker {
         /** Lambda's error answer as the SDK put it: its type and message. */
         String describe() {
             String text = new String(body, StandardCharsets.UTF_8);
-            String message = text;
-            try {
-                JsonNode json = JSON.readTree(text);
-                JsonNode field = json.has("message") ? json.get("message") : json.get("Message");
-                if (field != null) message = field.asText();
-            } catch (IOException | RuntimeException e) {
+            String message = null, capitalMessage = null;
+            try (JsonParser json = JSON.createParser(body)) {
+                if (json.nextToken() == JsonToken.START_OBJECT) {
+                    while (json.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = json.currentName();
+                        JsonToken value = json.nextToken();
+                        String valueText = value.isScalarValue() ? json.getText() : "";
+                        json.skipChildren();
+                        if (name.equals("message")) message = valueText;
+                        if (name.equals("Message")) capitalMessage = valueText;
+                    }
+                }
+            } catch (IOException e) {
                 // not Lambda's JSON error body: its text says what there is
             }
+            if (message == null) message = capitalMessage != null ? capitalMessage : text;
             return "Lambda Invoke answered " + status + (errorType == null ? "" : " " + errorType) + ": " + message;
         }
     }

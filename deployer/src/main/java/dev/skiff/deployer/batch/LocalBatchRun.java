@@ -1,5 +1,6 @@
 package dev.skiff.deployer.batch;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (an unknown model, an invocation error) fails each of its rows with that message.
  */
 public final class LocalBatchRun {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory(); // databind only for an error answer: see Trees
 
     /** @param maxBytes the most one event may take, as ItemBatcher's MaxInputBytesPerBatch */
     public record Settings(String model, String version, int batchSize, int concurrency, int maxBytes) {
@@ -162,16 +163,21 @@ public final class LocalBatchRun {
 
     /** An answer array through the streaming parser, with no JSON tree per row; null when the answer is no array. */
     private static List<ItemAnswer> readArray(byte[] answer) throws IOException {
-        try (JsonParser p = JSON.getFactory().createParser(answer)) {
+        try (JsonParser p = JSON.createParser(answer)) {
             return p.nextToken() == JsonToken.START_ARRAY ? ItemAnswer.readArray(p) : null;
         }
     }
 
     private static String errorOf(byte[] answer) throws IOException {
-        JsonNode json = JSON.readTree(answer);
+        JsonNode json = Trees.JSON.readTree(answer);
         return json.has(ResultFiles.ERROR)
                 ? json.get(ResultFiles.ERROR).asText()
                 : "the function answered no array of results";
+    }
+
+    /** Jackson's databind, loaded only when an answer is not an array: a fresh process saves its class loading. */
+    private static final class Trees {
+        static final ObjectMapper JSON = new ObjectMapper();
     }
 
     private static List<ItemAnswer> failAll(int items, String message) {
