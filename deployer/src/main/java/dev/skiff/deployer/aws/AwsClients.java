@@ -44,7 +44,7 @@ public final class AwsClients {
     public LambdaClient lambda() {
         LambdaClientBuilder builder = configure(LambdaClient.builder());
         // the emulator on this machine: no expect-continue handshake, a round trip and a stall, before each body
-        // (skiff batch --local sends a thousand 250 KB events)
+        // (skiff deploy --local sends whole code packages)
         if (settings.local())
             builder.httpClientBuilder(ApacheHttpClient.builder().expectContinueEnabled(false));
         return builder.build();

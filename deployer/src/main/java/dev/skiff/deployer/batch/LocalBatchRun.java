@@ -1,5 +1,6 @@
 package dev.skiff.deployer.batch;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (an unknown model, an invocation error) fails each of its rows with that message.
  */
 public final class LocalBatchRun {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory(); // databind only for an error answer: see Trees
 
     /** @param maxBytes the most one event may take, as ItemBatcher's MaxInputBytesPerBatch */
     public record Settings(String model, String version, int batchSize, int concurrency, int maxBytes) {
@@ -153,19 +154,30 @@ public final class LocalBatchRun {
     /** The function's answers to one event of {@code items} items, one per item. */
     private List<ItemAnswer> invoke(byte[] event, int items) throws Exception {
         byte[] answer = invoker.invoke(event);
-        // the answer array is read with the streaming parser: no JSON tree per row
-        try (JsonParser p = JSON.getFactory().createParser(answer)) {
-            if (p.nextToken() == JsonToken.START_ARRAY) {
-                List<ItemAnswer> answers = ItemAnswer.readArray(p);
-                if (answers.size() == items) return answers;
-                return failAll(items, "the function answered " + answers.size() + " results for " + items + " items");
-            }
+        List<ItemAnswer> answers = CompactAnswers.read(answer);
+        if (answers == null) answers = readArray(answer);
+        if (answers == null) return failAll(items, errorOf(answer));
+        if (answers.size() == items) return answers;
+        return failAll(items, "the function answered " + answers.size() + " results for " + items + " items");
+    }
+
+    /** An answer array through the streaming parser, with no JSON tree per row; null when the answer is no array. */
+    private static List<ItemAnswer> readArray(byte[] answer) throws IOException {
+        try (JsonParser p = JSON.createParser(answer)) {
+            return p.nextToken() == JsonToken.START_ARRAY ? ItemAnswer.readArray(p) : null;
         }
-        JsonNode json = JSON.readTree(answer);
-        String message = json.has(ResultFiles.ERROR)
+    }
+
+    private static String errorOf(byte[] answer) throws IOException {
+        JsonNode json = Trees.JSON.readTree(answer);
+        return json.has(ResultFiles.ERROR)
                 ? json.get(ResultFiles.ERROR).asText()
                 : "the function answered no array of results";
-        return failAll(items, message);
+    }
+
+    /** Jackson's databind, loaded only when an answer is not an array: a fresh process saves its class loading. */
+    private static final class Trees {
+        static final ObjectMapper JSON = new ObjectMapper();
     }
 
     private static List<ItemAnswer> failAll(int items, String message) {

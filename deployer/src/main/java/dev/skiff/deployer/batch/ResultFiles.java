@@ -1,12 +1,11 @@
 package dev.skiff.deployer.batch;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SequenceWriter;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 
 import java.io.BufferedWriter;
@@ -29,13 +28,14 @@ import java.util.Map;
 public final class ResultFiles implements Closeable {
     public static final String ROW = "row";
     public static final String ERROR = "error";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final CsvMapper CSV = new CsvMapper();
+    // factories, not mappers: Jackson's databind would cost a fresh `skiff batch` process its class loading
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final CsvFactory CSV = new CsvFactory();
 
     private final Path out, failedFile, summaryFile;
     private final BatchFormat format;
     private final BufferedWriter results;
-    private final SequenceWriter failed;
+    private final CsvGenerator failed;
     private CsvGenerator csvResults; // CSV: opened at the first scored row, whose fields make the header
     private List<String> columns;
     private final List<Map.Entry<Long, ItemAnswer>> waiting = new ArrayList<>(); // failed rows before the header
@@ -48,16 +48,15 @@ public final class ResultFiles implements Closeable {
         this.failedFile = directory.resolve(inputName + ".failed.csv");
         this.summaryFile = directory.resolve(inputName + ".summary.json");
         this.results = Files.newBufferedWriter(out, StandardCharsets.UTF_8);
-        this.jsonl = format == BatchFormat.JSONL
-                ? JSON.getFactory().createGenerator(results).setCodec(JSON).setRootValueSeparator(null)
-                : null;
+        this.jsonl = format == BatchFormat.JSONL ? JSON.createGenerator(results).setRootValueSeparator(null) : null;
         CsvSchema failedSchema = CsvSchema.builder()
                 .addColumn(ROW)
                 .addColumn("key")
                 .addColumn("message")
                 .build()
                 .withHeader();
-        this.failed = CSV.writer(failedSchema).writeValues(Files.newBufferedWriter(failedFile, StandardCharsets.UTF_8));
+        this.failed = CSV.createGenerator(Files.newBufferedWriter(failedFile, StandardCharsets.UTF_8));
+        failed.setSchema(failedSchema);
     }
 
     public Path out() {
@@ -80,7 +79,13 @@ public final class ResultFiles implements Closeable {
     /** One row's result; rows come in input order. */
     public void write(long row, ItemAnswer result) {
         try {
-            if (result.failed()) failed.write(List.of(row, key(result), String.valueOf(result.get(ERROR))));
+            if (result.failed()) {
+                failed.writeStartArray();
+                failed.writeNumber(row);
+                failed.writeString(key(result));
+                failed.writeString(String.valueOf(result.get(ERROR)));
+                failed.writeEndArray();
+            }
             if (format == BatchFormat.JSONL) {
                 jsonl.writeStartObject();
                 jsonl.writeNumberField(ROW, row);
@@ -141,7 +146,7 @@ public final class ResultFiles implements Closeable {
         CsvSchema.Builder schema = CsvSchema.builder();
         for (String column : columns) schema.addColumn(column);
         // a generator, not a SequenceWriter: that flushes the file after every row
-        csvResults = CSV.getFactory().createGenerator(results);
+        csvResults = CSV.createGenerator(results);
         csvResults.setSchema(schema.build().withHeader());
     }
 
@@ -157,19 +162,22 @@ public final class ResultFiles implements Closeable {
     }
 
     public void writeSummary(BatchSummary summary, String model, String input) throws IOException {
-        ObjectNode json = JSON.createObjectNode();
-        json.put("model", model);
-        json.put("input", input);
-        json.put("items", summary.total());
-        json.put("succeeded", summary.succeeded());
-        json.put("failed", summary.failed());
-        json.put("failedPercentage", summary.failedPercentage());
-        json.put("toleratedFailurePercentage", summary.toleratedFailurePercentage());
-        json.put("withinTolerance", summary.withinTolerance());
-        json.put("elapsedMillis", summary.elapsedMillis());
-        json.put("results", out.getFileName().toString());
-        json.put("failedItems", failedFile.getFileName().toString());
-        JSON.writerWithDefaultPrettyPrinter().writeValue(summaryFile.toFile(), json);
+        try (JsonGenerator json = JSON.createGenerator(summaryFile.toFile(), JsonEncoding.UTF8)) {
+            json.useDefaultPrettyPrinter();
+            json.writeStartObject();
+            json.writeStringField("model", model);
+            json.writeStringField("input", input);
+            json.writeNumberField("items", summary.total());
+            json.writeNumberField("succeeded", summary.succeeded());
+            json.writeNumberField("failed", summary.failed());
+            json.writeNumberField("failedPercentage", summary.failedPercentage());
+            json.writeNumberField("toleratedFailurePercentage", summary.toleratedFailurePercentage());
+            json.writeBooleanField("withinTolerance", summary.withinTolerance());
+            json.writeNumberField("elapsedMillis", summary.elapsedMillis());
+            json.writeStringField("results", out.getFileName().toString());
+            json.writeStringField("failedItems", failedFile.getFileName().toString());
+            json.writeEndObject();
+        }
     }
 
     @Override

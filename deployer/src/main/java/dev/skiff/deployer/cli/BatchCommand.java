@@ -1,7 +1,5 @@
 package dev.skiff.deployer.cli;
 
-import dev.skiff.deployer.aws.AwsClients;
-import dev.skiff.deployer.aws.AwsSettings;
 import dev.skiff.deployer.batch.BatchFormat;
 import dev.skiff.deployer.batch.BatchSummary;
 import dev.skiff.deployer.batch.InputRows;
@@ -21,7 +19,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -225,9 +222,8 @@ public final class BatchCommand implements Callable<Integer> {
             }
         }
         String name = function != null ? function : TemplateModel.logicalId(model) + "Function";
-        try (LambdaClient lambda = new AwsClients(AwsSettings.local(lambdaEndpoint, null)).lambda();
-                InputRows rows = InputRows.open(file, inputFormat)) {
-            LocalBatchRun run = new LocalBatchRun(settings, new LambdaBatchInvoker(lambda, name, version));
+        try (InputRows rows = InputRows.open(file, inputFormat)) {
+            LocalBatchRun run = new LocalBatchRun(settings, new LambdaBatchInvoker(lambdaEndpoint, name, version));
             return run.run(rows, files, bar, InputRows.count(file, inputFormat), tolerated);
         }
     }
