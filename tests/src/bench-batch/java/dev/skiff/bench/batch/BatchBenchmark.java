@@ -40,7 +40,7 @@ public final class BatchBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>(Map.of(
-                "rows", "1000000", "seed", "7", "bad-every", "100000", "batch-size", "1000", "concurrency", "2",
+                "rows", "1000000", "seed", "7", "bad-every", "100000", "batch-size", "1150", "concurrency", "3",
                 "rounds", "2", "sample", "1000", "dir", "target/bench-batch", "models", "examples/models"));
         options.put("api", "http://127.0.0.1:3000");
         options.put("lambda", "http://127.0.0.1:3001");
