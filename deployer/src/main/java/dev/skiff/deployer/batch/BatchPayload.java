@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,7 +19,7 @@ import java.util.Arrays;
  * ItemBatcher's MaxInputBytesPerBatch, the event stops at a byte limit.
  */
 public final class BatchPayload {
-    private static final JsonFactory JSON = new JsonFactory(); // databind only for JSONL's values: see Codec
+    private static final JsonFactory JSON = new JsonFactory(); // databind only for JSONL's values: see Databind
     private static final byte[] START = "{\"Items\":[".getBytes(StandardCharsets.US_ASCII);
 
     private final Bytes out;
@@ -69,7 +68,7 @@ public final class BatchPayload {
                 if (quoted[i] == null) quoted[i] = new SerializedString(names[i]);
                 g.writeFieldName(quoted[i]);
                 if (values[i] instanceof String text) g.writeString(text); // every CSV value
-                else g.setCodec(Codec.JSON).writeObject(values[i]); // a JSONL value: a number, a list, a map
+                else g.setCodec(Databind.JSON).writeObject(values[i]); // a JSONL value: a number, a list, a map
             }
             g.writeEndObject();
             g.flush();
@@ -163,11 +162,6 @@ public final class BatchPayload {
         }
         byte[] event = bytes.toByteArray();
         return Arrays.copyOfRange(event, "{\"Items\":[".length(), event.length);
-    }
-
-    /** Jackson's databind, loaded only for JSONL: a fresh `skiff batch` of a CSV file saves its class loading. */
-    private static final class Codec {
-        static final ObjectMapper JSON = new ObjectMapper();
     }
 
     /** A byte array output, unsynchronized, that can drop what came after a mark. */

@@ -2,7 +2,6 @@ package dev.skiff.deployer.batch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
@@ -282,7 +281,6 @@ public abstract sealed class InputRows implements Closeable {
     }
 
     private static final class Jsonl extends InputRows {
-        private static final ObjectMapper JSON = new ObjectMapper();
         private final BufferedReader reader;
 
         Jsonl(BufferedReader reader) {
@@ -300,7 +298,7 @@ public abstract sealed class InputRows implements Closeable {
             if (line == null) return null;
             if (line.isBlank()) return InputRow.of(number, Map.of());
             try {
-                Object value = JSON.readValue(line, Object.class);
+                Object value = Databind.JSON.readValue(line, Object.class);
                 if (value instanceof Map<?, ?> object) {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> values = (Map<String, Object>) object;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.deployer.plan.BatchPlan;
 
 import java.io.IOException;
@@ -24,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (an unknown model, an invocation error) fails each of its rows with that message.
  */
 public final class LocalBatchRun {
-    private static final JsonFactory JSON = new JsonFactory(); // databind only for an error answer: see Trees
+    private static final JsonFactory JSON = new JsonFactory(); // databind only for an error answer: see Databind
 
     /** @param maxBytes the most one event may take, as ItemBatcher's MaxInputBytesPerBatch */
     public record Settings(String model, String version, int batchSize, int concurrency, int maxBytes) {
@@ -169,15 +168,10 @@ public final class LocalBatchRun {
     }
 
     private static String errorOf(byte[] answer) throws IOException {
-        JsonNode json = Trees.JSON.readTree(answer);
+        JsonNode json = Databind.JSON.readTree(answer);
         return json.has(ResultFiles.ERROR)
                 ? json.get(ResultFiles.ERROR).asText()
                 : "the function answered no array of results";
-    }
-
-    /** Jackson's databind, loaded only when an answer is not an array: a fresh process saves its class loading. */
-    private static final class Trees {
-        static final ObjectMapper JSON = new ObjectMapper();
     }
 
     private static List<ItemAnswer> failAll(int items, String message) {

@@ -1,6 +1,5 @@
 package dev.skiff.deployer.batch;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skiff.deployer.aws.AwsClients;
 import dev.skiff.deployer.cli.UserError;
@@ -40,7 +39,6 @@ import java.util.Map;
  * rather than scoring everything twice.
  */
 public final class StackBatchRun {
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final Duration POLL = Duration.ofSeconds(2);
 
     /** The SDK clients a run uses. */
@@ -179,7 +177,7 @@ public final class StackBatchRun {
     public record ExecutionInput(
             String bucket, String key, BatchFormat format, String outputPrefix, int batchSize, double tolerated) {
         String json() {
-            ObjectNode input = JSON.createObjectNode();
+            ObjectNode input = Databind.JSON.createObjectNode();
             input.put("bucket", bucket);
             input.put("key", key);
             input.put("format", format.itemReaderType());
