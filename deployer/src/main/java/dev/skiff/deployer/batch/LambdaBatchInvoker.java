@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URL;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -53,9 +52,10 @@ public final class LambdaBatchInvoker implements BatchInvoker {
         this.baseWait = baseWait;
         this.throttledBaseWait = throttledBaseWait;
         String base = lambda.toString().replaceAll("/+$", "");
-        String path = base + "/2015-03-31/functions/" + encode(function) + "/invocations";
+        String path = base + "/2015-03-31/functions/" + BatchInvoker.pathSegment(function) + "/invocations";
         try {
-            this.invocations = URI.create(qualifier == null ? path : path + "?Qualifier=" + encode(qualifier))
+            this.invocations = URI.create(
+                            qualifier == null ? path : path + "?Qualifier=" + BatchInvoker.pathSegment(qualifier))
                     .toURL();
         } catch (IOException e) {
             throw new IllegalArgumentException("not an HTTP address: " + lambda, e);
@@ -145,9 +145,5 @@ public final class LambdaBatchInvoker implements BatchInvoker {
 
     private static long ceiling(Duration base, int attempt) {
         return Math.min(MAX_WAIT.toMillis(), base.toMillis() << Math.min(attempt - 1, 20));
-    }
-
-    private static String encode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -1,7 +1,6 @@
 package dev.skiff.deployer.batch;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -33,7 +32,8 @@ public final class PoolBatchInvoker implements BatchInvoker {
     PoolBatchInvoker(HttpClient http, URI pool, String model, String version, Duration firstWait) {
         this.http = http;
         String base = pool.toString().replaceAll("/+$", "");
-        this.batchUri = URI.create(base + "/v2/models/" + segment(model) + "/versions/" + segment(version) + "/batch");
+        this.batchUri = URI.create(base + "/v2/models/" + BatchInvoker.pathSegment(model) + "/versions/"
+                + BatchInvoker.pathSegment(version) + "/batch");
         this.firstWait = firstWait;
     }
 
@@ -64,9 +64,5 @@ public final class PoolBatchInvoker implements BatchInvoker {
     private IllegalStateException failed(HttpResponse<byte[]> response) {
         return new IllegalStateException("POST " + batchUri + " answered " + response.statusCode() + ": "
                 + new String(response.body(), StandardCharsets.UTF_8));
-    }
-
-    private static String segment(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

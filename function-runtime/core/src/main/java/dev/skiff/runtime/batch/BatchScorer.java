@@ -162,8 +162,8 @@ public final class BatchScorer {
      */
     private final class Chunk {
         final int[] items; // the item of each row
-        final Object[]
-                values; // per input: float[] (FP32), double[] (FP64), long[] (INT32, INT64, BOOL), String[] (BYTES)
+        // per input: float[] (FP32), double[] (FP64), long[] (INT32, INT64, BOOL), String[] (BYTES)
+        final Object[] values;
         int rows;
 
         Chunk(int capacity) {
