@@ -9,6 +9,7 @@ import dev.skiff.gpu.observability.CaptureLog;
 import dev.skiff.gpu.observability.PoolMetrics;
 import dev.skiff.gpu.provider.ExecutionProvider;
 import dev.skiff.gpu.provider.ExecutionProviderSelector;
+import dev.skiff.gpu.repository.GoneVersions;
 import dev.skiff.gpu.repository.ModelRegistry;
 import dev.skiff.gpu.repository.RepositoryWatcher;
 import dev.skiff.gpu.repository.VersionLoader;
@@ -90,8 +91,13 @@ public final class GpuServer implements AutoCloseable {
                 new VersionLoader(provider, options.batching(), metrics),
                 options.drainTimeout());
         this.aliases = new AliasTable();
-        this.storePoller =
-                sync == null ? null : new StorePoller(sync, registry, new StoreAliases(store, aliases, registry));
+        this.storePoller = sync == null
+                ? null
+                : new StorePoller(
+                        sync,
+                        registry,
+                        new StoreAliases(store, aliases, registry),
+                        new GoneVersions(registry, aliases));
         this.backend = new PoolBackend(registry, aliases, options.strictReadiness(), options.stackModels());
         this.aliasFile =
                 options.aliasesFile() == null ? null : new AliasFileLoader(options.aliasesFile(), aliases, registry);

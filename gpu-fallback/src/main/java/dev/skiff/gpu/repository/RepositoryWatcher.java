@@ -8,9 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,14 +23,13 @@ public final class RepositoryWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RepositoryWatcher.class);
 
     private final ModelRegistry registry;
-    private final AliasTable aliases;
+    private final GoneVersions gone;
     private final AliasFileLoader aliasFile;
     private final ScheduledExecutorService timer;
-    private final Set<String> warned = new HashSet<>();
 
     public RepositoryWatcher(ModelRegistry registry, AliasTable aliases, AliasFileLoader aliasFile, Duration interval) {
         this.registry = registry;
-        this.aliases = aliases;
+        this.gone = new GoneVersions(registry, aliases);
         this.aliasFile = aliasFile;
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("repository-watcher").factory());
@@ -73,17 +70,7 @@ public final class RepositoryWatcher implements AutoCloseable {
     private void unloadRemoved(String name, Model model, List<Long> onDisk) {
         for (String version : model.versionNames()) {
             long number = Long.parseLong(version);
-            if (onDisk.contains(number)) continue;
-            Set<String> using = aliases.routingTo(name, number).keySet();
-            if (using.isEmpty()) {
-                registry.unloadVersion(name, number);
-            } else if (warned.add(name + "/" + number)) {
-                LOG.atWarn()
-                        .addKeyValue("model", name)
-                        .addKeyValue("version", version)
-                        .addKeyValue("aliases", using.toString())
-                        .log("a version's directory is gone but aliases still route to it; it keeps serving");
-            }
+            if (!onDisk.contains(number)) gone.retire(name, number, "a version's directory is gone");
         }
     }
 

@@ -82,11 +82,6 @@ public final class StoreAliases {
         apply(written);
     }
 
-    /** The names of the aliases of a model that route to a version (with any weight). */
-    public Set<String> routingTo(String model, long version) {
-        return table.routingTo(model, version).keySet();
-    }
-
     /** Published versions of a model in the store, lowest first (an alias may route to any). */
     public List<Long> publishedVersions(String model) {
         return store.versions(model);

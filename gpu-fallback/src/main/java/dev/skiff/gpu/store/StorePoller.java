@@ -1,5 +1,6 @@
 package dev.skiff.gpu.store;
 
+import dev.skiff.gpu.repository.GoneVersions;
 import dev.skiff.gpu.repository.ModelRegistry;
 import dev.skiff.gpu.routing.StoreAliases;
 import dev.skiff.runtime.model.ModelLoadException;
@@ -7,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,13 +25,14 @@ public final class StorePoller implements AutoCloseable {
     private final StoreSync sync;
     private final ModelRegistry registry;
     private final StoreAliases aliases;
-    private final Set<String> stillRouted = new HashSet<>(); // "model/version", warned about once
+    private final GoneVersions gone;
     private volatile ScheduledExecutorService timer;
 
-    public StorePoller(StoreSync sync, ModelRegistry registry, StoreAliases aliases) {
+    public StorePoller(StoreSync sync, ModelRegistry registry, StoreAliases aliases, GoneVersions gone) {
         this.sync = sync;
         this.registry = registry;
         this.aliases = aliases;
+        this.gone = gone;
     }
 
     /** The first sync: every version downloaded and loaded, and the aliases read (readiness waits for it). */
@@ -73,20 +74,8 @@ public final class StorePoller implements AutoCloseable {
 
     /** A version deleted from the store: unloaded and its files removed, unless an alias still routes to it. */
     private void retire(String model, long version) {
-        Set<String> using = aliases.routingTo(model, version);
-        if (!using.isEmpty()) {
-            if (stillRouted.add(model + "/" + version)) {
-                LOG.atWarn()
-                        .addKeyValue("model", model)
-                        .addKeyValue("version", Long.toString(version))
-                        .addKeyValue("aliases", using.toString())
-                        .log("a version was deleted from the store but aliases still route to it; it keeps serving");
-            }
-            return;
-        }
-        registry.unloadVersion(model, version);
+        if (!gone.retire(model, version, "a version was deleted from the store")) return;
         sync.delete(model, version);
-        stillRouted.remove(model + "/" + version);
         LOG.atInfo()
                 .addKeyValue("model", model)
                 .addKeyValue("version", Long.toString(version))
