@@ -1,8 +1,10 @@
 package dev.skiff.runtime.capture;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.skiff.runtime.contract.Limits;
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.model.ModelConfig;
+import dev.skiff.runtime.observability.RequestLog;
 import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
 import dev.skiff.runtime.protocol.Json;
@@ -141,6 +143,54 @@ public final class CaptureRecord {
         timestamp(inferenceTime, line);
         line.append(END);
         return line;
+    }
+
+    /**
+     * The line written instead of a record longer than one log event: a warning with a
+     * {@code CaptureTooLarge} metric in the Embedded Metric Format, so an alarm can count what
+     * capture missed. It is not a capture line: readers and the subscription filter pass it by.
+     */
+    static byte[] tooLarge(Target target, InferRequest request, InferResponse response, int bytes, Instant time) {
+        RecordBuffer line = new RecordBuffer(512);
+        try (JsonGenerator g = Json.FACTORY.createGenerator(line)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("_aws");
+            g.writeNumberField("Timestamp", time.toEpochMilli());
+            g.writeArrayFieldStart("CloudWatchMetrics");
+            g.writeStartObject();
+            g.writeStringField("Namespace", RequestLog.NAMESPACE);
+            g.writeArrayFieldStart("Dimensions");
+            g.writeStartArray();
+            g.writeString("Model");
+            g.writeString("Target");
+            g.writeEndArray();
+            g.writeEndArray();
+            g.writeArrayFieldStart("Metrics");
+            g.writeStartObject();
+            g.writeStringField("Name", "CaptureTooLarge");
+            g.writeStringField("Unit", "Count");
+            g.writeEndObject();
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeStringField("level", "WARN");
+            g.writeStringField(
+                    "message",
+                    "capture record not written: longer than one CloudWatch Logs event may be; capture fewer inputs"
+                            + " (capture.inputs) or only the outputs");
+            g.writeStringField("Model", response.modelName());
+            g.writeStringField("Version", response.modelVersion());
+            g.writeStringField("Target", target.wireName());
+            if (request.id() != null) g.writeStringField("inferenceId", request.id());
+            g.writeNumberField("recordBytes", bytes);
+            g.writeNumberField("limitBytes", Limits.LOG_EVENT_BYTES);
+            g.writeNumberField("CaptureTooLarge", 1);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return line.toByteArray();
     }
 
     /** A part's data written from tensors: {@code {"inputs":[...]}} or {@code {"outputs":[...]}}. */

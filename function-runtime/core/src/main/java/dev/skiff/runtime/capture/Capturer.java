@@ -1,5 +1,6 @@
 package dev.skiff.runtime.capture;
 
+import dev.skiff.runtime.contract.Limits;
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.model.ModelConfig;
 import dev.skiff.runtime.protocol.InferRequest;
@@ -14,7 +15,8 @@ import java.util.function.IntSupplier;
 /**
  * Decides per served request whether it is sampled and, when it is, hands its capture record's
  * line to the target's log: the function's stdout (Lambda ships it after the invocation, the
- * request does not wait on CloudWatch) or the pool's asynchronous capture log.
+ * request does not wait on CloudWatch) or the pool's asynchronous capture log. A record longer
+ * than one log event may be is not written; a notice with a {@code CaptureTooLarge} metric is.
  */
 public final class Capturer {
     /** A capturer that never samples: capture off for every model. */
@@ -25,7 +27,10 @@ public final class Capturer {
     private final IntSupplier percentile;
     private final EventIds eventIds = new EventIds();
 
-    /** Takes a record's line, UTF-8 without its newline, to copy during the call: the bytes are reused after it. */
+    /**
+     * Takes a record's line (or the notice that stands for a record too large to write), UTF-8
+     * without its newline, to copy during the call: the bytes are reused after it.
+     */
     public interface Sink {
         void accept(byte[] bytes, int length);
     }
@@ -67,7 +72,12 @@ public final class Capturer {
         if (!sampled(capture.samplingPercent())) return;
         RecordBuffer line = CaptureRecord.write(
                 capture, target, request, requestJson, response, responseJson, eventIds.next(), Instant.now());
-        log.accept(line.bytes(), line.size());
+        if (line.size() <= Limits.LOG_EVENT_BYTES) {
+            log.accept(line.bytes(), line.size());
+        } else { // it would reach CloudWatch in pieces nobody reads: a notice, and a metric to alarm on, instead
+            byte[] notice = CaptureRecord.tooLarge(target, request, response, line.size(), Instant.now());
+            log.accept(notice, notice.length);
+        }
         line.release();
     }
 

@@ -14,5 +14,13 @@ public final class Limits {
      */
     public static final int MAX_REQUEST_BODY_BYTES = LAMBDA_SYNC_PAYLOAD_BYTES;
 
+    /**
+     * The largest log line that reaches CloudWatch Logs as one event everywhere Skiff writes one:
+     * 256 KiB, PutLogEvents' event limit before AWS raised it to 1 MB, and still where Lambda's log
+     * shipping and the awslogs driver split a longer line. A longer capture line would arrive in
+     * pieces that no subscription filter matches.
+     */
+    public static final int LOG_EVENT_BYTES = 256 * 1024;
+
     private Limits() {}
 }

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -180,6 +181,39 @@ class CaptureRecordTest {
             }
             assertEquals(percent * 10, lines.size(), "at " + percent + " %, every request or none");
         }
+    }
+
+    @Test
+    void aRecordLongerThanALogEventIsReplacedByANoticeWithAMetric() throws IOException {
+        List<String> lines = new ArrayList<>();
+        Capturer capturer = new Capturer(Target.LAMBDA, line -> lines.add(new String(line, StandardCharsets.UTF_8)));
+        ModelConfig.Capture everything = new ModelConfig.Capture(100, ModelConfig.CaptureData.BOTH, List.of());
+        float[] values = new float[40_000]; // about 40,000 * 8 bytes of JSON: over 256 KiB
+        Arrays.fill(values, 0.123456f);
+        InferRequest large = new InferRequest(
+                "req-large",
+                Map.of(),
+                List.of(Tensor.ofFloats("features", new long[] {1, values.length}, values)),
+                List.of(),
+                false);
+
+        capturer.served(everything, large, RESPONSE);
+        capturer.served(everything, REQUEST, RESPONSE);
+
+        assertEquals(2, lines.size());
+        String notice = lines.get(0);
+        assertFalse(CaptureRecord.isCaptureLine(notice), "readers and the subscription filter pass it by");
+        JsonNode json = JSON.readTree(notice);
+        assertEquals("WARN", json.get("level").asText());
+        assertEquals("fraud", json.get("Model").asText());
+        assertEquals("req-large", json.get("inferenceId").asText());
+        assertTrue(json.get("recordBytes").asInt() > 256 * 1024, notice);
+        assertEquals(256 * 1024, json.get("limitBytes").asInt());
+        assertEquals(1, json.get("CaptureTooLarge").asInt());
+        assertEquals(
+                "CaptureTooLarge",
+                json.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText());
+        assertTrue(CaptureRecord.isCaptureLine(lines.get(1)), "the next record is written as usual");
     }
 
     @Test
