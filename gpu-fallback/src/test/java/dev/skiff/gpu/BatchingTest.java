@@ -52,13 +52,13 @@ class BatchingTest {
                         .floatInitializer("table", 4, 2)
                         .node("Gather", List.of("table", "i"), List.of("y")),
                 "{\"batching\": {\"adaptiveBatchSize\": false, \"maxQueueDelayMs\": 1000}}");
-        // holds requests two seconds, and queues two at most
+        // holds requests five seconds (long enough to fill its queue on a loaded machine), and queues two at most
         Repositories.model(
                 repository,
                 "slow",
                 1,
                 OnnxModelBuilder.identity(OnnxModelBuilder.FLOAT, "n", 2),
-                "{\"batching\": {\"adaptiveBatchSize\": false, \"maxQueueDelayMs\": 2000, \"queueCapacity\": 2}}");
+                "{\"batching\": {\"adaptiveBatchSize\": false, \"maxQueueDelayMs\": 5000, \"queueCapacity\": 2}}");
         pool = TestServer.start(repository);
     }
 

@@ -38,7 +38,7 @@ class DrainTest {
 
     @Test
     void drainFinishesInFlightRequestsAndRefusesNewOnes() throws Exception {
-        heldModel(700);
+        heldModel(3000); // long enough for 5 requests to queue on a loaded machine
         TestServer pool = TestServer.start(repository);
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<TestServer.Reply>> inFlight = new ArrayList<>();
@@ -66,7 +66,7 @@ class DrainTest {
 
     @Test
     void sigtermDrainsARealServerProcess() throws Exception {
-        heldModel(1500);
+        heldModel(5000); // 3 requests to a new JVM queue within it on a loaded machine
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path log =

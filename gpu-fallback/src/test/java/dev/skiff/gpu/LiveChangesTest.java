@@ -104,6 +104,8 @@ class LiveChangesTest {
                         pool.manage("POST", "/v2/repository/models/moving/versions/1/load", null)
                                 .status());
             }
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (answered.get() <= 20 && System.nanoTime() < deadline) Thread.sleep(20); // clients slower to start
             running.set(false);
             for (Future<?> loop : loops) loop.get();
         }

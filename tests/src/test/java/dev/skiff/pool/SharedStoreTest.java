@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skiff.deployer.cli.SkiffCli;
 import dev.skiff.gpu.GpuServer;
+import dev.skiff.runtime.contract.AliasDocument;
 import dev.skiff.runtime.contract.AliasRoute;
 import dev.skiff.runtime.testing.OnnxModelBuilder;
 import dev.skiff.runtime.testing.Repositories;
@@ -50,6 +51,9 @@ class SharedStoreTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String STORE = "s3://pool/models";
     static final int POLL_SECONDS = 1;
+    /** Requests per canary check: 20 ± 4 % of 2,500 is ± 5 standard deviations, so a right split never fails by chance. */
+    static final int CANARY_REQUESTS = 2500;
+
     static final String BODY = "{\"inputs\":[{\"name\":\"x\",\"datatype\":\"FP32\",\"shape\":[1,2],\"data\":[1,2]}]}";
     static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -75,20 +79,24 @@ class SharedStoreTest {
                 for (Pool pool : pools) pool.awaitReady();
                 assertEquals(Map.of("1", 300), spread(pools, 300), "live on version 1 everywhere");
 
-                // a 20 % canary, then two poll intervals, then 1,000 requests over the three
+                // a 20 % canary, then, once every task has polled it, 1,000 requests over the three
                 skiff(s3, 0, "promote", "fraud", "--to", "2", "--canary", "20");
-                Thread.sleep(2_000L * POLL_SECONDS);
-                Map<String, Integer> split = spread(pools, 1000);
-                System.out.println("[shared-store] after promote --canary 20, 2 polls later, 1000 requests over 3 "
-                        + "tasks: " + split);
+                long polled = System.nanoTime();
+                for (Pool pool : pools) pool.awaitLiveRoute(AliasDocument.ADDITIONAL_VERSION_WEIGHTS);
+                long routedMs = (System.nanoTime() - polled) / 1_000_000;
+                Map<String, Integer> split = spread(pools, CANARY_REQUESTS);
+                System.out.println("[shared-store] after promote --canary 20, every task routed it in "
+                        + routedMs + " ms; " + CANARY_REQUESTS
+                        + " requests over 3 tasks: " + split);
                 assertCanary(split);
 
                 // a task started afterwards serves the same split
                 Pool fourth = Pool.start(temp.resolve("pool-3"), s3.endpoint());
                 pools.add(fourth);
                 fourth.awaitReady();
-                Map<String, Integer> late = spread(List.of(fourth), 1000);
-                System.out.println("[shared-store] a fourth task started later, 1000 requests: " + late);
+                Map<String, Integer> late = spread(List.of(fourth), CANARY_REQUESTS);
+                System.out.println(
+                        "[shared-store] a fourth task started later, " + CANARY_REQUESTS + " requests: " + late);
                 assertCanary(late);
 
                 // kill -9 of one task during traffic: the others answer throughout, the store keeps the aliases
@@ -106,9 +114,9 @@ class SharedStoreTest {
                 Pool restarted = Pool.start(temp.resolve("pool-0b"), s3.endpoint());
                 pools.set(0, restarted);
                 restarted.awaitReady();
-                Map<String, Integer> afterKill = spread(pools, 1000);
-                System.out.println(
-                        "[shared-store] after the kill, with a replacement task, 1000 requests over 4: " + afterKill);
+                Map<String, Integer> afterKill = spread(pools, CANARY_REQUESTS);
+                System.out.println("[shared-store] after the kill, with a replacement task, " + CANARY_REQUESTS
+                        + " requests over 4: " + afterKill);
                 assertCanary(afterKill);
 
                 // a new version uploaded to the store: served by every task, no restart, no failed request
@@ -283,6 +291,22 @@ class SharedStoreTest {
                     port[0] = JSON.readTree(line).get("port").asInt();
                 if (line.contains("\"message\":\"management listening\""))
                     port[1] = JSON.readTree(line).get("port").asInt();
+            }
+        }
+
+        /** Until the task's management API answers the live alias with a route that holds the text. */
+        void awaitLiveRoute(String text) throws Exception {
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port[1] + "/v2/repository/models/fraud/aliases/live"))
+                    .timeout(Duration.ofSeconds(30))
+                    .build();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            String route;
+            while (!(route = HTTP.send(request, HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .contains(text)) {
+                assertTrue(System.nanoTime() < deadline, "the task never polled the new route: " + route);
+                Thread.sleep(100);
             }
         }
 

@@ -60,6 +60,7 @@ class EnvironmentLifecycleTest {
                     Type: AWS::Serverless::Function
                     Properties:
                       CodeUri: idle
+                      Timeout: 10
                 """.formatted(Templates.HANDLER));
         emulator = Emulator.start(Emulator.Options.defaults(template)
                 .withIdleTimeout(Duration.ofSeconds(2))
