@@ -3,6 +3,7 @@ package dev.skiff.monitoring.scheduled;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.skiff.monitoring.drift.DriftReport;
 import dev.skiff.monitoring.drift.FeatureDrift;
+import dev.skiff.runtime.observability.EmbeddedMetrics;
 import dev.skiff.runtime.protocol.Json;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A drift check's CloudWatch Embedded Metric Format lines: {@code DriftedShare} (the share of
@@ -67,29 +69,14 @@ public final class DriftMetrics {
         StringWriter out = new StringWriter(256);
         try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
             g.writeStartObject();
-            g.writeObjectFieldStart("_aws");
-            g.writeNumberField("Timestamp", time.toEpochMilli());
-            g.writeArrayFieldStart("CloudWatchMetrics");
-            g.writeStartObject();
-            g.writeStringField("Namespace", NAMESPACE);
-            g.writeArrayFieldStart("Dimensions");
-            for (List<String> set : dimensions) {
-                g.writeStartArray();
-                for (String name : set) g.writeString(name);
-                g.writeEndArray();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("Metrics");
-            for (String metric : metrics) {
-                g.writeStartObject();
-                g.writeStringField("Name", metric);
-                g.writeStringField("Unit", metric.equals("DriftedFeatures") ? "Count" : "None");
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-            g.writeEndArray();
-            g.writeEndObject();
+            EmbeddedMetrics.writeMetadata(
+                    g,
+                    time.toEpochMilli(),
+                    NAMESPACE,
+                    dimensions,
+                    Stream.of(metrics)
+                            .map(m -> new EmbeddedMetrics.Metric(m, m.equals("DriftedFeatures") ? "Count" : "None"))
+                            .toList());
             g.writeStringField("Model", model);
             g.writeStringField("Version", version);
             if (feature != null) g.writeStringField("Feature", feature);

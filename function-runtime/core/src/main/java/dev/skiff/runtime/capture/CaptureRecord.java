@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.skiff.runtime.contract.Limits;
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.model.ModelConfig;
+import dev.skiff.runtime.observability.EmbeddedMetrics;
 import dev.skiff.runtime.observability.RequestLog;
 import dev.skiff.runtime.protocol.InferRequest;
 import dev.skiff.runtime.protocol.InferResponse;
@@ -154,26 +155,12 @@ public final class CaptureRecord {
         RecordBuffer line = new RecordBuffer(512);
         try (JsonGenerator g = Json.FACTORY.createGenerator(line)) {
             g.writeStartObject();
-            g.writeObjectFieldStart("_aws");
-            g.writeNumberField("Timestamp", time.toEpochMilli());
-            g.writeArrayFieldStart("CloudWatchMetrics");
-            g.writeStartObject();
-            g.writeStringField("Namespace", RequestLog.NAMESPACE);
-            g.writeArrayFieldStart("Dimensions");
-            g.writeStartArray();
-            g.writeString("Model");
-            g.writeString("Target");
-            g.writeEndArray();
-            g.writeEndArray();
-            g.writeArrayFieldStart("Metrics");
-            g.writeStartObject();
-            g.writeStringField("Name", "CaptureTooLarge");
-            g.writeStringField("Unit", "Count");
-            g.writeEndObject();
-            g.writeEndArray();
-            g.writeEndObject();
-            g.writeEndArray();
-            g.writeEndObject();
+            EmbeddedMetrics.writeMetadata(
+                    g,
+                    time.toEpochMilli(),
+                    RequestLog.NAMESPACE,
+                    List.of(List.of("Model", "Target")),
+                    List.of(new EmbeddedMetrics.Metric("CaptureTooLarge", "Count")));
             g.writeStringField("level", "WARN");
             g.writeStringField(
                     "message",

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * One JSON line per request on stdout, which is also a CloudWatch Embedded Metric Format
@@ -17,6 +18,15 @@ import java.nio.charset.StandardCharsets;
  */
 public final class RequestLog {
     public static final String NAMESPACE = "Skiff";
+
+    private static final List<List<String>> DIMENSIONS =
+            List.of(List.of("Model", "Target"), List.of("Model", "Version", "Target"));
+    private static final List<EmbeddedMetrics.Metric> METRICS = List.of(
+            new EmbeddedMetrics.Metric("Latency", "Milliseconds"),
+            new EmbeddedMetrics.Metric("InferenceLatency", "Milliseconds"),
+            new EmbeddedMetrics.Metric("Errors", "Count"),
+            new EmbeddedMetrics.Metric("ClientErrors", "Count"),
+            new EmbeddedMetrics.Metric("ColdStart", "Count"));
 
     private final PrintStream out;
     private final Target target;
@@ -69,34 +79,7 @@ public final class RequestLog {
     private void format(Entry e, long epochMillis, ByteArrayOutputStream line) {
         try (JsonGenerator g = Json.FACTORY.createGenerator(line)) {
             g.writeStartObject();
-            g.writeFieldName("_aws");
-            g.writeStartObject();
-            g.writeNumberField("Timestamp", epochMillis);
-            g.writeArrayFieldStart("CloudWatchMetrics");
-            g.writeStartObject();
-            g.writeStringField("Namespace", NAMESPACE);
-            g.writeArrayFieldStart("Dimensions");
-            g.writeStartArray();
-            g.writeString("Model");
-            g.writeString("Target");
-            g.writeEndArray();
-            g.writeStartArray();
-            g.writeString("Model");
-            g.writeString("Version");
-            g.writeString("Target");
-            g.writeEndArray();
-            g.writeEndArray();
-            g.writeArrayFieldStart("Metrics");
-            metric(g, "Latency", "Milliseconds");
-            metric(g, "InferenceLatency", "Milliseconds");
-            metric(g, "Errors", "Count");
-            metric(g, "ClientErrors", "Count");
-            metric(g, "ColdStart", "Count");
-            g.writeEndArray();
-            g.writeEndObject();
-            g.writeEndArray();
-            g.writeEndObject();
-
+            EmbeddedMetrics.writeMetadata(g, epochMillis, NAMESPACE, DIMENSIONS, METRICS);
             g.writeStringField("level", e.status() >= 500 ? "ERROR" : e.status() >= 400 ? "WARN" : "INFO");
             g.writeStringField("message", "request");
             g.writeStringField("requestId", e.requestId());
@@ -119,13 +102,6 @@ public final class RequestLog {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex); // a ByteArrayOutputStream does not fail
         }
-    }
-
-    private static void metric(JsonGenerator g, String name, String unit) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("Name", name);
-        g.writeStringField("Unit", unit);
-        g.writeEndObject();
     }
 
     private static double millis(long nanos) {
