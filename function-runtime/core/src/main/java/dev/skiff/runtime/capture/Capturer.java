@@ -70,12 +70,19 @@ public final class Capturer {
             InferResponse response,
             byte[] responseJson) {
         if (!sampled(capture.samplingPercent())) return;
-        RecordBuffer line = CaptureRecord.write(
-                capture, target, request, requestJson, response, responseJson, eventIds.next(), Instant.now());
+        String eventId = eventIds.next();
+        Instant time = Instant.now();
+        RecordBuffer line =
+                CaptureRecord.write(capture, target, request, requestJson, response, responseJson, eventId, time);
+        if (line.size() > Limits.LOG_EVENT_BYTES && requestJson != null) {
+            // the body as sent may be mostly whitespace (a pretty-printed request): its tensors written compactly may
+            // fit
+            line = CaptureRecord.write(capture, target, request, null, response, responseJson, eventId, time);
+        }
         if (line.size() <= Limits.LOG_EVENT_BYTES) {
             log.accept(line.bytes(), line.size());
         } else { // it would reach CloudWatch in pieces nobody reads: a notice, and a metric to alarm on, instead
-            byte[] notice = CaptureRecord.tooLarge(target, request, response, line.size(), Instant.now());
+            byte[] notice = CaptureRecord.tooLarge(target, request, response, line.size(), time);
             log.accept(notice, notice.length);
         }
         line.release();

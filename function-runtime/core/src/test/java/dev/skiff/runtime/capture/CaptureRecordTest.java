@@ -217,6 +217,27 @@ class CaptureRecordTest {
     }
 
     @Test
+    void aPrettyPrintedBodyTooLongToCopyIsCapturedFromItsTensors() throws IOException {
+        List<String> lines = new ArrayList<>();
+        Capturer capturer = new Capturer(Target.LAMBDA, line -> lines.add(new String(line, StandardCharsets.UTF_8)));
+        String indent = "\n" + " ".repeat(300 * 1024); // 300 KiB of whitespace around a small request
+        byte[] body = ("{" + indent + "\"id\": \"req-1\", \"inputs\": [{\"name\": \"features\", \"shape\": [1, 3],"
+                        + " \"datatype\": \"FP32\", \"data\": [1.5, 2, 3]}, {\"name\": \"note\", \"shape\": [1],"
+                        + " \"datatype\": \"BYTES\", \"data\": [\"private\"]}]" + indent + "}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        capturer.served(
+                new ModelConfig.Capture(100, ModelConfig.CaptureData.BOTH, List.of()), REQUEST, body, RESPONSE, null);
+
+        assertEquals(1, lines.size());
+        assertTrue(CaptureRecord.isCaptureLine(lines.get(0)), "a record, not the too-large notice");
+        assertTrue(lines.get(0).length() < 2_000, lines.get(0).length() + " characters");
+        JsonNode inputs = JSON.readTree(lines.get(0)).at("/captureData/endpointInput/data/inputs");
+        assertEquals("[1.5,2.0,3.0]", inputs.at("/0/data").toString());
+        assertEquals("private", inputs.at("/1/data/0").asText());
+    }
+
+    @Test
     void theProductionDrawSamplesTooAndEachRecordHasItsOwnEventId() throws IOException {
         List<String> lines = new ArrayList<>();
         Capturer capturer = new Capturer(Target.LAMBDA, line -> lines.add(new String(line, StandardCharsets.UTF_8)));
