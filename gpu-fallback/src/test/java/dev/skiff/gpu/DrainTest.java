@@ -73,6 +73,8 @@ class DrainTest {
                 repository.resolve("server.log"); // a file, not a pipe: the JDK closes a pipe under its reader at exit
         ProcessBuilder server = new ProcessBuilder(
                 java,
+                "-cp",
+                classPath, // a long command line, as a container's entrypoint has: OrtRuntime must cope with it
                 GpuServer.class.getName(),
                 "--models",
                 repository.toString(),
@@ -82,8 +84,6 @@ class DrainTest {
                 "0",
                 "--execution-provider",
                 "cpu");
-        // CLASSPATH, not -cp: ONNX Runtime crashes loading a model when the command line is long
-        server.environment().put("CLASSPATH", classPath);
         Process process =
                 server.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -244,8 +244,7 @@ class SharedStoreTest {
                                     .split(File.pathSeparator))
                     .filter(entry -> !entry.contains("slf4j-simple"))
                     .collect(Collectors.joining(File.pathSeparator));
-            // an @argfile, not -cp or CLASSPATH: ONNX Runtime crashes loading a model when the command
-            // line (or, with this many jars, the environment) is long
+            // an @argfile: with every test jar, the class path nears the OS's limit on one argument
             Path arguments = dir.resolve("java.args");
             Files.writeString(arguments, "-cp \"" + classPath + "\"\n");
             Path log = dir.resolve("server.log");
