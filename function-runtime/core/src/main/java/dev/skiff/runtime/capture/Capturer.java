@@ -16,7 +16,8 @@ import java.util.function.IntSupplier;
  * Decides per served request whether it is sampled and, when it is, hands its capture record's
  * line to the target's log: the function's stdout (Lambda ships it after the invocation, the
  * request does not wait on CloudWatch) or the pool's asynchronous capture log. A record longer
- * than one log event may be is not written; a notice with a {@code CaptureTooLarge} metric is.
+ * than one log event may be is written again from the parsed tensors when it copied the body as
+ * sent; one still too long is not written, and a notice with a {@code CaptureTooLarge} metric is.
  */
 public final class Capturer {
     /** A capturer that never samples: capture off for every model. */
@@ -75,8 +76,7 @@ public final class Capturer {
         RecordBuffer line =
                 CaptureRecord.write(capture, target, request, requestJson, response, responseJson, eventId, time);
         if (line.size() > Limits.LOG_EVENT_BYTES && requestJson != null) {
-            // the body as sent may be mostly whitespace (a pretty-printed request): its tensors written compactly may
-            // fit
+            // the body as sent may be mostly whitespace (pretty-printed): its tensors, written compactly, may fit
             line = CaptureRecord.write(capture, target, request, null, response, responseJson, eventId, time);
         }
         if (line.size() <= Limits.LOG_EVENT_BYTES) {
