@@ -57,8 +57,8 @@ import java.util.concurrent.Callable;
             "",
             "Results go to DIR: <input>.out (one result per input row, in input order: row, pass-through "
                     + "keys, outputs, error), <input>.failed.csv (row, key, message) and <input>.summary.json.",
-            "Formats: CSV with a header row, JSONL. Parquet is not read: parquet-java's reader needs "
-                    + "hadoop-common, which the CLI does not carry.",
+            "Formats: CSV with a header row, JSONL. Parquet is not read yet (see the README's batch "
+                    + "section for why).",
             "",
             "Examples:",
             "  skiff local start-api &",
