@@ -88,6 +88,9 @@ class LiveChangesTest {
                     return null;
                 }));
             }
+            // the changes start once the clients are answered, so they happen under load on a slow machine too
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (answered.get() < 5 && System.nanoTime() < deadline) Thread.sleep(10);
             String[] routes = {
                 "{\"version\": \"2\"}",
                 "{\"version\": \"1\", \"additionalVersionWeights\": {\"2\": 0.5}}",
@@ -104,8 +107,7 @@ class LiveChangesTest {
                         pool.manage("POST", "/v2/repository/models/moving/versions/1/load", null)
                                 .status());
             }
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (answered.get() <= 20 && System.nanoTime() < deadline) Thread.sleep(20); // clients slower to start
+            while (answered.get() <= 20 && System.nanoTime() < deadline) Thread.sleep(10);
             running.set(false);
             for (Future<?> loop : loops) loop.get();
         }

@@ -79,7 +79,7 @@ class SharedStoreTest {
                 for (Pool pool : pools) pool.awaitReady();
                 assertEquals(Map.of("1", 300), spread(pools, 300), "live on version 1 everywhere");
 
-                // a 20 % canary, then, once every task has polled it, 1,000 requests over the three
+                // a 20 % canary, then, once every task has polled it, CANARY_REQUESTS requests over the three
                 skiff(s3, 0, "promote", "fraud", "--to", "2", "--canary", "20");
                 long polled = System.nanoTime();
                 for (Pool pool : pools) pool.awaitLiveRoute(AliasDocument.ADDITIONAL_VERSION_WEIGHTS);

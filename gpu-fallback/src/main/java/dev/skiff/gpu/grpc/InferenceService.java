@@ -113,7 +113,6 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
         long start = System.nanoTime();
         long parsed = start, inferred = start;
         String model = request.getModelName(), version = null;
-        ModelInferResponse message = null;
         ErrorCode failed = null;
         String error = null;
         try {
@@ -124,10 +123,12 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
             parsed = System.nanoTime();
             InferResponse response = api.infer(served, parsedRequest);
             inferred = System.nanoTime();
-            message = InferMessages.response(response);
+            answer.onNext(InferMessages.response(response));
+            answer.onCompleted();
         } catch (ProtocolException e) {
             failed = e.code();
             error = e.getMessage();
+            answer.onError(GrpcStatuses.exception(e.code(), e.getMessage()));
         } catch (RuntimeException e) {
             String requestId = UUID.randomUUID().toString();
             LOG.atError()
@@ -136,19 +137,8 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
                     .log("a gRPC request failed inside the server");
             failed = ErrorCode.INTERNAL;
             error = "internal error; see the server's log for request " + requestId;
-        }
-        record(model, version, start, parsed, inferred, failed, error);
-        if (failed != null) {
             answer.onError(GrpcStatuses.exception(failed, error));
-        } else {
-            answer.onNext(message);
-            answer.onCompleted();
         }
-    }
-
-    /** The request's metrics and log line, as the REST path does: before the client can see the answer. */
-    private void record(
-            String model, String version, long start, long parsed, long inferred, ErrorCode failed, String error) {
         long end = System.nanoTime();
         int status = failed == null ? 200 : failed.httpStatus(); // the REST status, so both share the metrics
         metrics.request(model, version, status, end - start);

@@ -195,35 +195,6 @@ class GrpcRestParityTest {
     }
 
     @Test
-    void aGrpcRequestHasItsRequestLineLikeARestOne() {
-        long before = grpcLines();
-        grpc.modelInfer(ModelInferRequest.newBuilder()
-                .setModelName("fraud")
-                .addInputs(ModelInferRequest.InferInputTensor.newBuilder()
-                        .setName("features")
-                        .setDatatype("FP32")
-                        .addShape(1)
-                        .addShape(8))
-                .addRawInputContents(ByteString.copyFrom(new byte[32]))
-                .build());
-        assertEquals(before + 1, grpcLines(), "a served request's line");
-        StatusRuntimeException unknown = assertThrows(
-                StatusRuntimeException.class,
-                () -> grpc.modelInfer(
-                        ModelInferRequest.newBuilder().setModelName("nobody").build()));
-        assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
-        assertEquals(before + 2, grpcLines(), "a refused request's line too");
-        assertTrue(pool.log().contains("\"Model\":\"nobody\""), pool::log);
-    }
-
-    private static long grpcLines() {
-        return pool.log()
-                .lines()
-                .filter(line -> line.contains("\"event\":\"grpc\""))
-                .count();
-    }
-
-    @Test
     void serverReadyIsUnavailableWhereRestAnswers503() throws Exception {
         Path models = Files.createDirectories(temp.resolve("unready/broken/1"));
         Files.writeString(models.resolve("model.onnx"), "not a model");
