@@ -116,7 +116,7 @@ public final class CaptureRecord {
         boolean inputs = capture.data().inputs();
         if (inputs) {
             line.append(INPUT_PART);
-            if (requestJson != null && capture.inputs().isEmpty() && !request.tfServing()) {
+            if (copiesBody(capture, request, requestJson)) {
                 line.appendOnOneLine(requestJson);
             } else {
                 List<Tensor> captured = new ArrayList<>(request.inputs().size());
@@ -146,12 +146,26 @@ public final class CaptureRecord {
         return line;
     }
 
+    /** Whether the record's input part is the request body as sent, not its tensors written again. */
+    static boolean copiesBody(ModelConfig.Capture capture, InferRequest request, byte[] requestJson) {
+        return requestJson != null
+                && capture.data().inputs()
+                && capture.inputs().isEmpty()
+                && !request.tfServing();
+    }
+
     /**
      * The line written instead of a record longer than one log event: a warning with a
      * {@code CaptureTooLarge} metric in the Embedded Metric Format, so an alarm can count what
      * capture missed. It is not a capture line: readers and the subscription filter pass it by.
      */
-    static byte[] tooLarge(Target target, InferRequest request, InferResponse response, int bytes, Instant time) {
+    static byte[] tooLarge(
+            ModelConfig.Capture capture,
+            Target target,
+            InferRequest request,
+            InferResponse response,
+            int bytes,
+            Instant time) {
         RecordBuffer line = new RecordBuffer(512);
         try (JsonGenerator g = Json.FACTORY.createGenerator(line)) {
             g.writeStartObject();
@@ -164,8 +178,10 @@ public final class CaptureRecord {
             g.writeStringField("level", "WARN");
             g.writeStringField(
                     "message",
-                    "capture record not written: longer than one CloudWatch Logs event may be; capture fewer inputs"
-                            + " (capture.inputs) or only the outputs");
+                    "capture record not written: longer than one CloudWatch Logs event may be; "
+                            + (capture.data().inputs()
+                                    ? "capture fewer inputs (capture.inputs) or only the outputs"
+                                    : "capture the inputs only"));
             g.writeStringField("Model", response.modelName());
             g.writeStringField("Version", response.modelVersion());
             g.writeStringField("Target", target.wireName());

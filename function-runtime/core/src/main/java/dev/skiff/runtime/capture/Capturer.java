@@ -75,14 +75,14 @@ public final class Capturer {
         Instant time = Instant.now();
         RecordBuffer line =
                 CaptureRecord.write(capture, target, request, requestJson, response, responseJson, eventId, time);
-        if (line.size() > Limits.LOG_EVENT_BYTES && requestJson != null) {
+        if (line.size() > Limits.LOG_EVENT_BYTES && CaptureRecord.copiesBody(capture, request, requestJson)) {
             // the body as sent may be mostly whitespace (pretty-printed): its tensors, written compactly, may fit
             line = CaptureRecord.write(capture, target, request, null, response, responseJson, eventId, time);
         }
         if (line.size() <= Limits.LOG_EVENT_BYTES) {
             log.accept(line.bytes(), line.size());
         } else { // it would reach CloudWatch in pieces nobody reads: a notice, and a metric to alarm on, instead
-            byte[] notice = CaptureRecord.tooLarge(target, request, response, line.size(), time);
+            byte[] notice = CaptureRecord.tooLarge(capture, target, request, response, line.size(), time);
             log.accept(notice, notice.length);
         }
         line.release();

@@ -16,11 +16,11 @@ public final class Limits {
 
     /**
      * The largest log line that reaches CloudWatch Logs as one event everywhere Skiff writes one:
-     * 256 KiB, PutLogEvents' event limit before AWS raised it to 1 MB, and still where Lambda's log
-     * shipping and the awslogs driver split a longer line. A longer capture line would arrive in
-     * pieces that no subscription filter matches.
+     * 256 KiB, PutLogEvents' event limit before AWS raised it to 1 MB and still where Lambda's log
+     * shipping splits a longer line, less the 26 bytes the awslogs driver (the pool's) reserves per
+     * event. A longer capture line would arrive in pieces that no subscription filter matches.
      */
-    public static final int LOG_EVENT_BYTES = 256 * 1024;
+    public static final int LOG_EVENT_BYTES = 256 * 1024 - 26;
 
     private Limits() {}
 }

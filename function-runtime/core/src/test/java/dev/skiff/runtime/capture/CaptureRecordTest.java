@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skiff.runtime.contract.Limits;
 import dev.skiff.runtime.contract.Target;
 import dev.skiff.runtime.model.ModelConfig;
 import dev.skiff.runtime.protocol.InferRequest;
@@ -207,8 +208,8 @@ class CaptureRecordTest {
         assertEquals("WARN", json.get("level").asText());
         assertEquals("fraud", json.get("Model").asText());
         assertEquals("req-large", json.get("inferenceId").asText());
-        assertTrue(json.get("recordBytes").asInt() > 256 * 1024, notice);
-        assertEquals(256 * 1024, json.get("limitBytes").asInt());
+        assertTrue(json.get("recordBytes").asInt() > Limits.LOG_EVENT_BYTES, notice);
+        assertEquals(Limits.LOG_EVENT_BYTES, json.get("limitBytes").asInt());
         assertEquals(1, json.get("CaptureTooLarge").asInt());
         assertEquals(
                 "CaptureTooLarge",
@@ -235,6 +236,37 @@ class CaptureRecordTest {
         JsonNode inputs = JSON.readTree(lines.get(0)).at("/captureData/endpointInput/data/inputs");
         assertEquals("[1.5,2.0,3.0]", inputs.at("/0/data").toString());
         assertEquals("private", inputs.at("/1/data/0").asText());
+    }
+
+    @Test
+    void aCopiedBodyWhoseTensorsAreTooLongTooGivesTheNoticeWithTheRewrittenLength() throws IOException {
+        List<String> lines = new ArrayList<>();
+        Capturer capturer = new Capturer(Target.LAMBDA, line -> lines.add(new String(line, StandardCharsets.UTF_8)));
+        float[] values = new float[40_000];
+        Arrays.fill(values, 0.123456f);
+        InferRequest large = new InferRequest(
+                "req-large",
+                Map.of(),
+                List.of(Tensor.ofFloats("features", new long[] {1, values.length}, values)),
+                List.of(),
+                false);
+        String data = "0.123456, ".repeat(values.length);
+        byte[] body = ("{\"id\": \"req-large\", \"inputs\": [{\"name\": \"features\", \"shape\": [1, "
+                        + values.length + "], \"datatype\": \"FP32\", \"data\": [" + data + "0]}]"
+                        + " ".repeat(200_000) + "}")
+                .getBytes(StandardCharsets.UTF_8);
+
+        capturer.served(
+                new ModelConfig.Capture(100, ModelConfig.CaptureData.INPUTS, List.of()), large, body, RESPONSE, null);
+
+        assertEquals(1, lines.size());
+        JsonNode notice = JSON.readTree(lines.get(0));
+        int recordBytes = notice.get("recordBytes").asInt();
+        assertTrue(
+                recordBytes > Limits.LOG_EVENT_BYTES && recordBytes < body.length,
+                "the rewritten record's length, not the copied body's: " + recordBytes + " of " + body.length);
+        assertTrue(
+                notice.get("message").asText().endsWith("capture fewer inputs (capture.inputs) or only the outputs"));
     }
 
     @Test
