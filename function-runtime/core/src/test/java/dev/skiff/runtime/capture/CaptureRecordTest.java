@@ -184,19 +184,26 @@ class CaptureRecordTest {
         }
     }
 
+    static final int LARGE = 40_000;
+
+    /** One row of 40,000 floats: about 40,000 * 9 bytes of JSON, over a log event's 256 KiB. */
+    static InferRequest largeRequest() {
+        float[] values = new float[LARGE];
+        Arrays.fill(values, 0.123456f);
+        return new InferRequest(
+                "req-large",
+                Map.of(),
+                List.of(Tensor.ofFloats("features", new long[] {1, LARGE}, values)),
+                List.of(),
+                false);
+    }
+
     @Test
     void aRecordLongerThanALogEventIsReplacedByANoticeWithAMetric() throws IOException {
         List<String> lines = new ArrayList<>();
         Capturer capturer = new Capturer(Target.LAMBDA, line -> lines.add(new String(line, StandardCharsets.UTF_8)));
         ModelConfig.Capture everything = new ModelConfig.Capture(100, ModelConfig.CaptureData.BOTH, List.of());
-        float[] values = new float[40_000]; // about 40,000 * 8 bytes of JSON: over 256 KiB
-        Arrays.fill(values, 0.123456f);
-        InferRequest large = new InferRequest(
-                "req-large",
-                Map.of(),
-                List.of(Tensor.ofFloats("features", new long[] {1, values.length}, values)),
-                List.of(),
-                false);
+        InferRequest large = largeRequest();
 
         capturer.served(everything, large, RESPONSE);
         capturer.served(everything, REQUEST, RESPONSE);
@@ -242,17 +249,10 @@ class CaptureRecordTest {
     void aCopiedBodyWhoseTensorsAreTooLongTooGivesTheNoticeWithTheRewrittenLength() throws IOException {
         List<String> lines = new ArrayList<>();
         Capturer capturer = new Capturer(Target.LAMBDA, line -> lines.add(new String(line, StandardCharsets.UTF_8)));
-        float[] values = new float[40_000];
-        Arrays.fill(values, 0.123456f);
-        InferRequest large = new InferRequest(
-                "req-large",
-                Map.of(),
-                List.of(Tensor.ofFloats("features", new long[] {1, values.length}, values)),
-                List.of(),
-                false);
-        String data = "0.123456, ".repeat(values.length);
+        InferRequest large = largeRequest();
+        String data = "0.123456, ".repeat(LARGE - 1);
         byte[] body = ("{\"id\": \"req-large\", \"inputs\": [{\"name\": \"features\", \"shape\": [1, "
-                        + values.length + "], \"datatype\": \"FP32\", \"data\": [" + data + "0]}]"
+                        + LARGE + "], \"datatype\": \"FP32\", \"data\": [" + data + "0]}]"
                         + " ".repeat(200_000) + "}")
                 .getBytes(StandardCharsets.UTF_8);
 
