@@ -89,8 +89,7 @@ class LiveChangesTest {
                 }));
             }
             // the changes start once the clients are answered, so they happen under load on a slow machine too
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (answered.get() < 5 && System.nanoTime() < deadline) Thread.sleep(10);
+            Eventually.await(() -> answered.get() >= 5, "the clients are answered");
             String[] routes = {
                 "{\"version\": \"2\"}",
                 "{\"version\": \"1\", \"additionalVersionWeights\": {\"2\": 0.5}}",
@@ -107,7 +106,7 @@ class LiveChangesTest {
                         pool.manage("POST", "/v2/repository/models/moving/versions/1/load", null)
                                 .status());
             }
-            while (answered.get() <= 20 && System.nanoTime() < deadline) Thread.sleep(10);
+            Eventually.await(() -> answered.get() > 20, "more than 20 requests are answered");
             running.set(false);
             for (Future<?> loop : loops) loop.get();
         }

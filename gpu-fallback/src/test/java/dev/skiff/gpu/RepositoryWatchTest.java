@@ -1,7 +1,6 @@
 package dev.skiff.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skiff.runtime.testing.OnnxModelBuilder;
 import dev.skiff.runtime.testing.Repositories;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
 
 /** --poll-seconds: new versions load, the aliases file is re-read, removed versions unload. */
 class RepositoryWatchTest {
@@ -26,9 +24,9 @@ class RepositoryWatchTest {
                 repository.resolve("aliases.json"), "{\"watched\": {\"live\": {\"version\": \"1\"}}}");
         try (TestServer pool = TestServer.start(repository, "--poll-seconds", "1", "--aliases", aliases.toString())) {
             Repositories.model(repository, "watched", 2, LiveChangesTest.doubling(), null);
-            await(
+            Eventually.await(
                     () -> pool.get("/v2/models/watched").text().contains("\"versions\":[\"1\",\"2\"]"),
-                    "version 2 to load");
+                    "version 2 is loaded");
             assertEquals(
                     "1",
                     pool.post("/v2/models/watched/infer", LiveChangesTest.BODY).header("x-skiff-model-version"));
@@ -36,23 +34,17 @@ class RepositoryWatchTest {
             Files.writeString(aliases, "{\"watched\": {\"live\": {\"version\": \"2\"}}}");
             Files.setLastModifiedTime(
                     aliases, FileTime.from(Instant.now().plusSeconds(5))); // a new time, even on coarse clocks
-            await(
+            Eventually.await(
                     () -> "2"
                             .equals(pool.post("/v2/models/watched/infer", LiveChangesTest.BODY)
                                     .header("x-skiff-model-version")),
-                    "the live alias to move to version 2");
+                    "the live alias moves to version 2");
 
             Files.delete(repository.resolve("watched/1/model.onnx"));
             Files.delete(repository.resolve("watched/1"));
-            await(() -> pool.get("/v2/models/watched").text().contains("\"versions\":[\"2\"]"), "version 1 to unload");
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(100);
+            Eventually.await(
+                    () -> pool.get("/v2/models/watched").text().contains("\"versions\":[\"2\"]"),
+                    "version 1 is unloaded");
         }
     }
 }

@@ -18,7 +18,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.BooleanSupplier;
 
 /**
  * The pool on a shared model store in S3 (Adobe's S3Mock in this JVM, reached through the AWS SDK
@@ -67,14 +66,6 @@ class StoreModeTest {
         return reply.json().path("model_version").asText();
     }
 
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-            Thread.sleep(100);
-        }
-    }
-
     @Test
     void aTaskServesTheStoresVersionsAndAliasesOnceSynced() throws Exception {
         try (TestServer pool = pool("1")) {
@@ -92,7 +83,7 @@ class StoreModeTest {
             // a new version: synced, loaded and warmed without a restart, then the moved alias routes to it
             publish("fraud", 2);
             writer.updateAliases(d -> d.with("fraud", "live", AliasRoute.to(2)));
-            await(() -> servedVersion(pool).equals("2"), "the task serves version 2");
+            Eventually.await(() -> servedVersion(pool).equals("2"), "the task serves version 2");
             TestServer.Reply index = pool.manage("POST", "/v2/repository/index", null);
             assertEquals(2, index.json().size(), index::text);
         }
@@ -107,22 +98,24 @@ class StoreModeTest {
             assertEquals(200, pool.get("/v2/models/retired/versions/1").status());
 
             deleteFromStore("retired", 1);
-            await(() -> pool.get("/v2/models/retired/versions/1").status() == 404, "version 1 is unloaded");
+            Eventually.await(() -> pool.get("/v2/models/retired/versions/1").status() == 404, "version 1 is unloaded");
             // the poller logs after it unloads and removes the files: the 404 can come first
-            await(
+            Eventually.await(
                     () -> pool.log().contains("version deleted from the store; unloaded and its files removed"),
                     "the unload is logged");
             assertEquals(200, pool.get("/v2/models/retired/versions/2").status(), "version 2 still serves");
 
             // live routes to version 2: deleting it from the store does not take live down
             deleteFromStore("retired", 2);
-            await(() -> pool.log().contains("aliases still route to it; it keeps serving"), "the warning");
+            Eventually.await(() -> pool.log().contains("aliases still route to it; it keeps serving"), "the warning");
             assertEquals(
                     200,
                     pool.post("/v2/models/retired/versions/live/infer", BODY).status());
 
             writer.updateAliases(d -> d.without("retired", "live"));
-            await(() -> pool.get("/v2/models/retired/versions/2").status() == 404, "version 2 unloaded once unrouted");
+            Eventually.await(
+                    () -> pool.get("/v2/models/retired/versions/2").status() == 404,
+                    "version 2 unloaded once unrouted");
         }
     }
 
@@ -156,7 +149,7 @@ class StoreModeTest {
             TestServer.Reply put = a.manage("PUT", "/v2/repository/models/fraud/aliases/beta", "{\"version\":\"1\"}");
             assertEquals(200, put.status(), put::text);
             assertEquals(AliasRoute.to(1), writer.aliases().document().route("fraud", "beta"));
-            await(
+            Eventually.await(
                     () -> b.manage("GET", "/v2/repository/models/fraud/aliases/beta", null)
                                     .status()
                             == 200,
